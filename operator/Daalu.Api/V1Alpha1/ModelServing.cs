@@ -1,0 +1,303 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Daalu.Api.Schema;
+using k8s.Models;
+
+namespace Daalu.Api.V1Alpha1;
+
+/// <summary>
+/// ModelServing runs one model with vLLM on a GpuNode (or on any node of a GPU class), or declares an existing
+/// OpenAI-compatible endpoint reached over a tunnel. The operator checks that the model fits the card, deploys it,
+/// and detects which models the server actually serves.
+/// </summary>
+[CustomResource("ModelServing", "modelservings", ResourceScope.Namespaced, ShortNames = ["ms", "msv"])]
+[PrinterColumn(0, "Class", "string", ".status.gpuClass")]
+[PrinterColumn(1, "Model", "string", ".status.resolvedModel")]
+[PrinterColumn(2, "Phase", "string", ".status.phase")]
+[PrinterColumn(3, "Endpoint", "string", ".status.endpoint")]
+[PrinterColumn(4, "Purpose", "string", ".spec.purpose", Priority = 1)]
+[PrinterColumn(5, "MaxContext", "integer", ".status.fit.maxContext", Priority = 1)]
+[PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
+[KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = "ModelServing", PluralName = "modelservings")]
+public sealed class ModelServing : CustomResource<ModelServingSpec, ModelServingStatus>
+{
+    /// <summary>Creates an empty ModelServing with its kind set.</summary>
+    public ModelServing() => Kind = "ModelServing";
+}
+
+/// <summary>The desired state of a ModelServing.</summary>
+[CelRule("[has(self.gpuNode) && self.gpuNode != '', has(self.gpuClass) && self.gpuClass != '', has(self.endpoint)].filter(x, x).size() == 1", "exactly one of gpuNode, gpuClass or endpoint must be set")]
+[CelRule("!has(self.endpoint) || !has(self.weights)", "weights do not apply to an endpoint: the remote server already has its model")]
+[CelRule("!has(self.endpoint) || (has(self.model) && self.model != '')", "an endpoint needs spec.model: the model the remote server serves")]
+public sealed class ModelServingSpec
+{
+    /// <summary>Name of the GpuNode to run on (one of gpuNode, gpuClass or endpoint).</summary>
+    [MaxLength(253)]
+    [JsonPropertyName("gpuNode")]
+    public string? GpuNode { get; set; }
+
+    /// <summary>Run on any ready GpuNode of this class (one of gpuNode, gpuClass or endpoint).</summary>
+    [EnumValues(GpuClasses.Rtx2000Ada, GpuClasses.Rtx6000Ada)]
+    [JsonPropertyName("gpuClass")]
+    public string? GpuClass { get; set; }
+
+    /// <summary>An existing OpenAI-compatible server reached over a tunnel (one of gpuNode, gpuClass or endpoint): no Deployment, only health and model detection.</summary>
+    [JsonPropertyName("endpoint")]
+    public ModelEndpoint? Endpoint { get; set; }
+
+    /// <summary>Hugging Face model id, e.g. Qwen/Qwen2.5-Coder-14B-Instruct-AWQ. Empty picks the best tested default that fits the card for the purpose.</summary>
+    [MaxLength(256)]
+    [JsonPropertyName("model")]
+    public string? Model { get; set; }
+
+    /// <summary>What the model is for: general or coding. Coding models are never replaced by external models.</summary>
+    [EnumValues(ModelPurposes.General, ModelPurposes.Coding)]
+    [Schema(DefaultJson = "\"general\"")]
+    [JsonPropertyName("purpose")]
+    public string Purpose { get; set; } = ModelPurposes.General;
+
+    /// <summary>Where the weights come from; Hugging Face without a token when omitted.</summary>
+    [JsonPropertyName("weights")]
+    public WeightsSource? Weights { get; set; }
+
+    /// <summary>vLLM engine settings.</summary>
+    [Schema(DefaultJson = "{}")]
+    [JsonPropertyName("engine")]
+    public EngineSettings Engine { get; set; } = new();
+
+    /// <summary>Also serve the hosted pool from this model (requires the GpuNode to share).</summary>
+    [Schema(DefaultJson = "false")]
+    [JsonPropertyName("shared")]
+    public bool Shared { get; set; }
+}
+
+/// <summary>An existing OpenAI-compatible server.</summary>
+public sealed class ModelEndpoint
+{
+    /// <summary>Base URL of the server, up to but not including /v1, e.g. http://10.8.0.2:8000.</summary>
+    [Required]
+    [RegularExpression("^https?://[^\\s/$.?#].[^\\s]*$")]
+    [MaxLength(2048)]
+    [JsonPropertyName("url")]
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>Bearer key the server expects, if any.</summary>
+    [JsonPropertyName("apiKeySecretRef")]
+    public SecretKeyReference? ApiKeySecretRef { get; set; }
+
+    /// <summary>GPU class behind the endpoint, for the model-fit report; optional.</summary>
+    [EnumValues(GpuClasses.Rtx2000Ada, GpuClasses.Rtx6000Ada)]
+    [JsonPropertyName("gpuClass")]
+    public string? GpuClass { get; set; }
+
+    /// <summary>Tenant whose GPU this is; empty means hosted capacity.</summary>
+    [MaxLength(63)]
+    [JsonPropertyName("tenant")]
+    public string? Tenant { get; set; }
+}
+
+/// <summary>Where model weights come from. Exactly one source.</summary>
+[CelRule("[has(self.huggingFace), has(self.pvc), has(self.hostPath)].filter(x, x).size() == 1", "weights must name exactly one of huggingFace, pvc or hostPath")]
+public sealed class WeightsSource
+{
+    /// <summary>Download from Hugging Face into the cache volume.</summary>
+    [JsonPropertyName("huggingFace")]
+    public HuggingFaceSource? HuggingFace { get; set; }
+
+    /// <summary>Weights pre-staged on a PersistentVolumeClaim in this namespace.</summary>
+    [JsonPropertyName("pvc")]
+    public PvcSource? Pvc { get; set; }
+
+    /// <summary>Weights pre-staged on the node's filesystem.</summary>
+    [JsonPropertyName("hostPath")]
+    public HostPathSource? HostPath { get; set; }
+}
+
+/// <summary>Hugging Face download settings.</summary>
+public sealed class HuggingFaceSource
+{
+    /// <summary>Secret key holding HF_TOKEN for gated models. Never copied into logs or status.</summary>
+    [JsonPropertyName("tokenSecretRef")]
+    public SecretKeyReference? TokenSecretRef { get; set; }
+}
+
+/// <summary>Weights on a PersistentVolumeClaim.</summary>
+public sealed class PvcSource
+{
+    /// <summary>Name of the claim in this namespace.</summary>
+    [Required]
+    [MinLength(1)]
+    [JsonPropertyName("claimName")]
+    public string ClaimName { get; set; } = string.Empty;
+
+    /// <summary>Directory inside the volume that holds the model.</summary>
+    [JsonPropertyName("subPath")]
+    public string? SubPath { get; set; }
+}
+
+/// <summary>Weights in a directory on the node.</summary>
+public sealed class HostPathSource
+{
+    /// <summary>Absolute path on the node.</summary>
+    [Required]
+    [RegularExpression("^/.*")]
+    [JsonPropertyName("path")]
+    public string Path { get; set; } = string.Empty;
+}
+
+/// <summary>vLLM engine settings.</summary>
+public sealed class EngineSettings
+{
+    /// <summary>vLLM OpenAI server image.</summary>
+    [MinLength(1)]
+    [Schema(DefaultJson = "\"vllm/vllm-openai:v0.11.0\"")]
+    [JsonPropertyName("image")]
+    public string Image { get; set; } = DefaultImage;
+
+    /// <summary>Context length passed as --max-model-len; 0 or omitted means the largest that fits.</summary>
+    [Range(0, 1048576)]
+    [JsonPropertyName("maxModelLen")]
+    public int? MaxModelLen { get; set; }
+
+    /// <summary>Fraction of GPU memory vLLM may use (--gpu-memory-utilization).</summary>
+    [Range(0.1, 0.99)]
+    [Schema(DefaultJson = "0.9")]
+    [JsonPropertyName("gpuMemoryUtilization")]
+    public double GpuMemoryUtilization { get; set; } = 0.9;
+
+    /// <summary>Weight quantisation (--quantization); none means the checkpoint's own dtype.</summary>
+    [EnumValues("none", "awq", "gptq", "fp8")]
+    [JsonPropertyName("quantization")]
+    public string? Quantization { get; set; }
+
+    /// <summary>GPUs per replica (--tensor-parallel-size).</summary>
+    [Range(1, 8)]
+    [Schema(DefaultJson = "1")]
+    [JsonPropertyName("tensorParallelSize")]
+    public int TensorParallelSize { get; set; } = 1;
+
+    /// <summary>Extra vLLM arguments appended verbatim.</summary>
+    [Schema(MaxItems = 64)]
+    [JsonPropertyName("extraArgs")]
+    public List<string> ExtraArgs { get; set; } = [];
+
+    /// <summary>The image used when none is given.</summary>
+    public const string DefaultImage = "vllm/vllm-openai:v0.11.0";
+}
+
+/// <summary>The observed state of a ModelServing.</summary>
+public sealed class ModelServingStatus
+{
+    /// <summary>The .metadata.generation this status describes.</summary>
+    [JsonPropertyName("observedGeneration")]
+    public long ObservedGeneration { get; set; }
+
+    /// <summary>Pending, Deploying, Ready, Degraded or Failed.</summary>
+    [EnumValues(ModelServingPhases.Pending, ModelServingPhases.Deploying, ModelServingPhases.Ready, ModelServingPhases.Degraded, ModelServingPhases.Failed)]
+    [JsonPropertyName("phase")]
+    public string? Phase { get; set; }
+
+    /// <summary>The model that runs (spec.model, or the default chosen for the card).</summary>
+    [JsonPropertyName("resolvedModel")]
+    public string? ResolvedModel { get; set; }
+
+    /// <summary>The GPU class the model was planned for.</summary>
+    [JsonPropertyName("gpuClass")]
+    public string? GpuClass { get; set; }
+
+    /// <summary>The node the server runs on.</summary>
+    [JsonPropertyName("nodeName")]
+    public string? NodeName { get; set; }
+
+    /// <summary>Why the model fits (or does not): weights and KV cache against card memory.</summary>
+    [JsonPropertyName("fit")]
+    public ModelFit? Fit { get; set; }
+
+    /// <summary>Base URL the router calls, e.g. http://ms-qwen.team-a.svc:8000.</summary>
+    [JsonPropertyName("endpoint")]
+    public string? Endpoint { get; set; }
+
+    /// <summary>Models the server lists on /v1/models, detected by polling.</summary>
+    [Schema(ListType = "map", ListMapKeys = ["id"])]
+    [JsonPropertyName("servedModels")]
+    public List<ServedModel> ServedModels { get; set; } = [];
+
+    /// <summary>Ready, ModelDoesNotFit and other conditions.</summary>
+    [Schema(ListType = "map", ListMapKeys = ["type"])]
+    [JsonPropertyName("conditions")]
+    public List<Condition> Conditions { get; set; } = [];
+}
+
+/// <summary>The VRAM plan for a model on a card.</summary>
+public sealed class ModelFit
+{
+    /// <summary>Weights in GiB after quantisation.</summary>
+    [JsonPropertyName("weightsGiB")]
+    public double WeightsGiB { get; set; }
+
+    /// <summary>KV cache in GiB at maxContext.</summary>
+    [JsonPropertyName("kvCacheGiB")]
+    public double KvCacheGiB { get; set; }
+
+    /// <summary>Runtime overhead (activations, CUDA graphs) in GiB.</summary>
+    [JsonPropertyName("overheadGiB")]
+    public double OverheadGiB { get; set; }
+
+    /// <summary>Card memory times gpuMemoryUtilization, in GiB.</summary>
+    [JsonPropertyName("availableGiB")]
+    public double AvailableGiB { get; set; }
+
+    /// <summary>The largest context that fits, passed as --max-model-len.</summary>
+    [JsonPropertyName("maxContext")]
+    public int MaxContext { get; set; }
+
+    /// <summary>Whether the model fits.</summary>
+    [JsonPropertyName("fits")]
+    public bool Fits { get; set; }
+}
+
+/// <summary>One entry of a server's /v1/models list.</summary>
+public sealed class ServedModel
+{
+    /// <summary>The served name (the id clients send as model).</summary>
+    [Required]
+    [JsonPropertyName("id")]
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>The weights' id or path.</summary>
+    [JsonPropertyName("root")]
+    public string? Root { get; set; }
+
+    /// <summary>Context length the server accepts.</summary>
+    [JsonPropertyName("maxModelLen")]
+    public int? MaxModelLen { get; set; }
+}
+
+/// <summary>The purposes of a ModelServing.</summary>
+public static class ModelPurposes
+{
+    /// <summary>Chat, agents, classification.</summary>
+    public const string General = "general";
+
+    /// <summary>Code generation; never routed to external models.</summary>
+    public const string Coding = "coding";
+}
+
+/// <summary>The phases of a ModelServing.</summary>
+public static class ModelServingPhases
+{
+    /// <summary>Not planned yet, or waiting for its GpuNode.</summary>
+    public const string Pending = "Pending";
+
+    /// <summary>The Deployment exists and the model is loading.</summary>
+    public const string Deploying = "Deploying";
+
+    /// <summary>The server lists the model on /v1/models.</summary>
+    public const string Ready = "Ready";
+
+    /// <summary>It was ready and is not now.</summary>
+    public const string Degraded = "Degraded";
+
+    /// <summary>It cannot run as specified (see conditions).</summary>
+    public const string Failed = "Failed";
+}
