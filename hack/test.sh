@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test of the solution. The one command README.md gives for testing; .ci/run calls it too.
+# It sets up what the tests need that is not already there (npm tools in tests/js); tests that need
+# redis-server, kubectl or Docker skip with a one-line reason when those are absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d tests/js/node_modules/@marcbachmann/cel-js ] || [ ! -d tests/js/node_modules/openai ]; then
+  npm ci --prefix tests/js --no-audit --no-fund
+fi
+
+dotnet build Daalu.Operator.sln -c Release -nologo -clp:ErrorsOnly
+# Test projects run one after another in parallel-by-assembly mode off: 2 cores, and several suites
+# start real servers (Kestrel, redis-server, node) whose timing tests should not fight each other.
+dotnet test Daalu.Operator.sln -c Release --no-build -nologo \
+  --blame-hang-timeout 5m \
+  -m:1 \
+  --logger "console;verbosity=minimal" "$@"
