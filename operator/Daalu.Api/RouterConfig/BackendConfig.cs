@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace Daalu.Api.RouterConfig;
+
+/// <summary>One OpenAI-compatible model server (a vLLM Service, or an endpoint over a tunnel).</summary>
+public sealed class BackendConfig
+{
+    /// <summary>Backend name, unique (the ModelServing's namespace/name in a cluster).</summary>
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>OwnGpu (a tenant's own card) or Hosted (operator-run pool capacity).</summary>
+    [JsonPropertyName("tier")]
+    public string Tier { get; set; } = Daalu.Api.V1Alpha1.TierNames.OwnGpu;
+
+    /// <summary>Base URL up to but not including /v1, e.g. http://10.0.0.5:8000.</summary>
+    [JsonPropertyName("url")]
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>Owning tenant (required for OwnGpu; empty for operator-run Hosted capacity).</summary>
+    [JsonPropertyName("tenant")]
+    public string? Tenant { get; set; }
+
+    /// <summary>An OwnGpu backend that also serves the hosted pool for other tenants (contributor is credited).</summary>
+    [JsonPropertyName("shared")]
+    public bool Shared { get; set; }
+
+    /// <summary>Percent of the hosted price credited to the contributing tenant when another tenant's call runs here.</summary>
+    [JsonPropertyName("revenueSharePercent")]
+    public int RevenueSharePercent { get; set; }
+
+    /// <summary>general or coding.</summary>
+    [JsonPropertyName("purpose")]
+    public string Purpose { get; set; } = Daalu.Api.V1Alpha1.ModelPurposes.General;
+
+    /// <summary>Models the backend is expected to serve; replaced by what its /v1/models reports once polled.</summary>
+    [JsonPropertyName("models")]
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>Model size class 1 (small) to 3 (large): the auto alias sends harder prompts to larger models.</summary>
+    [JsonPropertyName("capability")]
+    public int Capability { get; set; } = 2;
+
+    /// <summary>Accepts image content parts (a vision model).</summary>
+    [JsonPropertyName("supportsImages")]
+    public bool SupportsImages { get; set; }
+
+    /// <summary>Bearer key the server expects, if any.</summary>
+    [JsonPropertyName("apiKey")]
+    public SecretSource? ApiKey { get; set; }
+}
