@@ -1,0 +1,44 @@
+namespace Daalu.Gateway;
+
+/// <summary>Settings of the gateway library. Everything has a working default for a single replica.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>
+    /// StackExchange.Redis configuration string (e.g. "127.0.0.1:6379"). When set, quota counters and reservations
+    /// live in Redis and hold across router replicas; when null, an in-process gate is used (one replica only).
+    /// </summary>
+    public string? RedisUrl { get; set; }
+
+    /// <summary>Policy when Redis times out, fails or the breaker is open. Default FailClosed (never overspend).</summary>
+    public RedisFailureMode RedisFailureMode { get; set; } = RedisFailureMode.FailClosed;
+
+    /// <summary>Upper bound for every Redis call, connect included. Default 250 ms.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Key prefix in Redis, so several deployments can share one server. Default "daalu:quota:".</summary>
+    public string RedisKeyPrefix { get; set; } = "daalu:quota:";
+
+    /// <summary>Consecutive Redis failures that open the circuit breaker. Default 3.</summary>
+    public int BreakerFailureThreshold { get; set; } = 3;
+
+    /// <summary>How long the open breaker short-circuits calls before one probe is let through. Default 5 s.</summary>
+    public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Age after which a reservation that was never settled or released is reclaimed. Default 15 min.</summary>
+    public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>SQLite ledger file. Default ./daalu-ledger.db.</summary>
+    public string LedgerPath { get; set; } = "./daalu-ledger.db";
+
+    /// <summary>SQLite outbox file; default: <see cref="LedgerPath"/> + ".outbox". Kept apart so a locked ledger never blocks acknowledgement.</summary>
+    public string? OutboxPath { get; set; }
+
+    /// <summary>How often the flusher retries when the ledger was unavailable. Default 1 s.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a ledger write waits on a locked database before the batch is retried later. Default 2 s.</summary>
+    public TimeSpan LedgerBusyTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The outbox path in effect.</summary>
+    public string EffectiveOutboxPath => OutboxPath ?? LedgerPath + ".outbox";
+}

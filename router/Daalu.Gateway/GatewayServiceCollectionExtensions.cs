@@ -1,0 +1,51 @@
+using Daalu.Gateway.Abstractions;
+using Daalu.Gateway.Metering;
+using Daalu.Gateway.Redis;
+using Daalu.Gateway.Usage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Daalu.Gateway;
+
+/// <summary>Registers the gateway's services for the router.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="GatewayOptions"/>, <see cref="TimeProvider"/> (System, unless one is registered),
+    /// <see cref="IMeteringSink"/> (the SQLite ledger with its outbox, also a hosted service that flushes it),
+    /// <see cref="IQuotaGate"/> (Redis when <see cref="GatewayOptions.RedisUrl"/> is set, else in-process, seeded with
+    /// the period's spend from the ledger) and <see cref="UsageQueryService"/>. The router registers its own
+    /// <see cref="ITenantAuthenticator"/> (a <see cref="HashedKeyAuthenticator"/> built from its tenants' keys).
+    /// </summary>
+    public static IServiceCollection AddDaaluGateway(this IServiceCollection services, GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<SqliteLedger>();
+        services.AddSingleton<IMeteringSink>(sp => sp.GetRequiredService<SqliteLedger>());
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteLedger>());
+        services.AddSingleton<UsageQueryService>();
+        if (string.IsNullOrWhiteSpace(options.RedisUrl))
+        {
+            services.AddSingleton<IQuotaGate>(sp =>
+            {
+                var ledger = sp.GetRequiredService<SqliteLedger>();
+                return new InMemoryQuotaGate(sp.GetRequiredService<TimeProvider>(), ledger.HostedTokensSpent, options.ReservationTtl);
+            });
+        }
+        else
+        {
+            services.AddSingleton<IQuotaGate>(sp => new RedisQuotaGate(
+                options,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<RedisQuotaGate>>()));
+        }
+
+        return services;
+    }
+}

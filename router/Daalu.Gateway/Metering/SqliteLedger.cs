@@ -1,0 +1,405 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Daalu.Gateway.Abstractions;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Daalu.Gateway.Metering;
+
+/// <summary>
+/// The metering sink: every record is priced, appended to a durable SQLite outbox (WAL, synchronous=FULL,
+/// group-committed) and only then acknowledged. A background flusher moves outbox rows into the ledger table,
+/// whose UNIQUE(request_id, attempt) refuses a repeated write, and deletes them from the outbox after the ledger
+/// commit; a crash between the two is repaired on the next flush by the same unique key. The outbox lives in its
+/// own file so a locked or unavailable ledger never blocks acknowledgement. On start, pending rows are flushed.
+/// </summary>
+public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsyncDisposable, IDisposable
+{
+    private const int BatchSize = 500;
+    private readonly GatewayOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingRecord> _queue = Channel.CreateUnbounded<PendingRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private readonly SemaphoreSlim _flushSignal = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SqliteConnection _outboxWriter;
+    private readonly Task _writerLoop;
+    private Task? _flushLoop;
+    private bool _ledgerReady;
+    private int _disposed;
+
+    /// <summary>Opens (or creates) the outbox and the ledger.</summary>
+    public SqliteLedger(GatewayOptions options, ILogger<SqliteLedger> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options;
+        _logger = logger;
+        _outboxWriter = SqliteStores.Open(options.EffectiveOutboxPath, options.LedgerBusyTimeout);
+        SqliteStores.Execute(_outboxWriter, SqliteStores.OutboxSchema);
+        TryEnsureLedger();
+        UpdateDepth();
+        _writerLoop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Path of the ledger database.</summary>
+    public string LedgerPath => _options.LedgerPath;
+
+    /// <inheritdoc />
+    public async ValueTask RecordAsync(CallRecord record, CancellationToken cancellationToken)
+    {
+        var priced = LedgerPricing.Price(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var pending = new PendingRecord(priced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+
+        // Once queued the record is written whether or not the caller still waits; a client that went away must
+        // not leave a billed call unrecorded, so the caller's token is not observed past this point.
+        await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Records waiting in the outbox.</summary>
+    public long OutboxDepth()
+    {
+        using var connection = SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM outbox";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Moves every pending outbox row into the ledger. Returns rows inserted; duplicates are refused and dropped
+    /// from the outbox. Throws when the ledger is unavailable (the rows stay in the outbox).
+    /// </summary>
+    public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _flushLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var inserted = 0;
+            while (true)
+            {
+                var (batchInserted, batchCount) = FlushBatch();
+                inserted += batchInserted;
+                if (batchCount < BatchSize)
+                {
+                    return inserted;
+                }
+            }
+        }
+        finally
+        {
+            UpdateDepth();
+            _flushLock.Release();
+        }
+    }
+
+    /// <summary>Tokens (in + out) spent on the hosted tier by <paramref name="tenant"/> in <paramref name="period"/>, per the ledger.</summary>
+    public long HostedTokensSpent(string tenant, string period)
+    {
+        TryEnsureLedger();
+        using var connection = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(tokens_in + tokens_out), 0) FROM ledger WHERE tenant = $t AND period = $p AND tier = 'Hosted'";
+        command.Parameters.AddWithValue("$t", tenant);
+        command.Parameters.AddWithValue("$p", period);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Flushes pending outbox rows (crash recovery), then keeps flushing in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inserted = await FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (inserted > 0)
+            {
+                LogRecovered(_logger, inserted);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            GatewayMetrics.LedgerWriteFailures.WithLabels("ledger").Inc();
+            LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+        }
+
+        _flushLoop ??= Task.Run(FlushLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Stops the flusher after a last flush attempt. Acknowledged records are already durable in the outbox.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_flushLoop is not null)
+        {
+            await _flushLoop.ConfigureAwait(false);
+        }
+
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or OperationCanceledException)
+        {
+            // The rows stay in the outbox and are flushed on the next start.
+        }
+    }
+
+    /// <summary>
+    /// Closes the stores without flushing: anything acknowledged stays in the outbox for the next start.
+    /// Records already queued are written to the outbox first.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_flushLoop is not null)
+        {
+            await _flushLoop.ConfigureAwait(false);
+        }
+
+        _outboxWriter.Dispose();
+        _stopping.Dispose();
+        _flushLock.Dispose();
+        _flushSignal.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingRecord>(256);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < 256 && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                AppendToOutbox(batch);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetResult();
+                }
+
+                GatewayMetrics.OutboxDepth.Inc(batch.Count);
+                _flushSignal.Release();
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                GatewayMetrics.LedgerWriteFailures.WithLabels("outbox").Inc();
+                LogOutboxFailed(_logger, batch.Count, ex.Message);
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(new InvalidOperationException("The metering outbox could not store the record.", ex));
+                }
+            }
+        }
+    }
+
+    private void AppendToOutbox(List<PendingRecord> batch)
+    {
+        using var transaction = _outboxWriter.BeginTransaction(deferred: false);
+        using var command = _outboxWriter.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO outbox(request_id, attempt, payload) VALUES($r, $a, $p)";
+        var r = command.Parameters.Add("$r", SqliteType.Text);
+        var a = command.Parameters.Add("$a", SqliteType.Integer);
+        var p = command.Parameters.Add("$p", SqliteType.Text);
+        foreach (var item in batch)
+        {
+            r.Value = item.Call.RequestId;
+            a.Value = item.Call.Attempt;
+            p.Value = JsonSerializer.Serialize(item.Call);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _flushSignal.WaitAsync(_options.FlushInterval, token).ConfigureAwait(false);
+                await FlushAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SqliteException ex)
+            {
+                GatewayMetrics.LedgerWriteFailures.WithLabels("ledger").Inc();
+                LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+                try
+                {
+                    await Task.Delay(_options.FlushInterval, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private (int Inserted, int Read) FlushBatch()
+    {
+        var rows = new List<(long Seq, PricedCall Call)>();
+        using (var outbox = SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout))
+        using (var read = outbox.CreateCommand())
+        {
+            read.CommandText = "SELECT seq, payload FROM outbox ORDER BY seq LIMIT $n";
+            read.Parameters.AddWithValue("$n", BatchSize);
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                var call = JsonSerializer.Deserialize<PricedCall>(reader.GetString(1))
+                    ?? throw new InvalidDataException("Empty outbox payload.");
+                rows.Add((reader.GetInt64(0), call));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        EnsureLedger();
+        var inserted = 0;
+        using (var ledger = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout))
+        using (var transaction = ledger.BeginTransaction(deferred: false))
+        using (var insert = ledger.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO ledger(request_id, attempt, tenant, tier, backend, model, request_class, tokens_in, tokens_out,
+                    estimated, partial, ttft_ms, latency_ms, cost_nano, commercial_nano, credit_nano, contributor_tenant,
+                    completed_at_ms, day, period)
+                VALUES($request_id, $attempt, $tenant, $tier, $backend, $model, $request_class, $tokens_in, $tokens_out,
+                    $estimated, $partial, $ttft_ms, $latency_ms, $cost_nano, $commercial_nano, $credit_nano, $contributor_tenant,
+                    $completed_at_ms, $day, $period)
+                ON CONFLICT(request_id, attempt) DO NOTHING
+                """;
+            foreach (var (_, c) in rows)
+            {
+                insert.Parameters.Clear();
+                insert.Parameters.AddWithValue("$request_id", c.RequestId);
+                insert.Parameters.AddWithValue("$attempt", c.Attempt);
+                insert.Parameters.AddWithValue("$tenant", c.Tenant);
+                insert.Parameters.AddWithValue("$tier", c.Tier);
+                insert.Parameters.AddWithValue("$backend", c.Backend);
+                insert.Parameters.AddWithValue("$model", c.Model);
+                insert.Parameters.AddWithValue("$request_class", c.RequestClass);
+                insert.Parameters.AddWithValue("$tokens_in", c.TokensIn);
+                insert.Parameters.AddWithValue("$tokens_out", c.TokensOut);
+                insert.Parameters.AddWithValue("$estimated", c.Estimated ? 1 : 0);
+                insert.Parameters.AddWithValue("$partial", c.Partial ? 1 : 0);
+                insert.Parameters.AddWithValue("$ttft_ms", c.TtftMs);
+                insert.Parameters.AddWithValue("$latency_ms", c.LatencyMs);
+                insert.Parameters.AddWithValue("$cost_nano", c.CostNano);
+                insert.Parameters.AddWithValue("$commercial_nano", c.CommercialNano);
+                insert.Parameters.AddWithValue("$credit_nano", c.CreditNano);
+                insert.Parameters.AddWithValue("$contributor_tenant", (object?)c.ContributorTenant ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$completed_at_ms", c.CompletedAtMs);
+                insert.Parameters.AddWithValue("$day", c.Day);
+                insert.Parameters.AddWithValue("$period", c.Period);
+                inserted += insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        if (rows.Count > inserted)
+        {
+            GatewayMetrics.LedgerDuplicatesRefused.Inc(rows.Count - inserted);
+            LogDuplicatesRefused(_logger, rows.Count - inserted);
+        }
+
+        // Only after the ledger commit is durable; a crash here leaves rows the unique key will refuse next time.
+        using (var outbox = SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout))
+        using (var transaction = outbox.BeginTransaction(deferred: false))
+        using (var delete = outbox.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM outbox WHERE seq = $s";
+            var s = delete.Parameters.Add("$s", SqliteType.Integer);
+            foreach (var (seq, _) in rows)
+            {
+                s.Value = seq;
+                delete.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        return (inserted, rows.Count);
+    }
+
+    private void TryEnsureLedger()
+    {
+        try
+        {
+            EnsureLedger();
+        }
+        catch (SqliteException ex)
+        {
+            // The ledger may be locked or unavailable at start; records still reach the outbox and flush later.
+            LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+        }
+    }
+
+    private void EnsureLedger()
+    {
+        if (Volatile.Read(ref _ledgerReady))
+        {
+            return;
+        }
+
+        using var ledger = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout);
+        SqliteStores.Execute(ledger, SqliteStores.LedgerSchema);
+        Volatile.Write(ref _ledgerReady, true);
+    }
+
+    private void UpdateDepth()
+    {
+        try
+        {
+            GatewayMetrics.OutboxDepth.Set(OutboxDepth());
+        }
+        catch (SqliteException)
+        {
+            // Depth is best effort; the next flush sets it again.
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Ledger flush failed (sqlite error {Code}): {Error}; records stay in the outbox and are retried")]
+    private static partial void LogFlushFailed(ILogger logger, int code, string error);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Metering outbox write failed for {Count} records: {Error}")]
+    private static partial void LogOutboxFailed(ILogger logger, int count, string error);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Flushed {Count} outbox records left by a previous run into the ledger")]
+    private static partial void LogRecovered(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Ledger refused {Count} duplicate (request_id, attempt) records")]
+    private static partial void LogDuplicatesRefused(ILogger logger, int count);
+
+    private sealed record PendingRecord(PricedCall Call, TaskCompletionSource Done);
+}

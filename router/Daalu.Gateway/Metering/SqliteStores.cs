@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+
+namespace Daalu.Gateway.Metering;
+
+/// <summary>Connection and schema helpers shared by the ledger writer and the usage queries.</summary>
+internal static class SqliteStores
+{
+    public const string LedgerSchema = """
+        CREATE TABLE IF NOT EXISTS ledger(
+            id INTEGER PRIMARY KEY,
+            request_id TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            tenant TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            backend TEXT NOT NULL,
+            model TEXT NOT NULL,
+            request_class TEXT NOT NULL,
+            tokens_in INTEGER NOT NULL,
+            tokens_out INTEGER NOT NULL,
+            estimated INTEGER NOT NULL,
+            partial INTEGER NOT NULL,
+            ttft_ms REAL NOT NULL,
+            latency_ms REAL NOT NULL,
+            cost_nano INTEGER NOT NULL,
+            commercial_nano INTEGER NOT NULL,
+            credit_nano INTEGER NOT NULL,
+            contributor_tenant TEXT NULL,
+            completed_at_ms INTEGER NOT NULL,
+            day TEXT NOT NULL,
+            period TEXT NOT NULL,
+            UNIQUE(request_id, attempt));
+        CREATE INDEX IF NOT EXISTS ix_ledger_tenant_day ON ledger(tenant, day);
+        CREATE INDEX IF NOT EXISTS ix_ledger_tenant_period ON ledger(tenant, period, tier);
+        CREATE INDEX IF NOT EXISTS ix_ledger_contributor_day ON ledger(contributor_tenant, day);
+        """;
+
+    public const string OutboxSchema = """
+        CREATE TABLE IF NOT EXISTS outbox(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            request_id TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            payload TEXT NOT NULL);
+        """;
+
+    public static SqliteConnection Open(string path, TimeSpan busyTimeout, bool readOnly = false)
+    {
+        var full = Path.GetFullPath(path);
+        if (!readOnly)
+        {
+            var dir = Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(dir))
+            {
+                Directory.CreateDirectory(dir);
+            }
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+            Pooling = false,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds};"));
+            if (!readOnly)
+            {
+                // WAL with synchronous=FULL: a committed transaction is on disk when Commit returns.
+                Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+}

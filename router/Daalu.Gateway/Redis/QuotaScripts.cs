@@ -1,0 +1,104 @@
+namespace Daalu.Gateway.Redis;
+
+/// <summary>
+/// The Lua scripts of the Redis quota gate. Each runs atomically on the server, so a check and its reservation
+/// are one step across every router replica. The decision logic transcribes <c>QuotaMath.Decide</c>.
+/// Keys: {base} = prefix + "{tenant}" (hash tag: one slot per tenant);
+/// {base}:p:{period} hash (spent, reserved), {base}:m:{minute} hash (tokens, requests) with a short TTL,
+/// {base}:r:{id} reservation record (tokens, period, minute), {base}:open sorted set of ids by expiry.
+/// </summary>
+internal static class QuotaScripts
+{
+    // Shared by all scripts: returns a reservation's tokens to its period (and to its minute window while that
+    // window still exists), then deletes the record. Settled spend is added when actual >= 0.
+    private const string CloseFunction = """
+        local function close(base, id, actual)
+          local rkey = base .. ':r:' .. id
+          local rec = redis.call('HMGET', rkey, 'tokens', 'period', 'minute')
+          redis.call('ZREM', base .. ':open', id)
+          if not rec[1] then return 0 end
+          redis.call('DEL', rkey)
+          local tokens = tonumber(rec[1])
+          local pkey = base .. ':p:' .. rec[2]
+          local reserved = tonumber(redis.call('HGET', pkey, 'reserved') or '0')
+          redis.call('HSET', pkey, 'reserved', math.max(0, reserved - tokens))
+          if actual >= 0 then redis.call('HINCRBY', pkey, 'spent', actual) end
+          local mkey = base .. ':m:' .. rec[3]
+          if redis.call('EXISTS', mkey) == 1 then
+            local used = tonumber(redis.call('HGET', mkey, 'tokens') or '0')
+            local delta = -tokens
+            if actual >= 0 then delta = actual - tokens end
+            redis.call('HSET', mkey, 'tokens', math.max(0, used + delta))
+          end
+          return 1
+        end
+        local function reclaim(base, now)
+          local expired = redis.call('ZRANGEBYSCORE', base .. ':open', '-inf', now, 'LIMIT', 0, 100)
+          for _, id in ipairs(expired) do close(base, id, -1) end
+          return #expired
+        end
+        """;
+
+    /// <summary>
+    /// KEYS: none (all keys derive from ARGV[1], one hash slot per tenant).
+    /// ARGV: base, period, minute, tokens, budget, tpm, rpm, enrolled(0/1), shadow(0/1), id, nowMs, ttlMs, periodTtlSec.
+    /// Returns {admitted, reason, spent, reserved, minuteTokens, minuteRequests} (counters as read before admitting).
+    /// </summary>
+    public const string Reserve = CloseFunction + """
+
+        local base = ARGV[1]
+        local period, minute = ARGV[2], ARGV[3]
+        local tokens, budget = tonumber(ARGV[4]), tonumber(ARGV[5])
+        local tpm, rpm = tonumber(ARGV[6]), tonumber(ARGV[7])
+        local enrolled, shadow = ARGV[8] == '1', ARGV[9] == '1'
+        local id, now, ttl, pttl = ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
+        reclaim(base, now)
+        local pkey, mkey = base .. ':p:' .. period, base .. ':m:' .. minute
+        local p = redis.call('HMGET', pkey, 'spent', 'reserved')
+        local m = redis.call('HMGET', mkey, 'tokens', 'requests')
+        local spent, reserved = tonumber(p[1] or '0'), tonumber(p[2] or '0')
+        local mtokens, mrequests = tonumber(m[1] or '0'), tonumber(m[2] or '0')
+        local reason = ''
+        if not enrolled then reason = 'NotEnrolled'
+        elseif spent + reserved + tokens > budget then reason = 'QuotaExceeded'
+        elseif tpm > 0 and mtokens + tokens > tpm then reason = 'TokensPerMinute'
+        elseif rpm > 0 and mrequests + 1 > rpm then reason = 'RequestsPerMinute'
+        end
+        if reason ~= '' and not shadow then
+          return {0, reason, spent, reserved, mtokens, mrequests}
+        end
+        redis.call('HINCRBY', pkey, 'reserved', tokens)
+        redis.call('EXPIRE', pkey, pttl)
+        redis.call('HINCRBY', mkey, 'tokens', tokens)
+        redis.call('HINCRBY', mkey, 'requests', 1)
+        redis.call('EXPIRE', mkey, 180)
+        local rkey = base .. ':r:' .. id
+        redis.call('HSET', rkey, 'tokens', tokens, 'period', period, 'minute', minute)
+        redis.call('PEXPIRE', rkey, ttl + 3600000)
+        redis.call('ZADD', base .. ':open', now + ttl, id)
+        redis.call('PEXPIRE', base .. ':open', ttl + 3600000)
+        return {1, reason, spent, reserved, mtokens, mrequests}
+        """;
+
+    /// <summary>ARGV: base, id, actual (-1 = release). Returns 1 when the reservation was open, 0 when already closed.</summary>
+    public const string Close = CloseFunction + """
+
+        return close(ARGV[1], ARGV[2], tonumber(ARGV[3]))
+        """;
+
+    /// <summary>ARGV: base, period, actual, periodTtlSec. Adds spend of a call admitted without a reservation (fail-open).</summary>
+    public const string AddSpend = """
+        local pkey = ARGV[1] .. ':p:' .. ARGV[2]
+        redis.call('HINCRBY', pkey, 'spent', tonumber(ARGV[3]))
+        redis.call('EXPIRE', pkey, tonumber(ARGV[4]))
+        return 1
+        """;
+
+    /// <summary>ARGV: base, period, nowMs. Reclaims expired reservations, returns {spent, reserved}.</summary>
+    public const string Read = CloseFunction + """
+
+        reclaim(ARGV[1], tonumber(ARGV[3]))
+        local p = redis.call('HMGET', ARGV[1] .. ':p:' .. ARGV[2], 'spent', 'reserved')
+        return {tonumber(p[1] or '0'), tonumber(p[2] or '0')}
+        """;
+}

@@ -1,0 +1,14 @@
+namespace Daalu.Gateway.Usage;
+
+/// <summary>The body of GET /v1/usage.</summary>
+public sealed record UsageReport(
+    string? Tenant,
+    string Role,
+    string From,
+    string To,
+    int Days,
+    IReadOnlyList<UsageRow> Rows,
+    UsageTotals Totals,
+    QuotaStatus? Quota,
+    ProviderCredits? ProviderCredits,
+    IReadOnlyList<SkuCost> SkuComparison);
