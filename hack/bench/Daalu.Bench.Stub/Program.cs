@@ -1,1 +1,22 @@
-Console.WriteLine("placeholder");
+// Daalu.Bench.Stub: the far end and the streaming client of hack/bench/router.sh.
+//   serve   [--port 0] [--model bench-model] [--tokens 16] [--max-tokens 4096] [--gap-us 0] [--ttft-us 0]
+//           a vLLM-shaped OpenAI server on 127.0.0.1 (see Server/StubServer.cs for what it stands for)
+//   ttft    --url URL [--tokens 32] [--requests 300] [--warmup 50] [--header 'K: V']...
+//   streams --url URL [--tokens 32] [--streams 1000] [--ramp-us 200] [--header 'K: V']...
+using Daalu.Bench.Stub.Client;
+using Daalu.Bench.Stub.Server;
+
+var mode = args.Length > 0 ? args[0] : "serve";
+var rest = args.Length > 0 ? args[1..] : [];
+return mode switch
+{
+    "serve" => await StubServer.RunAsync(rest),
+    "ttft" or "streams" => await StreamClient.RunAsync(mode, rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Daalu.Bench.Stub serve|ttft|streams [options]");
+    return 2;
+}
