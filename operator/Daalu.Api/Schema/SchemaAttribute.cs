@@ -16,6 +16,9 @@ public sealed class SchemaAttribute : Attribute
     /// <summary>OpenAPI <c>minItems</c>; negative means unset.</summary>
     public int MinItems { get; init; } = -1;
 
+    /// <summary>OpenAPI <c>maxLength</c> of each item of a list of strings; negative means unset. Bounds CEL rule cost.</summary>
+    public int MaxItemLength { get; init; } = -1;
+
     /// <summary><c>x-kubernetes-list-type</c>: atomic, set or map.</summary>
     public string? ListType { get; init; }
 

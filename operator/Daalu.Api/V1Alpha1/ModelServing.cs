@@ -37,6 +37,7 @@ public sealed class ModelServingSpec
     public string? GpuNode { get; set; }
 
     /// <summary>Run on any ready GpuNode of this class (one of gpuNode, gpuClass or endpoint).</summary>
+    [MaxLength(32)]
     [EnumValues(GpuClasses.Rtx2000Ada, GpuClasses.Rtx6000Ada)]
     [JsonPropertyName("gpuClass")]
     public string? GpuClass { get; set; }

@@ -86,6 +86,7 @@ public sealed class TierSpec
 {
     /// <summary>OwnGpu (the tenant's own cards), Hosted (the shared pool) or External (commercial providers).</summary>
     [Required]
+    [MaxLength(16)]
     [EnumValues(TierNames.OwnGpu, TierNames.Hosted, TierNames.External)]
     [JsonPropertyName("name")]
     public string Name { get; set; } = string.Empty;
@@ -178,7 +179,7 @@ public sealed class RoutingRule
 
     /// <summary>Request classes the rule matches; empty matches every class.</summary>
     [EnumValues(V1Alpha1.RequestClasses.Chat, V1Alpha1.RequestClasses.Agent, V1Alpha1.RequestClasses.Classifier, V1Alpha1.RequestClasses.Coding)]
-    [Schema(ListType = "set", MaxItems = 4)]
+    [Schema(ListType = "set", MaxItems = 4, MaxItemLength = 16)]
     [JsonPropertyName("requestClasses")]
     public List<string> RequestClasses { get; set; } = [];
 
@@ -189,13 +190,14 @@ public sealed class RoutingRule
 
     /// <summary>allow: only these tiers; deny: never these tiers; pin: only this one tier.</summary>
     [Required]
+    [MaxLength(16)]
     [EnumValues(RuleActions.Allow, RuleActions.Deny, RuleActions.Pin)]
     [JsonPropertyName("action")]
     public string Action { get; set; } = RuleActions.Allow;
 
     /// <summary>The tiers the action applies to.</summary>
     [EnumValues(TierNames.OwnGpu, TierNames.Hosted, TierNames.External)]
-    [Schema(ListType = "set", MinItems = 1, MaxItems = 3)]
+    [Schema(ListType = "set", MinItems = 1, MaxItems = 3, MaxItemLength = 16)]
     [JsonPropertyName("tiers")]
     public List<string> Tiers { get; set; } = [];
 }
