@@ -1,0 +1,339 @@
+using System.Runtime.ExceptionServices;
+using Daalu.Runtime.Diagnostics;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Daalu.Runtime.Informers;
+
+/// <summary>
+/// Keeps a cache of one kind current: a paged list, then a watch from the list's resourceVersion with bookmarks.
+/// A closed stream is reopened from the last resourceVersion; 410 Expired (an HTTP status or a <c>Status</c> event)
+/// re-lists and diffs, synthesizing deletes for objects that vanished meanwhile; a watchdog reopens a stream that
+/// delivers nothing (not even a bookmark) for <see cref="InformerOptions.StallTimeout"/>.
+/// </summary>
+/// <typeparam name="T">The kind.</typeparam>
+public sealed partial class Informer<T> : IInformer<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly IListWatch<T> _listWatch;
+    private readonly InformerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly OperatorMetrics? _metrics;
+    private readonly ResourceCache<T> _cache = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _handlersGate = new();
+    private Action<ResourceEvent<T>>[] _handlers = [];
+    private int _watchRestarts;
+    private int _stalledRestarts;
+    private int _relists;
+    private long _lastContactTicks;
+
+    /// <summary>Creates the informer; call <see cref="RunAsync"/> to start it.</summary>
+    public Informer(IListWatch<T> listWatch, InformerOptions? options = null, TimeProvider? time = null, ILogger? logger = null, OperatorMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(listWatch);
+        _listWatch = listWatch;
+        _options = options ?? new InformerOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _metrics = metrics;
+        Touch();
+    }
+
+    /// <inheritdoc />
+    public string Kind => _listWatch.Kind;
+
+    /// <inheritdoc />
+    public IResourceCache<T> Cache => _cache;
+
+    /// <inheritdoc />
+    public bool HasSynced => _ready.Task.IsCompletedSuccessfully;
+
+    /// <inheritdoc />
+    public int WatchRestarts => Volatile.Read(ref _watchRestarts);
+
+    /// <inheritdoc />
+    public int StalledRestarts => Volatile.Read(ref _stalledRestarts);
+
+    /// <inheritdoc />
+    public int Relists => Volatile.Read(ref _relists);
+
+    /// <inheritdoc />
+    public DateTimeOffset LastContactAt => new(Interlocked.Read(ref _lastContactTicks), TimeSpan.Zero);
+
+    /// <inheritdoc />
+    public Task ReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public IDisposable Subscribe(Action<ResourceEvent<T>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersGate)
+        {
+            _handlers = [.. _handlers, handler];
+        }
+
+        return new Subscription(this, handler);
+    }
+
+    /// <inheritdoc />
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        var relist = true;
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (relist)
+                {
+                    resourceVersion = await ListAndReplaceAsync(cancellationToken).ConfigureAwait(false);
+                    relist = false;
+                    failures = 0;
+                }
+
+                var (outcome, lastVersion, sawEvents) = await WatchOnceAsync(resourceVersion!, cancellationToken).ConfigureAwait(false);
+                resourceVersion = lastVersion;
+                if (outcome == WatchOutcome.Stalled)
+                {
+                    Interlocked.Increment(ref _stalledRestarts);
+                    CountRestart("stalled");
+                    Log.WatchStalled(_logger, Kind, _options.StallTimeout.TotalSeconds);
+                }
+                else
+                {
+                    CountRestart("closed");
+                    Log.WatchClosed(_logger, Kind, resourceVersion);
+                }
+
+                // A stream that ends at once without events would otherwise spin; back off until one delivers.
+                failures = sawEvents ? 0 : failures + 1;
+                if (failures > 0)
+                {
+                    await Task.Delay(RetryDelay(failures), _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ApiErrors.IsExpired(ex) || ex is WatchErrorEventException)
+            {
+                relist = true;
+                CountRestart("expired");
+                Log.WatchExpired(_logger, Kind, resourceVersion);
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                if (!relist)
+                {
+                    CountRestart("error");
+                }
+
+                Log.ListWatchFailed(_logger, Kind, relist ? "list" : "watch", ex.GetType().Name, ApiErrors.StatusCode(ex), ex.Message);
+                try
+                {
+                    await Task.Delay(RetryDelay(failures), _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private TimeSpan RetryDelay(int failures) =>
+        Queue.Backoff.Compute(Math.Max(0, failures - 1), _options.RetryDelay, _options.MaxRetryDelay, 0, 0);
+
+    private void CountRestart(string reason)
+    {
+        Interlocked.Increment(ref _watchRestarts);
+        _metrics?.WatchRestarts.WithLabels(Kind, reason).Inc();
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastContactTicks, _time.GetUtcNow().UtcTicks);
+
+    private async Task<string> ListAndReplaceAsync(CancellationToken cancellationToken)
+    {
+        var items = new Dictionary<ObjectKey, T>();
+        string? continueToken = null;
+        string resourceVersion;
+        do
+        {
+            var page = await _listWatch.ListAsync(continueToken, _options.PageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.Items)
+            {
+                items[ObjectKey.Of(item)] = item;
+            }
+
+            resourceVersion = page.ResourceVersion;
+            continueToken = page.Continue;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        Touch();
+        var wasSynced = HasSynced;
+        var previous = _cache.Replace(items);
+        foreach (var (key, item) in items)
+        {
+            if (!previous.TryGetValue(key, out var old))
+            {
+                Notify(new ResourceEvent<T>(ResourceEventType.Added, item));
+            }
+            else if (old.Metadata.ResourceVersion != item.Metadata.ResourceVersion)
+            {
+                Notify(new ResourceEvent<T>(ResourceEventType.Modified, item, old));
+            }
+        }
+
+        // Objects deleted while the watch was down never produce a watch event; the diff is the only way to see them.
+        foreach (var (key, old) in previous)
+        {
+            if (!items.ContainsKey(key))
+            {
+                Notify(new ResourceEvent<T>(ResourceEventType.Deleted, old, Synthesized: true));
+            }
+        }
+
+        if (wasSynced)
+        {
+            Interlocked.Increment(ref _relists);
+        }
+
+        _metrics?.InformerSynced.WithLabels(Kind).Set(1);
+        _ready.TrySetResult();
+        Log.Listed(_logger, Kind, items.Count, resourceVersion);
+        return resourceVersion;
+    }
+
+    private async Task<(WatchOutcome Outcome, string ResourceVersion, bool SawEvents)> WatchOnceAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        using var watchdog = new CancellationTokenSource(_options.StallTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);
+        var sawEvents = false;
+        IWatchStream<T>? stream = null;
+        try
+        {
+            var timeoutSeconds = _options.WatchTimeout is { } timeout ? (int?)Math.Max(1, (int)timeout.TotalSeconds) : null;
+            stream = await _listWatch.WatchAsync(resourceVersion, timeoutSeconds, linked.Token).ConfigureAwait(false);
+            Touch();
+            watchdog.CancelAfter(_options.StallTimeout);
+
+            // Closing the response is what reliably unblocks a read that is waiting on a silent connection.
+            var opened = stream;
+            using var closeOnCancel = linked.Token.Register(() => opened.Dispose());
+            await foreach (var (type, item) in stream.ReadAsync(static ex => ExceptionDispatchInfo.Throw(ex), linked.Token).ConfigureAwait(false))
+            {
+                watchdog.CancelAfter(_options.StallTimeout);
+                Touch();
+                sawEvents = true;
+                resourceVersion = Apply(type, item) ?? resourceVersion;
+            }
+
+            return (WatchOutcome.Closed, resourceVersion, sawEvents);
+        }
+        catch (Exception ex) when (watchdog.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !ApiErrors.IsExpired(ex))
+        {
+            return (WatchOutcome.Stalled, resourceVersion, sawEvents);
+        }
+        finally
+        {
+            stream?.Dispose();
+        }
+    }
+
+    private string? Apply(WatchEventType type, T item)
+    {
+        if (type == WatchEventType.Error)
+        {
+            throw new WatchErrorEventException(Kind);
+        }
+
+        var version = item?.Metadata?.ResourceVersion;
+        if (type == WatchEventType.Bookmark || item?.Metadata?.Name is null)
+        {
+            return version;
+        }
+
+        var key = ObjectKey.Of(item);
+        switch (type)
+        {
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                var old = _cache.Peek(key);
+                _cache.Upsert(key, item);
+                Notify(old is null
+                    ? new ResourceEvent<T>(ResourceEventType.Added, item)
+                    : new ResourceEvent<T>(ResourceEventType.Modified, item, old));
+                break;
+            case WatchEventType.Deleted:
+                var removed = _cache.Remove(key);
+                Notify(new ResourceEvent<T>(ResourceEventType.Deleted, removed ?? item));
+                break;
+        }
+
+        return version;
+    }
+
+    private void Notify(ResourceEvent<T> change)
+    {
+        foreach (var handler in Volatile.Read(ref _handlers))
+        {
+            try
+            {
+                handler(change);
+            }
+            catch (Exception ex)
+            {
+                // A faulty handler must not stop the informer or starve the other handlers.
+                Log.HandlerFailed(_logger, Kind, ex.GetType().Name, ex.Message);
+            }
+        }
+    }
+
+    private void Unsubscribe(Action<ResourceEvent<T>> handler)
+    {
+        lock (_handlersGate)
+        {
+            _handlers = [.. _handlers.Where(h => h != handler)];
+        }
+    }
+
+    private enum WatchOutcome
+    {
+        Closed,
+        Stalled,
+    }
+
+    private sealed class Subscription(Informer<T> informer, Action<ResourceEvent<T>> handler) : IDisposable
+    {
+        public void Dispose() => informer.Unsubscribe(handler);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Listed {Kind}: {Count} objects at resourceVersion {ResourceVersion}")]
+        public static partial void Listed(ILogger logger, string kind, int count, string resourceVersion);
+
+        [LoggerMessage(2, LogLevel.Debug, "Watch of {Kind} closed at resourceVersion {ResourceVersion}; reopening")]
+        public static partial void WatchClosed(ILogger logger, string kind, string resourceVersion);
+
+        [LoggerMessage(3, LogLevel.Warning, "Watch of {Kind} delivered nothing for {Seconds}s; reopening")]
+        public static partial void WatchStalled(ILogger logger, string kind, double seconds);
+
+        [LoggerMessage(4, LogLevel.Information, "resourceVersion {ResourceVersion} of {Kind} expired; re-listing")]
+        public static partial void WatchExpired(ILogger logger, string kind, string? resourceVersion);
+
+        [LoggerMessage(5, LogLevel.Warning, "{Operation} of {Kind} failed: {ErrorType} (HTTP {StatusCode}) {Message}")]
+        public static partial void ListWatchFailed(ILogger logger, string kind, string operation, string errorType, int? statusCode, string message);
+
+        [LoggerMessage(6, LogLevel.Error, "An event handler of {Kind} failed: {ErrorType} {Message}")]
+        public static partial void HandlerFailed(ILogger logger, string kind, string errorType, string message);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Daalu.Runtime.Informers;
+
+/// <summary>Timing of an informer.</summary>
+public sealed class InformerOptions
+{
+    /// <summary>Objects per list page.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>
+    /// The watchdog: a watch that delivers no event or bookmark for this long is closed and reopened from the last
+    /// resourceVersion. Real API servers send a bookmark about once a minute, so keep this above that.
+    /// </summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Asks the server to end each watch after this long (it is then reopened); null for the server default.</summary>
+    public TimeSpan? WatchTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First delay after a failed list or watch; doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Ceiling of the delay between failed attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
