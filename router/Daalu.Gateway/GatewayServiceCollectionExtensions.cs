@@ -16,7 +16,9 @@ public static class GatewayServiceCollectionExtensions
     /// Registers <see cref="GatewayOptions"/>, <see cref="TimeProvider"/> (System, unless one is registered),
     /// <see cref="IMeteringSink"/> (the SQLite ledger with its outbox, also a hosted service that flushes it),
     /// <see cref="IQuotaGate"/> (Redis when <see cref="GatewayOptions.RedisUrl"/> is set, else in-process, seeded with
-    /// the period's spend from the ledger) and <see cref="UsageQueryService"/>. The router registers its own
+    /// the period's spend from the ledger), <see cref="UsageQueryService"/> and <see cref="IUsageDirectory"/> (a
+    /// <see cref="StaticUsageDirectory"/> the router fills with <c>Update</c>, unless it registered its own
+    /// <see cref="IUsageDirectory"/> before this call). The router registers its own
     /// <see cref="ITenantAuthenticator"/> (a <see cref="HashedKeyAuthenticator"/> built from its tenants' keys).
     /// </summary>
     public static IServiceCollection AddDaaluGateway(this IServiceCollection services, GatewayOptions options)
@@ -29,6 +31,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<SqliteLedger>();
         services.AddSingleton<IMeteringSink>(sp => sp.GetRequiredService<SqliteLedger>());
         services.AddHostedService(sp => sp.GetRequiredService<SqliteLedger>());
+        services.TryAddSingleton<StaticUsageDirectory>();
+        services.TryAddSingleton<IUsageDirectory>(sp => sp.GetRequiredService<StaticUsageDirectory>());
         services.AddSingleton<UsageQueryService>();
         if (string.IsNullOrWhiteSpace(options.RedisUrl))
         {
