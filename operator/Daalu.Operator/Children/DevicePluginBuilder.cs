@@ -1,0 +1,101 @@
+using Daalu.Operator.Gpu;
+using k8s.Models;
+
+namespace Daalu.Operator.Children;
+
+/// <summary>Builds the NVIDIA device plugin DaemonSet that advertises nvidia.com/gpu on nodes declared by GpuNodes.</summary>
+public static class DevicePluginBuilder
+{
+    /// <summary>The kubelet's device-plugin socket directory.</summary>
+    public const string SocketDirectory = "/var/lib/kubelet/device-plugins";
+
+    /// <summary>Labels on the DaemonSet and its pods.</summary>
+    public static IReadOnlyDictionary<string, string> SelectorLabels { get; } = new Dictionary<string, string>
+    {
+        ["app.kubernetes.io/name"] = ChildNames.DevicePlugin,
+        [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue,
+    };
+
+    /// <summary>The desired DaemonSet in <paramref name="namespaceName"/> running <paramref name="image"/>, hash-stamped.</summary>
+    public static V1DaemonSet Build(string namespaceName, string image)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(namespaceName);
+        ArgumentException.ThrowIfNullOrEmpty(image);
+        var daemonSet = new V1DaemonSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "DaemonSet",
+            Metadata = new V1ObjectMeta
+            {
+                Name = ChildNames.DevicePlugin,
+                NamespaceProperty = namespaceName,
+                Labels = new Dictionary<string, string>(SelectorLabels),
+            },
+            Spec = new V1DaemonSetSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string>(SelectorLabels) },
+                UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate" },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(SelectorLabels) },
+                    Spec = new V1PodSpec
+                    {
+                        PriorityClassName = "system-node-critical",
+                        AutomountServiceAccountToken = false,
+                        EnableServiceLinks = false,
+                        Tolerations = [new V1Toleration { Key = WellKnown.GpuResource, OperatorProperty = "Exists", Effect = "NoSchedule" }],
+                        Affinity = new V1Affinity
+                        {
+                            NodeAffinity = new V1NodeAffinity
+                            {
+                                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                                {
+                                    NodeSelectorTerms =
+                                    [
+                                        new V1NodeSelectorTerm
+                                        {
+                                            MatchExpressions =
+                                            [
+                                                new V1NodeSelectorRequirement
+                                                {
+                                                    Key = WellKnown.GpuClassLabel,
+                                                    OperatorProperty = "In",
+                                                    Values = GpuCard.Supported.Select(c => c.GpuClass).ToList(),
+                                                },
+                                                new V1NodeSelectorRequirement
+                                                {
+                                                    Key = WellKnown.DevicePluginLabel,
+                                                    OperatorProperty = "In",
+                                                    Values = [WellKnown.DevicePluginLabelValue],
+                                                },
+                                            ],
+                                        },
+                                    ],
+                                },
+                            },
+                        },
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "nvidia-device-plugin-ctr",
+                                Image = image,
+                                // Keep running (and retrying) on nodes whose driver is not ready yet instead of crash-looping.
+                                Env = [new V1EnvVar { Name = "FAIL_ON_INIT_ERROR", Value = "false" }],
+                                SecurityContext = new V1SecurityContext
+                                {
+                                    AllowPrivilegeEscalation = false,
+                                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                                },
+                                VolumeMounts = [new V1VolumeMount { Name = "device-plugin", MountPath = SocketDirectory }],
+                            },
+                        ],
+                        Volumes = [new V1Volume { Name = "device-plugin", HostPath = new V1HostPathVolumeSource { Path = SocketDirectory } }],
+                    },
+                },
+            },
+        };
+        SpecHash.Stamp(daemonSet);
+        return daemonSet;
+    }
+}

@@ -1,0 +1,303 @@
+using System.Globalization;
+using Daalu.Api.V1Alpha1;
+using Daalu.Operator.Planning;
+using k8s.Models;
+
+namespace Daalu.Operator.Children;
+
+/// <summary>Builds the vLLM Deployment and Service for a ModelServing from its VRAM plan.</summary>
+public static class VllmBuilder
+{
+    /// <summary>The port vLLM listens on.</summary>
+    public const int Port = 8000;
+
+    /// <summary>Where the cache volume is mounted (HF_HOME lives below it).</summary>
+    public const string CacheDirectory = "/cache";
+
+    /// <summary>Where pre-staged weights (PVC or host path) are mounted, read-only.</summary>
+    public const string ModelsDirectory = "/models";
+
+    /// <summary>
+    /// Readiness: the served name must be listed on /v1/models. /health answers 200 as soon as the HTTP server is up
+    /// and can stay 200 while the engine is hung, and an httpGet probe can only check the status code, not that the
+    /// model is in the list; an exec probe with the image's own Python can. The served name is passed as an argument,
+    /// never spliced into the script.
+    /// </summary>
+    public const string ReadinessScript =
+        "import json,sys,urllib.request\n" +
+        "d=json.load(urllib.request.urlopen('http://127.0.0.1:8000/v1/models',timeout=4))\n" +
+        "sys.exit(0 if any(m.get('id')==sys.argv[1] for m in d.get('data',[])) else 1)";
+
+    /// <summary>Labels that select one ModelServing's pods.</summary>
+    public static Dictionary<string, string> SelectorLabels(string modelServingName) => new()
+    {
+        ["app.kubernetes.io/name"] = "vllm",
+        [WellKnown.ModelServingLabel] = modelServingName,
+    };
+
+    /// <summary>The controller owner reference every child of <paramref name="owner"/> carries.</summary>
+    public static V1OwnerReference OwnerReference(ModelServing owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        return new V1OwnerReference
+        {
+            ApiVersion = ApiGroup.ApiVersion,
+            Kind = "ModelServing",
+            Name = owner.Metadata.Name,
+            Uid = owner.Metadata.Uid,
+            Controller = true,
+            BlockOwnerDeletion = true,
+        };
+    }
+
+    /// <summary>The vLLM command-line arguments for a plan.</summary>
+    public static List<string> Arguments(ModelServing modelServing, VramPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(modelServing);
+        ArgumentNullException.ThrowIfNull(plan);
+        var spec = modelServing.Spec;
+        var engine = spec.Engine ?? new EngineSettings();
+        var servedName = plan.ModelId ?? throw new ArgumentException("the plan has no model", nameof(plan));
+        var args = new List<string>
+        {
+            "--model", ModelPath(spec.Weights, servedName),
+            "--served-model-name", servedName,
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
+            "--max-model-len", plan.MaxContext.ToString(CultureInfo.InvariantCulture),
+            "--gpu-memory-utilization", engine.GpuMemoryUtilization.ToString("0.###", CultureInfo.InvariantCulture),
+            "--tensor-parallel-size", Math.Max(1, engine.TensorParallelSize).ToString(CultureInfo.InvariantCulture),
+        };
+
+        // A pre-quantised checkpoint declares its format in config.json and vLLM then picks the fastest kernel (e.g.
+        // awq_marlin); forcing --quantization awq would select the slower one. So the flag is passed only when the user
+        // asked for a format explicitly, which is also the only way to get dynamic FP8 on a 16-bit checkpoint.
+        if (Models.Quantizations.Normalise(engine.Quantization) is { } quantization)
+        {
+            args.Add("--quantization");
+            args.Add(quantization);
+        }
+
+        if (plan.Model?.ToolCallParser is { } parser)
+        {
+            args.Add("--enable-auto-tool-choice");
+            args.Add("--tool-call-parser");
+            args.Add(parser);
+        }
+
+        args.AddRange(engine.ExtraArgs ?? []);
+        return args;
+    }
+
+    /// <summary>The desired Deployment, hash-stamped.</summary>
+    public static V1Deployment BuildDeployment(ModelServing modelServing, VramPlan plan, Placement placement)
+    {
+        ArgumentNullException.ThrowIfNull(modelServing);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(placement);
+        var name = ChildNames.ForModelServing(modelServing.Metadata.Name);
+        var engine = modelServing.Spec.Engine ?? new EngineSettings();
+        var gpus = Math.Max(1, engine.TensorParallelSize);
+        var labels = Labels(modelServing.Metadata.Name);
+        var selector = SelectorLabels(modelServing.Metadata.Name);
+        var servedName = plan.ModelId!;
+        var (weightVolumes, weightMounts, weightEnv) = Weights(modelServing.Spec.Weights);
+
+        var env = new List<V1EnvVar>
+        {
+            // The image's default cache (~/.cache) is not writable for a non-root user; everything writable lives on
+            // the cache volume. USER is set because torch derives cache paths from getpass.getuser().
+            new() { Name = "HOME", Value = CacheDirectory },
+            new() { Name = "USER", Value = "vllm" },
+            new() { Name = "XDG_CACHE_HOME", Value = CacheDirectory },
+            new() { Name = "HF_HOME", Value = CacheDirectory + "/huggingface" },
+        };
+        env.AddRange(weightEnv);
+
+        var deployment = new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = modelServing.Metadata.NamespaceProperty,
+                Labels = labels,
+                OwnerReferences = [OwnerReference(modelServing)],
+            },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 1,
+                RevisionHistoryLimit = 3,
+                // A model load can take most of an hour on a slow link; a rollout is not "stuck" before that.
+                ProgressDeadlineSeconds = 3600,
+                // The GPU is the scarce resource: a surge pod could never schedule next to the old one.
+                Strategy = new V1DeploymentStrategy { Type = "Recreate" },
+                Selector = new V1LabelSelector { MatchLabels = selector },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels) },
+                    Spec = new V1PodSpec
+                    {
+                        NodeSelector = placement.NodeSelector(),
+                        Tolerations = [new V1Toleration { Key = WellKnown.GpuResource, OperatorProperty = "Exists", Effect = "NoSchedule" }],
+                        AutomountServiceAccountToken = false,
+                        EnableServiceLinks = false,
+                        TerminationGracePeriodSeconds = 60,
+                        SecurityContext = new V1PodSecurityContext
+                        {
+                            RunAsNonRoot = true,
+                            RunAsUser = 1000,
+                            RunAsGroup = 1000,
+                            FsGroup = 1000,
+                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                        },
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "vllm",
+                                Image = engine.Image,
+                                // The module entry point takes --model on every vLLM version; `vllm serve` wants it positional.
+                                Command = ["python3", "-m", "vllm.entrypoints.openai.api_server"],
+                                Args = Arguments(modelServing, plan),
+                                Ports = [new V1ContainerPort { Name = "http", ContainerPort = Port, Protocol = "TCP" }],
+                                Env = env,
+                                Resources = new V1ResourceRequirements
+                                {
+                                    Limits = new Dictionary<string, ResourceQuantity> { [WellKnown.GpuResource] = new(gpus.ToString(CultureInfo.InvariantCulture)) },
+                                },
+                                // 180 x 10 s = 30 minutes for download + load + CUDA graph capture before liveness applies.
+                                StartupProbe = new V1Probe
+                                {
+                                    HttpGet = new V1HTTPGetAction { Path = "/health", Port = "http" },
+                                    PeriodSeconds = 10,
+                                    FailureThreshold = 180,
+                                    TimeoutSeconds = 5,
+                                },
+                                ReadinessProbe = new V1Probe
+                                {
+                                    Exec = new V1ExecAction { Command = ["python3", "-c", ReadinessScript, servedName] },
+                                    PeriodSeconds = 10,
+                                    FailureThreshold = 3,
+                                    TimeoutSeconds = 5,
+                                },
+                                LivenessProbe = new V1Probe
+                                {
+                                    HttpGet = new V1HTTPGetAction { Path = "/health", Port = "http" },
+                                    PeriodSeconds = 15,
+                                    FailureThreshold = 4,
+                                    TimeoutSeconds = 5,
+                                },
+                                SecurityContext = new V1SecurityContext
+                                {
+                                    AllowPrivilegeEscalation = false,
+                                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                                    // Not read-only: torch, Triton and FlashInfer JIT-compile kernels into temp and cache paths.
+                                    ReadOnlyRootFilesystem = false,
+                                },
+                                VolumeMounts =
+                                [
+                                    new V1VolumeMount { Name = "cache", MountPath = CacheDirectory },
+                                    new V1VolumeMount { Name = "dshm", MountPath = "/dev/shm" },
+                                    .. weightMounts,
+                                ],
+                            },
+                        ],
+                        Volumes =
+                        [
+                            new V1Volume { Name = "cache", EmptyDir = new V1EmptyDirVolumeSource() },
+                            // NCCL and PyTorch workers exchange tensors through /dev/shm; the runtime's 64 MiB default is too small.
+                            new V1Volume { Name = "dshm", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } },
+                            .. weightVolumes,
+                        ],
+                    },
+                },
+            },
+        };
+        SpecHash.Stamp(deployment);
+        return deployment;
+    }
+
+    /// <summary>The desired ClusterIP Service in front of the vLLM pod, hash-stamped.</summary>
+    public static V1Service BuildService(ModelServing modelServing)
+    {
+        ArgumentNullException.ThrowIfNull(modelServing);
+        var service = new V1Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new V1ObjectMeta
+            {
+                Name = ChildNames.ForModelServing(modelServing.Metadata.Name),
+                NamespaceProperty = modelServing.Metadata.NamespaceProperty,
+                Labels = Labels(modelServing.Metadata.Name),
+                OwnerReferences = [OwnerReference(modelServing)],
+            },
+            Spec = new V1ServiceSpec
+            {
+                Type = "ClusterIP",
+                Selector = SelectorLabels(modelServing.Metadata.Name),
+                Ports = [new V1ServicePort { Name = "http", Port = Port, TargetPort = "http", Protocol = "TCP" }],
+            },
+        };
+        SpecHash.Stamp(service);
+        return service;
+    }
+
+    /// <summary>The in-cluster base URL of a ModelServing's Service (what the router and the detector call).</summary>
+    public static string ServiceUrl(ModelServing modelServing)
+    {
+        ArgumentNullException.ThrowIfNull(modelServing);
+        return $"http://{ChildNames.ForModelServing(modelServing.Metadata.Name)}.{modelServing.Metadata.NamespaceProperty}.svc:{Port}";
+    }
+
+    private static Dictionary<string, string> Labels(string modelServingName)
+    {
+        var labels = SelectorLabels(modelServingName);
+        labels[WellKnown.ManagedByLabel] = WellKnown.ManagedByValue;
+        labels["app.kubernetes.io/instance"] = modelServingName;
+        return labels;
+    }
+
+    private static string ModelPath(WeightsSource? weights, string modelId)
+    {
+        if (weights?.Pvc is { } pvc)
+        {
+            var sub = pvc.SubPath?.Trim('/');
+            return string.IsNullOrEmpty(sub) ? ModelsDirectory : $"{ModelsDirectory}/{sub}";
+        }
+
+        return weights?.HostPath is not null ? ModelsDirectory : modelId;
+    }
+
+    private static (List<V1Volume> Volumes, List<V1VolumeMount> Mounts, List<V1EnvVar> Env) Weights(WeightsSource? weights)
+    {
+        if (weights?.Pvc is { } pvc)
+        {
+            return (
+                [new V1Volume { Name = "weights", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = pvc.ClaimName, ReadOnlyProperty = true } }],
+                [new V1VolumeMount { Name = "weights", MountPath = ModelsDirectory, ReadOnlyProperty = true }],
+                // Pre-staged weights: never reach out to the Hub (air-gapped clusters, no surprise downloads).
+                [new V1EnvVar { Name = "HF_HUB_OFFLINE", Value = "1" }]);
+        }
+
+        if (weights?.HostPath is { } hostPath)
+        {
+            return (
+                [new V1Volume { Name = "weights", HostPath = new V1HostPathVolumeSource { Path = hostPath.Path, Type = "Directory" } }],
+                [new V1VolumeMount { Name = "weights", MountPath = ModelsDirectory, ReadOnlyProperty = true }],
+                [new V1EnvVar { Name = "HF_HUB_OFFLINE", Value = "1" }]);
+        }
+
+        if (weights?.HuggingFace?.TokenSecretRef is { } token)
+        {
+            return ([], [], [new V1EnvVar
+            {
+                Name = "HF_TOKEN",
+                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = token.Name, Key = token.Key } },
+            }]);
+        }
+
+        return ([], [], []);
+    }
+}
