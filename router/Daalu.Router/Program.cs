@@ -1,1 +1,44 @@
-Console.WriteLine("placeholder");
+using Daalu.Router.Backends;
+using Daalu.Router.Configuration;
+using Daalu.Router.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+// Standalone run: dotnet run --project router/Daalu.Router -- --config config/samples/router-local.yaml [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db]
+string? configPath = null;
+var urls = Environment.GetEnvironmentVariable("DAALU_ROUTER_URLS") ?? "http://127.0.0.1:8080";
+var ledger = "./daalu-ledger.db";
+for (var i = 0; i < args.Length - 1; i++)
+{
+    switch (args[i])
+    {
+        case "--config": configPath = args[++i]; break;
+        case "--urls": urls = args[++i]; break;
+        case "--ledger": ledger = args[++i]; break;
+    }
+}
+
+configPath ??= Environment.GetEnvironmentVariable("DAALU_ROUTER_CONFIG");
+if (configPath is null)
+{
+    await Console.Error.WriteLineAsync("usage: Daalu.Router --config <file.yaml|file.json> [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db]");
+    return 2;
+}
+
+Microsoft.AspNetCore.Builder.WebApplication app;
+try
+{
+    app = RouterHost.Build(new RouterHostOptions { ConfigPath = configPath, Urls = urls, Gateway = new Daalu.Gateway.GatewayOptions { LedgerPath = ledger } });
+}
+catch (ConfigLoadException ex)
+{
+    await Console.Error.WriteLineAsync($"cannot start: {ex.Message}");
+    return 1;
+}
+
+await app.StartAsync();
+var monitor = app.Services.GetRequiredService<BackendMonitor>();
+await Task.WhenAny(monitor.FirstRound, Task.Delay(TimeSpan.FromSeconds(5)));
+Console.WriteLine($"Daalu router listening on {string.Join(", ", app.Urls)}");
+Console.WriteLine(StartupReport.Render(app.Services.GetRequiredService<IRouterConfigSource>().Current, app.Services.GetRequiredService<BackendRegistry>()));
+await app.WaitForShutdownAsync();
+return 0;

@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using Daalu.Router.Planning;
+
+namespace Daalu.Router.Api;
+
+/// <summary>A validated request body and the facts routing needs from it.</summary>
+public sealed class ParsedRequest
+{
+    /// <summary>The body as a mutable JSON object (its model field is rewritten per attempt).</summary>
+    public required JsonObject Body { get; init; }
+
+    /// <summary>Requested model or alias.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>stream: true.</summary>
+    public bool Stream { get; init; }
+
+    /// <summary>The client asked for stream_options.include_usage.</summary>
+    public bool ClientWantsUsage { get; init; }
+
+    /// <summary>max_tokens / max_completion_tokens, if set.</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>Rough prompt size in tokens (text length / 4), for reservations and estimates.</summary>
+    public long PromptTokenEstimate { get; init; }
+
+    /// <summary>Routing features.</summary>
+    public RequestFeatures Features { get; init; }
+}

@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Daalu.Api.V1Alpha1;
+using Daalu.Router.Backends;
+using Daalu.Router.Classification;
+using Daalu.Router.Configuration;
+using Daalu.Router.Forwarding;
+using Daalu.Router.Planning;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Daalu.Router.Api;
+
+/// <summary>The OpenAI-compatible endpoints and the router's own ones.</summary>
+public static class RouterApi
+{
+    /// <summary>Maps every router endpoint.</summary>
+    public static IEndpointRouteBuilder MapRouterApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", (HttpContext c) => HandleAsync(c, RequestFeatures.Chat, "/v1/chat/completions", explain: false));
+        app.MapPost("/v1/completions", (HttpContext c) => HandleAsync(c, RequestFeatures.Completions, "/v1/completions", explain: false));
+        app.MapPost("/v1/embeddings", (HttpContext c) => HandleAsync(c, RequestFeatures.Embeddings, "/v1/embeddings", explain: false));
+        app.MapPost("/v1/route/explain", (HttpContext c) => HandleAsync(c, RequestFeatures.Chat, "/v1/chat/completions", explain: true));
+        app.MapGet("/v1/models", ListModelsAsync);
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", (BackendMonitor m) => m.FirstRound.IsCompleted ? Results.Text("ready") : Results.Text("probing backends", statusCode: 503));
+        return app;
+    }
+
+    private static TenantRuntime? Authenticate(HttpContext ctx, RouterSnapshot snap)
+    {
+        var auth = ctx.Request.Headers.Authorization.ToString();
+        if (!auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var id = snap.Authenticator.Authenticate(auth.AsSpan(7).Trim());
+        return id is not null && snap.Tenants.TryGetValue(id.Tenant, out var t) ? t : null;
+    }
+
+    private static async Task HandleAsync(HttpContext ctx, string endpoint, string path, bool explain)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var sp = ctx.RequestServices;
+        var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
+        var requestId = ctx.Request.Headers["X-Request-Id"].ToString();
+        if (requestId.Length is 0 or > 128 || requestId.AsSpan().ContainsAnyExceptInRange((char)0x21, (char)0x7e))
+        {
+            requestId = Guid.NewGuid().ToString("N");
+        }
+
+        ctx.Response.Headers["X-Request-Id"] = requestId;
+        var noRoute = Array.Empty<string>();
+        var tenant = Authenticate(ctx, snap);
+        if (tenant is null)
+        {
+            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
+            await OpenAIError.WriteAsync(ctx, 401, "invalid_request_error", "invalid_api_key", "Missing or invalid API key. Send Authorization: Bearer <key>.");
+            return;
+        }
+
+        var body = await ReadBodyAsync(ctx, snap.Config.Limits.MaxRequestBodyBytes);
+        if (body.Error is { } bodyError)
+        {
+            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
+            await OpenAIError.WriteAsync(ctx, bodyError.Status, bodyError.Type, bodyError.Code, bodyError.Message);
+            return;
+        }
+
+        var (parsed, error) = RequestParser.Parse(body.Bytes, endpoint, snap.Config.Limits.MaxJsonDepth);
+        if (error is not null)
+        {
+            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
+            await OpenAIError.WriteAsync(ctx, error.Status, error.Type, error.Code, error.Message, error.Param);
+            return;
+        }
+
+        var req = parsed!;
+        var cls = RequestClassResolver.Resolve(ctx.Request.Headers["X-Daalu-Request-Class"].ToString(), tenant, req.Model);
+        if (cls is null)
+        {
+            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
+            await OpenAIError.WriteAsync(ctx, 400, "invalid_request_error", "invalid_request_class", "X-Daalu-Request-Class must be chat, agent, classifier or coding", "X-Daalu-Request-Class");
+            return;
+        }
+
+        var registry = sp.GetRequiredService<BackendRegistry>();
+        var visibility = ModelCatalog.Check(snap, tenant, req.Model, registry);
+        if (visibility != ModelVisibility.Visible)
+        {
+            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
+            if (visibility == ModelVisibility.OtherTenant)
+            {
+                await OpenAIError.WriteAsync(ctx, 403, "invalid_request_error", "model_not_allowed", $"The model '{req.Model}' is not available to this API key.", "model");
+            }
+            else
+            {
+                await OpenAIError.WriteAsync(ctx, 404, "invalid_request_error", "model_not_found", $"The model '{req.Model}' does not exist or is not served.", "model");
+            }
+
+            return;
+        }
+
+        var complexity = 1;
+        if (endpoint == RequestFeatures.Chat)
+        {
+            var input = ComplexityInputReader.FromChatRequest(req.Body);
+            complexity = Math.Clamp(sp.GetRequiredService<IComplexityClassifier>().Rate(in input), 1, 3);
+        }
+
+        var plan = CascadePlanner.Plan(new PlanRequest(tenant, cls, req.Model, complexity, req.Features), snap, registry.View, sp.GetRequiredService<Random>());
+        if (explain)
+        {
+            var first = plan.Candidates.Count > 0 ? plan.Candidates[0] : null;
+            CascadeExecutor.SetRouteHeaders(ctx, first?.Tier ?? "none", first?.Name ?? "none", first?.UpstreamModel ?? req.Model, ["explain"]);
+            await WriteExplainAsync(ctx, tenant, req, plan, snap);
+            return;
+        }
+
+        using var activity = Observability.RouterTracing.Source.StartActivity("route");
+        activity?.SetTag("daalu.tenant", tenant.Name);
+        activity?.SetTag("daalu.class", cls);
+        activity?.SetTag("daalu.request_id", requestId);
+        await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+    }
+
+    private static async Task WriteExplainAsync(HttpContext ctx, TenantRuntime tenant, ParsedRequest req, CascadePlan plan, RouterSnapshot snap)
+    {
+        ctx.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(ctx.Response.Body, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("object", "route.explanation");
+        w.WriteString("tenant", tenant.Name);
+        w.WriteString("policy", tenant.Policy.Name);
+        w.WriteString("config_hash", snap.Hash);
+        w.WriteString("model", req.Model);
+        w.WriteString("request_class", plan.RequestClass);
+        w.WriteNumber("complexity", plan.Complexity);
+        w.WriteBoolean("has_tools", req.Features.HasTools);
+        w.WriteBoolean("has_images", req.Features.HasImages);
+        if (plan.MatchedRule is null)
+        {
+            w.WriteNull("matched_rule");
+        }
+        else
+        {
+            w.WriteString("matched_rule", plan.MatchedRule);
+        }
+
+        w.WriteStartArray("tiers");
+        foreach (var t in plan.Tiers)
+        {
+            w.WriteStringValue(t);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("candidates");
+        foreach (var c in plan.Candidates)
+        {
+            w.WriteStartObject();
+            w.WriteString("tier", c.Tier);
+            w.WriteString("backend", c.Name);
+            w.WriteString("model", c.UpstreamModel);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("skipped");
+        foreach (var s in plan.Skipped)
+        {
+            w.WriteStartObject();
+            w.WriteString("tier", s.Tier);
+            w.WriteString("backend", s.Name);
+            w.WriteString("reason", s.Reason);
+            if (s.Detail is not null)
+            {
+                w.WriteString("detail", s.Detail);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static async Task ListModelsAsync(HttpContext ctx)
+    {
+        var snap = ctx.RequestServices.GetRequiredService<IRouterConfigSource>().Current;
+        var tenant = Authenticate(ctx, snap);
+        if (tenant is null)
+        {
+            await OpenAIError.WriteAsync(ctx, 401, "invalid_request_error", "invalid_api_key", "Missing or invalid API key. Send Authorization: Bearer <key>.");
+            return;
+        }
+
+        var models = ModelCatalog.ForTenant(snap, tenant, ctx.RequestServices.GetRequiredService<BackendRegistry>());
+        var created = ctx.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
+        ctx.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(ctx.Response.Body);
+        w.WriteStartObject();
+        w.WriteString("object", "list");
+        w.WriteStartArray("data");
+        foreach (var (id, ownedBy) in models)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteString("object", "model");
+            w.WriteNumber("created", created);
+            w.WriteString("owned_by", ownedBy);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private readonly record struct BodyResult(byte[] Bytes, RequestError? Error);
+
+    private static async Task<BodyResult> ReadBodyAsync(HttpContext ctx, long limit)
+    {
+        if (ctx.Request.ContentLength > limit)
+        {
+            return new BodyResult([], new RequestError(413, "invalid_request_error", "request_too_large", $"Request body exceeds {limit} bytes."));
+        }
+
+        var reader = ctx.Request.BodyReader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(ctx.RequestAborted);
+                if (result.Buffer.Length > limit)
+                {
+                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                    return new BodyResult([], new RequestError(413, "invalid_request_error", "request_too_large", $"Request body exceeds {limit} bytes."));
+                }
+
+                if (result.IsCompleted)
+                {
+                    var bytes = result.Buffer.ToArray();
+                    reader.AdvanceTo(result.Buffer.End);
+                    return new BodyResult(bytes, null);
+                }
+
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new BodyResult([], new RequestError(413, "invalid_request_error", "request_too_large", $"Request body exceeds {limit} bytes."));
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            return new BodyResult([], RequestError.Invalid("request body could not be read", code: "invalid_body"));
+        }
+    }
+
+    internal static string TierLabel(string tier) => tier switch
+    {
+        TierNames.OwnGpu or TierNames.Hosted or TierNames.External => tier,
+        _ => "none",
+    };
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Daalu.Router.Configuration;
+
+/// <summary>
+/// Holds the snapshot loaded from a file and reloads it when the file changes (a FileSystemWatcher on the directory,
+/// which also sees ConfigMap symlink swaps, plus a slow poll of the content hash as a safety net). An invalid file is
+/// logged and ignored; the last good snapshot stays in force.
+/// </summary>
+internal sealed partial class FileConfigSource : BackgroundService, IRouterConfigSource
+{
+    private readonly string _path;
+    private readonly TenantAuthenticatorFactory _factory;
+    private readonly ILogger<FileConfigSource> _log;
+    private readonly TimeSpan _poll;
+    private readonly SemaphoreSlim _signal = new(0);
+    private RouterSnapshot _current;
+
+    public FileConfigSource(string path, RouterSnapshot initial, TenantAuthenticatorFactory factory, ILogger<FileConfigSource> log, TimeSpan poll)
+    {
+        _path = Path.GetFullPath(path);
+        _current = initial;
+        _factory = factory;
+        _log = log;
+        _poll = poll;
+    }
+
+    public RouterSnapshot Current => Volatile.Read(ref _current);
+
+    public event Action<RouterSnapshot>? Changed;
+
+    /// <summary>Reloads now; returns false (keeping the last good snapshot) when the file is invalid.</summary>
+    public bool TryReload()
+    {
+        RouterSnapshot next;
+        try
+        {
+            next = RouterConfigLoader.Load(_path, _factory);
+        }
+        catch (ConfigLoadException ex)
+        {
+            LogRejected(_log, _path, ex.Message);
+            return false;
+        }
+
+        if (next.Hash == Current.Hash)
+        {
+            return true;
+        }
+
+        Volatile.Write(ref _current, next);
+        LogReloaded(_log, _path, next.Hash);
+        Changed?.Invoke(next);
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!)
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+            IncludeSubdirectories = false,
+        };
+        void Poke(object? s, FileSystemEventArgs e)
+        {
+            if (_signal.CurrentCount == 0)
+            {
+                _signal.Release();
+            }
+        }
+
+        watcher.Changed += Poke;
+        watcher.Created += Poke;
+        watcher.Renamed += (s, e) => Poke(s, e);
+        watcher.EnableRaisingEvents = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(_poll, stoppingToken);
+                // Editors and kubelet write in several steps; let the burst settle before reading.
+                await Task.Delay(50, stoppingToken);
+                while (_signal.CurrentCount > 0)
+                {
+                    await _signal.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            TryReload();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _signal.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Configuration {Path} was rejected; keeping the last good configuration. {Reason}")]
+    private static partial void LogRejected(ILogger logger, string path, string reason);
+
+    [LoggerMessage(2, LogLevel.Information, "Configuration {Path} reloaded (hash {Hash})")]
+    private static partial void LogReloaded(ILogger logger, string path, string hash);
+}

@@ -1,0 +1,732 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Daalu.Api.V1Alpha1;
+using Daalu.Gateway.Abstractions;
+using Daalu.Router.Api;
+using Daalu.Router.Backends;
+using Daalu.Router.Observability;
+using Daalu.Router.Planning;
+using Daalu.Router.Translation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Daalu.Router.Forwarding;
+
+/// <summary>
+/// Runs a plan: one attempt per candidate until one answers. Falls through only before the first byte reaches the
+/// client; after that a failure becomes an in-band SSE error (never a clean [DONE]). Reserves hosted quota before a
+/// hosted attempt, settles or releases it on every path, and meters every successful or partially streamed call.
+/// </summary>
+public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
+{
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+    /// <summary>Serves the call described by <paramref name="rc"/>.</summary>
+    public async Task ExecuteAsync(HttpContext ctx, RouteContext rc)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(rc);
+        var route = new List<string>(rc.Plan.Candidates.Count);
+        var policy = rc.Tenant.Policy;
+        Admission? lastRefusal = null;
+        var attemptNo = 0;
+        foreach (var cand in rc.Plan.Candidates)
+        {
+            if (ctx.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            attemptNo++;
+            var rt = registry.Get(cand.Name);
+            if (!rt.Breaker.TryAcquire())
+            {
+                route.Add($"{cand.Tier}:{cand.Name}={SkipReasons.CircuitOpen}");
+                continue;
+            }
+
+            Reservation? reservation = null;
+            if (cand.Tier == TierNames.Hosted && rc.Tenant.Plan is { } plan)
+            {
+                var tokens = rc.Request.PromptTokenEstimate + (rc.Request.MaxTokens ?? plan.DefaultMaxTokens);
+                var adm = await quota.ReserveAsync(plan, tokens, ctx.RequestAborted);
+                if (!adm.Admitted)
+                {
+                    rt.Breaker.RecordNeutral();
+                    metrics.QuotaRefusals.WithLabels(adm.RefusalReason ?? "unknown").Inc();
+                    metrics.FallThroughs.WithLabels(cand.Tier, FallThroughReasons.QuotaExceeded).Inc();
+                    route.Add($"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}({adm.RefusalReason})");
+                    lastRefusal = adm;
+                    if (!policy.FallThroughOn.Contains(FallThroughReasons.QuotaExceeded))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                lastRefusal = null;
+                reservation = adm.Reservation;
+            }
+
+            var attempt = new Attempt(rc, cand, attemptNo, reservation, route);
+            rt.Enter();
+            try
+            {
+                using var activity = RouterTracing.Source.StartActivity("attempt");
+                activity?.SetTag("daalu.tier", cand.Tier);
+                activity?.SetTag("daalu.backend", cand.Name);
+                activity?.SetTag("daalu.attempt", attemptNo);
+                var outcome = await AttemptAsync(ctx, attempt, rt);
+                if (outcome == AttemptOutcome.Done)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                rt.Exit();
+                if (reservation is not null && !attempt.Settled)
+                {
+                    await quota.ReleaseAsync(reservation, CancellationToken.None);
+                }
+            }
+        }
+
+        SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
+        metrics.Requests.WithLabels("none", rc.Plan.RequestClass, lastRefusal is not null ? "quota" : "exhausted").Inc();
+        var listing = route.Count == 0 ? "no candidates (" + string.Join(", ", rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}={s.Reason}")) + ")" : string.Join(", ", route);
+        if (lastRefusal is { } refusal)
+        {
+            await OpenAIError.WriteAsync(ctx, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
+        }
+        else
+        {
+            await OpenAIError.WriteAsync(ctx, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
+        }
+    }
+
+    private sealed class Attempt(RouteContext rc, Candidate cand, int number, Reservation? reservation, List<string> route)
+    {
+        public RouteContext Rc { get; } = rc;
+        public Candidate Cand { get; } = cand;
+        public int Number { get; } = number;
+        public Reservation? Reservation { get; } = reservation;
+        public List<string> Route { get; } = route;
+        public bool Settled { get; set; }
+        public long SentTimestamp { get; set; }
+        public double TtftMs { get; set; }
+    }
+
+    private async Task<AttemptOutcome> AttemptAsync(HttpContext ctx, Attempt a, BackendRuntime rt)
+    {
+        var rc = a.Rc;
+        var cand = a.Cand;
+        var timeouts = rc.Tenant.Policy.Config.Timeouts;
+        var anthropic = cand.Provider?.Config.ApiStyle == ApiStyles.Anthropic;
+        HttpRequestMessage req;
+        AnthropicStreamTranslator? translator = null;
+        try
+        {
+            req = anthropic ? BuildAnthropic(rc, cand, out translator) : BuildOpenAI(rc, cand);
+        }
+        catch (TranslationException ex)
+        {
+            rt.Breaker.RecordNeutral();
+            a.Route.Add($"{cand.Tier}:{cand.Name}=untranslatable");
+            SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+            await OpenAIError.WriteAsync(ctx, 400, "invalid_request_error", "untranslatable_request", ex.Message);
+            return AttemptOutcome.Done;
+        }
+
+        req.Options.Set(UpstreamClient.ConnectTimeoutMs, timeouts.ConnectMs);
+        using var _ = req;
+        using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        firstByte.CancelAfter(timeouts.FirstByteMs);
+        a.SentTimestamp = time.GetTimestamp();
+        HttpResponseMessage resp;
+        try
+        {
+            resp = await upstream.Invoker.SendAsync(req, firstByte.Token);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            rt.Breaker.RecordNeutral();
+            return AttemptOutcome.Done;
+        }
+        catch (OperationCanceledException)
+        {
+            return await FailAsync(ctx, a, rt, FallThroughReasons.Timeout, $"no response within {timeouts.FirstByteMs} ms", 504, null);
+        }
+        catch (HttpRequestException ex) when (IsConnectFailure(ex))
+        {
+            return await FailAsync(ctx, a, rt, FallThroughReasons.ConnectError, "connection failed", 502, null);
+        }
+        catch (HttpRequestException)
+        {
+            return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "upstream protocol error", 502, null);
+        }
+
+        using (resp)
+        {
+            var status = (int)resp.StatusCode;
+            if (status is >= 200 and < 300)
+            {
+                var isSse = resp.Content.Headers.ContentType?.MediaType == "text/event-stream";
+                if (rc.Request.Stream && isSse)
+                {
+                    return await StreamAsync(ctx, a, rt, resp, firstByte, translator);
+                }
+
+                return await CopyJsonAsync(ctx, a, rt, resp, anthropic, firstByte.Token);
+            }
+
+            byte[] errorBody;
+            try
+            {
+                errorBody = await ReadLimitedAsync(resp, 64 * 1024, firstByte.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+            {
+                errorBody = [];
+            }
+
+            if (status == 429 || status == 529)
+            {
+                return await FailAsync(ctx, a, rt, status == 429 ? FallThroughReasons.TooManyRequests : FallThroughReasons.ServerError, $"upstream {status}", status, errorBody);
+            }
+
+            if (status >= 500 || status is 401 or 403 or 407 or 408)
+            {
+                // 401/403 mean our key for that upstream is wrong, not that the request is: treat like an upstream failure.
+                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, $"upstream {status}", status >= 500 ? status : 502, errorBody);
+            }
+
+            if (status == 404 && errorBody.AsSpan().IndexOf("model"u8) >= 0)
+            {
+                return await FailAsync(ctx, a, rt, FallThroughReasons.ModelNotServed, "upstream does not serve the model", 404, errorBody);
+            }
+
+            // A 4xx caused by the request itself goes back to the caller and does not cascade.
+            rt.Breaker.RecordSuccess();
+            a.Route.Add($"{cand.Tier}:{cand.Name}=client_error({status})");
+            SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+            metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "client_error").Inc();
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = "application/json";
+            var body = anthropic
+                ? Encoding.UTF8.GetBytes(AnthropicResponseTranslator.ErrorToOpenAI(status, Encoding.UTF8.GetString(errorBody)).ToJsonString())
+                : NormalizeError(errorBody, status);
+            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            return AttemptOutcome.Done;
+        }
+    }
+
+    private async Task<AttemptOutcome> FailAsync(HttpContext ctx, Attempt a, BackendRuntime rt, string reason, string detail, int status, byte[]? body)
+    {
+        var cb = a.Rc.Tenant.Policy.Config.CircuitBreaker;
+        if (reason is FallThroughReasons.ConnectError or FallThroughReasons.Timeout or FallThroughReasons.ServerError)
+        {
+            rt.Breaker.RecordFailure(cb.ConsecutiveFailures, TimeSpan.FromSeconds(cb.OpenSeconds));
+        }
+        else
+        {
+            rt.Breaker.RecordNeutral();
+        }
+
+        metrics.FallThroughs.WithLabels(a.Cand.Tier, reason).Inc();
+        a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}={reason}");
+        LogAttemptFailed(log, a.Rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, reason, detail);
+        if (a.Rc.Tenant.Policy.FallThroughOn.Contains(reason))
+        {
+            return AttemptOutcome.FallThrough;
+        }
+
+        // The policy says this failure does not fall through: the caller gets it.
+        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        metrics.Requests.WithLabels(a.Cand.Tier, a.Rc.Plan.RequestClass, "upstream_error").Inc();
+        if (body is { Length: > 0 } && a.Cand.Provider?.Config.ApiStyle != ApiStyles.Anthropic)
+        {
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(NormalizeError(body, status), ctx.RequestAborted);
+        }
+        else
+        {
+            await OpenAIError.WriteAsync(ctx, status, "upstream_error", reason, $"{a.Cand.Tier} {a.Cand.Name}: {detail}");
+        }
+
+        return AttemptOutcome.Done;
+    }
+
+    private static HttpRequestMessage BuildOpenAI(RouteContext rc, Candidate cand)
+    {
+        var body = rc.Request.Body;
+        body["model"] = cand.UpstreamModel;
+        if (rc.Request.Stream && rc.Request.Features.Endpoint != RequestFeatures.Embeddings)
+        {
+            // Ask for usage upstream so streamed calls are metered exactly; the extra chunk is dropped if the client did not ask.
+            var so = body["stream_options"] as JsonObject ?? [];
+            so["include_usage"] = true;
+            body["stream_options"] = so;
+        }
+
+        string url;
+        string? key;
+        if (cand.Backend is { } b)
+        {
+            url = b.Url.TrimEnd('/') + rc.Path;
+            rc.Snapshot.BackendKeys.TryGetValue(b.Name, out key);
+        }
+        else
+        {
+            url = cand.Provider!.Config.BaseUrl.TrimEnd('/') + rc.Path["/v1".Length..];
+            key = cand.Provider.ApiKey;
+        }
+
+        var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(Serialize(body)) };
+        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (key is not null)
+        {
+            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        req.Headers.TryAddWithoutValidation("X-Request-Id", rc.RequestId);
+        return req;
+    }
+
+    private HttpRequestMessage BuildAnthropic(RouteContext rc, Candidate cand, out AnthropicStreamTranslator? translator)
+    {
+        var p = cand.Provider!;
+        var msg = AnthropicRequestTranslator.ToAnthropic(rc.Request.Body, cand.UpstreamModel, p.Config.DefaultMaxTokens);
+        if (rc.Request.Stream)
+        {
+            msg["stream"] = true;
+        }
+
+        translator = rc.Request.Stream ? new AnthropicStreamTranslator(rc.Request.Model, time.GetUtcNow().ToUnixTimeSeconds(), rc.Request.ClientWantsUsage) : null;
+        var req = new HttpRequestMessage(HttpMethod.Post, p.Config.BaseUrl.TrimEnd('/') + "/v1/messages") { Content = new ByteArrayContent(Serialize(msg)) };
+        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        req.Headers.TryAddWithoutValidation("x-api-key", p.ApiKey);
+        req.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+        req.Headers.TryAddWithoutValidation("X-Request-Id", rc.RequestId);
+        return req;
+    }
+
+    private async Task<AttemptOutcome> CopyJsonAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, bool anthropic, CancellationToken ct)
+    {
+        byte[] body;
+        try
+        {
+            body = await ReadLimitedAsync(resp, 64 * 1024 * 1024, ct);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            rt.Breaker.RecordNeutral();
+            return AttemptOutcome.Done;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        {
+            // Nothing reached the client yet, so this still falls through.
+            return await FailAsync(ctx, a, rt, ex is OperationCanceledException ? FallThroughReasons.Timeout : FallThroughReasons.ServerError, "response body failed", 502, null);
+        }
+
+        long pin, pout;
+        bool hasUsage;
+        if (anthropic)
+        {
+            try
+            {
+                var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 128 }) as JsonObject
+                    ?? throw new JsonException("not an object");
+                var oa = AnthropicResponseTranslator.ToOpenAI(node, a.Rc.Request.Model, time.GetUtcNow().ToUnixTimeSeconds());
+                body = Serialize(oa);
+            }
+            catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+            {
+                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable provider response", 502, null);
+            }
+        }
+
+        UsageScanner.TryScan(body, out pin, out pout, out hasUsage, out _);
+        a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
+        rt.Breaker.RecordSuccess();
+        a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
+        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentLength = body.Length;
+        try
+        {
+            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The answer was produced; the client left while it was written. It is still billed.
+        }
+
+        await CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
+        return AttemptOutcome.Done;
+    }
+
+    private async Task<AttemptOutcome> StreamAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)
+    {
+        var rc = a.Rc;
+        var idleMs = rc.Tenant.Policy.Config.Timeouts.StreamIdleMs;
+        var wantsUsage = rc.Request.ClientWantsUsage;
+        var started = false;
+        var sawDone = false;
+        long pin = 0, pout = 0, chunks = 0;
+        var hasUsage = false;
+        string? failure = null;
+        var output = translator is null ? null : new List<string>();
+        string? eventName = null;
+        var data = translator is null ? null : new ArrayBufferWriter<byte>(1024);
+        await using var stream = await resp.Content.ReadAsStreamAsync(ctx.RequestAborted);
+        await using var lines = new SseLineReader(stream);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        try
+        {
+            while (true)
+            {
+                ReadOnlyMemory<byte>? maybe;
+                // Before the first event the first-byte timeout applies; after it, the idle timeout per read.
+                var token = started ? idle.Token : firstByte.Token;
+                if (started)
+                {
+                    idle.CancelAfter(idleMs);
+                }
+
+                maybe = await lines.ReadLineAsync(token);
+                if (maybe is not { } line)
+                {
+                    break;
+                }
+
+                var span = line.Span;
+                if (translator is not null)
+                {
+                    if (span.IsEmpty)
+                    {
+                        if (eventName is not null || data!.WrittenCount > 0)
+                        {
+                            output!.Clear();
+                            translator.OnEvent(eventName ?? "message", data!.WrittenSpan, output);
+                            data.ResetWrittenCount();
+                            eventName = null;
+                            foreach (var o in output)
+                            {
+                                started = await EnsureStartedAsync(ctx, a, rt, started);
+                                await WriteEventAsync(ctx, Encoding.UTF8.GetBytes(o), ctx.RequestAborted);
+                                chunks++;
+                            }
+
+                            if (translator.Error is not null)
+                            {
+                                failure = "provider reported an error in the stream";
+                                break;
+                            }
+
+                            if (translator.Finished)
+                            {
+                                pin = translator.PromptTokens;
+                                pout = translator.CompletionTokens;
+                                hasUsage = true;
+                                sawDone = true;
+                                started = await EnsureStartedAsync(ctx, a, rt, started);
+                                await ctx.Response.Body.WriteAsync(Done, ctx.RequestAborted);
+                                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                                break;
+                            }
+                        }
+                    }
+                    else if (span.StartsWith("event:"u8))
+                    {
+                        eventName = Encoding.UTF8.GetString(span["event:".Length..].Trim((byte)' '));
+                    }
+                    else if (span.StartsWith("data:"u8))
+                    {
+                        var d = span["data:".Length..];
+                        if (!d.IsEmpty && d[0] == (byte)' ')
+                        {
+                            d = d[1..];
+                        }
+
+                        data!.Write(d);
+                    }
+
+                    continue;
+                }
+
+                if (!span.StartsWith("data:"u8))
+                {
+                    continue;
+                }
+
+                var payload = span["data:".Length..];
+                if (!payload.IsEmpty && payload[0] == (byte)' ')
+                {
+                    payload = payload[1..];
+                }
+
+                if (payload.SequenceEqual("[DONE]"u8))
+                {
+                    sawDone = true;
+                    started = await EnsureStartedAsync(ctx, a, rt, started);
+                    await ctx.Response.Body.WriteAsync(Done, ctx.RequestAborted);
+                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                    break;
+                }
+
+                if (payload.IndexOf("\"usage\""u8) >= 0 && UsageScanner.TryScan(payload, out var p1, out var p2, out var u, out var empty) && u)
+                {
+                    pin = p1;
+                    pout = p2;
+                    hasUsage = true;
+                    if (empty && !wantsUsage)
+                    {
+                        continue;
+                    }
+                }
+                else if (payload.IndexOf("\"error\""u8) >= 0 && !started)
+                {
+                    failure = "upstream error event before the first chunk";
+                    break;
+                }
+
+                var payloadStart = span.Length - payload.Length;
+                started = await EnsureStartedAsync(ctx, a, rt, started);
+                chunks++;
+                await WriteEventAsync(ctx, line[payloadStart..], ctx.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // Client went away: disposing the upstream response cancels the upstream call.
+            rt.Breaker.RecordNeutral();
+            metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "client_cancel").Inc();
+            if (started)
+            {
+                await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: true);
+            }
+
+            return AttemptOutcome.Done;
+        }
+        catch (OperationCanceledException)
+        {
+            failure = started ? $"stream stalled for {idleMs} ms" : "no first event in time";
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            failure = "upstream stream broke";
+        }
+
+        if (sawDone)
+        {
+            await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
+            return AttemptOutcome.Done;
+        }
+
+        failure ??= "upstream stream ended before completion";
+        if (!started)
+        {
+            return await FailAsync(ctx, a, rt, failure.StartsWith("no first", StringComparison.Ordinal) ? FallThroughReasons.Timeout : FallThroughReasons.ServerError, failure, 502, null);
+        }
+
+        // Bytes already reached the client: no retry. Say so in-band and never send [DONE].
+        var cb = rc.Tenant.Policy.Config.CircuitBreaker;
+        rt.Breaker.RecordFailure(cb.ConsecutiveFailures, TimeSpan.FromSeconds(cb.OpenSeconds));
+        metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "stream_error").Inc();
+        LogAttemptFailed(log, rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, "MidStream", failure);
+        try
+        {
+            await WriteEventAsync(ctx, OpenAIError.Build("upstream_error", "stream_interrupted", $"{a.Cand.Tier} {a.Cand.Name}: {failure}; the answer is incomplete"), ctx.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+        }
+
+        await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: true);
+        return AttemptOutcome.Done;
+    }
+
+    private async Task<bool> EnsureStartedAsync(HttpContext ctx, Attempt a, BackendRuntime rt, bool started)
+    {
+        if (started)
+        {
+            return true;
+        }
+
+        a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
+        metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
+        rt.Breaker.RecordSuccess();
+        a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
+        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/event-stream";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        ctx.Response.Headers["X-Accel-Buffering"] = "no";
+        await ctx.Response.StartAsync(ctx.RequestAborted);
+        return true;
+    }
+
+    private static async ValueTask WriteEventAsync(HttpContext ctx, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        var w = ctx.Response.BodyWriter;
+        w.Write(DataPrefix);
+        w.Write(payload.Span);
+        w.Write(EventEnd);
+        var r = await w.FlushAsync(ct);
+        if (r.IsCanceled)
+        {
+            throw new OperationCanceledException(ct);
+        }
+    }
+
+    private async Task CompleteAsync(Attempt a, long tokensIn, long tokensOut, bool estimated, bool partial)
+    {
+        var rc = a.Rc;
+        var latency = Stopwatch.GetElapsedTime(rc.StartTimestamp);
+        metrics.Latency.WithLabels(a.Cand.Tier).Observe(latency.TotalSeconds);
+        if (!partial)
+        {
+            metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "ok").Inc();
+            if (!rc.Request.Stream)
+            {
+                metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
+            }
+        }
+
+        if (a.Reservation is { } res)
+        {
+            await quota.SettleAsync(res, tokensIn + tokensOut, CancellationToken.None);
+            a.Settled = true;
+        }
+
+        var record = new CallRecord
+        {
+            RequestId = rc.RequestId,
+            Attempt = a.Number,
+            Tenant = rc.Tenant.Name,
+            Tier = a.Cand.Tier,
+            Backend = a.Cand.Name,
+            Model = a.Cand.UpstreamModel,
+            RequestClass = rc.Plan.RequestClass,
+            TokensIn = tokensIn,
+            TokensOut = tokensOut,
+            Estimated = estimated,
+            Partial = partial,
+            TtftMs = a.TtftMs,
+            LatencyMs = latency.TotalMilliseconds,
+            Plan = rc.Tenant.Plan,
+            ExternalInputPerMTok = a.Cand.ProviderModel?.InputPricePerMTok ?? 0,
+            ExternalOutputPerMTok = a.Cand.ProviderModel?.OutputPricePerMTok ?? 0,
+            ContributorTenant = a.Cand.ContributorTenant,
+            RevenueSharePercent = a.Cand.ContributorTenant is null ? 0 : a.Cand.Backend!.RevenueSharePercent,
+            CompletedAt = time.GetUtcNow(),
+        };
+        try
+        {
+            await meter.RecordAsync(record, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException)
+        {
+            LogMeteringFailed(log, rc.RequestId, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>Sets the four route headers; called before the response starts.</summary>
+    public static void SetRouteHeaders(HttpContext ctx, string tier, string backend, string model, IReadOnlyList<string> route)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        if (ctx.Response.HasStarted)
+        {
+            return;
+        }
+
+        var h = ctx.Response.Headers;
+        h["X-Daalu-Tier"] = tier;
+        h["X-Daalu-Backend"] = backend;
+        h["X-Daalu-Model"] = model;
+        h["X-Daalu-Route"] = route.Count == 0 ? "none" : string.Join(", ", route);
+    }
+
+    private static byte[] NormalizeError(byte[] body, int status)
+    {
+        // vLLM has two error shapes (nested and a flat {"object":"error",...}); clients expect the nested OpenAI one.
+        try
+        {
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) as JsonObject;
+            if (node is not null && node["error"] is JsonObject)
+            {
+                return body;
+            }
+
+            if (node is not null && node["message"]?.GetValueKind() == JsonValueKind.String)
+            {
+                return OpenAIError.Build(node["type"]?.GetValueKind() == JsonValueKind.String ? node["type"]!.GetValue<string>() : "invalid_request_error",
+                    status.ToString(CultureInfo.InvariantCulture), node["message"]!.GetValue<string>());
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream answered {status}");
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
+    {
+        await using var s = await resp.Content.ReadAsStreamAsync(ct);
+        using var ms = new MemoryStream();
+        var buf = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int n;
+            while ((n = await s.ReadAsync(buf, ct)) > 0)
+            {
+                ms.Write(buf, 0, n);
+                if (ms.Length > limit)
+                {
+                    throw new IOException("upstream body too large");
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+        }
+
+        return ms.ToArray();
+    }
+
+    private static byte[] Serialize(JsonNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            node.WriteTo(w);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static bool IsConnectFailure(HttpRequestException ex) =>
+        ex.InnerException is SocketException or ConnectTimeoutException || ex.HttpRequestError == HttpRequestError.ConnectionError || ex.HttpRequestError == HttpRequestError.NameResolutionError;
+
+    [LoggerMessage(1, LogLevel.Information, "Request {RequestId} attempt {Attempt} on {Tier}/{Backend} failed: {Reason} ({Detail})")]
+    private static partial void LogAttemptFailed(ILogger logger, string requestId, int attempt, string tier, string backend, string reason, string detail);
+
+    [LoggerMessage(2, LogLevel.Error, "Request {RequestId}: metering record could not be queued ({Error})")]
+    private static partial void LogMeteringFailed(ILogger logger, string requestId, string error);
+}

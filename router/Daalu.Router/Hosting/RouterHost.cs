@@ -1,0 +1,86 @@
+using Daalu.Gateway;
+using Daalu.Router.Api;
+using Daalu.Router.Backends;
+using Daalu.Router.Classification;
+using Daalu.Router.Configuration;
+using Daalu.Router.Forwarding;
+using Daalu.Router.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
+using Prometheus;
+
+namespace Daalu.Router.Hosting;
+
+/// <summary>Builds and starts the router web app; used by Program.cs, the tests and the benchmarks.</summary>
+public static class RouterHost
+{
+    /// <summary>The gateway's hashed, constant-time key authenticator.</summary>
+    public static TenantAuthenticatorFactory GatewayAuthenticator { get; } =
+        keys => new HashedKeyAuthenticator(keys.Select(k => new TenantKey(k.Tenant, k.Admin, k.Key)));
+
+    /// <summary>Builds the app without starting it.</summary>
+    /// <exception cref="ConfigLoadException">The initial configuration is invalid.</exception>
+    public static WebApplication Build(RouterHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var authFactory = options.Authenticator ?? GatewayAuthenticator;
+        var initial = RouterConfigLoader.Load(options.ConfigPath, authFactory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(RouterHost).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = initial.Config.Limits.MaxRequestBodyBytes;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+        });
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        var s = builder.Services;
+        var time = options.Time ?? TimeProvider.System;
+        s.AddSingleton(time);
+        s.AddSingleton(options.Random ?? Random.Shared);
+        s.AddSingleton<RouterMetrics>();
+        s.AddSingleton<BackendRegistry>();
+        s.AddSingleton<UpstreamClient>();
+        s.AddSingleton(sp => sp.GetRequiredService<UpstreamClient>().Invoker);
+        s.AddSingleton<IComplexityClassifier, HeuristicComplexityClassifier>();
+        s.AddSingleton(sp => new FileConfigSource(options.ConfigPath, initial, authFactory, sp.GetRequiredService<ILogger<FileConfigSource>>(), options.ConfigPollInterval));
+        s.AddSingleton<IRouterConfigSource>(sp => sp.GetRequiredService<FileConfigSource>());
+        s.AddHostedService(sp => sp.GetRequiredService<FileConfigSource>());
+        s.AddSingleton<BackendMonitor>();
+        s.AddHostedService(sp => sp.GetRequiredService<BackendMonitor>());
+        s.AddSingleton<CascadeExecutor>();
+        if (options.UseGateway)
+        {
+            s.AddDaaluGateway(options.Gateway);
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            s.AddOpenTelemetry().WithTracing(t => t.AddSource(RouterTracing.SourceName).AddOtlpExporter());
+        }
+
+        options.ConfigureServices?.Invoke(s);
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<RouterMetrics>();
+        var source = app.Services.GetRequiredService<FileConfigSource>();
+        source.Changed += _ => metrics.ConfigReloads.WithLabels("ok").Inc();
+        app.MapRouterApi();
+        app.MapMetrics("/metrics", metrics.Registry);
+        return app;
+    }
+
+    /// <summary>Builds and starts the router; with port 0 in <see cref="RouterHostOptions.Urls"/> the bound port is in BaseUrl.</summary>
+    public static async Task<RunningRouter> StartAsync(RouterHostOptions options, CancellationToken ct = default)
+    {
+        var app = Build(options);
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningRouter(app, address.TrimEnd('/').Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,59 @@
+using Prometheus;
+
+namespace Daalu.Router.Observability;
+
+/// <summary>The router's Prometheus metrics, in a registry of its own so several routers can run in one process (tests).</summary>
+public sealed class RouterMetrics
+{
+    private static readonly double[] TimeBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+    /// <summary>Creates the metrics in a new registry.</summary>
+    public RouterMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var f = Metrics.WithCustomRegistry(Registry);
+        Requests = f.CreateCounter("daalu_router_requests_total", "Requests by tier, class and result.", "tier", "class", "result");
+        FallThroughs = f.CreateCounter("daalu_router_fallthrough_total", "Attempts that fell through, by tier and reason.", "tier", "reason");
+        QuotaRefusals = f.CreateCounter("daalu_router_quota_refusals_total", "Hosted-pool admissions refused, by reason.", "reason");
+        Ttft = f.CreateHistogram("daalu_router_ttft_seconds", "Time to first upstream byte of the answering attempt.", new HistogramConfiguration { LabelNames = ["tier"], Buckets = TimeBuckets });
+        Latency = f.CreateHistogram("daalu_router_request_duration_seconds", "Whole request latency.", new HistogramConfiguration { LabelNames = ["tier"], Buckets = TimeBuckets });
+        KvCache = f.CreateGauge("daalu_router_backend_kv_cache_usage", "Last vllm:kv_cache_usage_perc read from the backend (0..1).", "backend");
+        Waiting = f.CreateGauge("daalu_router_backend_requests_waiting", "Last vllm:num_requests_waiting read from the backend.", "backend");
+        Circuit = f.CreateGauge("daalu_router_backend_circuit_state", "Circuit state: 0 closed, 1 half-open, 2 open.", "backend");
+        InFlight = f.CreateGauge("daalu_router_backend_in_flight", "Calls in flight to the backend.", "backend");
+        ConfigReloads = f.CreateCounter("daalu_router_config_reloads_total", "Configuration reload attempts by result.", "result");
+    }
+
+    /// <summary>The registry served at /metrics.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Requests by tier, class, result.</summary>
+    public Counter Requests { get; }
+
+    /// <summary>Fall-throughs by tier and reason.</summary>
+    public Counter FallThroughs { get; }
+
+    /// <summary>Quota refusals.</summary>
+    public Counter QuotaRefusals { get; }
+
+    /// <summary>Time to first byte.</summary>
+    public Histogram Ttft { get; }
+
+    /// <summary>Latency.</summary>
+    public Histogram Latency { get; }
+
+    /// <summary>Backend KV cache usage.</summary>
+    public Gauge KvCache { get; }
+
+    /// <summary>Backend queue.</summary>
+    public Gauge Waiting { get; }
+
+    /// <summary>Circuit state.</summary>
+    public Gauge Circuit { get; }
+
+    /// <summary>In-flight calls.</summary>
+    public Gauge InFlight { get; }
+
+    /// <summary>Config reloads.</summary>
+    public Counter ConfigReloads { get; }
+}

@@ -1,0 +1,4 @@
+namespace Daalu.Router.Planning;
+
+/// <summary>The ordered candidates for one request and every skip with its reason.</summary>
+public sealed record CascadePlan(string RequestClass, int Complexity, IReadOnlyList<string> Tiers, IReadOnlyList<Candidate> Candidates, IReadOnlyList<Skip> Skipped, string? MatchedRule);

@@ -1,0 +1,266 @@
+using Daalu.Api.RouterConfig;
+using Daalu.Api.V1Alpha1;
+using Daalu.Router.Configuration;
+
+namespace Daalu.Router.Planning;
+
+/// <summary>
+/// The cascade decision as a pure function: (tenant, class, model, complexity, features, backend states, policy)
+/// -> ordered candidates and a reason for every skip. No I/O, no clock; randomness only through the given source.
+/// </summary>
+public static class CascadePlanner
+{
+    /// <summary>Plans one request.</summary>
+    public static CascadePlan Plan(PlanRequest request, RouterSnapshot snapshot, Func<string, BackendView> state, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(random);
+        var policy = request.Tenant.Policy;
+        var skipped = new List<Skip>();
+        var tiers = new List<string>(policy.Config.Tiers);
+
+        var rule = policy.Config.Rules.FirstOrDefault(r =>
+            (r.RequestClasses.Count == 0 || r.RequestClasses.Contains(request.RequestClass)) &&
+            (r.Models.Count == 0 || r.Models.Any(m => ModelMatch.Matches(m, request.Model))));
+        string? ruleName = null;
+        if (rule is not null)
+        {
+            ruleName = rule.Name ?? $"#{policy.Config.Rules.IndexOf(rule) + 1}";
+            foreach (var t in tiers.ToArray())
+            {
+                var keep = rule.Action switch
+                {
+                    RuleActions.Deny => !rule.Tiers.Contains(t),
+                    _ => rule.Tiers.Contains(t),
+                };
+                if (!keep)
+                {
+                    tiers.Remove(t);
+                    skipped.Add(new Skip(t, "*", SkipReasons.Rule, $"{rule.Action} rule {ruleName}"));
+                }
+            }
+        }
+
+        // The invariant is applied after every rule, so no policy or rule can undo it.
+        if (request.RequestClass == RequestClasses.Coding && tiers.Remove(TierNames.External))
+        {
+            skipped.Add(new Skip(TierNames.External, "*", SkipReasons.CodingNeverExternal));
+        }
+
+        if (policy.Config.SkipOwnGpuForHardPrompts && request.RequestClass != RequestClasses.Coding && request.Complexity >= 3
+            && tiers.Count > 1 && tiers.Remove(TierNames.OwnGpu))
+        {
+            skipped.Add(new Skip(TierNames.OwnGpu, "*", SkipReasons.HardPrompt, "complexity 3"));
+        }
+
+        var candidates = new List<Candidate>();
+        foreach (var tier in tiers)
+        {
+            switch (tier)
+            {
+                case TierNames.OwnGpu:
+                    PlanBackends(request, snapshot, tier, snapshot.Backends.Where(b => b.Tier == TierNames.OwnGpu && b.Tenant == request.Tenant.Name), state, random, candidates, skipped);
+                    break;
+                case TierNames.Hosted:
+                    if (request.Tenant.Plan is not { Enrolled: true })
+                    {
+                        skipped.Add(new Skip(tier, "*", SkipReasons.NotEnrolled));
+                        break;
+                    }
+
+                    PlanBackends(request, snapshot, tier, HostedPool(snapshot, request.Tenant.Name), state, random, candidates, skipped);
+                    break;
+                case TierNames.External:
+                    PlanProviders(request, policy, state, candidates, skipped);
+                    break;
+            }
+        }
+
+        return new CascadePlan(request.RequestClass, request.Complexity, tiers, candidates, skipped, ruleName);
+    }
+
+    /// <summary>Backends of the hosted pool as seen by <paramref name="tenant"/>: operator-run ones and other tenants' shared cards.</summary>
+    public static IEnumerable<BackendConfig> HostedPool(RouterSnapshot snapshot, string tenant)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return snapshot.Backends.Where(b => b.Tier == TierNames.Hosted || (b.Shared && b.Tenant != tenant));
+    }
+
+    /// <summary>The models a backend serves: what it reported, else what the configuration expects.</summary>
+    public static IReadOnlyList<string> ServedModels(BackendConfig backend, BackendView view)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(view);
+        return view.DetectedModels is { Count: > 0 } d ? d : backend.Models;
+    }
+
+    /// <summary>Whether a provider model answers to the requested model or alias.</summary>
+    public static bool ProviderServes(ProviderModel m, string model)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        if (m.Name == model || m.Serves.Contains(model))
+        {
+            return true;
+        }
+
+        // auto means a general model outside the cluster (coding never gets here).
+        return model == ModelAliases.Auto && m.Serves.Contains(ModelAliases.General);
+    }
+
+    private static void PlanBackends(PlanRequest request, RouterSnapshot snapshot, string tier, IEnumerable<BackendConfig> pool, Func<string, BackendView> state, Random random, List<Candidate> candidates, List<Skip> skipped)
+    {
+        var alias = ModelAliases.IsAlias(request.Model);
+        var purpose = alias ? ModelAliases.PurposeFor(request.Model, request.RequestClass) : null;
+        var sat = request.Tenant.Policy.Config.Saturation;
+        var found = new List<(Candidate C, int Rank, int InFlight)>();
+        var any = false;
+        foreach (var b in pool)
+        {
+            any = true;
+            var view = state(b.Name);
+            var models = ServedModels(b, view);
+            string upstream;
+            if (alias)
+            {
+                if (b.Purpose != purpose)
+                {
+                    skipped.Add(new Skip(tier, b.Name, SkipReasons.PurposeMismatch, $"{b.Purpose} backend, {purpose} wanted"));
+                    continue;
+                }
+
+                if (models.Count == 0)
+                {
+                    skipped.Add(new Skip(tier, b.Name, SkipReasons.ModelNotServed, "no models detected yet"));
+                    continue;
+                }
+
+                upstream = models[0];
+            }
+            else if (models.Contains(request.Model))
+            {
+                upstream = request.Model;
+            }
+            else
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.ModelNotServed));
+                continue;
+            }
+
+            if (request.Features.HasImages && !b.SupportsImages)
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.NoImageSupport));
+                continue;
+            }
+
+            if (view.Circuit == CircuitState.Open)
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.CircuitOpen));
+                continue;
+            }
+
+            if (view.KvCacheUsage is { } kv && kv * 100 >= sat.KvCacheUsagePercent)
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.Saturated, FormattableString.Invariant($"kv_cache_usage {kv:0.###} >= {sat.KvCacheUsagePercent}%")));
+                continue;
+            }
+
+            if (view.RequestsWaiting is { } w && w >= sat.MaxRequestsWaiting && sat.MaxRequestsWaiting > 0)
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.Saturated, FormattableString.Invariant($"num_requests_waiting {w:0} >= {sat.MaxRequestsWaiting}")));
+                continue;
+            }
+
+            // For auto the smallest model that is big enough for the prompt goes first; bigger ones next, smaller last.
+            var rank = request.Model == ModelAliases.Auto
+                ? (b.Capability >= request.Complexity ? b.Capability - request.Complexity : 10 + request.Complexity - b.Capability)
+                : 0;
+            found.Add((new Candidate(tier, b.Name, upstream, b, null, null), rank, view.InFlight));
+        }
+
+        if (!any)
+        {
+            skipped.Add(new Skip(tier, "*", SkipReasons.NoBackends));
+            return;
+        }
+
+        if (found.Count == 0)
+        {
+            return;
+        }
+
+        found.Sort((x, y) => x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : x.InFlight.CompareTo(y.InFlight));
+        var best = found.TakeWhile(f => f.Rank == found[0].Rank).Count();
+        if (best >= 2)
+        {
+            // Power of two choices among the equally good: two at random, the less loaded first.
+            var i = random.Next(best);
+            var j = random.Next(best - 1);
+            if (j >= i)
+            {
+                j++;
+            }
+
+            var first = found[i].InFlight <= found[j].InFlight ? i : j;
+            var chosen = found[first];
+            found.RemoveAt(first);
+            found.Insert(0, chosen);
+        }
+
+        candidates.AddRange(found.Select(f => f.C));
+    }
+
+    private static void PlanProviders(PlanRequest request, CompiledPolicy policy, Func<string, BackendView> state, List<Candidate> candidates, List<Skip> skipped)
+    {
+        const string tier = TierNames.External;
+        if (policy.Providers.Count == 0)
+        {
+            skipped.Add(new Skip(tier, "*", SkipReasons.NoBackends));
+            return;
+        }
+
+        foreach (var p in policy.Providers)
+        {
+            var anthropic = p.Config.ApiStyle == ApiStyles.Anthropic;
+            if (!p.HasKey)
+            {
+                skipped.Add(new Skip(tier, p.Name, SkipReasons.NoApiKey));
+                continue;
+            }
+
+            if (anthropic && request.Features.Endpoint != RequestFeatures.Chat)
+            {
+                skipped.Add(new Skip(tier, p.Name, SkipReasons.UnsupportedEndpoint, request.Features.Endpoint));
+                continue;
+            }
+
+            if (anthropic && request.Features.HasTools && !p.Config.TranslateTools)
+            {
+                skipped.Add(new Skip(tier, p.Name, SkipReasons.ToolsNotTranslated));
+                continue;
+            }
+
+            var model = p.Config.Models.FirstOrDefault(m => ProviderServes(m, request.Model));
+            if (model is null)
+            {
+                skipped.Add(new Skip(tier, p.Name, SkipReasons.ModelNotServed));
+                continue;
+            }
+
+            if (request.Features.HasImages && !model.SupportsImages)
+            {
+                skipped.Add(new Skip(tier, p.Name, SkipReasons.NoImageSupport));
+                continue;
+            }
+
+            if (state(p.Name).Circuit == CircuitState.Open)
+            {
+                skipped.Add(new Skip(tier, p.Name, SkipReasons.CircuitOpen));
+                continue;
+            }
+
+            candidates.Add(new Candidate(tier, p.Name, model.Name, null, p, model));
+        }
+    }
+}
