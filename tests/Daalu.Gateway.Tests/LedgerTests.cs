@@ -1,0 +1,245 @@
+using Daalu.Gateway.Abstractions;
+using Daalu.Gateway.Metering;
+using Daalu.Gateway.Usage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Daalu.Gateway.Tests;
+
+public sealed class LedgerTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    private GatewayOptions Options(TimeSpan? busy = null) => new()
+    {
+        LedgerPath = _dir.File("ledger.db"),
+        LedgerBusyTimeout = busy ?? TimeSpan.FromSeconds(2),
+        FlushInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    private SqliteLedger Open(GatewayOptions? options = null) => new(options ?? Options(), NullLogger<SqliteLedger>.Instance);
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task RecordAsync_ThenFlush_WritesOnePricedRow()
+    {
+        await using var ledger = Open();
+        await ledger.RecordAsync(Calls.Hosted("req-1", contributor: "lender", share: 50), CancellationToken.None);
+        Assert.Equal(1, ledger.OutboxDepth());
+        Assert.Equal(1, await ledger.FlushAsync());
+        Assert.Equal(0, ledger.OutboxDepth());
+        var rows = Rows();
+        var row = Assert.Single(rows);
+        Assert.Equal(("req-1", 1L, "acme", "Hosted", 1000L, 500L, 500_000L, 250_000L, "lender"),
+            (row.RequestId, row.Attempt, row.Tenant, row.Tier, row.TokensIn, row.TokensOut, row.Cost, row.Credit, row.Contributor));
+    }
+
+    [Fact]
+    public async Task RecordAsync_SameRequestAndAttemptTwice_SecondIsRefusedNotDuplicated()
+    {
+        await using (var ledger = Open())
+        {
+            await ledger.RecordAsync(Calls.Hosted("req-1"), CancellationToken.None);
+            await ledger.RecordAsync(Calls.Hosted("req-1"), CancellationToken.None); // retried ambiguous write, same flush
+            await ledger.FlushAsync();
+            await ledger.RecordAsync(Calls.Hosted("req-1", tokensOut: 9999), CancellationToken.None); // retried later
+            await ledger.RecordAsync(Calls.Hosted("req-1", attempt: 2), CancellationToken.None); // a real second attempt
+            Assert.Equal(1, await ledger.FlushAsync());
+            Assert.Equal(0, ledger.OutboxDepth());
+        }
+
+        var rows = Rows();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(500, rows.Single(r => r.Attempt == 1).TokensOut); // the first write stands
+    }
+
+    [Fact]
+    public async Task RecordAsync_CrashBeforeFlush_ReopenedLedgerHasExactlyNRows()
+    {
+        const int n = 300;
+        var ledger = Open();
+        // Acknowledged records, written concurrently; the flusher is never started (the process "dies" here).
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (i, ct) => await ledger.RecordAsync(Calls.Hosted($"req-{i}"), ct));
+        await ledger.DisposeAsync(); // no flush on dispose
+        Assert.Empty(Rows());
+
+        await using var reopened = Open();
+        Assert.Equal(n, reopened.OutboxDepth());
+        await reopened.StartAsync(CancellationToken.None); // crash recovery: pending rows flushed on start
+        Assert.Equal(n, Rows().Count);
+        Assert.Equal(n, Rows().Select(r => r.RequestId).Distinct().Count());
+        Assert.Equal(0, reopened.OutboxDepth());
+        await reopened.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Flush_CrashAfterLedgerCommitBeforeOutboxDelete_RecoveryWritesNoDuplicate()
+    {
+        var options = Options();
+        await using (var ledger = Open(options))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await ledger.RecordAsync(Calls.Hosted($"req-{i}"), CancellationToken.None);
+            }
+
+            // Snapshot the outbox as it was before the flush, flush, then put the snapshot back: exactly the state a
+            // crash between the ledger commit and the outbox delete leaves behind.
+            SqliteConnection.ClearAllPools();
+            Checkpoint(options.EffectiveOutboxPath);
+            File.Copy(options.EffectiveOutboxPath, _dir.File("outbox.snapshot"));
+            await ledger.FlushAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        File.Delete(options.EffectiveOutboxPath + "-wal");
+        File.Delete(options.EffectiveOutboxPath + "-shm");
+        File.Copy(_dir.File("outbox.snapshot"), options.EffectiveOutboxPath, overwrite: true);
+        await using var reopened = Open(options);
+        Assert.Equal(20, reopened.OutboxDepth());
+        Assert.Equal(0, await reopened.FlushAsync());
+        Assert.Equal(20, Rows().Count);
+        Assert.Equal(0, reopened.OutboxDepth());
+    }
+
+    [Fact]
+    public async Task RecordAsync_LedgerLocked_AcknowledgesFromOutboxAndFlushesAfterUnlock()
+    {
+        var options = Options(busy: TimeSpan.FromMilliseconds(300));
+        await using var ledger = Open(options);
+        await ledger.StartAsync(CancellationToken.None);
+        using (var blocker = new SqliteConnection($"Data Source={options.LedgerPath};Pooling=False"))
+        {
+            blocker.Open();
+            using var hold = blocker.BeginTransaction();
+            using (var cmd = blocker.CreateCommand())
+            {
+                cmd.Transaction = hold;
+                cmd.CommandText = "INSERT INTO ledger(request_id, attempt, tenant, tier, backend, model, request_class, tokens_in, tokens_out, estimated, partial, ttft_ms, latency_ms, cost_nano, commercial_nano, credit_nano, completed_at_ms, day, period) VALUES('lock',1,'x','Hosted','b','m','chat',0,0,0,0,0,0,0,0,0,0,'2026-11-23','2026-11')";
+                cmd.ExecuteNonQuery(); // holds the write lock
+            }
+
+            var started = DateTime.UtcNow;
+            for (var i = 0; i < 10; i++)
+            {
+                await ledger.RecordAsync(Calls.Hosted($"req-{i}"), CancellationToken.None);
+            }
+
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2), "acknowledgement waited on the locked ledger");
+            await Assert.ThrowsAsync<SqliteException>(() => ledger.FlushAsync());
+            Assert.Equal(10, ledger.OutboxDepth());
+            hold.Rollback();
+        }
+
+        // The background flusher picks the rows up once the lock is gone.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Rows().Count < 10 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(10, Rows().Count);
+        Assert.Equal(0, ledger.OutboxDepth());
+        await ledger.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task RebuildProviderCredits_RunTwice_IdenticalAndEqualToPricedSum()
+    {
+        var options = Options();
+        var records = new List<CallRecord>();
+        var random = new Random(7);
+        for (var i = 0; i < 200; i++)
+        {
+            var contributor = (i % 3) switch { 0 => "lender-a", 1 => "lender-b", _ => null };
+            records.Add(Calls.Hosted($"req-{i}", tenant: $"t{i % 5}", tokensIn: random.Next(1, 5000), tokensOut: random.Next(0, 3000),
+                contributor: contributor, share: contributor is null ? 0 : 33));
+        }
+
+        await using (var ledger = Open(options))
+        {
+            foreach (var r in records)
+            {
+                await ledger.RecordAsync(r, CancellationToken.None);
+            }
+
+            await ledger.FlushAsync();
+        }
+
+        var usage = new UsageQueryService(options, new FakeTimeProvider(Calls.Noon));
+        var first = usage.RebuildProviderCredits();
+        var second = usage.RebuildProviderCredits();
+        Assert.Equal(first, second);
+        var expected = records.Select(LedgerPricing.Price).Where(p => p.ContributorTenant is not null)
+            .GroupBy(p => p.ContributorTenant!).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(p => p.CreditNano))).ToList();
+        Assert.Equal(expected, first);
+        Assert.Equal(2, first.Count);
+    }
+
+    [Fact]
+    public async Task RecordAsync_AroundMonthBoundary_RowsLandInTheirUtcPeriods()
+    {
+        await using var ledger = Open();
+        await ledger.RecordAsync(Calls.Hosted("late", at: new DateTimeOffset(2026, 11, 30, 23, 59, 59, 999, TimeSpan.Zero)), CancellationToken.None);
+        await ledger.RecordAsync(Calls.Hosted("early", at: new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)), CancellationToken.None);
+        await ledger.RecordAsync(Calls.Hosted("offset", at: new DateTimeOffset(2026, 12, 1, 0, 30, 0, TimeSpan.FromHours(1))), CancellationToken.None);
+        await ledger.FlushAsync();
+        Assert.Equal(3000, ledger.HostedTokensSpent("acme", "2026-11"));
+        Assert.Equal(1500, ledger.HostedTokensSpent("acme", "2026-12"));
+        Assert.Equal(3000, ledger.HostedTokensSpent("acme", "2026-11")); // asking twice changes nothing
+    }
+
+    [Fact]
+    public async Task RecordAsync_BadRecord_ThrowsAndWritesNothing()
+    {
+        await using var ledger = Open();
+        await Assert.ThrowsAsync<ArgumentException>(async () => await ledger.RecordAsync(Calls.Hosted("x") with { Tier = "nope" }, CancellationToken.None));
+        Assert.Equal(0, ledger.OutboxDepth());
+    }
+
+    private static void Checkpoint(string path)
+    {
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        cmd.ExecuteNonQuery();
+    }
+
+    private List<(string RequestId, long Attempt, string Tenant, string Tier, long TokensIn, long TokensOut, long Cost, long Credit, string? Contributor)> Rows()
+    {
+        var path = _dir.File("ledger.db");
+        var result = new List<(string, long, string, string, long, long, long, long, string?)>();
+        if (!File.Exists(path))
+        {
+            return result;
+        }
+
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT name FROM sqlite_master WHERE name='ledger'";
+        if (cmd.ExecuteScalar() is null)
+        {
+            return result;
+        }
+
+        cmd.CommandText = "SELECT request_id, attempt, tenant, tier, tokens_in, tokens_out, cost_nano, credit_nano, contributor_tenant FROM ledger ORDER BY id";
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return result;
+    }
+}
