@@ -1,0 +1,77 @@
+using Daalu.Runtime.Diagnostics;
+using Daalu.Runtime.Events;
+using Daalu.Runtime.LeaderElection;
+using Daalu.Runtime.Resources;
+using Daalu.Runtime.Status;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Daalu.Runtime.Hosting;
+
+/// <summary>Registers the controller runtime.</summary>
+public static class OperatorServiceCollectionExtensions
+{
+    /// <summary>The health check tag of liveness checks (/healthz).</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>The health check tag of readiness checks (/readyz).</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Registers the runtime: the Kubernetes client (in-cluster or kubeconfig unless one is registered),
+    /// metrics, status writer, finalizers, event recorder, leader elector, health checks, OpenTelemetry tracing
+    /// (OTLP export only when OTEL_EXPORTER_OTLP_ENDPOINT is set) and the hosted service that runs it all.
+    /// </summary>
+    public static OperatorBuilder AddDaaluOperator(this IServiceCollection services, Action<OperatorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<OperatorOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(
+            KubernetesClientConfiguration.IsInCluster()
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile()));
+        services.TryAddSingleton(_ => new OperatorMetrics());
+        services.TryAddSingleton<IStatusWriter>(sp => new StatusWriter(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton<IFinalizers>(sp => new Finalizers(sp.GetRequiredService<IKubernetes>()));
+        services.TryAddSingleton<IEventRecorder>(sp => new EventRecorder(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<IOptions<OperatorOptions>>().Value.Component,
+            Environment.GetEnvironmentVariable("POD_NAME"),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<EventRecorder>()));
+        services.TryAddSingleton<ILeaderElector>(sp => new LeaseLeaderElector(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<IOptions<OperatorOptions>>().Value.LeaderElection,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<LeaseLeaderElector>(),
+            sp.GetRequiredService<OperatorMetrics>()));
+        services.AddHostedService<OperatorHostedService>();
+        services.AddHealthChecks()
+            .AddCheck<InformersLiveCheck>("informers-live", tags: [LiveTag])
+            .AddCheck<InformersReadyCheck>("informers-ready", tags: [ReadyTag]);
+
+        var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "daalu-operator"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(OperatorTelemetry.SourceName);
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        return new OperatorBuilder(services);
+    }
+}
