@@ -24,9 +24,9 @@ public sealed class RoutingPolicy : CustomResource<RoutingPolicySpec, RoutingPol
 }
 
 /// <summary>The desired state of a RoutingPolicy.</summary>
-[CelRule("self.tiers.all(t, self.tiers.exists_one(u, u.name == t.name))", "tier names must be unique", FieldPath = ".tiers")]
-[CelRule("self.providers.all(p, self.providers.exists_one(q, q.name == p.name))", "provider names must be unique", FieldPath = ".providers")]
-[CelRule("!self.tiers.exists(t, t.name == 'External' && t.enabled) || self.providers.size() > 0", "an enabled External tier needs at least one provider", FieldPath = ".providers")]
+[CelRule("!has(self.tiers) || self.tiers.all(t, self.tiers.exists_one(u, u.name == t.name))", "tier names must be unique", FieldPath = ".tiers")]
+[CelRule("!has(self.providers) || self.providers.all(p, self.providers.exists_one(q, q.name == p.name))", "provider names must be unique", FieldPath = ".providers")]
+[CelRule("!has(self.tiers) || !self.tiers.exists(t, t.name == 'External' && (!has(t.enabled) || t.enabled)) || (has(self.providers) && self.providers.size() > 0)", "an enabled External tier needs at least one provider", FieldPath = ".providers")]
 public sealed class RoutingPolicySpec
 {
     /// <summary>Tenants this policy applies to; empty means every tenant without a more specific policy.</summary>
@@ -168,8 +168,8 @@ public sealed class ProviderModel
 }
 
 /// <summary>A rule that allows, denies or pins tiers for matching requests.</summary>
-[CelRule("!(self.action in ['allow', 'pin'] && 'External' in self.tiers && 'coding' in self.requestClasses)", "coding requests can never be allowed or pinned to the External tier")]
-[CelRule("self.action != 'pin' || self.tiers.size() == 1", "a pin rule names exactly one tier", FieldPath = ".tiers")]
+[CelRule("!(self.action in ['allow', 'pin'] && has(self.tiers) && 'External' in self.tiers && has(self.requestClasses) && 'coding' in self.requestClasses)", "coding requests can never be allowed or pinned to the External tier")]
+[CelRule("self.action != 'pin' || (has(self.tiers) && self.tiers.size() == 1)", "a pin rule names exactly one tier", FieldPath = ".tiers")]
 public sealed class RoutingRule
 {
     /// <summary>Optional name, for status and route explanations.</summary>

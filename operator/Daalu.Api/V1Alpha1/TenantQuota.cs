@@ -26,7 +26,7 @@ public sealed class TenantQuota : CustomResource<TenantQuotaSpec, TenantQuotaSta
 }
 
 /// <summary>The desired state of a TenantQuota.</summary>
-[CelRule("!self.enrolled || self.monthlyTokenBudget > 0 || self.shadowMode", "an enrolled tenant needs a monthlyTokenBudget above 0 (or shadowMode to measure without refusing)", FieldPath = ".monthlyTokenBudget")]
+[CelRule("!self.enrolled || (has(self.monthlyTokenBudget) && self.monthlyTokenBudget > 0) || self.shadowMode", "an enrolled tenant needs a monthlyTokenBudget above 0 (or shadowMode to measure without refusing)", FieldPath = ".monthlyTokenBudget")]
 public sealed class TenantQuotaSpec
 {
     /// <summary>The tenant this plan is for; matches GpuNode.spec.tenant.</summary>

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Daalu.CrdValidation;
+using Xunit;
+
+namespace Daalu.Api.Tests;
+
+/// <summary>`kubectl kustomize config/default` builds offline and emits the whole install.</summary>
+public sealed class KustomizeTests
+{
+    private static readonly Lazy<(List<JsonObject>? Objects, string? SkipReason)> Built = new(Build);
+
+    [SkippableFact]
+    public void Kustomize_Default_EmitsTheFourCrds()
+    {
+        var objects = Objects();
+        var crds = objects.Where(o => Kind(o) == "CustomResourceDefinition").Select(Name).Order(StringComparer.Ordinal);
+        Assert.Equal(["gpunodes.ai.daalu.io", "modelservings.ai.daalu.io", "routingpolicies.ai.daalu.io", "tenantquotas.ai.daalu.io"], crds);
+        foreach (var crd in objects.Where(o => Kind(o) == "CustomResourceDefinition"))
+        {
+            Assert.Equal("-1", crd["metadata"]!["annotations"]?["argocd.argoproj.io/sync-wave"]?.GetValue<string>());
+        }
+    }
+
+    [SkippableFact]
+    public void Kustomize_Default_EmitsBothDeploymentsInDaaluSystem()
+    {
+        var objects = Objects();
+        var deployments = objects.Where(o => Kind(o) == "Deployment").ToList();
+        Assert.Equal(["daalu-operator", "daalu-router"], deployments.Select(Name).Order(StringComparer.Ordinal));
+        Assert.All(deployments, d => Assert.Equal("daalu-system", Namespace(d)));
+        Assert.Contains(objects, o => Kind(o) == "Namespace" && Name(o) == "daalu-system");
+        var service = Assert.Single(objects, o => Kind(o) == "Service" && Name(o) == "daalu-router");
+        Assert.Equal(80, service["spec"]!["ports"]![0]!["port"]!.GetValue<long>());
+
+        foreach (var d in deployments)
+        {
+            var pod = d["spec"]!["template"]!["spec"]!;
+            Assert.True(pod["securityContext"]!["runAsNonRoot"]!.GetValue<bool>(), $"{Name(d)} runAsNonRoot");
+            Assert.Equal("RuntimeDefault", pod["securityContext"]!["seccompProfile"]!["type"]!.GetValue<string>());
+            foreach (var c in pod["containers"]!.AsArray())
+            {
+                var sc = c!["securityContext"]!;
+                Assert.False(sc["allowPrivilegeEscalation"]!.GetValue<bool>());
+                Assert.True(sc["readOnlyRootFilesystem"]!.GetValue<bool>());
+                Assert.Equal(["ALL"], sc["capabilities"]!["drop"]!.AsArray().Select(x => x!.GetValue<string>()));
+                Assert.Equal("/healthz", c["livenessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
+                Assert.Equal("/readyz", c["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
+                Assert.NotNull(c["resources"]!["limits"]);
+            }
+        }
+
+        var operatorArgs = deployments.Single(d => Name(d) == "daalu-operator")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>());
+        Assert.Contains("--leader-elect", operatorArgs);
+    }
+
+    [SkippableFact]
+    public void Kustomize_Default_RbacIsLeastPrivilege()
+    {
+        var objects = Objects();
+        Assert.Equal(["daalu-operator", "daalu-router"], objects.Where(o => Kind(o) == "ServiceAccount").Select(Name).Order(StringComparer.Ordinal));
+        Assert.Contains(objects, o => Kind(o) == "ClusterRole");
+        Assert.Contains(objects, o => Kind(o) == "ClusterRoleBinding");
+        Assert.Contains(objects, o => Kind(o) == "Role");
+        Assert.Contains(objects, o => Kind(o) == "RoleBinding");
+
+        foreach (var role in objects.Where(o => Kind(o) is "ClusterRole" or "Role"))
+        {
+            foreach (var rule in role["rules"]!.AsArray())
+            {
+                var resources = rule!["resources"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+                var verbs = rule["verbs"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+                Assert.DoesNotContain("*", resources);
+                Assert.DoesNotContain("*", verbs);
+                if (resources.Contains("secrets"))
+                {
+                    Assert.Equal("Role", Kind(role));
+                    Assert.Equal(["get"], verbs);
+                }
+            }
+        }
+
+        // The operator's Deployment uses its own ServiceAccount, the router its own.
+        foreach (var d in objects.Where(o => Kind(o) == "Deployment"))
+        {
+            Assert.Equal(Name(d), d["spec"]!["template"]!["spec"]!["serviceAccountName"]!.GetValue<string>());
+        }
+    }
+
+    private static List<JsonObject> Objects()
+    {
+        var (objects, skip) = Built.Value;
+        Skip.If(objects is null, skip);
+        return objects!;
+    }
+
+    private static (List<JsonObject>?, string?) Build()
+    {
+        var kubectl = Environment.GetEnvironmentVariable("PATH")?.Split(Path.PathSeparator)
+            .Select(p => Path.Combine(p, "kubectl")).FirstOrDefault(File.Exists);
+        if (kubectl is null)
+        {
+            return (null, "kubectl is not installed (Debian package kubernetes-client); cannot run kubectl kustomize");
+        }
+
+        var psi = new ProcessStartInfo(kubectl, ["kustomize", RepoPaths.Of("config", "default")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, "kubectl kustomize config/default failed: " + stderr.Result);
+        return (YamlJson.ParseAll(stdout).Select(n => n!.AsObject()).ToList(), null);
+    }
+
+    private static string Kind(JsonObject o) => o["kind"]!.GetValue<string>();
+
+    private static string Name(JsonObject o) => o["metadata"]!["name"]!.GetValue<string>();
+
+    private static string? Namespace(JsonObject o) => o["metadata"]!["namespace"]?.GetValue<string>();
+}
