@@ -49,6 +49,30 @@ public sealed partial class RedisQuotaGate : IQuotaGate, IAsyncDisposable, IDisp
         config.ConnectRetry = 1;
         config.KeepAlive = 5;
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(config));
+        _ = _connection.Value; // start connecting now so the first admission does not pay for the handshake
+    }
+
+    /// <summary>
+    /// Waits until Redis answers (or <paramref name="cancellationToken"/> fires). Optional: call it at router startup
+    /// so that the first admissions do not meet a cold connection; every other call is bounded by the timeout anyway.
+    /// </summary>
+    public async Task<bool> WaitUntilConnectedAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await _connection.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await connection.GetDatabase().PingAsync().WaitAsync(_options.RedisTimeout * 4, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the breaker currently short-circuits calls.</summary>
@@ -73,6 +97,9 @@ public sealed partial class RedisQuotaGate : IQuotaGate, IAsyncDisposable, IDisp
 
         if (result is null)
         {
+            // The script may still run on the server (a paused Redis executes what it already received), so a
+            // compensating release of this id is queued; closing is idempotent, so it is harmless if it never ran.
+            _retry.Enqueue((new Reservation(plan.Tenant, id, tokens, period, minute), -1));
             if (_options.RedisFailureMode == RedisFailureMode.FailOpen)
             {
                 return Admission.Admit(new Reservation(plan.Tenant, UnmeteredPrefix + id, tokens, period, minute));
@@ -128,6 +155,7 @@ public sealed partial class RedisQuotaGate : IQuotaGate, IAsyncDisposable, IDisp
     /// <summary>Spent and reserved tokens of <paramref name="tenant"/> in <paramref name="period"/>, after reclaiming expired reservations.</summary>
     public async Task<(long Spent, long Reserved)?> ReadAsync(string tenant, string period)
     {
+        await DrainRetriesAsync().ConfigureAwait(false);
         var result = await RunAsync("read", QuotaScripts.Read,
             [BaseKey(tenant), period, _time.GetUtcNow().ToUnixTimeMilliseconds()], CancellationToken.None).ConfigureAwait(false);
         if (result is null)

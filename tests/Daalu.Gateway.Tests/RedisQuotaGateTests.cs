@@ -1,0 +1,285 @@
+using System.Diagnostics;
+using Daalu.Gateway.Abstractions;
+using Daalu.Gateway.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Daalu.Gateway.Tests;
+
+/// <summary>The Redis quota gate against a real redis-server; several gate instances stand for router replicas.</summary>
+public sealed class RedisQuotaGateTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 5, TimeSpan.Zero);
+    private readonly List<RedisQuotaGate> _gates = [];
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly string _tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+    private RedisServer? _server;
+
+    public async Task InitializeAsync()
+    {
+        if (RedisServer.Executable is not null)
+        {
+            _server = await RedisServer.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gate in _gates)
+        {
+            await gate.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_ThreeReplicasWithRpm_AtMostRAdmissionsInTotal()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var replicas = Replicas(3);
+        var plan = Plans.Of(_tenant, rpm: 10);
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            replicas[i % 3].ReserveAsync(plan, 10, CancellationToken.None).AsTask()));
+        Assert.Equal(10, admissions.Count(a => a.Admitted));
+        Assert.All(admissions.Where(a => !a.Admitted), a => Assert.Equal(QuotaRefusalReasons.RequestsPerMinute, a.RefusalReason));
+
+        // Releasing does not hand RPM slots back within the minute; the next minute starts fresh.
+        foreach (var a in admissions.Where(a => a.Admitted))
+        {
+            await replicas[1].ReleaseAsync(a.Reservation!, CancellationToken.None);
+        }
+
+        Assert.False((await replicas[2].ReserveAsync(plan, 10, CancellationToken.None)).Admitted);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var next = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => replicas[i % 3].ReserveAsync(plan, 10, CancellationToken.None).AsTask()));
+        Assert.Equal(10, next.Count(a => a.Admitted));
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_TpmAcrossReplicas_ReadsTheSharedCounter()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var replicas = Replicas(3);
+        var plan = Plans.Of(_tenant, tpm: 5000);
+        var first = await replicas[0].ReserveAsync(plan, 3000, CancellationToken.None);
+        Assert.True(first.Admitted);
+        var refused = await replicas[1].ReserveAsync(plan, 2500, CancellationToken.None);
+        Assert.Equal(QuotaRefusalReasons.TokensPerMinute, refused.RefusalReason);
+        Assert.Contains("2000 left", refused.Message, StringComparison.Ordinal);
+        await replicas[2].SettleAsync(first.Reservation!, 1000, CancellationToken.None);
+        Assert.True((await replicas[1].ReserveAsync(plan, 2500, CancellationToken.None)).Admitted);
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_200ParallelAcrossReplicasAtTheQuotaEdge_StopsAtTheQuotaAndReservedReturnsToZero()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var replicas = Replicas(3);
+        var plan = Plans.Of(_tenant, budget: (37 * 1000) + 999);
+        using var barrier = new Barrier(200);
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Factory.StartNew(() =>
+        {
+            barrier.SignalAndWait();
+            return replicas[i % 3].ReserveAsync(plan, 1000, CancellationToken.None).AsTask();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
+        Assert.Equal(37, admissions.Count(a => a.Admitted)); // overshoot zero: the check and the reservation are one script
+        Assert.Equal((0L, 37_000L), await replicas[0].ReadAsync(_tenant, "2026-11"));
+
+        var settled = 0L;
+        foreach (var (a, i) in admissions.Where(a => a.Admitted).Select((a, i) => (a, i)))
+        {
+            if (i % 2 == 0)
+            {
+                await replicas[(i + 1) % 3].SettleAsync(a.Reservation!, 400, CancellationToken.None);
+                settled += 400;
+            }
+
+            await replicas[(i + 2) % 3].ReleaseAsync(a.Reservation!, CancellationToken.None); // release after settle: no effect
+        }
+
+        Assert.Equal((settled, 0L), await replicas[0].ReadAsync(_tenant, "2026-11")); // I3
+    }
+
+    [SkippableFact]
+    public async Task SettleAsync_RepeatedOnOtherReplicas_IsIdempotent()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var replicas = Replicas(2);
+        var a = await replicas[0].ReserveAsync(Plans.Of(_tenant), 5000, CancellationToken.None);
+        await replicas[1].SettleAsync(a.Reservation!, 1234, CancellationToken.None);
+        await replicas[0].SettleAsync(a.Reservation!, 1234, CancellationToken.None);
+        await replicas[1].ReleaseAsync(a.Reservation!, CancellationToken.None);
+        Assert.Equal((1234L, 0L), await replicas[0].ReadAsync(_tenant, "2026-11"));
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_ShadowMode_AdmitsOverBudgetAndStillCounts()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var gate = Replicas(1)[0];
+        var plan = Plans.Of(_tenant, budget: 100, shadow: true);
+        for (var i = 0; i < 3; i++)
+        {
+            var a = await gate.ReserveAsync(plan, 100, CancellationToken.None);
+            Assert.True(a.Admitted);
+            await gate.SettleAsync(a.Reservation!, 90, CancellationToken.None);
+        }
+
+        Assert.Equal((270L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_ExpiredReservation_IsReclaimed()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var gate = Replicas(1, o => o.ReservationTtl = TimeSpan.FromMinutes(1))[0];
+        var plan = Plans.Of(_tenant, budget: 1000);
+        var lost = await gate.ReserveAsync(plan, 1000, CancellationToken.None); // the replica holding it "crashes"
+        Assert.True(lost.Admitted);
+        Assert.False((await gate.ReserveAsync(plan, 1, CancellationToken.None)).Admitted);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Assert.True((await gate.ReserveAsync(plan, 1000, CancellationToken.None)).Admitted);
+        await gate.SettleAsync(lost.Reservation!, 1000, CancellationToken.None); // too late: no double count
+        Assert.Equal((0L, 1000L), await gate.ReadAsync(_tenant, "2026-11"));
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_RedisPausedFailClosed_ReturnsWithinTimeoutRefusesThenRecovers()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var gate = Replicas(1, o => o.RedisFailureMode = RedisFailureMode.FailClosed)[0];
+        var plan = Plans.Of(_tenant, budget: 100_000);
+        var held = await gate.ReserveAsync(plan, 1000, CancellationToken.None);
+        Assert.True(held.Admitted);
+
+        _server!.Pause();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                var a = await gate.ReserveAsync(plan, 1000, CancellationToken.None);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"reserve took {watch.Elapsed}");
+                Assert.Equal(QuotaRefusalReasons.QuotaStoreUnavailable, a.RefusalReason);
+            }
+
+            Assert.True(gate.CircuitOpen);
+            var quick = Stopwatch.StartNew();
+            await gate.ReleaseAsync(held.Reservation!, CancellationToken.None); // queued for retry, no hang
+            Assert.True(quick.Elapsed < TimeSpan.FromSeconds(1.5));
+            Assert.True(gate.PendingRetries >= 1); // the release, plus compensations for the timed-out reserves
+        }
+        finally
+        {
+            _server.Resume();
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(10)); // breaker lets a probe through
+        var after = await WaitAdmittedAsync(gate, plan);
+        Assert.True(after.Admitted);
+        Assert.Equal(0, gate.PendingRetries);
+        // The held reservation was released, and the reserves that timed out but still ran on the resumed server
+        // were compensated: nothing leaks.
+        Assert.Equal((0L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_RedisPausedFailOpen_AdmitsUnmeteredAndCountsSpendWhenBack()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var gate = Replicas(1, o => o.RedisFailureMode = RedisFailureMode.FailOpen)[0];
+        var plan = Plans.Of(_tenant, budget: 100_000);
+        Admission a;
+        _server!.Pause();
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            a = await gate.ReserveAsync(plan, 1000, CancellationToken.None);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5));
+            Assert.True(a.Admitted);
+        }
+        finally
+        {
+            _server.Resume();
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True((await WaitAdmittedAsync(gate, plan)).Admitted);
+        await gate.SettleAsync(a.Reservation!, 700, CancellationToken.None);
+        Assert.Equal((700L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_RedisRestarted_CountersSurviveAndGateReconnects()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var gate = Replicas(1, o => o.RedisTimeout = TimeSpan.FromMilliseconds(500))[0];
+        var plan = Plans.Of(_tenant, budget: 10_000);
+        var a = await gate.ReserveAsync(plan, 4000, CancellationToken.None);
+        await gate.SettleAsync(a.Reservation!, 3000, CancellationToken.None);
+        var open = await gate.ReserveAsync(plan, 2000, CancellationToken.None);
+
+        await _server!.StopAsync();
+        var watch = Stopwatch.StartNew();
+        var down = await gate.ReserveAsync(plan, 10, CancellationToken.None);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
+        Assert.Equal(QuotaRefusalReasons.QuotaStoreUnavailable, down.RefusalReason);
+        await _server.StartProcessAsync();
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var back = await WaitAdmittedAsync(gate, plan);
+        Assert.True(back.Admitted);
+        await gate.ReleaseAsync(back.Reservation!, CancellationToken.None);
+        await gate.SettleAsync(open.Reservation!, 2000, CancellationToken.None);
+        Assert.Equal((5000L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+    }
+
+    private async Task<Admission> WaitAdmittedAsync(RedisQuotaGate gate, TenantPlan plan)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var a = await gate.ReserveAsync(plan, 1, CancellationToken.None);
+            if (a.Admitted || DateTime.UtcNow > deadline)
+            {
+                if (a.Admitted)
+                {
+                    // Probe reservations are released so they do not disturb the books the caller checks.
+                    await gate.ReleaseAsync(a.Reservation!, CancellationToken.None);
+                }
+
+                return a;
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(6));
+            await Task.Delay(100);
+        }
+    }
+
+    private List<RedisQuotaGate> Replicas(int count, Action<GatewayOptions>? configure = null)
+    {
+        var list = new List<RedisQuotaGate>();
+        for (var i = 0; i < count; i++)
+        {
+            var options = new GatewayOptions
+            {
+                RedisUrl = _server!.Url,
+                RedisTimeout = TimeSpan.FromMilliseconds(300),
+                BreakerFailureThreshold = 3,
+                BreakerOpenDuration = TimeSpan.FromSeconds(5),
+            };
+            configure?.Invoke(options);
+            var gate = new RedisQuotaGate(options, _time, NullLogger<RedisQuotaGate>.Instance);
+            using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Assert.True(gate.WaitUntilConnectedAsync(connect.Token).GetAwaiter().GetResult());
+            list.Add(gate);
+            _gates.Add(gate);
+        }
+
+        return list;
+    }
+}
