@@ -1,0 +1,438 @@
+using Daalu.Api.V1Alpha1;
+using Daalu.Operator.Children;
+using Daalu.Operator.Detection;
+using Daalu.Operator.Gpu;
+using Daalu.Operator.Models;
+using Daalu.Operator.Planning;
+using Daalu.Runtime;
+using Daalu.Runtime.Events;
+using Daalu.Runtime.Informers;
+using Daalu.Runtime.Status;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Daalu.Operator.Controllers;
+
+/// <summary>
+/// Reconciles a ModelServing: finds its GpuNode (or a Ready GpuNode of its class), plans VRAM, keeps the vLLM
+/// Deployment and Service, detects what the server lists on /v1/models, and writes status. In endpoint mode there are
+/// no children: only detection. Children are owned, so deleting the ModelServing garbage-collects them.
+/// </summary>
+public sealed partial class ModelServingReconciler : IReconciler
+{
+    private readonly IKubernetes _client;
+    private readonly IResourceCache<ModelServing> _modelServings;
+    private readonly IResourceCache<GpuNode> _gpuNodes;
+    private readonly IResourceCache<V1Deployment> _deployments;
+    private readonly IResourceCache<V1Service> _services;
+    private readonly IServedModelDetector _detector;
+    private readonly IStatusWriter _status;
+    private readonly IEventRecorder _events;
+    private readonly OperatorSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the reconciler over the informer caches it reads, the API it writes and the detection seam.</summary>
+    public ModelServingReconciler(
+        IKubernetes client,
+        IResourceCache<ModelServing> modelServings,
+        IResourceCache<GpuNode> gpuNodes,
+        IResourceCache<V1Deployment> deployments,
+        IResourceCache<V1Service> services,
+        IServedModelDetector detector,
+        IStatusWriter status,
+        IEventRecorder events,
+        OperatorSettings settings,
+        TimeProvider time,
+        ILogger<ModelServingReconciler> logger)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _modelServings = modelServings ?? throw new ArgumentNullException(nameof(modelServings));
+        _gpuNodes = gpuNodes ?? throw new ArgumentNullException(nameof(gpuNodes));
+        _deployments = deployments ?? throw new ArgumentNullException(nameof(deployments));
+        _services = services ?? throw new ArgumentNullException(nameof(services));
+        _detector = detector ?? throw new ArgumentNullException(nameof(detector));
+        _status = status ?? throw new ArgumentNullException(nameof(status));
+        _events = events ?? throw new ArgumentNullException(nameof(events));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>The ModelServings a GpuNode change can affect: those naming it, and those asking for its class.</summary>
+    public static IEnumerable<ObjectKey> KeysForGpuNode(IResourceCache<ModelServing> modelServings, GpuNode gpuNode)
+    {
+        ArgumentNullException.ThrowIfNull(modelServings);
+        ArgumentNullException.ThrowIfNull(gpuNode);
+        return modelServings.List()
+            .Where(m => m.Spec?.GpuNode == gpuNode.Metadata.Name
+                || (!string.IsNullOrEmpty(m.Spec?.GpuClass) && (m.Spec.GpuClass == gpuNode.Status?.GpuClass || m.Status?.NodeName == gpuNode.Spec?.NodeName)))
+            .Select(m => ObjectKey.Of(m))
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var modelServing = _modelServings.Get(key);
+        if (modelServing is null || modelServing.Metadata.DeletionTimestamp is not null)
+        {
+            // Owned children are garbage-collected; nothing outside them to clean up.
+            return ReconcileResult.Success();
+        }
+
+        var spec = modelServing.Spec ?? new ModelServingSpec();
+        var status = StatusCopy.Of(modelServing.Status);
+        var previousPhase = status.Phase;
+        status.ObservedGeneration = modelServing.Metadata.Generation ?? 0;
+
+        var requeue = spec.Endpoint is not null
+            ? await ReconcileEndpointAsync(modelServing, spec.Endpoint, status, cancellationToken).ConfigureAwait(false)
+            : await ReconcileDeploymentAsync(modelServing, status, cancellationToken).ConfigureAwait(false);
+
+        var outcome = await _status.WriteAsync(modelServing, status, cancellationToken).ConfigureAwait(false);
+        if (outcome == StatusWriteOutcome.Conflict)
+        {
+            return ReconcileResult.Failure("status write conflicted; the ModelServing changed since it was read");
+        }
+
+        if (outcome == StatusWriteOutcome.Written && previousPhase != status.Phase && status.Phase is { } phase)
+        {
+            var ready = Conditions.Find(status.Conditions, ModelServingReasons.ReadyCondition);
+            await _events.RecordAsync(modelServing, phase is ModelServingPhases.Ready or ModelServingPhases.Deploying ? EventTypes.Normal : EventTypes.Warning,
+                ready?.Reason ?? phase, ready?.Message ?? phase, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ReconcileResult.Success(requeue);
+    }
+
+    private async Task<TimeSpan?> ReconcileDeploymentAsync(ModelServing modelServing, ModelServingStatus status, CancellationToken cancellationToken)
+    {
+        var spec = modelServing.Spec;
+        var generation = status.ObservedGeneration;
+        var now = _time.GetUtcNow();
+
+        var target = ResolveTarget(spec);
+        if (target.Error is { } targetError)
+        {
+            // Without a card there is nothing to plan; running children are left as they are until it is back.
+            status.Phase = ModelServingPhases.Pending;
+            Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.False, targetError.Reason, targetError.Message, generation, now);
+            return null;
+        }
+
+        status.GpuClass = target.GpuClass;
+        status.NodeName = target.Placement!.NodeName;
+
+        if (await CheckSecretAsync(modelServing, spec.Weights?.HuggingFace?.TokenSecretRef, "Hugging Face token", cancellationToken).ConfigureAwait(false) is { } secretProblem)
+        {
+            status.Phase = ModelServingPhases.Failed;
+            Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.False, ModelServingReasons.TokenSecretMissing, secretProblem, generation, now);
+            return _settings.RetryInterval;
+        }
+
+        var engine = spec.Engine ?? new EngineSettings();
+        var plan = VramPlanner.Plan(new PlanRequest(target.GpuClass!, target.MemoryMiB, target.GpuCount, spec.Purpose ?? ModelPurposes.General,
+            spec.Model, engine.Quantization, engine.GpuMemoryUtilization, engine.TensorParallelSize, engine.MaxModelLen));
+        status.ResolvedModel = plan.ModelId;
+        status.Fit = plan.Outcome is PlanOutcome.Fits or PlanOutcome.DoesNotFit ? plan.ToModelFit() : null;
+
+        if (!plan.Deployable)
+        {
+            await DeleteChildrenAsync(modelServing, cancellationToken).ConfigureAwait(false);
+            status.Phase = ModelServingPhases.Failed;
+            status.Endpoint = null;
+            status.ServedModels = [];
+            Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition,
+                plan.Outcome == PlanOutcome.DoesNotFit ? ConditionStatus.True : ConditionStatus.Unknown, plan.Reason, plan.Message, generation, now);
+            Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.False, ModelServingReasons.NotDeployable, plan.Message, generation, now);
+            return null;
+        }
+
+        Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition,
+            plan.Outcome == PlanOutcome.Fits ? ConditionStatus.False : ConditionStatus.Unknown, plan.Reason, plan.Message, generation, now);
+
+        var deployment = await EnsureDeploymentAsync(VllmBuilder.BuildDeployment(modelServing, plan, target.Placement), modelServing, cancellationToken).ConfigureAwait(false);
+        await EnsureServiceAsync(VllmBuilder.BuildService(modelServing), modelServing, cancellationToken).ConfigureAwait(false);
+        status.Endpoint = VllmBuilder.ServiceUrl(modelServing);
+
+        var deploymentReady = deployment.Status?.ReadyReplicas >= 1
+            && (deployment.Status.ObservedGeneration ?? 0) >= (deployment.Metadata.Generation ?? 0);
+        if (!deploymentReady)
+        {
+            status.ServedModels = [];
+            SetNotReady(status, ModelServingReasons.Deploying,
+                $"Waiting for Deployment {deployment.Metadata.Name} to have a ready replica (vLLM loads {plan.ModelId} with max context {plan.MaxContext}).", now);
+            return _settings.DetectionInterval;
+        }
+
+        await DetectAsync(status, status.Endpoint, apiKey: null, plan.ModelId!, now, cancellationToken).ConfigureAwait(false);
+        return _settings.DetectionInterval;
+    }
+
+    private async Task<TimeSpan?> ReconcileEndpointAsync(ModelServing modelServing, ModelEndpoint endpoint, ModelServingStatus status, CancellationToken cancellationToken)
+    {
+        var spec = modelServing.Spec;
+        var generation = status.ObservedGeneration;
+        var now = _time.GetUtcNow();
+
+        // A switch from a deployed model to an endpoint leaves no vLLM behind.
+        await DeleteChildrenAsync(modelServing, cancellationToken).ConfigureAwait(false);
+
+        status.ResolvedModel = spec.Model;
+        status.GpuClass = endpoint.GpuClass;
+        status.NodeName = null;
+        status.Endpoint = endpoint.Url;
+
+        // The fit is only a report here: the remote server already runs, so nothing is refused.
+        var card = GpuCard.ForClass(endpoint.GpuClass);
+        var model = ModelCatalog.Find(spec.Model);
+        if (card is not null && model is not null)
+        {
+            var engine = spec.Engine ?? new EngineSettings();
+            var plan = VramPlanner.PlanModel(model, new PlanRequest(card.GpuClass, card.MemoryMiB, null, spec.Purpose ?? ModelPurposes.General,
+                model.Id, engine.Quantization, engine.GpuMemoryUtilization, engine.TensorParallelSize, engine.MaxModelLen));
+            status.Fit = plan.Outcome is PlanOutcome.Fits or PlanOutcome.DoesNotFit ? plan.ToModelFit() : null;
+            Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition,
+                plan.Outcome switch { PlanOutcome.Fits => ConditionStatus.False, PlanOutcome.DoesNotFit => ConditionStatus.True, _ => ConditionStatus.Unknown },
+                plan.Reason, plan.Message, generation, now);
+        }
+        else
+        {
+            status.Fit = null;
+            Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition, ConditionStatus.Unknown, ModelServingReasons.FitNotChecked,
+                card is null
+                    ? "spec.endpoint.gpuClass is not set, so fit is not checked."
+                    : $"{spec.Model} is not in the operator's model catalog, so fit is not checked.",
+                generation, now);
+        }
+
+        string? apiKey = null;
+        if (endpoint.ApiKeySecretRef is { } keyRef)
+        {
+            var (value, problem) = await ReadSecretAsync(modelServing, keyRef, "endpoint API key", cancellationToken).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                status.Phase = ModelServingPhases.Failed;
+                status.ServedModels = [];
+                Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.False, ModelServingReasons.ApiKeySecretMissing, problem, generation, now);
+                return _settings.RetryInterval;
+            }
+
+            apiKey = value;
+        }
+
+        await DetectAsync(status, endpoint.Url, apiKey, spec.Model ?? string.Empty, now, cancellationToken).ConfigureAwait(false);
+        return _settings.DetectionInterval;
+    }
+
+    private async Task DetectAsync(ModelServingStatus status, string baseUrl, string? apiKey, string modelId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var detection = await _detector.DetectAsync(baseUrl, apiKey, cancellationToken).ConfigureAwait(false);
+        if (!detection.Reachable)
+        {
+            // Keep the last known list: a blip should not make the router forget what the server serves.
+            SetNotReady(status, ModelServingReasons.EndpointUnreachable, $"Could not read {baseUrl}/v1/models: {detection.Error}.", now);
+            Log.DetectionFailed(_logger, baseUrl, detection.Error ?? "unknown");
+            return;
+        }
+
+        status.ServedModels = [.. detection.Models];
+        if (detection.Models.Any(m => m.Id == modelId))
+        {
+            var served = detection.Models.First(m => m.Id == modelId);
+            status.Phase = ModelServingPhases.Ready;
+            Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.True, ModelServingReasons.ModelServed,
+                served.MaxModelLen is { } len ? $"{modelId} is served with max context {len}." : $"{modelId} is served.",
+                status.ObservedGeneration, now);
+        }
+        else
+        {
+            SetNotReady(status, ModelServingReasons.ModelNotListed,
+                $"{baseUrl}/v1/models does not list {modelId} (lists: {string.Join(", ", detection.Models.Select(m => m.Id))}).", now);
+        }
+    }
+
+    private static void SetNotReady(ModelServingStatus status, string reason, string message, DateTimeOffset now)
+    {
+        status.Phase = status.Phase is ModelServingPhases.Ready or ModelServingPhases.Degraded
+            ? ModelServingPhases.Degraded
+            : reason == ModelServingReasons.Deploying ? ModelServingPhases.Deploying : ModelServingPhases.Pending;
+        Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.False, reason, message, status.ObservedGeneration, now);
+    }
+
+    private Target ResolveTarget(ModelServingSpec spec)
+    {
+        if (!string.IsNullOrEmpty(spec.GpuNode))
+        {
+            var gpuNode = _gpuNodes.Get(new ObjectKey(null, spec.GpuNode));
+            if (gpuNode is null)
+            {
+                return Target.Failed(ModelServingReasons.GpuNodeNotFound, $"GpuNode '{spec.GpuNode}' does not exist.");
+            }
+
+            if (gpuNode.Status?.Phase != GpuNodePhases.Ready || GpuCard.ForClass(gpuNode.Status.GpuClass) is not { } card)
+            {
+                var why = Conditions.Find(gpuNode.Status?.Conditions, "Ready")?.Message;
+                return Target.Failed(ModelServingReasons.GpuNodeNotReady,
+                    $"GpuNode '{spec.GpuNode}' is {gpuNode.Status?.Phase ?? "not reconciled yet"}{(string.IsNullOrEmpty(why) ? "." : ": " + why)}");
+            }
+
+            return new Target(card.GpuClass, gpuNode.Status.MemoryMiB ?? card.MemoryMiB, gpuNode.Status.GpuCount,
+                new Placement(gpuNode.Spec.NodeName, card.GpuClass), null);
+        }
+
+        var wanted = GpuCard.ForClass(spec.GpuClass);
+        var ready = _gpuNodes.List()
+            .Where(g => g.Metadata.DeletionTimestamp is null && g.Status?.Phase == GpuNodePhases.Ready && g.Status.GpuClass == spec.GpuClass)
+            .ToList();
+        if (wanted is null || ready.Count == 0)
+        {
+            return Target.Failed(ModelServingReasons.NoReadyGpuNodeOfClass, $"No Ready GpuNode of class '{spec.GpuClass}'.");
+        }
+
+        // The pod may land on any node of the class, so plan for the smallest of them.
+        return new Target(wanted.GpuClass, ready.Min(g => g.Status!.MemoryMiB ?? wanted.MemoryMiB),
+            ready.Any(g => g.Status!.GpuCount is null) ? null : ready.Min(g => g.Status!.GpuCount),
+            new Placement(null, wanted.GpuClass), null);
+    }
+
+    private async Task<string?> CheckSecretAsync(ModelServing owner, SecretKeyReference? reference, string what, CancellationToken cancellationToken) =>
+        reference is null ? null : (await ReadSecretAsync(owner, reference, what, cancellationToken).ConfigureAwait(false)).Problem;
+
+    // Reads one key of a Secret in the ModelServing's namespace. The value never leaves this call except as the
+    // bearer token of a detection request; messages name the Secret and key, never the value.
+    private async Task<(string? Value, string? Problem)> ReadSecretAsync(ModelServing owner, SecretKeyReference reference, string what, CancellationToken cancellationToken)
+    {
+        var ns = owner.Metadata.NamespaceProperty;
+        try
+        {
+            var secret = await _client.CoreV1.ReadNamespacedSecretAsync(reference.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (secret?.Data is { } data && data.TryGetValue(reference.Key, out var bytes) && bytes is { Length: > 0 })
+            {
+                return (System.Text.Encoding.UTF8.GetString(bytes), null);
+            }
+
+            if (secret?.StringData is { } stringData && stringData.TryGetValue(reference.Key, out var text) && !string.IsNullOrEmpty(text))
+            {
+                return (text, null);
+            }
+
+            return (null, $"Secret {ns}/{reference.Name} has no key '{reference.Key}' for the {what}.");
+        }
+        catch (Exception ex) when (ApiErrors.IsNotFound(ex))
+        {
+            return (null, $"Secret {ns}/{reference.Name} for the {what} does not exist.");
+        }
+    }
+
+    private async Task<V1Deployment> EnsureDeploymentAsync(V1Deployment desired, ModelServing owner, CancellationToken cancellationToken)
+    {
+        var ns = desired.Metadata.NamespaceProperty;
+        var live = _deployments.Get(new ObjectKey(ns, desired.Metadata.Name));
+        if (live is null)
+        {
+            var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Log.ChildCreated(_logger, "Deployment", ns, desired.Metadata.Name);
+            return created;
+        }
+
+        EnsureOwnedBy(live, owner);
+        if (SpecHash.Of(live) == SpecHash.Of(desired))
+        {
+            return live;
+        }
+
+        desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
+        var replaced = await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.ChildUpdated(_logger, "Deployment", ns, desired.Metadata.Name);
+        return replaced;
+    }
+
+    private async Task EnsureServiceAsync(V1Service desired, ModelServing owner, CancellationToken cancellationToken)
+    {
+        var ns = desired.Metadata.NamespaceProperty;
+        var live = _services.Get(new ObjectKey(ns, desired.Metadata.Name));
+        if (live is null)
+        {
+            await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            Log.ChildCreated(_logger, "Service", ns, desired.Metadata.Name);
+            return;
+        }
+
+        EnsureOwnedBy(live, owner);
+        if (SpecHash.Of(live) == SpecHash.Of(desired))
+        {
+            return;
+        }
+
+        // clusterIP is immutable and assigned by the server: carry it over.
+        desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
+        desired.Spec.ClusterIP = live.Spec?.ClusterIP;
+        desired.Spec.ClusterIPs = live.Spec?.ClusterIPs;
+        await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.ChildUpdated(_logger, "Service", ns, desired.Metadata.Name);
+    }
+
+    private async Task DeleteChildrenAsync(ModelServing owner, CancellationToken cancellationToken)
+    {
+        var ns = owner.Metadata.NamespaceProperty;
+        var name = ChildNames.ForModelServing(owner.Metadata.Name);
+        var key = new ObjectKey(ns, name);
+        if (_deployments.Get(key) is { } deployment && IsOwnedBy(deployment, owner))
+        {
+            await IgnoreNotFound(_client.AppsV1.DeleteNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            Log.ChildDeleted(_logger, "Deployment", ns, name);
+        }
+
+        if (_services.Get(key) is { } service && IsOwnedBy(service, owner))
+        {
+            await IgnoreNotFound(_client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            Log.ChildDeleted(_logger, "Service", ns, name);
+        }
+    }
+
+    private static async Task IgnoreNotFound(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ApiErrors.IsNotFound(ex))
+        {
+        }
+    }
+
+    private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, ModelServing owner) =>
+        child.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == owner.Metadata.Uid) == true;
+
+    private static void EnsureOwnedBy(IKubernetesObject<V1ObjectMeta> live, ModelServing owner)
+    {
+        if (!IsOwnedBy(live, owner))
+        {
+            throw new InvalidOperationException(
+                $"{live.Kind ?? "object"} {live.Metadata.NamespaceProperty}/{live.Metadata.Name} exists and is not controlled by ModelServing {owner.Metadata.Name}; refusing to take it over");
+        }
+    }
+
+    private sealed record Target(string? GpuClass, long MemoryMiB, int? GpuCount, Placement? Placement, (string Reason, string Message)? Error)
+    {
+        public static Target Failed(string reason, string message) => new(null, 0, null, null, (reason, message));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Created {Kind} {Namespace}/{Name}")]
+        public static partial void ChildCreated(ILogger logger, string kind, string @namespace, string name);
+
+        [LoggerMessage(2, LogLevel.Information, "Updated {Kind} {Namespace}/{Name}")]
+        public static partial void ChildUpdated(ILogger logger, string kind, string @namespace, string name);
+
+        [LoggerMessage(3, LogLevel.Information, "Deleted {Kind} {Namespace}/{Name}")]
+        public static partial void ChildDeleted(ILogger logger, string kind, string @namespace, string name);
+
+        [LoggerMessage(4, LogLevel.Debug, "Model detection at {Url} failed: {Error}")]
+        public static partial void DetectionFailed(ILogger logger, string url, string error);
+    }
+}
