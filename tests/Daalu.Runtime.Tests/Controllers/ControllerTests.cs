@@ -1,0 +1,121 @@
+using Daalu.Runtime.Controllers;
+using Daalu.Runtime.Diagnostics;
+using Daalu.Runtime.Informers;
+using Daalu.Runtime.Queue;
+using Daalu.Runtime.Tests.Queue;
+using Microsoft.Extensions.Time.Testing;
+using Prometheus;
+
+namespace Daalu.Runtime.Tests.Controllers;
+
+public class ControllerTests
+{
+    private static readonly ObjectKey Key = new("ns", "a");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly OperatorMetrics _metrics = new(Metrics.NewCustomRegistry());
+
+    private (Controller Controller, WorkQueue<ObjectKey> Queue) Create(IReconciler reconciler)
+    {
+        var queue = new WorkQueue<ObjectKey>(
+            new ExponentialBackoffRateLimiter<ObjectKey>(new BackoffOptions { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(60), Jitter = 0 }, new FixedRandom(0)),
+            _time);
+        return (new Controller("Thing", reconciler, queue, Array.Empty<IInformer>(), metrics: _metrics, time: _time), queue);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ReconcilerThrows_RequeuedWithGrowingBackoff()
+    {
+        var reconciler = new ScriptedReconciler(_ => throw new InvalidOperationException("secret-free message"));
+        var (controller, queue) = Create(reconciler);
+
+        await controller.ProcessAsync(Key, CancellationToken.None);
+        Assert.Equal(0, queue.Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, queue.Count);
+
+        var (key, _) = await queue.GetAsync(CancellationToken.None);
+        await controller.ProcessAsync(key, CancellationToken.None);
+        queue.Done(key);
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(0, queue.Count);
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        Assert.Equal(1, queue.Count);
+        Assert.Equal(2, _metrics.ReconcileTotal.WithLabels("Thing", "error").Value);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SuccessAfterFailures_ForgetsBackoff()
+    {
+        var calls = 0;
+        var reconciler = new ScriptedReconciler(_ => ++calls < 3 ? ReconcileResult.Failure("not yet") : ReconcileResult.Success());
+        var (controller, queue) = Create(reconciler);
+
+        await controller.ProcessAsync(Key, CancellationToken.None);
+        await controller.ProcessAsync(Key, CancellationToken.None);
+        Assert.Equal(2, queue.NumRequeues(Key));
+        await controller.ProcessAsync(Key, CancellationToken.None);
+
+        Assert.Equal(0, queue.NumRequeues(Key));
+        Assert.Equal(1, _metrics.ReconcileTotal.WithLabels("Thing", "success").Value);
+        Assert.Equal(2, _metrics.ReconcileTotal.WithLabels("Thing", "failure").Value);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_TerminalFailure_NotRequeued()
+    {
+        var (controller, queue) = Create(new ScriptedReconciler(_ => ReconcileResult.TerminalFailure("invalid")));
+
+        await controller.ProcessAsync(Key, CancellationToken.None);
+        _time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(1, _metrics.ReconcileTotal.WithLabels("Thing", "terminal").Value);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SuccessWithRequeueAfter_AddedAfterThatDelay()
+    {
+        var (controller, queue) = Create(new ScriptedReconciler(_ => ReconcileResult.Success(TimeSpan.FromSeconds(30))));
+
+        await controller.ProcessAsync(Key, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, queue.Count);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, queue.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_KeysAdded_ReconciledByWorkersUntilCancelled()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentBag<ObjectKey>();
+        var reconciler = new ScriptedReconciler(k =>
+        {
+            seen.Add(k);
+            return ReconcileResult.Success();
+        });
+        var queue = new WorkQueue<ObjectKey>(new ExponentialBackoffRateLimiter<ObjectKey>(new BackoffOptions(), new Random(1)), TimeProvider.System);
+        var controller = new Controller("Thing", reconciler, queue, Array.Empty<IInformer>(), new ControllerOptions { Workers = 3, ResyncPeriod = null });
+        using var cts = new CancellationTokenSource();
+        var run = controller.RunAsync(cts.Token);
+        for (var i = 0; i < 10; i++)
+        {
+            queue.Add(new ObjectKey("ns", $"k{i}"));
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (seen.Count < 10 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(10, seen.Distinct().Count());
+    }
+
+    private sealed class ScriptedReconciler(Func<ObjectKey, ReconcileResult> script) : IReconciler
+    {
+        public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) => Task.FromResult(script(key));
+    }
+}
