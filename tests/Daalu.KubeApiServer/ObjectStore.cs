@@ -1,0 +1,838 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Daalu.KubeApiServer;
+
+/// <summary>
+/// The state of the fake cluster: objects by type, the global resourceVersion counter, the event log that watches
+/// replay and the open watches. Every operation runs under one lock, which makes each write atomic and keeps the
+/// event order identical for every watcher, like etcd's single revision sequence.
+/// </summary>
+internal sealed class ObjectStore
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<ResourceType, SortedDictionary<string, StoredObject>> _objects = [];
+    private readonly List<WatchEvent> _history = [];
+    private readonly List<WatchSession> _watches = [];
+    private readonly Dictionary<string, int> _changes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Rv, List<StoredObject> Items)> _listSnapshots = new(StringComparer.Ordinal);
+    private readonly KubeApiServerOptions _options;
+        private readonly ResourceType _namespaceType;
+    private readonly IObjectValidator? _validator;
+    private long _rv;
+    private long _compactedThrough;
+    private int _nextServiceIp = 10;
+    private bool _stallNewWatches;
+
+    public ObjectStore(KubeApiServerOptions options, IReadOnlyList<ResourceType> types, IObjectValidator? validator)
+    {
+        _options = options;
+        _validator = validator;
+        foreach (var t in types)
+        {
+            _objects[t] = new SortedDictionary<string, StoredObject>(StringComparer.Ordinal);
+        }
+
+        _namespaceType = types.First(t => t.Group.Length == 0 && t.Plural == "namespaces");
+        foreach (var ns in options.InitialNamespaces)
+        {
+            Create(_namespaceType, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, new WriteContext("system", null, false));
+        }
+    }
+
+    public long CurrentRv
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rv;
+            }
+        }
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------------------
+
+    public JsonObject Get(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Find(type, ns, name)?.CloneNode() ?? throw ApiError.NotFound(type, name);
+        }
+    }
+
+    internal StoredObject? Find(ResourceType type, string? ns, string name) =>
+        _objects[type].TryGetValue((ns ?? string.Empty) + "/" + name, out var o) ? o : null;
+
+    public JsonObject List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int limit, string? continueToken)
+    {
+        lock (_gate)
+        {
+            long listRv;
+            List<StoredObject> items;
+            var offset = 0;
+            string? snapshotId = null;
+            if (!string.IsNullOrEmpty(continueToken))
+            {
+                (snapshotId, offset) = ParseContinue(continueToken);
+                if (!_listSnapshots.TryGetValue(snapshotId, out var snap) || snap.Rv < _compactedThrough)
+                {
+                    throw new ApiError(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+                }
+
+                (listRv, items) = snap;
+            }
+            else
+            {
+                listRv = _rv;
+                items = _objects[type].Values.Where(o => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node)).ToList();
+            }
+
+            var page = limit > 0 ? items.Skip(offset).Take(limit).ToList() : items.Skip(offset).ToList();
+            var meta = new JsonObject { ["resourceVersion"] = listRv.ToString(CultureInfo.InvariantCulture) };
+            if (limit > 0 && offset + page.Count < items.Count)
+            {
+                if (snapshotId is null)
+                {
+                    snapshotId = Guid.NewGuid().ToString("N");
+                    _listSnapshots[snapshotId] = (listRv, items);
+                }
+
+                meta["continue"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(snapshotId + ":" + (offset + page.Count).ToString(CultureInfo.InvariantCulture)));
+                meta["remainingItemCount"] = items.Count - offset - page.Count;
+            }
+            else if (snapshotId is not null)
+            {
+                _listSnapshots.Remove(snapshotId);
+            }
+
+            var array = new JsonArray();
+            foreach (var o in page)
+            {
+                array.Add(o.CloneNode());
+            }
+
+            return new JsonObject
+            {
+                ["kind"] = type.ListKind,
+                ["apiVersion"] = type.ApiVersion,
+                ["metadata"] = meta,
+                ["items"] = array,
+            };
+        }
+    }
+
+    private static (string Id, int Offset) ParseContinue(string token)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return (text[..colon], int.Parse(text[(colon + 1)..], CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException or OverflowException)
+        {
+            throw ApiError.BadRequest("continue key is not valid: illegal base64 data");
+        }
+    }
+
+    public int CountChanges(string resource, string? ns, string? name)
+    {
+        lock (_gate)
+        {
+            return _changes.Where(kv => Matches(kv.Key, resource, ns, name)).Sum(kv => kv.Value);
+        }
+    }
+
+    private static bool Matches(string key, string resource, string? ns, string? name)
+    {
+        var parts = key.Split('|');
+        return parts[0] == resource && (ns is null || parts[1] == ns) && (name is null || parts[2] == name);
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------------------
+
+    public (JsonObject Result, bool Created) Create(ResourceType type, string? ns, JsonObject body, WriteContext ctx)
+    {
+        lock (_gate)
+        {
+            var obj = (JsonObject)body.DeepClone();
+            var meta = Metadata(obj);
+            CheckNamespace(type, ns, meta);
+            var name = meta["name"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(name))
+            {
+                var prefix = meta["generateName"]?.GetValue<string>();
+                if (string.IsNullOrEmpty(prefix))
+                {
+                    throw ApiError.Invalid(type, string.Empty, [new FieldCause("FieldValueRequired", "Required value: name or generateName is required", "metadata.name")]);
+                }
+
+                do
+                {
+                    name = prefix + RandomSuffix();
+                }
+                while (Find(type, ns, name) is not null);
+                meta["name"] = name;
+            }
+
+            ValidateName(type, name);
+            if (type.Namespaced && _options.RequireNamespaces)
+            {
+                var nsObj = Find(_namespaceType, null, ns!) ?? throw ApiError.NotFound(_namespaceType, ns!);
+                if (nsObj.Node["metadata"]?["deletionTimestamp"] is not null)
+                {
+                    throw new ApiError(403, "Forbidden", $"{type.GroupResource} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", StatusObjects.Details(type, name));
+                }
+            }
+
+            if (Find(type, ns, name) is not null)
+            {
+                throw ApiError.AlreadyExists(type, name);
+            }
+
+            obj["apiVersion"] = type.ApiVersion;
+            obj["kind"] = type.Kind;
+            meta["uid"] = Guid.NewGuid().ToString();
+            meta["creationTimestamp"] = Now();
+            meta.Remove("deletionTimestamp");
+            meta.Remove("deletionGracePeriodSeconds");
+            meta.Remove("managedFields");
+            meta.Remove("selfLink");
+            if (type.HasGeneration)
+            {
+                meta["generation"] = 1L;
+            }
+            else
+            {
+                meta.Remove("generation");
+            }
+
+            BuiltinBehaviour.PrepareForCreate(type, obj, AllocateServiceIp);
+            Admit(type, obj, null, ctx);
+            meta = Metadata(obj);
+            FieldManagement.Record(type, obj, null, ctx);
+            if (ctx.DryRun)
+            {
+                meta["resourceVersion"] = _rv.ToString(CultureInfo.InvariantCulture);
+                return (obj, true);
+            }
+
+            var stored = Commit(type, obj, null, "ADDED");
+            CollectGarbage();
+            return (stored.CloneNode(), true);
+        }
+    }
+
+    /// <summary>PUT semantics: the body replaces the object (main resource) or its status (status subresource).</summary>
+    public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, string? subresource, WriteContext ctx)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name) ?? throw ApiError.NotFound(type, name);
+            var bodyMeta = Metadata(body);
+            var bodyName = bodyMeta["name"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(bodyName) && bodyName != name)
+            {
+                throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+            }
+
+            CheckNamespace(type, ns, bodyMeta);
+            var bodyRv = bodyMeta["resourceVersion"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(bodyRv) && bodyRv != existing.Rv.ToString(CultureInfo.InvariantCulture))
+            {
+                throw ApiError.Conflict(type, name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+
+            var bodyUid = bodyMeta["uid"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(bodyUid) && bodyUid != existing.Uid)
+            {
+                throw ApiError.Conflict(type, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {existing.Uid}");
+            }
+
+            return Write(type, existing, body, subresource, ctx);
+        }
+    }
+
+    /// <summary>Read-modify-write under the lock, for PATCH: <paramref name="mutate"/> gets a copy of the current object.</summary>
+    public (JsonObject Result, bool Created) Mutate(ResourceType type, string? ns, string name, string? subresource, WriteContext ctx, Func<JsonObject?, JsonObject> mutate)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            if (existing is null)
+            {
+                var created = mutate(null);
+                if (subresource is not null)
+                {
+                    throw ApiError.NotFound(type, name);
+                }
+
+                return Create(type, ns, created, ctx);
+            }
+
+            var patched = mutate(existing.CloneNode());
+            var meta = Metadata(patched);
+            if (meta["name"]?.GetValue<string>() is { } n && n != name)
+            {
+                throw ApiError.BadRequest($"the name of the object ({n}) does not match the name on the URL ({name})");
+            }
+
+            var rv = meta["resourceVersion"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(rv) && rv != existing.Rv.ToString(CultureInfo.InvariantCulture))
+            {
+                throw ApiError.Conflict(type, name, "the object has been modified; please apply your changes to the latest version and try again");
+            }
+
+            return (Write(type, existing, patched, subresource, ctx), false);
+        }
+    }
+
+    private JsonObject Write(ResourceType type, StoredObject existing, JsonObject body, string? subresource, WriteContext ctx)
+    {
+        var old = existing.Node;
+        JsonObject next;
+        if (subresource == "status")
+        {
+            next = existing.CloneNode();
+            if (body["status"] is { } status)
+            {
+                next["status"] = status.DeepClone();
+            }
+            else
+            {
+                next.Remove("status");
+            }
+        }
+        else if (subresource is null)
+        {
+            next = (JsonObject)body.DeepClone();
+            if (type.HasStatusSubresource)
+            {
+                if (old["status"] is { } oldStatus)
+                {
+                    next["status"] = oldStatus.DeepClone();
+                }
+                else
+                {
+                    next.Remove("status");
+                }
+            }
+        }
+        else
+        {
+            throw new ApiError(404, "NotFound", "the server could not find the requested resource", new JsonObject());
+        }
+
+        next["apiVersion"] = type.ApiVersion;
+        next["kind"] = type.Kind;
+        var meta = Metadata(next);
+        var oldMeta = (JsonObject)old["metadata"]!;
+        foreach (var systemField in new[] { "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "managedFields" })
+        {
+            if (oldMeta[systemField] is { } v)
+            {
+                meta[systemField] = v.DeepClone();
+            }
+            else
+            {
+                meta.Remove(systemField);
+            }
+        }
+
+        meta.Remove("selfLink");
+        meta["resourceVersion"] = existing.Rv.ToString(CultureInfo.InvariantCulture);
+        if (oldMeta["deletionTimestamp"] is not null)
+        {
+            var oldFinalizers = Finalizers(old);
+            var added = Finalizers(next).Except(oldFinalizers).ToList();
+            if (added.Count > 0)
+            {
+                throw ApiError.Invalid(type, existing.Name, [new FieldCause("FieldValueForbidden", "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\"" + string.Join("\", \"", added) + "\"}", "metadata.finalizers")]);
+            }
+        }
+
+        BuiltinBehaviour.PrepareForUpdate(type, next, old, AllocateServiceIp);
+        Admit(type, next, old, ctx);
+        meta = Metadata(next);
+        if (type.HasGeneration && SpecChanged(type, old, next))
+        {
+            meta["generation"] = ReadLong(oldMeta["generation"]) + 1;
+        }
+
+        FieldManagement.Record(type, next, old, ctx);
+        if (JsonNode.DeepEquals(next, old))
+        {
+            return existing.CloneNode();
+        }
+
+        if (ctx.DryRun)
+        {
+            return next;
+        }
+
+        if (oldMeta["deletionTimestamp"] is not null && Finalizers(next).Count == 0)
+        {
+            var final = Commit(type, next, existing, "DELETED");
+            AfterRemoval(final);
+            return final.CloneNode();
+        }
+
+        return Commit(type, next, existing, "MODIFIED").CloneNode();
+    }
+
+    public (JsonObject Result, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteRequest request, WriteContext ctx)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name) ?? throw ApiError.NotFound(type, name);
+            if (request.Uid is { } uid && uid != existing.Uid)
+            {
+                throw ApiError.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {existing.Uid}");
+            }
+
+            if (request.ResourceVersion is { } rv && rv != existing.Rv.ToString(CultureInfo.InvariantCulture))
+            {
+                throw ApiError.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {existing.Rv}");
+            }
+
+            if (ctx.DryRun)
+            {
+                return (existing.CloneNode(), false);
+            }
+
+            if (request.Propagation == "Orphan")
+            {
+                Orphan(existing);
+            }
+
+            return DeleteInternal(existing);
+        }
+    }
+
+    public JsonObject DeleteCollection(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, WriteContext ctx)
+    {
+        lock (_gate)
+        {
+            var victims = _objects[type].Values.Where(o => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Node)).ToList();
+            var items = new JsonArray();
+            foreach (var v in victims)
+            {
+                items.Add(ctx.DryRun ? v.CloneNode() : DeleteInternal(Find(type, v.Namespace.Length == 0 ? null : v.Namespace, v.Name) ?? v).Result);
+            }
+
+            return new JsonObject
+            {
+                ["kind"] = type.ListKind,
+                ["apiVersion"] = type.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = _rv.ToString(CultureInfo.InvariantCulture) },
+                ["items"] = items,
+            };
+        }
+    }
+
+    private (JsonObject Result, bool Removed) DeleteInternal(StoredObject existing)
+    {
+        var type = existing.Type;
+        if (existing.Node["metadata"]?["deletionTimestamp"] is not null)
+        {
+            return (existing.CloneNode(), false);
+        }
+
+        if (type == _namespaceType)
+        {
+            var terminating = existing.CloneNode();
+            var meta = Metadata(terminating);
+            meta["deletionTimestamp"] = Now();
+            meta["deletionGracePeriodSeconds"] = 0;
+            terminating["status"] = new JsonObject { ["phase"] = "Terminating" };
+            var marked = Commit(type, terminating, existing, "MODIFIED");
+            foreach (var (t, objects) in _objects)
+            {
+                if (!t.Namespaced)
+                {
+                    continue;
+                }
+
+                foreach (var child in objects.Values.Where(o => o.Namespace == existing.Name).ToList())
+                {
+                    DeleteInternal(child);
+                }
+            }
+
+            return FinishNamespaceIfEmpty(existing.Name) is { } done ? (done.CloneNode(), true) : (marked.CloneNode(), false);
+        }
+
+        if (Finalizers(existing.Node).Count > 0)
+        {
+            var pending = existing.CloneNode();
+            var meta = Metadata(pending);
+            meta["deletionTimestamp"] = Now();
+            meta["deletionGracePeriodSeconds"] = 0;
+            if (type.HasGeneration)
+            {
+                meta["generation"] = ReadLong(meta["generation"]) + 1;
+            }
+
+            return (Commit(type, pending, existing, "MODIFIED").CloneNode(), false);
+        }
+
+        var removed = Commit(type, existing.CloneNode(), existing, "DELETED");
+        AfterRemoval(removed);
+        return (removed.CloneNode(), true);
+    }
+
+    private void AfterRemoval(StoredObject removed)
+    {
+        if (removed.Type.Namespaced && removed.Namespace.Length > 0)
+        {
+            FinishNamespaceIfEmpty(removed.Namespace);
+        }
+
+        CollectGarbage();
+    }
+
+    private StoredObject? FinishNamespaceIfEmpty(string ns)
+    {
+        var nsObj = Find(_namespaceType, null, ns);
+        if (nsObj is null || nsObj.Node["metadata"]?["deletionTimestamp"] is null || Finalizers(nsObj.Node).Count > 0)
+        {
+            return null;
+        }
+
+        if (_objects.Any(kv => kv.Key.Namespaced && kv.Value.Values.Any(o => o.Namespace == ns)))
+        {
+            return null;
+        }
+
+        return Commit(_namespaceType, nsObj.CloneNode(), nsObj, "DELETED");
+    }
+
+    private void Orphan(StoredObject owner)
+    {
+        foreach (var (type, objects) in _objects)
+        {
+            foreach (var dependent in objects.Values.ToList())
+            {
+                if (dependent.Node["metadata"]?["ownerReferences"] is not JsonArray refs || !refs.Any(r => r?["uid"]?.GetValue<string>() == owner.Uid))
+                {
+                    continue;
+                }
+
+                var next = dependent.CloneNode();
+                var kept = new JsonArray(refs.Where(r => r?["uid"]?.GetValue<string>() != owner.Uid).Select(r => r!.DeepClone()).ToArray());
+                if (kept.Count == 0)
+                {
+                    Metadata(next).Remove("ownerReferences");
+                }
+                else
+                {
+                    Metadata(next)["ownerReferences"] = kept;
+                }
+
+                Commit(type, next, dependent, "MODIFIED");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The garbage collector's background propagation: an object whose ownerReferences all point at objects that
+    /// no longer exist (or, for a namespaced owner, not in the dependent's namespace) is deleted. Runs until no
+    /// more dependents are orphaned, so chains cascade.
+    /// </summary>
+    private void CollectGarbage()
+    {
+        if (!_options.GarbageCollection)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            var live = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
+            foreach (var objects in _objects.Values)
+            {
+                foreach (var o in objects.Values)
+                {
+                    live[o.Uid] = o;
+                }
+            }
+
+            var orphan = _objects.Values.SelectMany(v => v.Values).FirstOrDefault(o =>
+                o.Node["metadata"]?["deletionTimestamp"] is null
+                && o.Node["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 } refs
+                && refs.All(r => !(live.TryGetValue(r?["uid"]?.GetValue<string>() ?? string.Empty, out var owner)
+                    && (!owner.Type.Namespaced || owner.Namespace == o.Namespace))));
+            if (orphan is null)
+            {
+                return;
+            }
+
+            DeleteInternal(orphan);
+        }
+    }
+
+    private StoredObject Commit(ResourceType type, JsonObject obj, StoredObject? previous, string eventType)
+    {
+        _rv++;
+        Metadata(obj)["resourceVersion"] = _rv.ToString(CultureInfo.InvariantCulture);
+        var stored = new StoredObject(type, obj);
+        var map = _objects[type];
+        if (eventType == "DELETED")
+        {
+            map.Remove(stored.Key);
+            FieldManagement.Forget(stored.Uid);
+        }
+        else
+        {
+            map[stored.Key] = stored;
+        }
+
+        var changeKey = type.Plural + "|" + stored.Namespace + "|" + stored.Name;
+        _changes[changeKey] = _changes.GetValueOrDefault(changeKey) + 1;
+        var e = new WatchEvent(_rv, eventType, stored, previous);
+        _history.Add(e);
+        if (_history.Count > _options.HistoryLimit)
+        {
+            var drop = _history.Count - _options.HistoryLimit;
+            _compactedThrough = _history[drop - 1].Rv;
+            _history.RemoveRange(0, drop);
+        }
+
+        foreach (var w in _watches)
+        {
+            w.Offer(e);
+        }
+
+        return stored;
+    }
+
+    // ---- watches --------------------------------------------------------------------------------------------
+
+    /// <summary>Registers a watch and queues its initial events: the current state for rv ""/"0", else the log after rv.</summary>
+    public WatchSession Watch(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, bool bookmarks, string? resourceVersion)
+    {
+        lock (_gate)
+        {
+            var session = new WatchSession(type, ns, labels, fields, bookmarks);
+            if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
+            {
+                foreach (var o in _objects[type].Values)
+                {
+                    if (session.Matches(o))
+                    {
+                        session.Send("ADDED", o.Json);
+                    }
+                }
+            }
+            else
+            {
+                if (!long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var from))
+                {
+                    throw ApiError.BadRequest($"invalid resource version: {resourceVersion}");
+                }
+
+                if (from < _compactedThrough)
+                {
+                    session.Expire(from, _compactedThrough + 1);
+                    return session;
+                }
+
+                foreach (var e in _history)
+                {
+                    if (e.Rv > from)
+                    {
+                        session.Offer(e);
+                    }
+                }
+            }
+
+            if (_stallNewWatches)
+            {
+                session.Stall();
+            }
+
+            _watches.Add(session);
+            return session;
+        }
+    }
+
+    public void Unwatch(WatchSession session)
+    {
+        lock (_gate)
+        {
+            _watches.Remove(session);
+        }
+    }
+
+    public int OpenWatchCount(string? resource)
+    {
+        lock (_gate)
+        {
+            return _watches.Count(w => resource is null || w.Type.Plural == resource);
+        }
+    }
+
+    public void SendBookmarks()
+    {
+        lock (_gate)
+        {
+            foreach (var w in _watches)
+            {
+                w.SendBookmark(_rv);
+            }
+        }
+    }
+
+    public void DropWatches(string? resource)
+    {
+        lock (_gate)
+        {
+            foreach (var w in _watches.Where(w => resource is null || w.Type.Plural == resource).ToList())
+            {
+                w.End();
+                _watches.Remove(w);
+            }
+        }
+    }
+
+    public void StallWatches(string? resource, bool alsoNew)
+    {
+        lock (_gate)
+        {
+            foreach (var w in _watches.Where(w => resource is null || w.Type.Plural == resource))
+            {
+                w.Stall();
+            }
+
+            _stallNewWatches = alsoNew;
+        }
+    }
+
+    public void ResumeNewWatches()
+    {
+        lock (_gate)
+        {
+            _stallNewWatches = false;
+        }
+    }
+
+    public long Compact()
+    {
+        lock (_gate)
+        {
+            _compactedThrough = _rv;
+            _history.Clear();
+            _listSnapshots.Clear();
+            return _rv;
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private void Admit(ResourceType type, JsonObject obj, JsonObject? old, WriteContext ctx)
+    {
+        if (!type.IsCustom || _validator is null)
+        {
+            return;
+        }
+
+        var causes = _validator.Admit(type, obj, old, ctx.StrictFields);
+        var unknown = causes.Where(c => c.Message.StartsWith("unknown field ", StringComparison.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw ApiError.BadRequest("strict decoding error: " + string.Join(", ", unknown.Select(c => c.Message)));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiError.Invalid(type, obj["metadata"]?["name"]?.GetValue<string>() ?? string.Empty, causes);
+        }
+    }
+
+    private static bool SpecChanged(ResourceType type, JsonObject old, JsonObject next)
+    {
+        static JsonObject Strip(JsonObject o, bool dropStatus)
+        {
+            var copy = (JsonObject)o.DeepClone();
+            copy.Remove("metadata");
+            if (dropStatus)
+            {
+                copy.Remove("status");
+            }
+
+            return copy;
+        }
+
+        return !JsonNode.DeepEquals(Strip(old, type.HasStatusSubresource), Strip(next, type.HasStatusSubresource));
+    }
+
+    internal static long ReadLong(JsonNode? node) =>
+        node is null ? 0 : long.Parse(node.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    internal static List<string> Finalizers(JsonObject obj) =>
+        obj["metadata"]?["finalizers"] is JsonArray a ? a.Select(f => f?.GetValue<string>() ?? string.Empty).ToList() : [];
+
+    internal static JsonObject Metadata(JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject meta)
+        {
+            return meta;
+        }
+
+        meta = [];
+        obj["metadata"] = meta;
+        return meta;
+    }
+
+    private static void CheckNamespace(ResourceType type, string? ns, JsonObject meta)
+    {
+        var bodyNs = meta["namespace"]?.GetValue<string>();
+        if (type.Namespaced)
+        {
+            if (!string.IsNullOrEmpty(bodyNs) && bodyNs != ns)
+            {
+                throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+
+            meta["namespace"] = ns;
+        }
+        else
+        {
+            meta.Remove("namespace");
+        }
+    }
+
+    private static void ValidateName(ResourceType type, string name)
+    {
+        var ok = name.Length <= 253 && name.Length > 0
+            && char.IsAsciiLetterLower(name[0]) | char.IsAsciiDigit(name[0])
+            && char.IsAsciiLetterLower(name[^1]) | char.IsAsciiDigit(name[^1])
+            && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.');
+        if (!ok)
+        {
+            throw ApiError.Invalid(type, name, [new FieldCause("FieldValueInvalid", $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", "metadata.name")]);
+        }
+    }
+
+    private string Now() => _options.TimeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    private string AllocateServiceIp()
+    {
+        var n = _nextServiceIp++;
+        return string.Create(CultureInfo.InvariantCulture, $"10.96.{n / 250}.{(n % 250) + 1}");
+    }
+
+    private static string RandomSuffix()
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        return string.Create(5, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+            }
+        });
+    }
+}
