@@ -46,6 +46,12 @@ public static class CrdGenerator
             written.Add(path);
         }
 
+        // crds/ is a kustomization itself so config/crd can include it (kustomize refuses loose files outside its root).
+        var kustomization = Path.Combine(crdDirectory, "kustomization.yaml");
+        File.WriteAllText(kustomization, Header + "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n" +
+            string.Concat(crds.Select(c => "- " + c.FileName + "\n")), new UTF8Encoding(false));
+        written.Add(kustomization);
+
         var dir = Path.GetDirectoryName(Path.GetFullPath(referencePath));
         if (!string.IsNullOrEmpty(dir))
         {

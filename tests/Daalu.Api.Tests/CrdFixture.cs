@@ -12,11 +12,12 @@ public sealed class CrdFixture : IDisposable
     public CrdFixture()
     {
         Cel = new CelEvaluator(RepoPaths.Of("tests", "js", "cel-eval.mjs"));
-        foreach (var file in Directory.GetFiles(RepoPaths.Of("crds"), "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var crd in CrdSchema.LoadDirectory(RepoPaths.Of("crds")))
         {
-            var crd = CrdSchema.Load(file);
             _byKind[crd.Kind] = new SchemaValidator(crd, Cel);
         }
+
+        Assert.Equal(4, _byKind.Count);
     }
 
     public CelEvaluator Cel { get; }

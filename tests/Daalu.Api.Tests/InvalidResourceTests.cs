@@ -39,9 +39,9 @@ public sealed class InvalidResourceTests(CrdFixture crds)
             .Select(e => e!.GetValue<string>())
             .ToList();
         var rules = new List<string>();
-        foreach (var file in Directory.GetFiles(RepoPaths.Of("crds"), "*.yaml"))
+        foreach (var crd in CrdSchema.LoadDirectory(RepoPaths.Of("crds")))
         {
-            CollectRuleMessages(CrdSchema.Load(file).OpenApiSchema, rules);
+            CollectRuleMessages(crd.OpenApiSchema, rules);
         }
 
         Assert.NotEmpty(rules);

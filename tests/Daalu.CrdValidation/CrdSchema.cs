@@ -4,6 +4,8 @@
 // Public API:
 //   CrdSchema CrdSchema.Load(string crdYamlPath)
 //   CrdSchema CrdSchema.Parse(string crdYaml)
+//   IReadOnlyList<CrdSchema> CrdSchema.LoadDirectory(string dir)   - every CustomResourceDefinition YAML in dir
+//                                                                     (skips kustomization.yaml and other kinds)
 //   string Group, Kind, Plural, Version, Scope; JsonObject Definition (the whole CRD), JsonObject OpenApiSchema
 using System.Text.Json.Nodes;
 
@@ -52,6 +54,14 @@ public sealed class CrdSchema
 
     /// <summary>Reads a CRD from a YAML file.</summary>
     public static CrdSchema Load(string crdYamlPath) => Parse(File.ReadAllText(crdYamlPath));
+
+    /// <summary>Reads every CRD in a directory (e.g. crds/), ordered by file name; other YAML files are skipped.</summary>
+    public static IReadOnlyList<CrdSchema> LoadDirectory(string directory) =>
+        Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal)
+            .Select(f => YamlJson.ParseAll(File.ReadAllText(f)))
+            .Where(docs => docs.Count == 1 && docs[0]?["kind"]?.GetValue<string>() == "CustomResourceDefinition")
+            .Select(docs => Parse(docs[0]!.ToJsonString()))
+            .ToList();
 
     /// <summary>Reads a CRD from YAML text.</summary>
     public static CrdSchema Parse(string crdYaml)
