@@ -1,0 +1,50 @@
+# syntax=docker/dockerfile:1
+# Daalu images: one SDK build stage, two runtime targets.
+#   docker build --target operator -t daalu-operator .
+#   docker build --target router   -t daalu-router .
+# The runtime images hold only the ASP.NET Core runtime and the published app (no SDK) and run as the
+# non-root user 65532, matching runAsUser in config/manager and config/router.
+
+# ---- build: restore and publish both apps with the SDK ----
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Build settings first (central package versions, analyzers, SDK pin), then the project files, so the
+# restore layer is reused while only sources change.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY operator/Daalu.Api/Daalu.Api.csproj operator/Daalu.Api/
+COPY operator/Daalu.Runtime/Daalu.Runtime.csproj operator/Daalu.Runtime/
+COPY operator/Daalu.Operator/Daalu.Operator.csproj operator/Daalu.Operator/
+COPY router/Daalu.Router.Protocols/Daalu.Router.Protocols.csproj router/Daalu.Router.Protocols/
+COPY router/Daalu.Gateway/Daalu.Gateway.csproj router/Daalu.Gateway/
+COPY router/Daalu.Router/Daalu.Router.csproj router/Daalu.Router/
+RUN dotnet restore operator/Daalu.Operator/Daalu.Operator.csproj \
+ && dotnet restore router/Daalu.Router/Daalu.Router.csproj
+COPY operator/ operator/
+COPY router/ router/
+RUN dotnet publish operator/Daalu.Operator/Daalu.Operator.csproj -c Release --no-restore -o /out/operator /p:UseAppHost=false \
+ && dotnet publish router/Daalu.Router/Daalu.Router.csproj -c Release --no-restore -o /out/router /p:UseAppHost=false
+
+# ---- operator: reconciles the Daalu custom resources ----
+# Ports: 8080 Prometheus metrics (/metrics), 8081 health probes (/healthz, /readyz).
+# Entrypoint: dotnet Daalu.Operator.dll; the Deployment adds --leader-elect.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS operator
+WORKDIR /app
+COPY --from=build /out/operator ./
+ENV DOTNET_gcServer=0 \
+    DOTNET_CLI_TELEMETRY_OPTOUT=1
+USER 65532:65532
+EXPOSE 8080 8081
+ENTRYPOINT ["dotnet", "Daalu.Operator.dll"]
+
+# ---- router: the OpenAI-compatible front every LLM call passes through ----
+# Port: 8080 (the OpenAI API under /v1, /metrics, /healthz, /readyz).
+# Entrypoint: dotnet Daalu.Router.dll --urls http://0.0.0.0:8080; the Deployment passes
+# --config /etc/daalu/router/config.yaml (the operator's compiled ConfigMap) and --ledger on a writable volume.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS router
+WORKDIR /app
+COPY --from=build /out/router ./
+ENV DAALU_ROUTER_URLS=http://0.0.0.0:8080 \
+    DOTNET_CLI_TELEMETRY_OPTOUT=1
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["dotnet", "Daalu.Router.dll"]
