@@ -8,19 +8,13 @@
 # ---- build: restore and publish both apps with the SDK ----
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# Build settings first (central package versions, analyzers, SDK pin), then the project files, so the
-# restore layer is reused while only sources change.
+# Build settings (central package versions, analyzers, SDK pin), then the two source trees. Whole folders rather
+# than a csproj-only restore layer: a project added under operator/ or router/ cannot be forgotten here.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY operator/Daalu.Api/Daalu.Api.csproj operator/Daalu.Api/
-COPY operator/Daalu.Runtime/Daalu.Runtime.csproj operator/Daalu.Runtime/
-COPY operator/Daalu.Operator/Daalu.Operator.csproj operator/Daalu.Operator/
-COPY router/Daalu.Router.Protocols/Daalu.Router.Protocols.csproj router/Daalu.Router.Protocols/
-COPY router/Daalu.Gateway/Daalu.Gateway.csproj router/Daalu.Gateway/
-COPY router/Daalu.Router/Daalu.Router.csproj router/Daalu.Router/
-RUN dotnet restore operator/Daalu.Operator/Daalu.Operator.csproj \
- && dotnet restore router/Daalu.Router/Daalu.Router.csproj
 COPY operator/ operator/
 COPY router/ router/
+RUN dotnet restore operator/Daalu.Operator/Daalu.Operator.csproj \
+ && dotnet restore router/Daalu.Router/Daalu.Router.csproj
 RUN dotnet publish operator/Daalu.Operator/Daalu.Operator.csproj -c Release --no-restore -o /out/operator /p:UseAppHost=false \
  && dotnet publish router/Daalu.Router/Daalu.Router.csproj -c Release --no-restore -o /out/router /p:UseAppHost=false
 
