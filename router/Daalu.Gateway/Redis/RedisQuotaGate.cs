@@ -88,12 +88,22 @@ public sealed partial class RedisQuotaGate : IQuotaGate, IAsyncDisposable, IDisp
         var period = QuotaMath.PeriodOf(now);
         var minute = QuotaMath.MinuteOf(now);
         var id = Guid.NewGuid().ToString("N");
-        var result = await RunAsync("reserve", QuotaScripts.Reserve,
-        [
-            BaseKey(plan.Tenant), period, minute.ToString(CultureInfo.InvariantCulture), tokens, plan.MonthlyTokenBudget,
-            plan.TokensPerMinute, plan.RequestsPerMinute, plan.Enrolled ? 1 : 0, plan.ShadowMode ? 1 : 0, id,
-            now.ToUnixTimeMilliseconds(), (long)_options.ReservationTtl.TotalMilliseconds, PeriodTtlSeconds(period, now),
-        ], cancellationToken).ConfigureAwait(false);
+        RedisResult? result;
+        try
+        {
+            result = await RunAsync("reserve", QuotaScripts.Reserve,
+            [
+                BaseKey(plan.Tenant), period, minute.ToString(CultureInfo.InvariantCulture), tokens, plan.MonthlyTokenBudget,
+                plan.TokensPerMinute, plan.RequestsPerMinute, plan.Enrolled ? 1 : 0, plan.ShadowMode ? 1 : 0, id,
+                now.ToUnixTimeMilliseconds(), (long)_options.ReservationTtl.TotalMilliseconds, PeriodTtlSeconds(period, now),
+            ], cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up while the script was in flight; it may still have reserved. Compensate.
+            _retry.Enqueue((new Reservation(plan.Tenant, id, tokens, period, minute), -1));
+            throw;
+        }
 
         if (result is null)
         {
