@@ -1,1 +1,53 @@
-Console.WriteLine("placeholder");
+using Daalu.Operator.Controllers;
+using Daalu.Operator.Hosting;
+using Daalu.Runtime.Diagnostics;
+using Daalu.Runtime.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Prometheus;
+
+OperatorFlags flags;
+try
+{
+    flags = OperatorFlags.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.ListenAnyIP(flags.MetricsPort);
+    if (flags.ProbePort != flags.MetricsPort)
+    {
+        kestrel.ListenAnyIP(flags.ProbePort);
+    }
+});
+
+builder.Services
+    .AddDaaluOperator(o =>
+    {
+        o.LeaderElection.Enabled = flags.LeaderElect;
+        o.LeaderElection.LeaseName = "daalu-operator";
+        o.LeaderElection.LeaseNamespace = flags.Namespace;
+    })
+    .AddDaaluControllers(new OperatorSettings
+    {
+        DevicePluginNamespace = flags.DevicePluginNamespace,
+        DetectionInterval = flags.DetectionInterval,
+    });
+
+var app = builder.Build();
+
+// Metrics and probes on their own ports, so a NetworkPolicy can open /metrics to Prometheus only.
+var metrics = app.Services.GetRequiredService<OperatorMetrics>();
+app.MapMetrics("/metrics", metrics.Registry).RequireHost($"*:{flags.MetricsPort}");
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(OperatorServiceCollectionExtensions.LiveTag) })
+    .RequireHost($"*:{flags.ProbePort}");
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(OperatorServiceCollectionExtensions.ReadyTag) })
+    .RequireHost($"*:{flags.ProbePort}");
+
+await app.RunAsync();
+return 0;

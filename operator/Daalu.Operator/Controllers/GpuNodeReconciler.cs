@@ -35,10 +35,10 @@ public sealed partial class GpuNodeReconciler : IReconciler
     /// <summary>Creates the reconciler over the informer caches it reads and the API it writes.</summary>
     public GpuNodeReconciler(
         IKubernetes client,
-        IResourceCache<GpuNode> gpuNodes,
-        IResourceCache<V1Node> nodes,
-        IResourceCache<V1DaemonSet> daemonSets,
-        IResourceCache<V1Pod> pluginPods,
+        IInformer<GpuNode> gpuNodes,
+        IInformer<V1Node> nodes,
+        IInformer<V1DaemonSet> daemonSets,
+        IInformer<V1Pod> pluginPods,
         IStatusWriter status,
         IFinalizers finalizers,
         IEventRecorder events,
@@ -47,10 +47,10 @@ public sealed partial class GpuNodeReconciler : IReconciler
         ILogger<GpuNodeReconciler> logger)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _gpuNodes = gpuNodes ?? throw new ArgumentNullException(nameof(gpuNodes));
-        _nodes = nodes ?? throw new ArgumentNullException(nameof(nodes));
-        _daemonSets = daemonSets ?? throw new ArgumentNullException(nameof(daemonSets));
-        _pluginPods = pluginPods ?? throw new ArgumentNullException(nameof(pluginPods));
+        _gpuNodes = (gpuNodes ?? throw new ArgumentNullException(nameof(gpuNodes))).Cache;
+        _nodes = (nodes ?? throw new ArgumentNullException(nameof(nodes))).Cache;
+        _daemonSets = (daemonSets ?? throw new ArgumentNullException(nameof(daemonSets))).Cache;
+        _pluginPods = (pluginPods ?? throw new ArgumentNullException(nameof(pluginPods))).Cache;
         _status = status ?? throw new ArgumentNullException(nameof(status));
         _finalizers = finalizers ?? throw new ArgumentNullException(nameof(finalizers));
         _events = events ?? throw new ArgumentNullException(nameof(events));

@@ -36,10 +36,10 @@ public sealed partial class ModelServingReconciler : IReconciler
     /// <summary>Creates the reconciler over the informer caches it reads, the API it writes and the detection seam.</summary>
     public ModelServingReconciler(
         IKubernetes client,
-        IResourceCache<ModelServing> modelServings,
-        IResourceCache<GpuNode> gpuNodes,
-        IResourceCache<V1Deployment> deployments,
-        IResourceCache<V1Service> services,
+        IInformer<ModelServing> modelServings,
+        IInformer<GpuNode> gpuNodes,
+        IInformer<V1Deployment> deployments,
+        IInformer<V1Service> services,
         IServedModelDetector detector,
         IStatusWriter status,
         IEventRecorder events,
@@ -48,10 +48,10 @@ public sealed partial class ModelServingReconciler : IReconciler
         ILogger<ModelServingReconciler> logger)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _modelServings = modelServings ?? throw new ArgumentNullException(nameof(modelServings));
-        _gpuNodes = gpuNodes ?? throw new ArgumentNullException(nameof(gpuNodes));
-        _deployments = deployments ?? throw new ArgumentNullException(nameof(deployments));
-        _services = services ?? throw new ArgumentNullException(nameof(services));
+        _modelServings = (modelServings ?? throw new ArgumentNullException(nameof(modelServings))).Cache;
+        _gpuNodes = (gpuNodes ?? throw new ArgumentNullException(nameof(gpuNodes))).Cache;
+        _deployments = (deployments ?? throw new ArgumentNullException(nameof(deployments))).Cache;
+        _services = (services ?? throw new ArgumentNullException(nameof(services))).Cache;
         _detector = detector ?? throw new ArgumentNullException(nameof(detector));
         _status = status ?? throw new ArgumentNullException(nameof(status));
         _events = events ?? throw new ArgumentNullException(nameof(events));
