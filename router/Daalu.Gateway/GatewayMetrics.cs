@@ -3,41 +3,49 @@ using Prometheus;
 namespace Daalu.Gateway;
 
 /// <summary>
-/// Prometheus metrics of the gateway, registered in the default registry the router exposes on /metrics.
-/// Labels carry tenants, reasons and stores only: never keys, never prompt text.
+/// Prometheus metrics of the gateway, in their own registry <see cref="Registry"/> (the router keeps its metrics in a
+/// custom registry too). The router exports it next to its own: append
+/// <c>GatewayMetrics.Registry.CollectAndExportAsTextAsync(stream)</c> to its /metrics body, or map it separately with
+/// <c>app.MapMetrics("/metrics/gateway", GatewayMetrics.Registry)</c>.
+/// Labels carry tenants, reasons and stores only: never keys, request ids or prompt text.
 /// </summary>
 public static class GatewayMetrics
 {
+    /// <summary>The registry holding every gateway metric (and nothing else).</summary>
+    public static readonly CollectorRegistry Registry = Metrics.NewCustomRegistry();
+
+    private static readonly MetricFactory Factory = Metrics.WithCustomRegistry(Registry);
+
     /// <summary>Hosted-tier refusals by tenant and reason; shadow-mode would-be refusals carry shadow="true".</summary>
-    public static readonly Counter QuotaRefusals = Metrics.CreateCounter(
+    public static readonly Counter QuotaRefusals = Factory.CreateCounter(
         "daalu_gateway_quota_refusals_total",
         "Hosted-tier admissions refused, by reason (shadow=true: shadow mode measured a refusal but admitted).",
         new CounterConfiguration { LabelNames = ["tenant", "reason", "shadow"] });
 
     /// <summary>Tokens held by open reservations, per tenant (this replica's view for Redis mode).</summary>
-    public static readonly Gauge ReservedTokens = Metrics.CreateGauge(
+    public static readonly Gauge ReservedTokens = Factory.CreateGauge(
         "daalu_gateway_reserved_tokens",
         "Tokens held by open quota reservations, per tenant.",
         new GaugeConfiguration { LabelNames = ["tenant"] });
 
     /// <summary>Records acknowledged to callers but not yet in the ledger table.</summary>
-    public static readonly Gauge OutboxDepth = Metrics.CreateGauge(
+    public static readonly Gauge OutboxDepth = Factory.CreateGauge(
         "daalu_gateway_outbox_depth",
         "Metering records in the durable outbox waiting to be flushed into the ledger.");
 
     /// <summary>Failed attempts to write to the ledger or outbox, by store.</summary>
-    public static readonly Counter LedgerWriteFailures = Metrics.CreateCounter(
+    public static readonly Counter LedgerWriteFailures = Factory.CreateCounter(
         "daalu_gateway_ledger_write_failures_total",
         "Failed writes to the metering stores (store=outbox|ledger).",
         new CounterConfiguration { LabelNames = ["store"] });
 
     /// <summary>Ledger writes refused by the (request_id, attempt) unique key.</summary>
-    public static readonly Counter LedgerDuplicatesRefused = Metrics.CreateCounter(
+    public static readonly Counter LedgerDuplicatesRefused = Factory.CreateCounter(
         "daalu_gateway_ledger_duplicates_refused_total",
         "Ledger rows refused because (request_id, attempt) was already recorded.");
 
     /// <summary>Quota store (Redis) faults by kind and the policy applied.</summary>
-    public static readonly Counter QuotaStoreFaults = Metrics.CreateCounter(
+    public static readonly Counter QuotaStoreFaults = Factory.CreateCounter(
         "daalu_gateway_quota_store_faults_total",
         "Redis quota store calls that failed, timed out or were short-circuited, by operation and outcome.",
         new CounterConfiguration { LabelNames = ["operation", "outcome"] });

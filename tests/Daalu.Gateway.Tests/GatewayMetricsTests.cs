@@ -2,7 +2,6 @@ using Daalu.Gateway.Metering;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Prometheus;
 
 namespace Daalu.Gateway.Tests;
 
@@ -45,7 +44,7 @@ public sealed class GatewayMetricsTests : IDisposable
         }
 
         using var stream = new MemoryStream();
-        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(stream);
+        await GatewayMetrics.Registry.CollectAndExportAsTextAsync(stream);
         var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
         Assert.Contains("daalu_gateway_outbox_depth", text, StringComparison.Ordinal);
         Assert.Contains("daalu_gateway_ledger_write_failures_total", text, StringComparison.Ordinal);
