@@ -9,11 +9,11 @@ namespace Daalu.Router.Classification;
 /// its full length still counts):</para>
 /// <list type="bullet">
 /// <item>Code: a fenced block (<c>```</c>) +3; otherwise code-like markers (<c>def </c>, <c>#include</c>, <c>=&gt;</c>,
-/// <c>();</c>, <c>SELECT </c> ...): one +1, two or more +2.</item>
+/// <c>();</c>, <c>traceback</c> ...): one +1, two or more +2.</item>
 /// <item>Math: math words or LaTeX (<c>prove</c>, <c>derive</c>, <c>integral</c>, <c>\frac</c>, <c>$$</c> ...): one +2, two or more +3;
 /// math symbols (<c>∑ ∫ √ ≤ π</c> ...) +1; the math total is capped at +3.</item>
 /// <item>Multi-step or analytical phrasing (<c>step by step</c>, <c>first, ... then</c>, <c>compare</c>, <c>design</c>,
-/// <c>trade-off</c>, <c>refactor</c>, <c>explain</c> ...): one +2, two or three +3, four or more +4.</item>
+/// <c>trade-off</c>, <c>refactor</c>, <c>explain</c> ...): one +2, two or three +3, four or more +5.</item>
 /// <item>Enumerated requirements: lines starting with <c>1.</c>, <c>2)</c>, <c>- </c>, <c>* </c>: two +1, three or more +2.</item>
 /// <item>Length of the last user text: 400+ chars +1, 1500+ +2, 4000+ +3.</item>
 /// <item>Context: total text 12000+ chars +1; 10+ messages +1; tools offered +1; images +1.</item>
@@ -28,31 +28,40 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
 
     private const int ShortQuestionLength = 160;
 
-    private static readonly SearchValues<string> CodeMarkers = SearchValues.Create(
-        [
-            "def ", "#include", "=>", "();", "};", "()", "console.", "printf", "std::", "public static", "function(",
-            "select * ", "import ", "fn main", "let mut", "async def", "await ", "traceback", "stack trace", "segfault",
-            "null pointer", "nullreferenceexception", "undefined is not", "syntaxerror", "regex",
-        ],
-        StringComparison.OrdinalIgnoreCase);
+    private static readonly (string Text, Signal Kind)[] Keywords =
+    [
+        ("def ", Signal.Code), ("console.", Signal.Code), ("printf", Signal.Code), ("public static", Signal.Code),
+        ("function(", Signal.Code), ("select * ", Signal.Code), ("import ", Signal.Code), ("fn main", Signal.Code),
+        ("let mut", Signal.Code), ("async def", Signal.Code), ("await ", Signal.Code), ("traceback", Signal.Code),
+        ("stack trace", Signal.Code), ("segfault", Signal.Code), ("null pointer", Signal.Code),
+        ("nullreferenceexception", Signal.Code), ("undefined is not", Signal.Code), ("syntaxerror", Signal.Code),
+        ("regex", Signal.Code),
+        ("prove", Signal.Math), ("proof", Signal.Math), ("derive", Signal.Math), ("derivation", Signal.Math),
+        ("integral", Signal.Math), ("derivative", Signal.Math), ("differential", Signal.Math), ("equation", Signal.Math),
+        ("theorem", Signal.Math), ("lemma", Signal.Math), ("induction", Signal.Math), ("eigen", Signal.Math),
+        ("matrix", Signal.Math), ("probability", Signal.Math), ("limit of", Signal.Math), ("solve for", Signal.Math),
+        ("step by step", Signal.MultiStep), ("step-by-step", Signal.MultiStep), ("first,", Signal.MultiStep),
+        ("then ", Signal.MultiStep), ("after that", Signal.MultiStep), ("finally", Signal.MultiStep),
+        ("compare", Signal.MultiStep), ("analyze", Signal.MultiStep), ("analyse", Signal.MultiStep),
+        ("trade-off", Signal.MultiStep), ("tradeoff", Signal.MultiStep), ("pros and cons", Signal.MultiStep),
+        ("design", Signal.MultiStep), ("architect", Signal.MultiStep), ("optimize", Signal.MultiStep),
+        ("optimise", Signal.MultiStep), ("refactor", Signal.MultiStep), ("debug", Signal.MultiStep),
+        ("implement", Signal.MultiStep), ("evaluate", Signal.MultiStep), ("explain", Signal.MultiStep),
+        ("in detail", Signal.MultiStep), ("plan ", Signal.MultiStep), ("strategy", Signal.MultiStep),
+        ("critique", Signal.MultiStep), ("multi-step", Signal.MultiStep), ("walk me through", Signal.MultiStep),
+    ];
 
-    private static readonly SearchValues<string> MathMarkers = SearchValues.Create(
-        [
-            "prove", "proof", "derive", "derivation", "integral", "derivative", "differential", "equation", "theorem",
-            "lemma", "induction", "eigen", "matrix", "probability", "\\frac", "\\sum", "\\int", "\\sqrt", "\\begin{",
-            "$$", "\\(", "limit of", "solve for",
-        ],
-        StringComparison.OrdinalIgnoreCase);
+    // Keyword indexes by first letter: a keyword is only tried where a word starts with its letter, so a
+    // typical prompt costs one pass plus a few short comparisons per word.
+    private static readonly int[][] KeywordsByFirstLetter = BuildIndex();
+
+    private static readonly string[] CodePunctuation = ["=>", "();", "};", "()", "std::", "#include"];
+
+    private static readonly string[] LatexMarkers = ["\\frac", "\\sum", "\\int", "\\sqrt", "\\begin{", "$$", "\\("];
+
+    private static readonly SearchValues<char> LatexStarts = SearchValues.Create("\\$");
 
     private static readonly SearchValues<char> MathSymbols = SearchValues.Create("∑∫√≤≥≠∞∂πθλ∀∃∈⊂±×÷^");
-
-    private static readonly SearchValues<string> MultiStepPhrases = SearchValues.Create(
-        [
-            "step by step", "step-by-step", "first,", " then ", "after that", "finally", "compare", "analyze", "analyse",
-            "trade-off", "tradeoff", "pros and cons", "design", "architect", "optimize", "optimise", "refactor", "debug",
-            "implement", "evaluate", "explain", "in detail", "plan ", "strategy", "critique", "multi-step", "walk me through",
-        ],
-        StringComparison.OrdinalIgnoreCase);
 
     private static readonly string[] FactualOpeners =
     [
@@ -65,9 +74,10 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         var fullText = (input.LastUserText ?? string.Empty).AsSpan().Trim();
         var text = fullText.Length > ScanLimit ? fullText[..ScanLimit] : fullText;
 
-        var code = CodePoints(text);
-        var math = MathPoints(text);
-        var multiStep = MultiStepPoints(text);
+        CountKeywords(text, out var codeHits, out var mathHits, out var multiStepHits);
+        var code = CodePoints(text, codeHits);
+        var math = MathPoints(text, mathHits);
+        var multiStep = MultiStepPoints(multiStepHits);
         var score = code + math + multiStep + ListPoints(text) + LengthPoints(fullText.Length);
 
         if (code == 0 && math == 0 && multiStep == 0 && IsShortFactual(text))
@@ -103,19 +113,99 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         };
     }
 
-    private static int CodePoints(ReadOnlySpan<char> text)
+    private static void CountKeywords(ReadOnlySpan<char> text, out int code, out int math, out int multiStep)
+    {
+        code = 0;
+        math = 0;
+        multiStep = 0;
+        for (var i = 0; i < text.Length && (code < 2 || math < 2 || multiStep < 4); i++)
+        {
+            var c = text[i];
+            if (!char.IsAsciiLetter(c) || (i > 0 && char.IsAsciiLetterOrDigit(text[i - 1])))
+            {
+                continue;
+            }
+
+            var rest = text[i..];
+            foreach (var index in KeywordsByFirstLetter[(c | 0x20) - 'a'])
+            {
+                var (keyword, kind) = Keywords[index];
+                if (!rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                switch (kind)
+                {
+                    case Signal.Code:
+                        code++;
+                        break;
+                    case Signal.Math:
+                        math++;
+                        break;
+                    default:
+                        multiStep++;
+                        break;
+                }
+
+                // Skip the whole keyword so "step by step" is one hit, not two.
+                i += keyword.Length - 1;
+                break;
+            }
+        }
+    }
+
+    private static int[][] BuildIndex()
+    {
+        var index = new int[26][];
+        for (var letter = 0; letter < 26; letter++)
+        {
+            var first = (char)('a' + letter);
+            index[letter] = Enumerable.Range(0, Keywords.Length).Where(k => Keywords[k].Text[0] == first).ToArray();
+        }
+
+        return index;
+    }
+
+    private static int CodePoints(ReadOnlySpan<char> text, int keywordHits)
     {
         if (text.Contains("```", StringComparison.Ordinal))
         {
             return 3;
         }
 
-        return Math.Min(Count(text, CodeMarkers, 2), 2);
+        var hits = keywordHits;
+        foreach (var marker in CodePunctuation)
+        {
+            if (hits >= 2)
+            {
+                break;
+            }
+
+            if (text.Contains(marker, StringComparison.Ordinal))
+            {
+                hits++;
+            }
+        }
+
+        return Math.Min(hits, 2);
     }
 
-    private static int MathPoints(ReadOnlySpan<char> text)
+    private static int MathPoints(ReadOnlySpan<char> text, int keywordHits)
     {
-        var points = Count(text, MathMarkers, 2) switch
+        var hits = keywordHits;
+        if (hits < 2 && text.ContainsAny(LatexStarts))
+        {
+            foreach (var marker in LatexMarkers)
+            {
+                if (text.Contains(marker, StringComparison.Ordinal) && ++hits >= 2)
+                {
+                    break;
+                }
+            }
+        }
+
+        var points = hits switch
         {
             0 => 0,
             1 => 2,
@@ -129,12 +219,13 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         return Math.Min(points, 3);
     }
 
-    private static int MultiStepPoints(ReadOnlySpan<char> text) => Count(text, MultiStepPhrases, 4) switch
+    // Four or more distinct multi-step / analytical asks are a hard request on their own.
+    private static int MultiStepPoints(int hits) => hits switch
     {
         0 => 0,
         1 => 2,
         2 or 3 => 3,
-        _ => 4,
+        _ => 5,
     };
 
     private static int ListPoints(ReadOnlySpan<char> text)
@@ -205,21 +296,10 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         return false;
     }
 
-    private static int Count(ReadOnlySpan<char> text, SearchValues<string> values, int cap)
+    private enum Signal : byte
     {
-        var count = 0;
-        while (count < cap)
-        {
-            var at = text.IndexOfAny(values);
-            if (at < 0)
-            {
-                break;
-            }
-
-            count++;
-            text = text[(at + 1)..];
-        }
-
-        return count;
+        Code,
+        Math,
+        MultiStep,
     }
 }
