@@ -15,6 +15,11 @@ public static class RequestParser
     /// <summary>Parses <paramref name="body"/> for <paramref name="endpoint"/>; exactly one of the results is non-null.</summary>
     public static (ParsedRequest? Request, RequestError? Error) Parse(ReadOnlySpan<byte> body, string endpoint, int maxDepth)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
+        }
+
         JsonNode? root;
         try
         {
