@@ -87,6 +87,20 @@ public sealed class KustomizeTests
         }
     }
 
+    [SkippableFact]
+    public void Kustomize_Samples_BuildsWithOnlyPlaceholderSecrets()
+    {
+        Objects();
+        var samples = Run(RepoPaths.Of("config", "samples"));
+        Assert.Equal(9, samples.Count);
+        foreach (var secret in samples.Where(o => Kind(o) == "Secret"))
+        {
+            Assert.All(secret["stringData"]!.AsObject(), kv => Assert.StartsWith("REPLACE-", kv.Value!.GetValue<string>(), StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(samples, o => Kind(o) == "GpuNode" && o["metadata"]!["namespace"] is not null);
+    }
+
     private static List<JsonObject> Objects()
     {
         var (objects, skip) = Built.Value;
@@ -103,7 +117,12 @@ public sealed class KustomizeTests
             return (null, "kubectl is not installed (Debian package kubernetes-client); cannot run kubectl kustomize");
         }
 
-        var psi = new ProcessStartInfo(kubectl, ["kustomize", RepoPaths.Of("config", "default")])
+        return (Run(RepoPaths.Of("config", "default"), kubectl), null);
+    }
+
+    private static List<JsonObject> Run(string directory, string kubectl = "kubectl")
+    {
+        var psi = new ProcessStartInfo(kubectl, ["kustomize", directory])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -112,8 +131,8 @@ public sealed class KustomizeTests
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, "kubectl kustomize config/default failed: " + stderr.Result);
-        return (YamlJson.ParseAll(stdout).Select(n => n!.AsObject()).ToList(), null);
+        Assert.True(p.ExitCode == 0, $"kubectl kustomize {directory} failed: " + stderr.Result);
+        return YamlJson.ParseAll(stdout).Select(n => n!.AsObject()).ToList();
     }
 
     private static string Kind(JsonObject o) => o["kind"]!.GetValue<string>();
