@@ -5,6 +5,7 @@
 // Public API:
 //   new CelEvaluator()                    - finds tests/js/cel-eval.mjs above the test binaries (or $DAALU_CEL_EVAL_SCRIPT)
 //   new CelEvaluator(string scriptPath)   - explicit script
+//        both throw FileNotFoundException (no script) or InvalidOperationException (no node on PATH)
 //   bool Evaluate(string rule, JsonNode? self, JsonNode? oldSelf = null, bool hasOldSelf = false)
 //        throws CelEvaluationException when the rule does not compile or fails at run time
 //   void Dispose()                        - ends the node process
@@ -45,7 +46,15 @@ public sealed class CelEvaluator : IDisposable
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(scriptPath))!,
         };
         psi.ArgumentList.Add(Path.GetFullPath(scriptPath));
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start node for the CEL evaluator");
+        try
+        {
+            _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start node for the CEL evaluator");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("node is not installed or not on PATH; the CEL evaluator needs it (and `npm ci --prefix tests/js`)", e);
+        }
+
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();
     }
