@@ -102,9 +102,14 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             }
         }
 
+        if (route.Count == 0)
+        {
+            route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
+        }
+
         SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
         metrics.Requests.WithLabels("none", rc.Plan.RequestClass, lastRefusal is not null ? "quota" : "exhausted").Inc();
-        var listing = route.Count == 0 ? "no candidates (" + string.Join(", ", rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}={s.Reason}")) + ")" : string.Join(", ", route);
+        var listing = route.Count == 0 ? "none" : string.Join(", ", route);
         if (lastRefusal is { } refusal)
         {
             await OpenAIError.WriteAsync(ctx, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");

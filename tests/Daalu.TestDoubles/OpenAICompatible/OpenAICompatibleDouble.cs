@@ -231,6 +231,11 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
 
             for (var i = 0; i < Chunks; i++)
             {
+                if (Faults.ChunkDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(Faults.ChunkDelay, c.RequestAborted);
+                }
+
                 if (Faults.DropAfterChunks is { } drop && sent >= drop)
                 {
                     Record(c, body, model, true, 0, 0, false, false);
@@ -241,11 +246,6 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
                 if (Faults.StallAfterChunks is { } stall && sent >= stall)
                 {
                     await Task.Delay(Timeout.Infinite, c.RequestAborted);
-                }
-
-                if (Faults.ChunkDelay > TimeSpan.Zero)
-                {
-                    await Task.Delay(Faults.ChunkDelay, c.RequestAborted);
                 }
 
                 string choice;
