@@ -223,6 +223,9 @@ public sealed class AnthropicDouble : IAsyncDisposable
                 }
                 else
                 {
+                    // A flush hands bytes to the transport, not to the wire; an immediate abort can reset the
+                    // socket before the client saw anything, which would be a different fault (no first byte).
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), context.RequestAborted);
                     context.Abort();
                 }
 
