@@ -9,17 +9,21 @@ namespace Daalu.KubeApiServer;
 /// OpenAPI checks, and x-kubernetes-validations CEL rules through a node cel-js process when node is available).
 /// Its "field: message" errors become Status causes with the real reason codes.
 /// </summary>
-internal sealed class CrdSchemaObjectValidator : IObjectValidator, IDisposable
+internal sealed class CrdSchemaObjectValidator : IObjectValidator
 {
+    // One node process for every server in the test process: starting node per server would dominate test time.
+    // It ends when the test process ends (its stdin closes).
+    private static readonly Lazy<CelEvaluator?> SharedCel = new(TryStartCel);
+
     private readonly ConcurrentDictionary<(ResourceType, bool), SchemaValidator> _validators = new();
-    private readonly Lazy<CelEvaluator?> _cel;
+    private readonly bool _evaluateCel;
 
     public CrdSchemaObjectValidator(bool evaluateCel)
     {
-        _cel = new Lazy<CelEvaluator?>(() => evaluateCel ? TryStartCel() : null);
+        _evaluateCel = evaluateCel;
     }
 
-    public bool CelAvailable => _cel.Value is not null;
+    public bool CelAvailable => _evaluateCel && SharedCel.Value is not null;
 
     public IReadOnlyList<FieldCause> Admit(ResourceType type, JsonObject obj, JsonObject? oldObj, bool strictFields)
     {
@@ -30,7 +34,7 @@ internal sealed class CrdSchemaObjectValidator : IObjectValidator, IDisposable
 
         var validator = _validators.GetOrAdd((type, strictFields), key => new SchemaValidator(
             CrdSchema.Load(key.Item1.CrdPath!),
-            _cel.Value,
+            _evaluateCel ? SharedCel.Value : null,
             key.Item2 ? UnknownFieldPolicy.Reject : UnknownFieldPolicy.Prune));
         var result = validator.Admit(obj, oldObj);
         if (result.Resource is JsonObject admitted)
@@ -84,14 +88,6 @@ internal sealed class CrdSchemaObjectValidator : IObjectValidator, IDisposable
         catch (Exception e) when (e is FileNotFoundException or System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             return null;
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_cel.IsValueCreated)
-        {
-            _cel.Value?.Dispose();
         }
     }
 }

@@ -185,7 +185,6 @@ public sealed class KubeApiServer : IAsyncDisposable, IDisposable
         await _bookmarks;
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _defaultValidator?.Dispose();
         _stopping.Dispose();
     }
 

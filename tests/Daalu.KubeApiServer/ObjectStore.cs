@@ -616,6 +616,11 @@ internal sealed class ObjectStore
         lock (_gate)
         {
             var session = new WatchSession(type, ns, labels, fields, bookmarks);
+            if (_stallNewWatches)
+            {
+                session.Stall();
+            }
+
             if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
             {
                 foreach (var o in _objects[type].Values)
@@ -646,11 +651,6 @@ internal sealed class ObjectStore
                         session.Offer(e);
                     }
                 }
-            }
-
-            if (_stallNewWatches)
-            {
-                session.Stall();
             }
 
             _watches.Add(session);

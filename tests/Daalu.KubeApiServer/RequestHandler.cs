@@ -288,16 +288,22 @@ internal sealed class RequestHandler
             : _options.DefaultWatchTimeout;
         http.Response.StatusCode = 200;
         http.Response.ContentType = "application/json";
-        http.Response.Headers["Transfer-Encoding"] = "chunked";
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping);
         cts.CancelAfter(timeout);
         try
         {
-            await http.Response.StartAsync(cts.Token);
+            // Writes are not cancelled by the timeout: cancelling a pending write would abort the response
+            // instead of ending the chunked stream cleanly, as the real server does.
+            await http.Response.StartAsync(http.RequestAborted);
             await foreach (var line in session.Reader.ReadAllAsync(cts.Token))
             {
-                await http.Response.WriteAsync(line + "\n", cts.Token);
-                await http.Response.Body.FlushAsync(cts.Token);
+                if (session.Stalled)
+                {
+                    continue;
+                }
+
+                await http.Response.WriteAsync(line + "\n", http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
             }
         }
         catch (OperationCanceledException)
