@@ -3,8 +3,9 @@ using System.Buffers;
 namespace Daalu.Router.Classification;
 
 /// <summary>
-/// A keyword-and-shape heuristic that rates a request 1..3 without allocating (span scans with
-/// <see cref="SearchValues{T}"/>; no Regex). Thread-safe and stateless.
+/// A keyword-and-shape heuristic that rates a request 1..3 without allocating: one span pass that tries
+/// keywords only at word starts, plus vectorized Contains / <see cref="SearchValues{T}"/> checks; no Regex.
+/// Thread-safe and stateless.
 /// <para>Scoring (points are summed; only the first <see cref="ScanLimit"/> characters of the last user text are scanned,
 /// its full length still counts):</para>
 /// <list type="bullet">
