@@ -37,6 +37,8 @@ public sealed class HotReloadTests
         var (c, _) = await f.Host.SendAsync(RouterTestHost.Chat("key-team-c-0003", model: "gpt-ext"));
         Assert.Equal(HttpStatusCode.OK, c.StatusCode);
         Assert.Equal(25, f.Host.Meter.Records.Count); // 24 under load + the new tenant's call
+        Assert.Equal(25, f.Host.Meter.Records.Select(r => (r.RequestId, r.Attempt)).Distinct().Count());
+        Assert.Equal(0, f.Host.Quota.Outstanding);
     }
 
     [Fact]
