@@ -29,7 +29,7 @@ public sealed class KustomizeTests
         var deployments = objects.Where(o => Kind(o) == "Deployment").ToList();
         Assert.Equal(["daalu-operator", "daalu-router"], deployments.Select(Name).Order(StringComparer.Ordinal));
         Assert.All(deployments, d => Assert.Equal("daalu-system", Namespace(d)));
-        Assert.Contains(objects, o => Kind(o) == "Namespace" && Name(o) == "daalu-system");
+        Assert.Equal(["daalu-device-plugin", "daalu-system"], objects.Where(o => Kind(o) == "Namespace").Select(Name).Order(StringComparer.Ordinal));
         var service = Assert.Single(objects, o => Kind(o) == "Service" && Name(o) == "daalu-router");
         Assert.Equal(80, service["spec"]!["ports"]![0]!["port"]!.GetValue<long>());
 
@@ -74,11 +74,16 @@ public sealed class KustomizeTests
                 Assert.DoesNotContain("*", verbs);
                 if (resources.Contains("secrets"))
                 {
-                    Assert.Equal("Role", Kind(role));
+                    // Secrets are read by name only: never list or watch (that would expose every Secret).
                     Assert.Equal(["get"], verbs);
+                    Assert.Equal(["secrets"], resources);
                 }
             }
         }
+
+        // The router reads Secrets only in its own namespace.
+        Assert.Contains(objects, o => Kind(o) == "Role" && Name(o) == "daalu-router" && o["rules"]!.AsArray().Any(r => r!["resources"]!.AsArray().Any(x => x!.GetValue<string>() == "secrets")));
+        Assert.DoesNotContain(objects, o => Kind(o) == "ClusterRoleBinding" && o["subjects"]!.AsArray().Any(s => s!["name"]!.GetValue<string>() == "daalu-router"));
 
         // The operator's Deployment uses its own ServiceAccount, the router its own.
         foreach (var d in objects.Where(o => Kind(o) == "Deployment"))
