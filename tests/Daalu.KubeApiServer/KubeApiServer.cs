@@ -90,6 +90,9 @@ public sealed class KubeApiServer : IAsyncDisposable, IDisposable
     /// <summary>Every resource served, built-in and custom.</summary>
     public IReadOnlyList<ResourceType> Resources { get; }
 
+    /// <summary>Whether CRD x-kubernetes-validations CEL rules are evaluated (node and tests/js found); false with a custom <see cref="KubeApiServerOptions.Validator"/>.</summary>
+    public bool CelRulesEvaluated => _defaultValidator?.CelAvailable ?? false;
+
     /// <summary>The latest resourceVersion handed out.</summary>
     public long CurrentResourceVersion => _store.CurrentRv;
 
