@@ -11,4 +11,7 @@ public sealed class OperatorSettings
 
     /// <summary>How soon a ModelServing waiting for something not watched (a Secret) is looked at again.</summary>
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Every cached object is reconciled again this often, as a level-triggered safety net.</summary>
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -50,6 +50,7 @@ public static class OperatorWiring
             .AddController<GpuNode, GpuNodeReconciler>((c, sp) =>
             {
                 var gpuNodes = sp.GetRequiredService<IInformer<GpuNode>>().Cache;
+                c.Options.ResyncPeriod = settings.ResyncPeriod;
                 c.Watches(sp.GetRequiredService<IInformer<V1Node>>(), node => GpuNodeReconciler.KeysForNode(gpuNodes, node.Metadata?.Name));
                 c.Watches(sp.GetRequiredService<IInformer<V1Pod>>(), pod => GpuNodeReconciler.KeysForNode(gpuNodes, pod.Spec?.NodeName));
 
@@ -60,6 +61,7 @@ public static class OperatorWiring
             .AddController<ModelServing, ModelServingReconciler>((c, sp) =>
             {
                 var modelServings = sp.GetRequiredService<IInformer<ModelServing>>().Cache;
+                c.Options.ResyncPeriod = settings.ResyncPeriod;
                 c.Owns(sp.GetRequiredService<IInformer<V1Deployment>>());
                 c.Owns(sp.GetRequiredService<IInformer<V1Service>>());
                 c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), gpuNode => ModelServingReconciler.KeysForGpuNode(modelServings, gpuNode));
