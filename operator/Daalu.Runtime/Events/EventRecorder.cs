@@ -125,10 +125,4 @@ public sealed partial class EventRecorder : IEventRecorder
             .ConfigureAwait(false);
         _counts[name] = count;
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Warning, "Could not record event {Reason} for {Kind} {Name}: {ErrorType} (HTTP {StatusCode})")]
-        public static partial void RecordFailed(ILogger logger, string reason, string kind, string name, string errorType, int? statusCode);
-    }
 }

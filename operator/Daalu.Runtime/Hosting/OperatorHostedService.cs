@@ -65,10 +65,4 @@ internal sealed partial class OperatorHostedService(
 
     private static Task RunControllersAsync(IEnumerable<Controller> controllers, CancellationToken cancellationToken) =>
         Task.WhenAll(controllers.Select(c => c.RunAsync(cancellationToken)));
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Critical, "Lost the leader lease; stopping the application")]
-        public static partial void ExitingAfterLostLease(ILogger logger);
-    }
 }

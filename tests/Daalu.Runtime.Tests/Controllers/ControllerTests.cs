@@ -114,6 +114,24 @@ public class ControllerTests
         Assert.Equal(10, seen.Distinct().Count());
     }
 
+    [Fact]
+    public async Task ProcessAsync_ExceptionWithSecretInInnerDetails_LogsTypeAndMessageOnly()
+    {
+        var logger = new CapturingLogger();
+        var queue = new WorkQueue<ObjectKey>(new ExponentialBackoffRateLimiter<ObjectKey>(new BackoffOptions(), new FixedRandom(0)), _time);
+        var reconciler = new ScriptedReconciler(_ =>
+            throw new InvalidOperationException("could not pull weights", new HttpRequestException("Authorization: Bearer hf_secret_token")));
+        var controller = new Controller("Thing", reconciler, queue, Array.Empty<IInformer>(), logger: logger, time: _time);
+
+        await controller.ProcessAsync(Key, CancellationToken.None);
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Contains("InvalidOperationException", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("could not pull weights", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hf_secret_token", entry.Message, StringComparison.Ordinal);
+        Assert.Null(entry.Exception);
+    }
+
     private sealed class ScriptedReconciler(Func<ObjectKey, ReconcileResult> script) : IReconciler
     {
         public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) => Task.FromResult(script(key));
