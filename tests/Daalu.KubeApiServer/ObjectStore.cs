@@ -212,7 +212,7 @@ internal sealed class ObjectStore
             BuiltinBehaviour.PrepareForCreate(type, obj, AllocateServiceIp);
             Admit(type, obj, null, ctx);
             meta = Metadata(obj);
-            FieldManagement.Record(type, obj, null, ctx);
+            FieldManagement.Record(type, obj, null, ctx, string.Empty, Now());
             if (ctx.DryRun)
             {
                 meta["resourceVersion"] = _rv.ToString(CultureInfo.InvariantCulture);
@@ -361,7 +361,7 @@ internal sealed class ObjectStore
             meta["generation"] = ReadLong(oldMeta["generation"]) + 1;
         }
 
-        FieldManagement.Record(type, next, old, ctx);
+        FieldManagement.Record(type, next, old, ctx, subresource ?? string.Empty, Now());
         if (JsonNode.DeepEquals(next, old))
         {
             return existing.CloneNode();
@@ -582,7 +582,6 @@ internal sealed class ObjectStore
         if (eventType == "DELETED")
         {
             map.Remove(stored.Key);
-            FieldManagement.Forget(stored.Uid);
         }
         else
         {

@@ -234,7 +234,7 @@ internal sealed class RequestHandler
                 var applied = ParseApplyBody(text, type, route.Name!);
                 var applyCtx = ctx with { AppliedConfigurationJson = applied.ToJsonString() };
                 return _store.Mutate(type, route.Namespace, route.Name!, route.Subresource, applyCtx, current =>
-                    ServerSideApply.Merge(type, current, applied));
+                    FieldManagement.Apply(type, current, applied, applyCtx, route.Subresource ?? string.Empty));
             }
 
             default:
