@@ -1,4 +1,5 @@
 using Daalu.Gateway;
+using Daalu.Gateway.Usage;
 using Daalu.Router.Api;
 using Daalu.Router.Backends;
 using Daalu.Router.Classification;
@@ -36,7 +37,8 @@ public static class RouterHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = initial.Config.Limits.MaxRequestBodyBytes;
+            // The configured limit is enforced per request (it can change on reload); this is only the hard ceiling.
+            k.Limits.MaxRequestBodySize = 1024L * 1024 * 1024;
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
         });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -72,7 +74,33 @@ public static class RouterHost
         source.Changed += _ => metrics.ConfigReloads.WithLabels("ok").Inc();
         app.MapRouterApi();
         app.MapMetrics("/metrics", metrics.Registry);
+        if (options.UseGateway)
+        {
+            var directory = app.Services.GetRequiredService<StaticUsageDirectory>();
+            SyncUsageDirectory(directory, initial);
+            source.Changed += s => SyncUsageDirectory(directory, s);
+            app.MapUsageApi(ctx =>
+            {
+                var auth = ctx.Request.Headers.Authorization.ToString();
+                return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? source.Current.Authenticator.Authenticate(auth.AsSpan(7).Trim()) : null;
+            });
+        }
         return app;
+    }
+
+    // The gateway's usage report needs plans, derived roles and commercial prices; they come from the same snapshot.
+    private static void SyncUsageDirectory(StaticUsageDirectory directory, RouterSnapshot snap)
+    {
+        var roles = snap.Tenants.Values.ToDictionary(t => t.Name, t =>
+        {
+            var own = snap.Backends.Where(b => b.Tier == Daalu.Api.V1Alpha1.TierNames.OwnGpu && b.Tenant == t.Name).ToList();
+            return own.Any(b => b.Shared) ? TenantRole.Provider
+                : own.Count > 0 ? TenantRole.Owner
+                : t.Plan is { Enrolled: true } ? TenantRole.Consumer
+                : TenantRole.None;
+        }, StringComparer.Ordinal);
+        var skus = snap.Providers.SelectMany(p => p.Config.Models.Select(m => new CommercialSku($"{p.Name}/{m.Name}", m.InputPricePerMTok, m.OutputPricePerMTok))).ToArray();
+        directory.Update(snap.Tenants.Values.Where(t => t.Plan is not null).Select(t => t.Plan!), roles, skus);
     }
 
     /// <summary>Builds and starts the router; with port 0 in <see cref="RouterHostOptions.Urls"/> the bound port is in BaseUrl.</summary>
