@@ -1,0 +1,58 @@
+using Daalu.Operator.Hosting;
+
+namespace Daalu.Operator.Tests.Hosting;
+
+public sealed class OperatorFlagsTests
+{
+    [Fact]
+    public void Parse_NoArgs_Defaults()
+    {
+        var flags = OperatorFlags.Parse([]);
+
+        Assert.False(flags.LeaderElect);
+        Assert.Equal(8080, flags.MetricsPort);
+        Assert.Equal(8081, flags.ProbePort);
+        Assert.Equal("daalu-device-plugin", flags.DevicePluginNamespace);
+        Assert.Equal(TimeSpan.FromSeconds(30), flags.DetectionInterval);
+    }
+
+    [Fact]
+    public void Parse_AllFlags_BothSyntaxes()
+    {
+        var flags = OperatorFlags.Parse(["--leader-elect", "--namespace=ops", "--metrics-port", "9090", "--probe-port=9091",
+            "--device-plugin-namespace", "gpu-plugins", "--detection-interval=2m"]);
+
+        Assert.True(flags.LeaderElect);
+        Assert.Equal("ops", flags.Namespace);
+        Assert.Equal(9090, flags.MetricsPort);
+        Assert.Equal(9091, flags.ProbePort);
+        Assert.Equal("gpu-plugins", flags.DevicePluginNamespace);
+        Assert.Equal(TimeSpan.FromMinutes(2), flags.DetectionInterval);
+    }
+
+    [Theory]
+    [InlineData("--leader-elect=false", false)]
+    [InlineData("--leader-elect=true", true)]
+    public void Parse_LeaderElectValue_Honoured(string arg, bool expected) =>
+        Assert.Equal(expected, OperatorFlags.Parse([arg]).LeaderElect);
+
+    [Theory]
+    [InlineData("--metrics-port", "0")]
+    [InlineData("--metrics-port", "70000")]
+    [InlineData("--probe-port", "http")]
+    [InlineData("--namespace", "Bad_Name")]
+    [InlineData("--detection-interval", "0s")]
+    [InlineData("--detection-interval", "soon")]
+    [InlineData("--detection-interval", "3d")]
+    [InlineData("--bogus", "1")]
+    public void Parse_BadValue_ClearError(string flag, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => OperatorFlags.Parse([flag, value]));
+
+        Assert.Contains(flag.TrimStart('-'), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MissingValue_ClearError() =>
+        Assert.Contains("needs a value", Assert.Throws<ArgumentException>(() => OperatorFlags.Parse(["--namespace"])).Message, StringComparison.Ordinal);
+}
