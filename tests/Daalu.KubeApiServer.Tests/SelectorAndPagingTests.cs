@@ -106,4 +106,24 @@ public sealed class SelectorAndPagingTests : TestCluster
         Assert.Equal("Widget", item["kind"]!.GetValue<string>());
         Assert.Equal(Server.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), list["metadata"]!["resourceVersion"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task List_PodsByNodeName_AndDeleteCollectionByLabel()
+    {
+        foreach (var (name, node) in new[] { ("p1", "gpu-1"), ("p2", "gpu-2") })
+        {
+            await Client.CoreV1.CreateNamespacedPodAsync(new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = "vllm" } },
+                Spec = new V1PodSpec { NodeName = node, Containers = [new V1Container { Name = "c", Image = "img:1" }] },
+            }, "default");
+        }
+
+        var onNode = await Client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: "spec.nodeName=gpu-2");
+        Assert.Equal(["p2"], onNode.Items.Select(p => p.Metadata.Name));
+        Assert.Equal("Pending", onNode.Items[0].Status.Phase);
+
+        await Client.CoreV1.DeleteCollectionNamespacedPodAsync("default", labelSelector: "app=vllm");
+        Assert.Empty((await Client.CoreV1.ListNamespacedPodAsync("default")).Items);
+    }
 }
