@@ -3,13 +3,14 @@ using System.Text.Json;
 
 namespace Daalu.Bench.Stub.Server;
 
-/// <summary>What the stub needs from a chat completion request body; read with one forward pass of Utf8JsonReader.</summary>
-internal readonly record struct ChatRequestShape(bool Valid, bool Stream, bool IncludeUsage, int MaxTokens, bool ModelKnown, string? Error)
+/// <summary>What the stub needs (Model: index of the served model, -1 for an unknown name) from a chat completion request body; read with one forward pass of Utf8JsonReader.</summary>
+internal readonly record struct ChatRequestShape(bool Valid, bool Stream, bool IncludeUsage, int MaxTokens, int Model, string? Error)
 {
-    public static ChatRequestShape Read(ReadOnlySequence<byte> body, ReadOnlySpan<byte> servedModel)
+    public static ChatRequestShape Read(ReadOnlySequence<byte> body, StubPayloads[] models)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
-        bool stream = false, includeUsage = false, modelKnown = true, sawMessages = false;
+        bool stream = false, includeUsage = false, sawMessages = false;
+        var model = 0;
         var maxTokens = 0;
         try
         {
@@ -43,7 +44,17 @@ internal readonly record struct ChatRequestShape(bool Valid, bool Stream, bool I
                 else if (reader.ValueTextEquals("model"u8))
                 {
                     reader.Read();
-                    modelKnown = reader.TokenType != JsonTokenType.String || reader.ValueTextEquals(servedModel);
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        model = -1;
+                        for (var m = 0; m < models.Length && model < 0; m++)
+                        {
+                            if (reader.ValueTextEquals(models[m].ModelBytes))
+                            {
+                                model = m;
+                            }
+                        }
+                    }
                 }
                 else if (reader.ValueTextEquals("messages"u8))
                 {
@@ -91,9 +102,9 @@ internal readonly record struct ChatRequestShape(bool Valid, bool Stream, bool I
         }
 
         return sawMessages
-            ? new ChatRequestShape(true, stream, includeUsage, maxTokens, modelKnown, null)
+            ? new ChatRequestShape(true, stream, includeUsage, maxTokens, model, null)
             : Invalid("messages must be an array");
     }
 
-    private static ChatRequestShape Invalid(string error) => new(false, false, false, 0, true, error);
+    private static ChatRequestShape Invalid(string error) => new(false, false, false, 0, 0, error);
 }

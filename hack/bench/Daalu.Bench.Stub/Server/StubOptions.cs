@@ -8,17 +8,17 @@ internal sealed class StubOptions
     /// <summary>Port on 127.0.0.1; 0 picks a free one (printed on stdout).</summary>
     public int Port { get; private set; }
 
-    /// <summary>The served model name (vLLM's --served-model-name); other names get vLLM's 404.</summary>
-    public string Model { get; private set; } = "bench-model";
+    /// <summary>
+    /// Served model names (vLLM's --served-model-name, or LoRA adapters) and each one's pause between two stream
+    /// events in microseconds; other names get vLLM's 404. Several names let one stub serve a fast and a slow stream.
+    /// </summary>
+    public List<(string Name, int GapMicros)> Models { get; } = [];
 
     /// <summary>Completion tokens (stream events) when the request sets no max_tokens.</summary>
     public int DefaultTokens { get; private set; } = 16;
 
     /// <summary>Upper bound of completion tokens per request (vLLM's max_model_len plays this role).</summary>
     public int MaxTokens { get; private set; } = 4096;
-
-    /// <summary>Pause between two stream events, in microseconds (0: write them back to back).</summary>
-    public int GapMicros { get; private set; }
 
     /// <summary>Pause before the first stream event (prefill), in microseconds.</summary>
     public int FirstTokenMicros { get; private set; }
@@ -38,13 +38,17 @@ internal sealed class StubOptions
             switch (name)
             {
                 case "--port": o.Port = ParseInt(name, value, 0, 65535); break;
-                case "--model": o.Model = IsSafeName(value) ? value : throw new ArgumentException("--model must be 1-128 of [A-Za-z0-9._:/-]"); break;
+                case "--model": o.Models.Add(ParseModel(value)); break;
                 case "--tokens": o.DefaultTokens = ParseInt(name, value, 1, 1 << 20); break;
                 case "--max-tokens": o.MaxTokens = ParseInt(name, value, 1, 1 << 20); break;
-                case "--gap-us": o.GapMicros = ParseInt(name, value, 0, 10_000_000); break;
                 case "--ttft-us": o.FirstTokenMicros = ParseInt(name, value, 0, 10_000_000); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
+        }
+
+        if (o.Models.Count == 0)
+        {
+            o.Models.Add(("bench-model", 0));
         }
 
         if (o.DefaultTokens > o.MaxTokens)
@@ -53,6 +57,19 @@ internal sealed class StubOptions
         }
 
         return o;
+    }
+
+    // NAME or NAME=GAP_US.
+    private static (string Name, int GapMicros) ParseModel(string value)
+    {
+        var eq = value.IndexOf('=', StringComparison.Ordinal);
+        var name = eq < 0 ? value : value[..eq];
+        if (!IsSafeName(name))
+        {
+            throw new ArgumentException("--model names must be 1-128 of [A-Za-z0-9._:/-]");
+        }
+
+        return (name, eq < 0 ? 0 : ParseInt("--model gap", value[(eq + 1)..], 0, 10_000_000));
     }
 
     // The name is spliced into precomputed JSON, so it must need no escaping.

@@ -21,9 +21,10 @@ internal sealed class StubPayloads
     private readonly byte[]?[] _lastEventsStop;
     private readonly ConcurrentDictionary<int, byte[]> _completionPrefixes = new();
 
-    public StubPayloads(string model, int maxTokens)
+    public StubPayloads(string model, int gapMicros, int maxTokens)
     {
         _model = model;
+        GapMicros = gapMicros;
         ModelBytes = Encoding.UTF8.GetBytes(model);
         _tokenEvents = new byte[maxTokens][];
         for (var i = 0; i < maxTokens; i++)
@@ -36,18 +37,21 @@ internal sealed class StubPayloads
         RoleEvent = Event("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}");
         UsagePrefix = Encoding.UTF8.GetBytes(
             $"data: {{\"id\":\"{Id}\",\"object\":\"chat.completion.chunk\",\"created\":{Created},\"model\":\"{model}\",\"choices\":[],\"usage\":{{\"prompt_tokens\":");
-        Models = Encoding.UTF8.GetBytes(
-            $"{{\"object\":\"list\",\"data\":[{{\"id\":\"{model}\",\"object\":\"model\",\"created\":{Created},\"owned_by\":\"vllm\"," +
+        ModelEntry = (
+            $"{{\"id\":\"{model}\",\"object\":\"model\",\"created\":{Created},\"owned_by\":\"vllm\"," +
             $"\"root\":\"bench/{model}\",\"parent\":null,\"max_model_len\":{maxTokens}," +
             $"\"permission\":[{{\"id\":\"modelperm-bench\",\"object\":\"model_permission\",\"created\":{Created}," +
             "\"allow_create_engine\":false,\"allow_sampling\":true,\"allow_logprobs\":true,\"allow_search_indices\":false," +
-            "\"allow_view\":true,\"allow_fine_tuning\":false,\"organization\":\"*\",\"group\":null,\"is_blocking\":false}]}]}");
+            "\"allow_view\":true,\"allow_fine_tuning\":false,\"organization\":\"*\",\"group\":null,\"is_blocking\":false}]}");
     }
 
     public byte[] ModelBytes { get; }
 
-    /// <summary>GET /v1/models.</summary>
-    public byte[] Models { get; }
+    /// <summary>Pause between two stream events of this model, in microseconds.</summary>
+    public int GapMicros { get; }
+
+    /// <summary>This model's entry in GET /v1/models.</summary>
+    public string ModelEntry { get; }
 
     /// <summary>The first stream event: the assistant role with empty content.</summary>
     public byte[] RoleEvent { get; }

@@ -41,8 +41,9 @@ internal static class StubServer
             return 2;
         }
 
-        var payloads = new StubPayloads(options.Model, options.MaxTokens);
-        var metrics = new StubMetrics(options.Model);
+        var payloads = options.Models.Select(m => new StubPayloads(m.Name, m.GapMicros, options.MaxTokens)).ToArray();
+        var models = Encoding.UTF8.GetBytes($"{{\"object\":\"list\",\"data\":[{string.Join(',', payloads.Select(p => p.ModelEntry))}]}}");
+        var metrics = new StubMetrics(options.Models[0].Name);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
@@ -52,7 +53,7 @@ internal static class StubServer
             k.Listen(IPAddress.Loopback, options.Port);
         });
         await using var app = builder.Build();
-        app.Run(ctx => HandleAsync(ctx, options, payloads, metrics));
+        app.Run(ctx => HandleAsync(ctx, options, payloads, models, metrics));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Console.WriteLine($"listening {address}");
@@ -60,7 +61,7 @@ internal static class StubServer
         return 0;
     }
 
-    private static Task HandleAsync(HttpContext ctx, StubOptions options, StubPayloads payloads, StubMetrics metrics)
+    private static Task HandleAsync(HttpContext ctx, StubOptions options, StubPayloads[] payloads, byte[] models, StubMetrics metrics)
     {
         var path = ctx.Request.Path.Value;
         var method = ctx.Request.Method;
@@ -74,7 +75,7 @@ internal static class StubServer
             switch (path)
             {
                 case "/v1/models":
-                    return WriteAsync(ctx.Response, 200, Json, payloads.Models);
+                    return WriteAsync(ctx.Response, 200, Json, models);
                 case "/metrics":
                     return WriteAsync(ctx.Response, 200, TextPlain, Encoding.UTF8.GetBytes(metrics.Render()));
                 case "/health":
@@ -90,7 +91,7 @@ internal static class StubServer
         return WriteAsync(ctx.Response, 404, Json, "{\"detail\":\"Not Found\"}"u8.ToArray());
     }
 
-    private static async Task ChatAsync(HttpContext ctx, StubOptions options, StubPayloads payloads, StubMetrics metrics)
+    private static async Task ChatAsync(HttpContext ctx, StubOptions options, StubPayloads[] models, StubMetrics metrics)
     {
         var started = Stopwatch.GetTimestamp();
         var reader = ctx.Request.BodyReader;
@@ -108,7 +109,7 @@ internal static class StubServer
 
         var body = read.Buffer;
         var bodyLength = body.Length;
-        var shape = ChatRequestShape.Read(body, payloads.ModelBytes);
+        var shape = ChatRequestShape.Read(body, models);
         reader.AdvanceTo(body.End);
         if (!shape.Valid)
         {
@@ -116,7 +117,7 @@ internal static class StubServer
             return;
         }
 
-        if (!shape.ModelKnown)
+        if (shape.Model < 0)
         {
             await WriteErrorAsync(ctx.Response, 404, "NotFoundError", "The model does not exist.");
             return;
@@ -128,6 +129,7 @@ internal static class StubServer
             return;
         }
 
+        var payloads = models[shape.Model];
         var tokens = shape.MaxTokens > 0 ? shape.MaxTokens : options.DefaultTokens;
         var length = shape.MaxTokens > 0;
 
@@ -137,9 +139,19 @@ internal static class StubServer
         metrics.Started();
         if (!shape.Stream)
         {
-            if (options.FirstTokenMicros > 0)
+            // The engine's time for the whole completion: prefill, then one gap per further token.
+            var engineMicros = options.FirstTokenMicros + ((long)payloads.GapMicros * (tokens - 1));
+            if (engineMicros > 0)
             {
-                await Task.Delay(TimeSpan.FromMicroseconds(options.FirstTokenMicros + ((long)options.GapMicros * (tokens - 1))));
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMicroseconds(engineMicros), ctx.RequestAborted);
+                }
+                catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+                {
+                    metrics.Aborted(promptTokens, 0);
+                    return;
+                }
             }
 
             var prefix = payloads.CompletionPrefix(tokens, length);
@@ -213,9 +225,9 @@ internal static class StubServer
                     break;
                 }
 
-                if (!last && options.GapMicros > 0)
+                if (!last && payloads.GapMicros > 0)
                 {
-                    await Task.Delay(TimeSpan.FromMicroseconds(options.GapMicros), aborted);
+                    await Task.Delay(TimeSpan.FromMicroseconds(payloads.GapMicros), aborted);
                 }
             }
         }

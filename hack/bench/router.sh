@@ -1,0 +1,380 @@
+#!/usr/bin/env bash
+# Router overhead benchmark, one command: hack/bench/router.sh [--quick]
+#
+# Runs one fast vLLM-shaped stub (hack/bench/Daalu.Bench.Stub) and measures, side by side in one run, four ways
+# of reaching it: direct; through nginx (upstream keepalive, HTTP/1.1, no buffering); through the Daalu router
+# (tenant auth, request class and complexity classification, hosted-tier quota reservation and SQLite metering
+# all on); through Portkey's open-source gateway (@portkey-ai/gateway, OpenAI provider with a custom host).
+# Every process listens on 127.0.0.1; every load run is bounded in time or count.
+#
+# Cores (2 here): the load generators and the stub share CPU 0, the proxy under test gets CPU 1 to itself, so
+# the "direct" baseline includes the same client+stub cost as the proxied runs and the difference is the proxy.
+#
+# Needs: Debian (apt-get: wrk nginx-light jq curl nodejs npm; installs what is missing, with sudo when not root),
+# the .NET SDK, and the npm registry for @portkey-ai/gateway (installed under ~/.cache/daalu-bench/portkey).
+# Writes the Markdown table to stdout and to hack/bench/results/router-<UTC time>.md.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+
+QUICK=0
+[[ ${1:-} == --quick ]] && QUICK=1
+LAT_SECONDS=$((QUICK ? 2 : 5))       # one-at-a-time latency run per target
+STEP_SECONDS=$((QUICK ? 1 : 3))      # each concurrency step of the throughput search
+STEPS=(1 2 4 8 16 32 64 128 256)
+TTFT_REQUESTS=$((QUICK ? 50 : 200))
+STREAMS=$((QUICK ? 200 : 1000))
+P99_LIMIT_US=10000
+PORTKEY_VERSION=1.15.2
+CACHE=${DAALU_BENCH_CACHE:-$HOME/.cache/daalu-bench}
+
+log() { printf '[router.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# ---- tools -----------------------------------------------------------------------------------------------
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO=sudo
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+command -v jq >/dev/null || missing+=(jq)
+command -v curl >/dev/null || missing+=(curl)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+command -v taskset >/dev/null || missing+=(util-linux)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+PORTKEY_DIR="$CACHE/portkey-$PORTKEY_VERSION"
+PORTKEY_BUILD="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build"
+if [[ ! -f $PORTKEY_BUILD/start-server.js ]]; then
+  log "installing @portkey-ai/gateway@$PORTKEY_VERSION into $PORTKEY_DIR"
+  mkdir -p "$PORTKEY_DIR"
+  echo '{"name":"daalu-bench-portkey","private":true}' >"$PORTKEY_DIR/package.json"
+  npm install --prefix "$PORTKEY_DIR" --no-audit --no-fund --loglevel=error "@portkey-ai/gateway@$PORTKEY_VERSION" >/dev/null
+fi
+# Portkey's streaming fails on Node ("TypeError: immutable" in updateHeaders, Portkey-AI/gateway#1389 and #1550):
+# @hono/node-server's global Response override hands it immutable headers. The SSE rows therefore use a copy
+# started with overrideGlobalObjects off; the request/response rows use the gateway exactly as published.
+PORTKEY_MAIN="$PORTKEY_BUILD/start-server.js"
+PORTKEY_STREAM_MAIN="$PORTKEY_BUILD/start-server-daalu-bench-stream.js"
+if ! grep -q 'Gu(e({fetch:Lu.fetch,port:Ku}))' "$PORTKEY_MAIN"; then
+  log "unexpected Portkey build: cannot find its serve() call to make the streaming copy"
+  exit 1
+fi
+sed 's/Gu(e({fetch:Lu.fetch,port:Ku}))/Gu(e({fetch:Lu.fetch,port:Ku,overrideGlobalObjects:!1}))/' "$PORTKEY_MAIN" >"$PORTKEY_STREAM_MAIN"
+
+log "building the stub and the router (Release)"
+dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+dotnet build router/Daalu.Router -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
+ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
+
+# ---- cores -----------------------------------------------------------------------------------------------
+if (($(nproc) >= 2)); then
+  ON_LOAD=(taskset -c 0)
+  ON_PROXY=(taskset -c 1)
+  PINNING="load generators and stub on CPU 0, proxy under test on CPU 1"
+else
+  ON_LOAD=()
+  ON_PROXY=()
+  PINNING="not pinned (one CPU)"
+fi
+
+# ---- processes -------------------------------------------------------------------------------------------
+WORK=$(mktemp -d /tmp/daalu-bench-router.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n ${DAALU_BENCH_KEEP:-} ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+wait_for() { # url [header...]: until it answers 200, at most 60 s
+  local url=$1 i
+  shift
+  for ((i = 0; i < 600; i++)); do
+    if curl -sf -o /dev/null --max-time 2 "$@" "$url"; then return 0; fi
+    sleep 0.1
+  done
+  log "timed out waiting for $url"
+  return 1
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+CLK_TCK=$(getconf CLK_TCK)
+
+# Three served names on one stub: a fast one for request/response, one with a 1 ms gap between stream events
+# (time to first token and per-event gap) and one with a 20 ms gap so that 1,000 streams of 50 tokens overlap.
+STUB_PORT=$(free_port)
+"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model --model bench-stream=1000 --model bench-long=20000 \
+  --tokens 16 >"$WORK/stub.log" 2>&1 &
+STUB_PID=$!
+PIDS+=("$STUB_PID")
+wait_for "http://127.0.0.1:$STUB_PORT/health"
+
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+master_process off;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+worker_rlimit_nofile 65536;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  upstream stub { server 127.0.0.1:$STUB_PORT; keepalive 512; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://stub;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_read_timeout 120s;
+    }
+  }
+}
+EOF
+"${ON_PROXY[@]}" "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+wait_for "http://127.0.0.1:$NGINX_PORT/health"
+
+ROUTER_PORT=$(free_port)
+export DAALU_BENCH_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+cat >"$WORK/router.json" <<EOF
+{
+  "version": 1,
+  "tenants": [
+    {
+      "name": "bench",
+      "keys": [{ "env": "DAALU_BENCH_KEY" }],
+      "plan": {
+        "enrolled": true,
+        "monthlyTokenBudget": 1000000000000,
+        "tokensPerMinute": 1000000000000,
+        "requestsPerMinute": 2000000000,
+        "defaultMaxTokens": 64,
+        "inputPerMTok": 0.1,
+        "outputPerMTok": 0.2
+      }
+    }
+  ],
+  "backends": [
+    {
+      "name": "stub",
+      "tier": "Hosted",
+      "url": "http://127.0.0.1:$STUB_PORT",
+      "models": ["bench-model", "bench-stream", "bench-long"],
+      "capability": 2
+    }
+  ],
+  "policies": [{ "name": "default", "tiers": ["Hosted"] }]
+}
+EOF
+"${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger.db" \
+  >"$WORK/router.log" 2>&1 &
+ROUTER_PID=$!
+PIDS+=("$ROUTER_PID")
+
+PORTKEY_PORT=$(free_port)
+cat >"$WORK/loopback.cjs" <<'EOF'
+// Makes a server that listens on a bare port (Portkey's gateway does) listen on 127.0.0.1 only.
+const net = require('net');
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  if (typeof args[0] === 'number' && typeof args[1] !== 'string') {
+    args.splice(1, args[1] === undefined ? 1 : 0, '127.0.0.1');
+  } else if (args[0] && typeof args[0] === 'object' && !args[0].host) {
+    args[0] = { ...args[0], host: '127.0.0.1' };
+  }
+  return listen.apply(this, args);
+};
+EOF
+NODE_ENV=production "${ON_PROXY[@]}" node --require "$WORK/loopback.cjs" "$PORTKEY_MAIN" --port="$PORTKEY_PORT" --headless \
+  >"$WORK/portkey.log" 2>&1 &
+PORTKEY_PID=$!
+PIDS+=("$PORTKEY_PID")
+PORTKEY_STREAM_PORT=$(free_port)
+NODE_ENV=production "${ON_PROXY[@]}" node --require "$WORK/loopback.cjs" "$PORTKEY_STREAM_MAIN" --port="$PORTKEY_STREAM_PORT" --headless \
+  >"$WORK/portkey-stream.log" 2>&1 &
+PORTKEY_STREAM_PID=$!
+PIDS+=("$PORTKEY_STREAM_PID")
+
+CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
+TARGETS=(direct nginx daalu portkey)
+declare -A URL PID HDRS SSE_URL SSE_PID
+URL[direct]="http://127.0.0.1:$STUB_PORT/v1/chat/completions"
+URL[nginx]="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
+URL[daalu]="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
+URL[portkey]="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
+PID[direct]=$STUB_PID
+PID[nginx]=$NGINX_PID
+PID[daalu]=$ROUTER_PID
+PID[portkey]=$PORTKEY_PID
+for t in "${TARGETS[@]}"; do SSE_URL[$t]=${URL[$t]}; SSE_PID[$t]=${PID[$t]}; done
+SSE_URL[portkey]="http://127.0.0.1:$PORTKEY_STREAM_PORT/v1/chat/completions"
+SSE_PID[portkey]=$PORTKEY_STREAM_PID
+HDRS[direct]=""
+HDRS[nginx]=""
+HDRS[daalu]="Authorization: Bearer $DAALU_BENCH_KEY"
+HDRS[portkey]=$'x-portkey-provider: openai\nx-portkey-custom-host: '"http://127.0.0.1:$STUB_PORT/v1"$'\nAuthorization: Bearer not-used'
+
+curl_headers() { local h; while IFS= read -r h; do [[ -n $h ]] && printf -- '-H\n%s\n' "$h"; done <<<"${HDRS[$1]}"; }
+client_headers() { local h; while IFS= read -r h; do [[ -n $h ]] && printf -- '--header\n%s\n' "$h"; done <<<"${HDRS[$1]}"; }
+
+for t in daalu portkey portkey-stream; do
+  mapfile -t hs < <(curl_headers "${t%-stream}")
+  u=${URL[${t%-stream}]}
+  [[ $t == portkey-stream ]] && u=${SSE_URL[portkey]}
+  for ((i = 0; i < 600; i++)); do
+    code=$(curl -s -o "$WORK/probe.json" -w '%{http_code}' --max-time 2 "${hs[@]}" -H 'Content-Type: application/json' \
+      -d "$CHAT" "$u" || true)
+    [[ $code == 200 ]] && break
+    sleep 0.1
+  done
+  if [[ $code != 200 ]]; then
+    log "$t does not answer 200 (last $code): $(head -c 400 "$WORK/probe.json" 2>/dev/null)"
+    if [[ $t == daalu ]]; then tail -20 "$WORK/router.log" >&2; else tail -20 "$WORK/$t.log" >&2; fi
+    exit 1
+  fi
+done
+log "all four targets answer; $PINNING"
+
+# wrk script per target: POST the chat body with the target's headers; print exact percentiles in microseconds.
+wrk_script() {
+  local t=$1 f="$WORK/wrk-$1.lua" h
+  {
+    echo 'wrk.method = "POST"'
+    printf 'wrk.body = [[%s]]\n' "$CHAT"
+    echo 'wrk.headers["Content-Type"] = "application/json"'
+    while IFS= read -r h; do
+      [[ -z $h ]] && continue
+      printf 'wrk.headers["%s"] = "%s"\n' "${h%%:*}" "$(sed 's/^ *//' <<<"${h#*:}")"
+    done <<<"${HDRS[$t]}"
+    cat <<'EOF'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("P50=%d\nP99=%d\nREQS=%d\nERRS=%d\nDUR_US=%d\n", latency:percentile(50), latency:percentile(99),
+    summary.requests, e.connect + e.read + e.write + e.status + e.timeout, summary.duration))
+end
+EOF
+  } >"$f"
+  echo "$f"
+}
+kv() { sed -n "s/^$1=//p" "$2" | tail -1; }
+run_wrk() { # target connections seconds out
+  "${ON_LOAD[@]}" wrk -t1 -c"$2" -d"$3"s --timeout 5s -s "$(wrk_script "$1")" "${URL[$1]}" >"$4" 2>&1 || true
+}
+
+declare -A R
+for t in "${TARGETS[@]}"; do
+  log "$t: warm-up"
+  run_wrk "$t" 8 2 "$WORK/warm-$t.txt"
+
+  log "$t: one request at a time, ${LAT_SECONDS}s"
+  run_wrk "$t" 1 "$LAT_SECONDS" "$WORK/lat-$t.txt"
+  R[$t.p50]=$(kv P50 "$WORK/lat-$t.txt")
+  R[$t.p99]=$(kv P99 "$WORK/lat-$t.txt")
+  R[$t.lat_errs]=$(kv ERRS "$WORK/lat-$t.txt")
+
+  log "$t: throughput steps ${STEPS[*]} (${STEP_SECONDS}s each, stop when p99 > ${P99_LIMIT_US}us)"
+  best=0 best_c=0 reqs=0 errs=0 over=0
+  c0=$(cpu_ticks "${PID[$t]}")
+  for c in "${STEPS[@]}"; do
+    out="$WORK/step-$t-$c.txt"
+    run_wrk "$t" "$c" "$STEP_SECONDS" "$out"
+    n=$(kv REQS "$out"); e=$(kv ERRS "$out"); p99=$(kv P99 "$out"); us=$(kv DUR_US "$out")
+    reqs=$((reqs + n)); errs=$((errs + e))
+    rps=$((n * 1000000 / us))
+    log "  c=$c rps=$rps p99=${p99}us errors=$e"
+    if ((p99 <= P99_LIMIT_US && e == 0 && rps > best)); then best=$rps best_c=$c; fi
+    # Two steps over the limit in a row end the search (one can be a hiccup of a shared machine).
+    if ((p99 > P99_LIMIT_US)); then over=$((over + 1)); else over=0; fi
+    ((over >= 2)) && break
+  done
+  c1=$(cpu_ticks "${PID[$t]}")
+  R[$t.rps]=$best
+  R[$t.rps_c]=$best_c
+  R[$t.step_errs]=$errs
+  R[$t.cpu_us]=$(((c1 - c0) * 1000000 / CLK_TCK / (reqs > 0 ? reqs : 1)))
+
+  log "$t: SSE time to first token and event gap, $TTFT_REQUESTS streams of 32 tokens one at a time"
+  mapfile -t ch < <(client_headers "$t")
+  "${ON_LOAD[@]}" "$STUB" ttft --url "${SSE_URL[$t]}" --model bench-stream --tokens 32 --requests "$TTFT_REQUESTS" --warmup 20 \
+    "${ch[@]}" >"$WORK/ttft-$t.txt" 2>"$WORK/ttft-$t.err" || true
+  for k in ttft_p50_us ttft_p99_us gap_mean_us gap_p99_us failed; do R[$t.$k]=$(kv "$k" "$WORK/ttft-$t.txt"); done
+
+  log "$t: $STREAMS concurrent streams of 50 tokens, 20 ms apart"
+  "${ON_LOAD[@]}" "$STUB" streams --url "${SSE_URL[$t]}" --model bench-long --tokens 50 --streams "$STREAMS" --timeout-s 120 \
+    "${ch[@]}" >"$WORK/streams-$t.txt" 2>"$WORK/streams-$t.err" || true
+  for k in peak_streaming failed_streams missing_done lost reordered malformed tokens_received tokens_expected seconds; do
+    R[$t.s_$k]=$(kv "$k" "$WORK/streams-$t.txt")
+  done
+  [[ -s $WORK/streams-$t.err ]] && log "  $(head -3 "$WORK/streams-$t.err" | tr '\n' ' ')"
+  R[$t.rss]=$(($(rss_kib "${SSE_PID[$t]}" VmRSS) / 1024))
+  R[$t.hwm]=$(($(rss_kib "${SSE_PID[$t]}" VmHWM) / 1024))
+done
+
+# ---- report ----------------------------------------------------------------------------------------------
+f1() { awk -v x="$1" 'BEGIN { if (x == "" || x == "nan" || x == "NaN") print "n/a"; else printf "%.1f", x }'; }
+f0() { awk -v x="$1" 'BEGIN { if (x == "" || x == "nan" || x == "NaN") print "n/a"; else printf "%.0f", x }'; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NaN" || b == "NaN") print "n/a"; else printf "%.0f", a - b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+CMD="hack/bench/router.sh"
+((QUICK)) && CMD+=" --quick"
+mkdir -p hack/bench/results
+OUT="hack/bench/results/router-$STAMP.md"
+{
+  echo "### Router benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Command: \`$CMD\`. Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $PINNING."
+  echo "Client: wrk 1 thread (latency and throughput; 16-token non-streaming completion, ~130-byte body) and the stub's own"
+  echo "streaming client (SSE). Portkey gateway $PORTKEY_VERSION on Node $(node --version); nginx $($NGINX -v 2>&1 | sed 's|.*/||')."
+  echo
+  echo "| | direct (stub) | nginx | Daalu router | Portkey |"
+  echo "|---|---:|---:|---:|---:|"
+  row() { printf '| %s |' "$1"; shift; for v in "$@"; do printf ' %s |' "$v"; done; echo; }
+  row "latency p50, one at a time (us)" "${R[direct.p50]}" "${R[nginx.p50]}" "${R[daalu.p50]}" "${R[portkey.p50]}"
+  row "latency p99, one at a time (us)" "${R[direct.p99]}" "${R[nginx.p99]}" "${R[daalu.p99]}" "${R[portkey.p99]}"
+  row "**added** p50 (us)" "-" "$(sub "${R[nginx.p50]}" "${R[direct.p50]}")" "**$(sub "${R[daalu.p50]}" "${R[direct.p50]}")**" "$(sub "${R[portkey.p50]}" "${R[direct.p50]}")"
+  row "**added** p99 (us)" "-" "$(sub "${R[nginx.p99]}" "${R[direct.p99]}")" "**$(sub "${R[daalu.p99]}" "${R[direct.p99]}")**" "$(sub "${R[portkey.p99]}" "${R[direct.p99]}")"
+  row "max requests/s with p99 <= 10 ms (at connections)" "${R[direct.rps]} (${R[direct.rps_c]})" "${R[nginx.rps]} (${R[nginx.rps_c]})" "**${R[daalu.rps]}** (${R[daalu.rps_c]})" "${R[portkey.rps]} (${R[portkey.rps_c]})"
+  row "CPU of the proxy process per request (us)" "(stub) ${R[direct.cpu_us]}" "${R[nginx.cpu_us]}" "**${R[daalu.cpu_us]}**" "${R[portkey.cpu_us]}"
+  row "HTTP errors in the load runs" "$((R[direct.lat_errs] + R[direct.step_errs]))" "$((R[nginx.lat_errs] + R[nginx.step_errs]))" "$((R[daalu.lat_errs] + R[daalu.step_errs]))" "$((R[portkey.lat_errs] + R[portkey.step_errs]))"
+  row "SSE time to first token p50 / p99 (us)" "$(f0 "${R[direct.ttft_p50_us]}") / $(f0 "${R[direct.ttft_p99_us]}")" "$(f0 "${R[nginx.ttft_p50_us]}") / $(f0 "${R[nginx.ttft_p99_us]}")" "$(f0 "${R[daalu.ttft_p50_us]}") / $(f0 "${R[daalu.ttft_p99_us]}")" "$(f0 "${R[portkey.ttft_p50_us]}") / $(f0 "${R[portkey.ttft_p99_us]}")"
+  row "**added** SSE time to first token p50 (us)" "-" "$(sub "${R[nginx.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")" "**$(sub "${R[daalu.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")**" "$(sub "${R[portkey.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")"
+  row "SSE gap between events, mean (us; stub sleeps 1 ms)" "$(f0 "${R[direct.gap_mean_us]}")" "$(f0 "${R[nginx.gap_mean_us]}")" "$(f0 "${R[daalu.gap_mean_us]}")" "$(f0 "${R[portkey.gap_mean_us]}")"
+  row "**added** SSE gap per event, mean (us)" "-" "$(sub "${R[nginx.gap_mean_us]}" "${R[direct.gap_mean_us]}")" "**$(sub "${R[daalu.gap_mean_us]}" "${R[direct.gap_mean_us]}")**" "$(sub "${R[portkey.gap_mean_us]}" "${R[direct.gap_mean_us]}")"
+  row "$STREAMS concurrent streams: peak open at once" "${R[direct.s_peak_streaming]}" "${R[nginx.s_peak_streaming]}" "${R[daalu.s_peak_streaming]}" "${R[portkey.s_peak_streaming]}"
+  row "... tokens received / expected" "${R[direct.s_tokens_received]} / ${R[direct.s_tokens_expected]}" "${R[nginx.s_tokens_received]} / ${R[nginx.s_tokens_expected]}" "${R[daalu.s_tokens_received]} / ${R[daalu.s_tokens_expected]}" "${R[portkey.s_tokens_received]} / ${R[portkey.s_tokens_expected]}"
+  row "... **lost / reordered** events" "${R[direct.s_lost]} / ${R[direct.s_reordered]}" "${R[nginx.s_lost]} / ${R[nginx.s_reordered]}" "**${R[daalu.s_lost]} / ${R[daalu.s_reordered]}**" "${R[portkey.s_lost]} / ${R[portkey.s_reordered]}"
+  row "... failed streams / without [DONE]" "${R[direct.s_failed_streams]} / ${R[direct.s_missing_done]}" "${R[nginx.s_failed_streams]} / ${R[nginx.s_missing_done]}" "${R[daalu.s_failed_streams]} / ${R[daalu.s_missing_done]}" "${R[portkey.s_failed_streams]} / ${R[portkey.s_missing_done]}"
+  row "... wall time (s)" "${R[direct.s_seconds]}" "${R[nginx.s_seconds]}" "${R[daalu.s_seconds]}" "${R[portkey.s_seconds]}"
+  row "RSS of the proxy process at the end / peak (MiB)" "(stub) ${R[direct.rss]} / ${R[direct.hwm]}" "${R[nginx.rss]} / ${R[nginx.hwm]}" "**${R[daalu.rss]} / ${R[daalu.hwm]}**" "${R[portkey.rss]} / ${R[portkey.hwm]}"
+  echo
+  echo "Portkey's SSE rows and its RSS come from a second instance started with @hono/node-server's overrideGlobalObjects off,"
+  echo "because the published build fails every stream on Node with \"TypeError: immutable\" (Portkey-AI/gateway#1389, #1550)."
+  echo
+  echo "Ratios of the Daalu router:"
+  echo
+  echo "| | vs nginx | vs Portkey |"
+  echo "|---|---:|---:|"
+  row "max requests/s (Daalu / other)" "$(ratio "${R[daalu.rps]}" "${R[nginx.rps]}")" "$(ratio "${R[daalu.rps]}" "${R[portkey.rps]}")"
+  row "added p50 latency (Daalu / other)" "$(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[nginx.p50]}" "${R[direct.p50]}")")" "$(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[portkey.p50]}" "${R[direct.p50]}")")"
+  row "CPU per request (Daalu / other)" "$(ratio "${R[daalu.cpu_us]}" "${R[nginx.cpu_us]}")" "$(ratio "${R[daalu.cpu_us]}" "${R[portkey.cpu_us]}")"
+  echo
+  echo "Direct throughput for reference: Daalu reaches $(ratio "${R[daalu.rps]}" "${R[direct.rps]}") of the stub's own requests/s."
+} | tee "$OUT"
+log "written $OUT"
