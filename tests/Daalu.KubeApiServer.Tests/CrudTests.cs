@@ -162,4 +162,18 @@ public sealed class CrudTests : TestCluster
         Assert.Equal("abc", System.Text.Encoding.UTF8.GetString(secret.Data["token"]));
         Assert.Equal("Opaque", secret.Type);
     }
+
+    [Fact]
+    public async Task Replace_CustomResourceWithoutResourceVersion_Returns422_ButConfigMapIsUnconditional()
+    {
+        var created = await CreateWidget(Widget("w", 1));
+        created["metadata"]!.AsObject().Remove("resourceVersion");
+
+        var status = await ExpectStatus(422, () => Client.CustomObjects.ReplaceNamespacedCustomObjectAsync(created, Group, Version, "default", "widgets", "w"));
+
+        Assert.Equal("Widget.test.daalu.io \"w\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update", status["message"]!.GetValue<string>());
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cm" } }, "default");
+        var replaced = await Client.CoreV1.ReplaceNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cm" }, Data = new Dictionary<string, string> { ["a"] = "1" } }, "cm", "default");
+        Assert.Equal("1", replaced.Data["a"]);
+    }
 }

@@ -6,7 +6,7 @@
 //   * CRUD with the real URLs and Status error objects (404 NotFound, 409 AlreadyExists/Conflict, 422 Invalid with
 //     details.causes, 400 BadRequest, 410 Expired, 415 for strategic merge patch on custom resources);
 //   * uid/creationTimestamp on create, one global resourceVersion counter, optimistic concurrency on PUT/PATCH,
-//     no-op writes that change nothing (same resourceVersion, no event);
+//     CR PUTs need a resourceVersion (422 otherwise), no-op writes change nothing (same resourceVersion, no event);
 //   * the status subresource (main-resource writes keep status, /status writes change only status) and
 //     metadata.generation bumped only on non-metadata (and, with the subresource, non-status) changes;
 //   * merge, JSON, strategic merge (see StrategicMergePatch) and server-side apply patches (see FieldManagement);

@@ -240,6 +240,12 @@ internal sealed class ObjectStore
 
             CheckNamespace(type, ns, bodyMeta);
             var bodyRv = bodyMeta["resourceVersion"]?.GetValue<string>();
+            if (string.IsNullOrEmpty(bodyRv) && type.IsCustom)
+            {
+                // Custom resources do not allow unconditional updates (AllowUnconditionalUpdate is false for CRs).
+                throw ApiError.Invalid(type, name, [new FieldCause("FieldValueInvalid", "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion")]);
+            }
+
             if (!string.IsNullOrEmpty(bodyRv) && bodyRv != existing.Rv.ToString(CultureInfo.InvariantCulture))
             {
                 throw ApiError.Conflict(type, name, "the object has been modified; please apply your changes to the latest version and try again");
