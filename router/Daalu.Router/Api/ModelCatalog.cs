@@ -69,27 +69,49 @@ public static class ModelCatalog
         return result.Select(kv => (kv.Key, kv.Value)).ToArray();
     }
 
-    /// <summary>Whether <paramref name="model"/> may be requested by <paramref name="tenant"/>.</summary>
+    /// <summary>Whether <paramref name="model"/> may be requested by <paramref name="tenant"/> (hot path: no allocations beyond the views).</summary>
     public static ModelVisibility Check(RouterSnapshot snap, TenantRuntime tenant, string model, BackendRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(snap);
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(registry);
         if (ModelAliases.IsAlias(model))
         {
             return ModelVisibility.Visible;
         }
 
-        if (ForTenant(snap, tenant, registry).Any(m => m.Id == model))
+        var tiers = tenant.Policy.Config.Tiers;
+        var ownTier = tiers.Contains(TierNames.OwnGpu);
+        var hostedTier = tiers.Contains(TierNames.Hosted) && tenant.Plan is { Enrolled: true };
+        var elsewhere = false;
+        foreach (var b in snap.Backends)
         {
-            return ModelVisibility.Visible;
+            if (!CascadePlanner.ServedModels(b, registry.View(b.Name)).Contains(model))
+            {
+                continue;
+            }
+
+            var mine = b.Tier == TierNames.OwnGpu && b.Tenant == tenant.Name;
+            var pool = b.Tier == TierNames.Hosted || (b.Shared && b.Tenant != tenant.Name);
+            if ((mine && ownTier) || (pool && hostedTier))
+            {
+                return ModelVisibility.Visible;
+            }
+
+            elsewhere = true;
         }
 
-        // Served by some provider model name or alias even if not listed (e.g. a provider alias).
-        if (tenant.Policy.Config.Tiers.Contains(TierNames.External) && tenant.Policy.Providers.Any(p => p.HasKey && p.Config.Models.Any(m => CascadePlanner.ProviderServes(m, model))))
+        if (tiers.Contains(TierNames.External))
         {
-            return ModelVisibility.Visible;
+            foreach (var p in tenant.Policy.Providers)
+            {
+                if (p.HasKey && p.Config.Models.Any(m => CascadePlanner.ProviderServes(m, model)))
+                {
+                    return ModelVisibility.Visible;
+                }
+            }
         }
 
-        var elsewhere = snap.Backends.Any(b => CascadePlanner.ServedModels(b, registry.View(b.Name)).Contains(model));
         return elsewhere ? ModelVisibility.OtherTenant : ModelVisibility.Unknown;
     }
 }

@@ -30,6 +30,9 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
 
     public event Action<RouterSnapshot>? Changed;
 
+    /// <summary>Raised with the reason when a changed file was refused.</summary>
+    public event Action<string>? Rejected;
+
     /// <summary>Reloads now; returns false (keeping the last good snapshot) when the file is invalid.</summary>
     public bool TryReload()
     {
@@ -41,6 +44,7 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
         catch (ConfigLoadException ex)
         {
             LogRejected(_log, _path, ex.Message);
+            Rejected?.Invoke(ex.Message);
             return false;
         }
 

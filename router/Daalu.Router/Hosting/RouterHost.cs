@@ -72,6 +72,7 @@ public static class RouterHost
         var metrics = app.Services.GetRequiredService<RouterMetrics>();
         var source = app.Services.GetRequiredService<FileConfigSource>();
         source.Changed += _ => metrics.ConfigReloads.WithLabels("ok").Inc();
+        source.Rejected += _ => metrics.ConfigReloads.WithLabels("rejected").Inc();
         app.MapRouterApi();
         app.MapMetrics("/metrics", metrics.Registry);
         if (options.UseGateway)

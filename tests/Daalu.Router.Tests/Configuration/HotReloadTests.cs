@@ -58,5 +58,7 @@ public sealed class HotReloadTests
         await File.WriteAllTextAsync(f.Host.ConfigPath, "{ broken");
         await Task.Delay(600);
         Assert.Equal(before, source.Current.Hash);
+        var metrics = await f.Host.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("daalu_router_config_reloads_total{result=\"rejected\"}", metrics, StringComparison.Ordinal);
     }
 }
