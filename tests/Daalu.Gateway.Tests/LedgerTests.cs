@@ -140,7 +140,7 @@ public sealed class LedgerTests : IDisposable
 
         // The background flusher picks the rows up once the lock is gone.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Rows().Count < 10 && DateTime.UtcNow < deadline)
+        while ((Rows().Count < 10 || ledger.OutboxDepth() > 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
@@ -195,6 +195,22 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(3000, ledger.HostedTokensSpent("acme", "2026-11"));
         Assert.Equal(1500, ledger.HostedTokensSpent("acme", "2026-12"));
         Assert.Equal(3000, ledger.HostedTokensSpent("acme", "2026-11")); // asking twice changes nothing
+    }
+
+    [Fact]
+    public async Task HostedTokensSpent_RecordsStillInTheOutbox_CountOnceWithTheLedger()
+    {
+        await using var ledger = Open();
+        await ledger.RecordAsync(Calls.Hosted("flushed"), CancellationToken.None);
+        await ledger.FlushAsync();
+        await ledger.RecordAsync(Calls.Hosted("flushed"), CancellationToken.None); // a retry of a flushed record
+        await ledger.RecordAsync(Calls.Hosted("pending"), CancellationToken.None);
+        await ledger.RecordAsync(Calls.Hosted("pending"), CancellationToken.None); // a retry still in the outbox
+        await ledger.RecordAsync(Calls.External("external"), CancellationToken.None); // not hosted
+        await ledger.RecordAsync(Calls.Hosted("other", tenant: "globex"), CancellationToken.None);
+        Assert.Equal(3000, ledger.HostedTokensSpent("acme", "2026-11"));
+        await ledger.FlushAsync();
+        Assert.Equal(3000, ledger.HostedTokensSpent("acme", "2026-11"));
     }
 
     [Fact]

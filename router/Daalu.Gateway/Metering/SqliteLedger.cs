@@ -96,7 +96,11 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
     }
 
-    /// <summary>Tokens (in + out) spent on the hosted tier by <paramref name="tenant"/> in <paramref name="period"/>, per the ledger.</summary>
+    /// <summary>
+    /// Tokens (in + out) spent on the hosted tier by <paramref name="tenant"/> in <paramref name="period"/>: the ledger
+    /// plus acknowledged records still waiting in the outbox (each (request id, attempt) counted once), so a gate
+    /// seeded from it right after a restart does not under-count.
+    /// </summary>
     public long HostedTokensSpent(string tenant, string period)
     {
         TryEnsureLedger();
@@ -105,7 +109,22 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         command.CommandText = "SELECT COALESCE(SUM(tokens_in + tokens_out), 0) FROM ledger WHERE tenant = $t AND period = $p AND tier = 'Hosted'";
         command.Parameters.AddWithValue("$t", tenant);
         command.Parameters.AddWithValue("$p", period);
-        return (long)command.ExecuteScalar()!;
+        var spent = (long)command.ExecuteScalar()!;
+
+        command.CommandText = "ATTACH DATABASE $outbox AS ob";
+        command.Parameters.AddWithValue("$outbox", Path.GetFullPath(_options.EffectiveOutboxPath));
+        command.ExecuteNonQuery();
+        command.CommandText = """
+            SELECT COALESCE(SUM(json_extract(o.payload, '$.TokensIn') + json_extract(o.payload, '$.TokensOut')), 0)
+            FROM ob.outbox o
+            WHERE o.seq IN (SELECT MIN(seq) FROM ob.outbox GROUP BY request_id, attempt)
+              AND json_extract(o.payload, '$.Tenant') = $t
+              AND json_extract(o.payload, '$.Period') = $p
+              AND json_extract(o.payload, '$.Tier') = 'Hosted'
+              AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.request_id = o.request_id AND l.attempt = o.attempt)
+            """;
+        spent += (long)command.ExecuteScalar()!;
+        return spent;
     }
 
     /// <summary>Flushes pending outbox rows (crash recovery), then keeps flushing in the background.</summary>
