@@ -176,4 +176,25 @@ public sealed class DeletionTests : TestCluster
         await Client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), Group, Version, "tenant-b", "widgets", "w");
         await ExpectStatus(404, () => Client.CoreV1.ReadNamespaceAsync("tenant-b"));
     }
+
+    [Fact]
+    public async Task Delete_Foreground_OwnerWaitsForBlockingDependentsThenGoes()
+    {
+        var owner = await CreateWidget(Widget("owner", 1));
+        var uid = owner["metadata"]!["uid"]!.GetValue<string>();
+        var child = WithFinalizer(Widget("child", 1), "ai.daalu.io/cleanup");
+        child["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "test.daalu.io/v1", ["kind"] = "Widget", ["name"] = "owner", ["uid"] = uid, ["blockOwnerDeletion"] = true });
+        await CreateWidget(child);
+
+        var pending = AsNode(await Client.CustomObjects.DeleteNamespacedCustomObjectAsync(Group, Version, "default", "widgets", "owner", propagationPolicy: "Foreground"));
+
+        Assert.Contains("foregroundDeletion", pending["metadata"]!["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.NotNull((await GetWidget("child"))["metadata"]!["deletionTimestamp"]);
+        Assert.NotNull(await GetWidget("owner"));
+
+        await Client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), Group, Version, "default", "widgets", "child");
+
+        await ExpectStatus(404, () => GetWidget("child"));
+        await ExpectStatus(404, () => GetWidget("owner"));
+    }
 }

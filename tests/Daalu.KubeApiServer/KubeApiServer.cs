@@ -14,13 +14,13 @@
 //     per-kind fields), paged lists (limit/continue over a consistent snapshot) with list resourceVersion;
 //   * watches from a resourceVersion replayed from an event log, bookmarks, 410 Expired (ERROR event) for versions
 //     older than the retained window, timeoutSeconds;
-//   * finalizers and deletionTimestamp, namespace termination, ownerReference garbage collection (background and
-//     orphan propagation), built-in defaulting (see BuiltinBehaviour), CRD schema defaulting/pruning/validation and
+//   * finalizers and deletionTimestamp, namespace termination, ownerReference garbage collection (background,
+//     foreground and orphan propagation), built-in defaulting (see BuiltinBehaviour), CRD schema defaulting/pruning/validation and
 //     CEL rules (Daalu.CrdValidation).
 // It does NOT do: authentication/authorization (RBAC), admission webhooks or policies, API aggregation, protobuf or
 // table output, CRD version conversion, resourceVersionMatch=Exact / reads at an old resourceVersion, the scheduler,
 // kubelet or any workload controller (Deployments never get Pods or ready replicas unless a test writes their status),
-// foreground deletion (treated as background), field selectors beyond the listed ones, graceful pod deletion
+// field selectors beyond the listed ones, graceful pod deletion
 // (pods go at once). Server-side apply ownership is simplified (see FieldManagement).
 // Test hooks: CompactHistory, DropWatches, StallWatches/ResumeNewWatches, SendBookmarks, InjectFailure,
 // Requests/CountWriteRequests/CountChanges.

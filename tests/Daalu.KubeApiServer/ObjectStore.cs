@@ -413,6 +413,11 @@ internal sealed class ObjectStore
                 Orphan(existing);
             }
 
+            if (request.Propagation == "Foreground" && existing.Node["metadata"]?["deletionTimestamp"] is null && Dependents(existing.Uid).Count > 0)
+            {
+                return (DeleteForeground(existing).CloneNode(), false);
+            }
+
             return DeleteInternal(existing);
         }
     }
@@ -489,6 +494,71 @@ internal sealed class ObjectStore
         return (removed.CloneNode(), true);
     }
 
+    private List<StoredObject> Dependents(string ownerUid) =>
+        _objects.Values.SelectMany(v => v.Values)
+            .Where(o => o.Node["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r => r?["uid"]?.GetValue<string>() == ownerUid))
+            .ToList();
+
+    /// <summary>
+    /// Foreground propagation: the owner gets deletionTimestamp and the <c>foregroundDeletion</c> finalizer, its
+    /// dependents are deleted, and the owner goes once no dependent with blockOwnerDeletion remains.
+    /// </summary>
+    private StoredObject DeleteForeground(StoredObject owner)
+    {
+        var pending = owner.CloneNode();
+        var meta = Metadata(pending);
+        meta["deletionTimestamp"] = Now();
+        meta["deletionGracePeriodSeconds"] = 0;
+        var finalizers = Finalizers(pending);
+        finalizers.Add("foregroundDeletion");
+        meta["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)f).ToArray());
+        if (owner.Type.HasGeneration)
+        {
+            meta["generation"] = ReadLong(meta["generation"]) + 1;
+        }
+
+        var marked = Commit(owner.Type, pending, owner, "MODIFIED");
+        foreach (var dependent in Dependents(owner.Uid))
+        {
+            if (Find(dependent.Type, dependent.Namespace.Length == 0 ? null : dependent.Namespace, dependent.Name) is { } current)
+            {
+                DeleteInternal(current);
+            }
+        }
+
+        FinishForegroundDeletions();
+        return Find(owner.Type, owner.Namespace.Length == 0 ? null : owner.Namespace, owner.Name) ?? marked;
+    }
+
+    private void FinishForegroundDeletions()
+    {
+        var waiting = _objects.Values.SelectMany(v => v.Values)
+            .Where(o => o.Node["metadata"]?["deletionTimestamp"] is not null && Finalizers(o.Node).Contains("foregroundDeletion"))
+            .ToList();
+        foreach (var owner in waiting)
+        {
+            var blocked = Dependents(owner.Uid).Any(d => d.Node["metadata"]!["ownerReferences"]!.AsArray()
+                .Any(r => r?["uid"]?.GetValue<string>() == owner.Uid && r["blockOwnerDeletion"]?.GetValue<bool>() == true));
+            if (blocked)
+            {
+                continue;
+            }
+
+            var next = owner.CloneNode();
+            var rest = Finalizers(next).Where(f => f != "foregroundDeletion").ToList();
+            if (rest.Count == 0)
+            {
+                Metadata(next).Remove("finalizers");
+                AfterRemoval(Commit(owner.Type, next, owner, "DELETED"));
+            }
+            else
+            {
+                Metadata(next)["finalizers"] = new JsonArray(rest.Select(f => (JsonNode)f).ToArray());
+                Commit(owner.Type, next, owner, "MODIFIED");
+            }
+        }
+    }
+
     private void AfterRemoval(StoredObject removed)
     {
         if (removed.Type.Namespaced && removed.Namespace.Length > 0)
@@ -497,6 +567,7 @@ internal sealed class ObjectStore
         }
 
         CollectGarbage();
+        FinishForegroundDeletions();
     }
 
     private StoredObject? FinishNamespaceIfEmpty(string ns)
