@@ -16,6 +16,7 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
     private readonly TimeSpan _poll;
     private readonly SemaphoreSlim _signal = new(0);
     private RouterSnapshot _current;
+    private string? _lastRejected;
 
     public FileConfigSource(string path, RouterSnapshot initial, TenantAuthenticatorFactory factory, ILogger<FileConfigSource> log, TimeSpan poll)
     {
@@ -36,6 +37,21 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
     /// <summary>Reloads now; returns false (keeping the last good snapshot) when the file is invalid.</summary>
     public bool TryReload()
     {
+        // The slow poll re-reads an unchanged bad file; report it once, not every interval.
+        string? contentHash = null;
+        try
+        {
+            contentHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_path)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        if (contentHash is not null && contentHash == _lastRejected)
+        {
+            return false;
+        }
+
         RouterSnapshot next;
         try
         {
@@ -43,10 +59,13 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
         }
         catch (ConfigLoadException ex)
         {
+            _lastRejected = contentHash;
             LogRejected(_log, _path, ex.Message);
             Rejected?.Invoke(ex.Message);
             return false;
         }
+
+        _lastRejected = null;
 
         if (next.Hash == Current.Hash)
         {
