@@ -20,6 +20,7 @@ cd "$ROOT"
 QUICK=0
 [[ ${1:-} == --quick ]] && QUICK=1
 LAT_SECONDS=$((QUICK ? 2 : 5))       # one-at-a-time latency run per target
+WARM_SECONDS=$((QUICK ? 2 : 5))      # warm-up per target (JIT tiering, connection pools)
 STEP_SECONDS=$((QUICK ? 1 : 3))      # each concurrency step of the throughput search
 STEPS=(1 2 4 8 16 32 64 128 256)
 TTFT_REQUESTS=$((QUICK ? 50 : 200))
@@ -280,7 +281,7 @@ run_wrk() { # target connections seconds out
 declare -A R
 for t in "${TARGETS[@]}"; do
   log "$t: warm-up"
-  run_wrk "$t" 8 2 "$WORK/warm-$t.txt"
+  run_wrk "$t" 8 "$WARM_SECONDS" "$WORK/warm-$t.txt"
 
   log "$t: one request at a time, ${LAT_SECONDS}s"
   run_wrk "$t" 1 "$LAT_SECONDS" "$WORK/lat-$t.txt"

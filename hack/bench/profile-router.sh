@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Where the Daalu router spends its CPU, one command: hack/bench/profile-router.sh [seconds] [connections]
+#
+# Starts the bench stub and the router (same config as router.sh: auth, classification, quota, metering on) with
+# DOTNET_PerfMapEnabled=1 so perf can name JIT-compiled methods, warms up, then samples the router with
+# `perf record -e cpu-clock -g` (a software clock: works in VMs without hardware counters) while wrk drives it.
+# Prints the top methods by self time and by inclusive time; writes them to hack/bench/results/profile-router-*.txt.
+# Needs: perf (apt-get install linux-perf), wrk, curl, node (free ports). Everything on 127.0.0.1, bounded in time.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+SECONDS_TO_SAMPLE=${1:-10}
+CONNECTIONS=${2:-1}
+
+log() { printf '[profile-router.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO=sudo
+missing=()
+command -v perf >/dev/null || missing+=(linux-perf)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+command -v node >/dev/null || missing+=(nodejs)
+if ((${#missing[@]})); then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+dotnet build router/Daalu.Router -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
+ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
+ON_LOAD=()
+ON_PROXY=()
+if (($(nproc) >= 2)); then ON_LOAD=(taskset -c 0); ON_PROXY=(taskset -c 1); fi
+
+WORK=$(mktemp -d /tmp/daalu-bench-profile.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+STUB_PORT=$(free_port)
+"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model >"$WORK/stub.log" 2>&1 &
+PIDS+=($!)
+ROUTER_PORT=$(free_port)
+export DAALU_BENCH_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+cat >"$WORK/router.json" <<EOF
+{ "version": 1,
+  "tenants": [{ "name": "bench", "keys": [{ "env": "DAALU_BENCH_KEY" }],
+    "plan": { "enrolled": true, "monthlyTokenBudget": 1000000000000, "tokensPerMinute": 1000000000000,
+              "requestsPerMinute": 2000000000, "defaultMaxTokens": 64, "inputPerMTok": 0.1, "outputPerMTok": 0.2 } }],
+  "backends": [{ "name": "stub", "tier": "Hosted", "url": "http://127.0.0.1:$STUB_PORT", "models": ["bench-model"], "capability": 2 }],
+  "policies": [{ "name": "default", "tiers": ["Hosted"] }] }
+EOF
+DOTNET_PerfMapEnabled=1 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
+  --ledger "$WORK/ledger.db" >"$WORK/router.log" 2>&1 &
+ROUTER_PID=$!
+PIDS+=("$ROUTER_PID")
+URL="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
+CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
+for ((i = 0; i < 600; i++)); do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Authorization: Bearer $DAALU_BENCH_KEY" \
+    -H 'Content-Type: application/json' -d "$CHAT" "$URL" || true)
+  [[ $code == 200 ]] && break
+  sleep 0.1
+done
+[[ $code == 200 ]] || { log "router does not answer: $code"; tail -20 "$WORK/router.log" >&2; exit 1; }
+cat >"$WORK/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = [[$CHAT]]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $DAALU_BENCH_KEY"
+EOF
+log "warm-up 10 s"
+"${ON_LOAD[@]}" wrk -t1 -c8 -d10s -s "$WORK/post.lua" "$URL" >/dev/null
+log "sampling the router for ${SECONDS_TO_SAMPLE}s at $CONNECTIONS connection(s)"
+"${ON_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"$((SECONDS_TO_SAMPLE + 2))"s --latency -s "$WORK/post.lua" "$URL" >"$WORK/wrk.txt" &
+WRK_PID=$!
+sleep 1
+perf record -e cpu-clock -F 1999 -g -p "$ROUTER_PID" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_SAMPLE" 2>"$WORK/perf.err" >/dev/null
+wait "$WRK_PID"
+mkdir -p hack/bench/results
+OUT="hack/bench/results/profile-router-$(date -u +%Y%m%dT%H%M%SZ).txt"
+{
+  echo "# hack/bench/profile-router.sh $SECONDS_TO_SAMPLE $CONNECTIONS  ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+  echo "# wrk during the sample:"
+  grep -E 'Requests/sec|requests in|50%|99%' "$WORK/wrk.txt" | sed 's/^/#   /'
+  echo "# --- self time, top 40 ---"
+  perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -40
+  echo "# --- inclusive time (children), top 60 ---"
+  perf report -i "$WORK/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60
+  echo "# --- by shared object ---"
+  perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -15
+} | tee "$OUT"
+log "written $OUT"
