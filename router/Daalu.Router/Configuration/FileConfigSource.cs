@@ -37,21 +37,6 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
     /// <summary>Reloads now; returns false (keeping the last good snapshot) when the file is invalid.</summary>
     public bool TryReload()
     {
-        // The slow poll re-reads an unchanged bad file; report it once, not every interval.
-        string? contentHash = null;
-        try
-        {
-            contentHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_path)));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
-
-        if (contentHash is not null && contentHash == _lastRejected)
-        {
-            return false;
-        }
-
         RouterSnapshot next;
         try
         {
@@ -59,7 +44,13 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
         }
         catch (ConfigLoadException ex)
         {
-            _lastRejected = contentHash;
+            // The slow poll re-reads an unchanged bad file; report each distinct problem once, not every interval.
+            if (ex.Message == _lastRejected)
+            {
+                return false;
+            }
+
+            _lastRejected = ex.Message;
             LogRejected(_log, _path, ex.Message);
             Rejected?.Invoke(ex.Message);
             return false;
@@ -67,7 +58,7 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
 
         _lastRejected = null;
 
-        if (next.Hash == Current.Hash)
+        if (next.Hash == Current.Hash && next.SecretsFingerprint == Current.SecretsFingerprint)
         {
             return true;
         }

@@ -153,8 +153,12 @@ public static class RouterConfigLoader
         }
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(sourceBytes))[..16];
+        var secrets = string.Join("\n", keys.Select(k => k.Tenant + "=" + k.Key)
+            .Concat(providers.Select(p => p.Name + "=" + p.ApiKey))
+            .Concat(backendKeys.Select(b => b.Key + "=" + b.Value)));
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secrets)));
         return new RouterSnapshot(config, hash, tenants.ToFrozenDictionary(StringComparer.Ordinal), providers,
-            backendKeys.ToFrozenDictionary(StringComparer.Ordinal), authenticatorFactory(keys), warnings);
+            backendKeys.ToFrozenDictionary(StringComparer.Ordinal), authenticatorFactory(keys), warnings, fingerprint);
     }
 
     // errors == null: a missing secret is tolerated (providers are optional); otherwise it invalidates the file.

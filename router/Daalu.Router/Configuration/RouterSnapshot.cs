@@ -17,8 +17,10 @@ public sealed class RouterSnapshot
         IReadOnlyList<ProviderRuntime> providers,
         FrozenDictionary<string, string> backendKeys,
         ITenantAuthenticator authenticator,
-        IReadOnlyList<string> warnings)
+        IReadOnlyList<string> warnings,
+        string secretsFingerprint)
     {
+        SecretsFingerprint = secretsFingerprint;
         Config = config;
         Hash = hash;
         Tenants = tenants;
@@ -48,6 +50,9 @@ public sealed class RouterSnapshot
 
     /// <summary>Non-fatal findings (inline dev keys, providers without keys); no secret values.</summary>
     public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Hash over every resolved secret, so a rotated key file triggers a reload even when the document is unchanged.</summary>
+    internal string SecretsFingerprint { get; }
 
     /// <summary>Backends.</summary>
     public IReadOnlyList<BackendConfig> Backends => Config.Backends;

@@ -84,6 +84,15 @@ public sealed class ConfigTests
             var snap = RouterConfigLoader.Load(Path.Combine(dir, "r.yaml"), keys => new FakeAuthenticator(keys));
             Assert.Equal("a", snap.Authenticator.Authenticate("file-key-0123456")?.Tenant);
 
+            // Key rotation: the document is unchanged, the key file is not; the reload must pick the new key up.
+            var source = new FileConfigSource(Path.Combine(dir, "r.yaml"), snap, keys => new FakeAuthenticator(keys),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<FileConfigSource>.Instance, TimeSpan.FromSeconds(5));
+            File.WriteAllText(Path.Combine(dir, "a.key"), "rotated-key-98765");
+            Assert.True(source.TryReload());
+            Assert.Null(source.Current.Authenticator.Authenticate("file-key-0123456"));
+            Assert.Equal("a", source.Current.Authenticator.Authenticate("rotated-key-98765")?.Tenant);
+            source.Dispose();
+
             File.WriteAllText(Path.Combine(dir, "r.yaml"), yaml.Replace("a.key", "missing.key", StringComparison.Ordinal));
             var ex = Assert.Throws<ConfigLoadException>(() => RouterConfigLoader.Load(Path.Combine(dir, "r.yaml"), keys => new FakeAuthenticator(keys)));
             Assert.Contains("cannot read file missing.key", ex.Message, StringComparison.Ordinal);
