@@ -153,7 +153,7 @@ public sealed class GpuNodeControllerTests
         await Task.Delay(1500); // several resync periods: every GpuNode is reconciled again and again
 
         Assert.True(h.Reconciles("GpuNode") - before >= 3, "the resync should have reconciled the GpuNode several times");
-        Assert.Equal(0, h.OperatorWrites());
+        Assert.True(h.OperatorWrites() == 0, h.DescribeWrites());
         Assert.Equal(converged.Metadata.ResourceVersion, (await h.GetGpuNodeAsync("gpu-1"))!.Metadata.ResourceVersion);
     }
 

@@ -218,7 +218,7 @@ public sealed class ModelServingControllerTests
 
         Assert.True(h.Reconciles("ModelServing") - before >= 3, "resync and detection requeues should have reconciled several times");
         Assert.True(vllm.Requests.Count(r => r.Path == "/v1/models") > polls, "detection keeps polling");
-        Assert.Equal(0, h.OperatorWrites());
+        Assert.True(h.OperatorWrites() == 0, h.DescribeWrites());
         Assert.Equal(converged.Metadata.ResourceVersion, (await h.GetModelServingAsync("team-a", "coder"))!.Metadata.ResourceVersion);
     }
 

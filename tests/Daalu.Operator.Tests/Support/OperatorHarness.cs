@@ -61,22 +61,39 @@ internal sealed class OperatorHarness : IAsyncDisposable
 
     public async Task StartOperatorAsync()
     {
+        _host = BuildOperator("operator", Metrics, leaderIdentity: null);
+        await _host.StartAsync();
+    }
+
+    /// <summary>
+    /// Another operator replica with leader election on a Lease in "default" (short timings); its API requests are
+    /// made as <paramref name="user"/>. The caller starts, stops and disposes it.
+    /// </summary>
+    public IHost BuildReplica(string user) =>
+        BuildOperator(user, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), leaderIdentity: user);
+
+    private IHost BuildOperator(string user, OperatorMetrics metrics, string? leaderIdentity)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IKubernetes>(Server.CreateClient("operator"));
-        builder.Services.AddSingleton(Metrics);
-        builder.Services.AddSingleton<IServedModelDetector>(new HttpServedModelDetector(new HttpClient(Routes), TimeSpan.FromSeconds(2)));
+        builder.Services.AddSingleton<IKubernetes>(Server.CreateClient(user));
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<IServedModelDetector>(new HttpServedModelDetector(new HttpClient(Routes, disposeHandler: false), TimeSpan.FromSeconds(2)));
         builder.Services
             .AddDaaluOperator(o =>
             {
-                o.LeaderElection.Enabled = false;
+                o.LeaderElection.Enabled = leaderIdentity is not null;
+                o.LeaderElection.Identity = leaderIdentity;
+                o.LeaderElection.LeaseNamespace = "default";
+                o.LeaderElection.LeaseDuration = TimeSpan.FromSeconds(8);
+                o.LeaderElection.RenewDeadline = TimeSpan.FromSeconds(6);
+                o.LeaderElection.RetryPeriod = TimeSpan.FromMilliseconds(300);
                 o.Informers.StallTimeout = TimeSpan.FromSeconds(2);
                 o.Informers.RetryDelay = TimeSpan.FromMilliseconds(50);
                 o.Informers.MaxRetryDelay = TimeSpan.FromMilliseconds(500);
             })
             .AddDaaluControllers(Settings);
-        _host = builder.Build();
-        await _host.StartAsync();
+        return builder.Build();
     }
 
     public async Task StopOperatorAsync()
@@ -203,7 +220,11 @@ internal sealed class OperatorHarness : IAsyncDisposable
     }
 
     /// <summary>Writes by the operator (not by the test) since <see cref="KubeApiServer.KubeApiServer.ClearRequests"/>.</summary>
-    public int OperatorWrites() => Server.Requests.Count(r => r.IsWrite && r.User == "operator");
+    public int OperatorWrites(string user = "operator") => Server.Requests.Count(r => r.IsWrite && r.User == user);
+
+    /// <summary>The operator's writes, for failure messages.</summary>
+    public string DescribeWrites(string user = "operator") =>
+        string.Join("; ", Server.Requests.Where(r => r.IsWrite && r.User == user).Select(r => $"{r.Verb} {r.Path} -> {r.StatusCode}"));
 
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, Func<T, bool> until, string what, int timeoutMs = 15000)
     {
