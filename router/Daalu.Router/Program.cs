@@ -1,12 +1,16 @@
+using Daalu.Gateway;
 using Daalu.Router.Backends;
 using Daalu.Router.Configuration;
 using Daalu.Router.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 // Standalone run: dotnet run --project router/Daalu.Router -- --config config/samples/router-local.yaml [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db]
+//   [--redis 127.0.0.1:6379] [--redis-failure-mode FailClosed|FailOpen]   (quota shared by several replicas)
 string? configPath = null;
 var urls = Environment.GetEnvironmentVariable("DAALU_ROUTER_URLS") ?? "http://127.0.0.1:8080";
 var ledger = "./daalu-ledger.db";
+var redis = Environment.GetEnvironmentVariable("DAALU_REDIS_URL");
+var failureMode = Environment.GetEnvironmentVariable("DAALU_REDIS_FAILURE_MODE") ?? nameof(RedisFailureMode.FailClosed);
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -14,25 +18,38 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--config": configPath = args[++i]; break;
         case "--urls": urls = args[++i]; break;
         case "--ledger": ledger = args[++i]; break;
+        case "--redis": redis = args[++i]; break;
+        case "--redis-failure-mode": failureMode = args[++i]; break;
     }
 }
 
 configPath ??= Environment.GetEnvironmentVariable("DAALU_ROUTER_CONFIG");
 if (configPath is null)
 {
-    await Console.Error.WriteLineAsync("usage: Daalu.Router --config <file.yaml|file.json> [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db]");
+    await Console.Error.WriteLineAsync("usage: Daalu.Router --config <file.yaml|file.json> [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db] [--redis host:port] [--redis-failure-mode FailClosed|FailOpen]");
+    return 2;
+}
+
+if (!Enum.TryParse<RedisFailureMode>(failureMode, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
+{
+    await Console.Error.WriteLineAsync($"cannot start: --redis-failure-mode must be FailClosed or FailOpen, not '{failureMode}'");
     return 2;
 }
 
 Microsoft.AspNetCore.Builder.WebApplication app;
 try
 {
-    app = RouterHost.Build(new RouterHostOptions { ConfigPath = configPath, Urls = urls, Gateway = new Daalu.Gateway.GatewayOptions { LedgerPath = ledger } });
+    app = RouterHost.Build(new RouterHostOptions { ConfigPath = configPath, Urls = urls, Gateway = new GatewayOptions { LedgerPath = ledger, RedisUrl = string.IsNullOrWhiteSpace(redis) ? null : redis, RedisFailureMode = mode } });
 }
 catch (ConfigLoadException ex)
 {
     await Console.Error.WriteLineAsync($"cannot start: {ex.Message}");
     return 1;
+}
+
+if (!await RouterHost.WarmUpQuotaStoreAsync(app.Services, TimeSpan.FromSeconds(5)))
+{
+    await Console.Error.WriteLineAsync($"warning: Redis did not answer within 5 s; hosted admissions follow the {mode} policy until it does");
 }
 
 await app.StartAsync();

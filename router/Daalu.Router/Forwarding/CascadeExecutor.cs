@@ -614,8 +614,18 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         if (a.Reservation is { } res)
         {
-            await quota.SettleAsync(res, tokensIn + tokensOut, CancellationToken.None);
-            a.Settled = true;
+            // The answer already went out: a failing gate must not turn it into a 5xx nor skip the ledger record.
+            // An unsettled reservation is released by the caller's finally (or reclaimed after its TTL).
+            try
+            {
+                await quota.SettleAsync(res, tokensIn + tokensOut, CancellationToken.None);
+                a.Settled = true;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                metrics.MeteringFailures.WithLabels("settle", ex.GetType().Name).Inc();
+                LogSettleFailed(log, rc.RequestId, ex.GetType().Name, ex.Message);
+            }
         }
 
         var record = new CallRecord
@@ -644,9 +654,12 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         {
             await meter.RecordAsync(record, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogMeteringFailed(log, rc.RequestId, ex.GetType().Name);
+            // Any failure (a store fault, or ArgumentException for a record the sink refuses) is logged with the
+            // record's key and counted; the client's answer was already sent and stays a success.
+            metrics.MeteringFailures.WithLabels("record", ex.GetType().Name).Inc();
+            LogMeteringFailed(log, rc.RequestId, a.Number, rc.Tenant.Name, a.Cand.Tier, tokensIn, tokensOut, ex.GetType().Name, ex.Message);
         }
     }
 
@@ -732,6 +745,9 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
     [LoggerMessage(1, LogLevel.Information, "Request {RequestId} attempt {Attempt} on {Tier}/{Backend} failed: {Reason} ({Detail})")]
     private static partial void LogAttemptFailed(ILogger logger, string requestId, int attempt, string tier, string backend, string reason, string detail);
 
-    [LoggerMessage(2, LogLevel.Error, "Request {RequestId}: metering record could not be queued ({Error})")]
-    private static partial void LogMeteringFailed(ILogger logger, string requestId, string error);
+    [LoggerMessage(2, LogLevel.Error, "Request {RequestId} attempt {Attempt}: metering record could not be written (tenant {Tenant}, tier {Tier}, tokens in {TokensIn} out {TokensOut}): {Error}: {Detail}")]
+    private static partial void LogMeteringFailed(ILogger logger, string requestId, int attempt, string tenant, string tier, long tokensIn, long tokensOut, string error, string detail);
+
+    [LoggerMessage(3, LogLevel.Error, "Request {RequestId}: quota settlement failed ({Error}: {Detail}); the reservation is released instead")]
+    private static partial void LogSettleFailed(ILogger logger, string requestId, string error, string detail);
 }

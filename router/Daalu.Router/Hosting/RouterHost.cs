@@ -74,7 +74,16 @@ public static class RouterHost
         source.Changed += _ => metrics.ConfigReloads.WithLabels("ok").Inc();
         source.Rejected += _ => metrics.ConfigReloads.WithLabels("rejected").Inc();
         app.MapRouterApi();
-        app.MapMetrics("/metrics", metrics.Registry);
+        // One scrape target: the router's registry, then the gateway's (quota, outbox, ledger faults).
+        app.MapGet("/metrics", async ctx =>
+        {
+            ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
+            if (options.UseGateway)
+            {
+                await GatewayMetrics.Registry.CollectAndExportAsTextAsync(ctx.Response.Body, ctx.RequestAborted);
+            }
+        });
         if (options.UseGateway)
         {
             var directory = app.Services.GetRequiredService<StaticUsageDirectory>();
@@ -104,10 +113,36 @@ public static class RouterHost
         directory.Update(snap.Tenants.Values.Where(t => t.Plan is not null).Select(t => t.Plan!), roles, skus);
     }
 
+    /// <summary>
+    /// With a Redis quota gate, waits (at most <paramref name="limit"/>) until Redis answers, so the first hosted
+    /// admissions do not meet a cold connection and get refused as QuotaStoreUnavailable. Returns false when Redis did
+    /// not answer in time (the router still starts; the configured fail-open/fail-closed policy applies meanwhile).
+    /// </summary>
+    public static async Task<bool> WarmUpQuotaStoreAsync(IServiceProvider services, TimeSpan limit, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.GetService<Daalu.Gateway.Abstractions.IQuotaGate>() is not Daalu.Gateway.Redis.RedisQuotaGate redis)
+        {
+            return true;
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(limit);
+        try
+        {
+            return await redis.WaitUntilConnectedAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Builds and starts the router; with port 0 in <see cref="RouterHostOptions.Urls"/> the bound port is in BaseUrl.</summary>
     public static async Task<RunningRouter> StartAsync(RouterHostOptions options, CancellationToken ct = default)
     {
         var app = Build(options);
+        await WarmUpQuotaStoreAsync(app.Services, options.QuotaStoreWarmUp, ct);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningRouter(app, address.TrimEnd('/').Replace("[::]", "127.0.0.1", StringComparison.Ordinal));

@@ -31,6 +31,9 @@ public sealed class RouterHostOptions
     /// <summary>Extra service registrations, applied last (they win).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
+    /// <summary>With Redis configured: how long startup waits for Redis to answer before serving anyway.</summary>
+    public TimeSpan QuotaStoreWarmUp { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the config file is re-read even without a change notification.</summary>
     public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

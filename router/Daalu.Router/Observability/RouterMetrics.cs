@@ -22,6 +22,7 @@ public sealed class RouterMetrics
         Circuit = f.CreateGauge("daalu_router_backend_circuit_state", "Circuit state: 0 closed, 1 half-open, 2 open.", "backend");
         InFlight = f.CreateGauge("daalu_router_backend_in_flight", "Calls in flight to the backend.", "backend");
         ConfigReloads = f.CreateCounter("daalu_router_config_reloads_total", "Configuration reload attempts by result.", "result");
+        MeteringFailures = f.CreateCounter("daalu_router_metering_failures_total", "Served calls whose metering record could not be written, by stage (settle, record) and error type.", "stage", "error");
     }
 
     /// <summary>The registry served at /metrics.</summary>
@@ -56,4 +57,7 @@ public sealed class RouterMetrics
 
     /// <summary>Config reloads.</summary>
     public Counter ConfigReloads { get; }
+
+    /// <summary>Served calls whose quota settlement or ledger record failed (the client's answer stands; the failure is logged).</summary>
+    public Counter MeteringFailures { get; }
 }
