@@ -1,0 +1,211 @@
+using k8s.Models;
+
+namespace Daalu.Operator.Routing;
+
+/// <summary>
+/// Builds the router's ConfigMap, Deployment and Service (pure). The pod template carries neither the configuration
+/// nor its hash: the router hot-reloads the mounted file, so a configuration change never restarts a pod. Only a
+/// change of image, replicas, resources, Redis URL or the set of mounted Secrets changes the template.
+/// </summary>
+public static class RouterObjectsBuilder
+{
+    /// <summary>Annotation on the ConfigMap with the hash of the configuration it holds.</summary>
+    public const string ConfigHashAnnotation = "ai.daalu.io/config-hash";
+
+    /// <summary>Environment variable the router reads its Redis URL from.</summary>
+    public const string RedisUrlEnv = "DAALU_ROUTER_REDIS_URL";
+
+    private const int Port = 8080;
+
+    /// <summary>The labels every router object carries; the Service selects the pods by the first two.</summary>
+    public static Dictionary<string, string> Labels(RoutingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["app.kubernetes.io/name"] = settings.RouterName,
+            ["app.kubernetes.io/component"] = "router",
+            [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue,
+        };
+    }
+
+    private static Dictionary<string, string> SelectorLabels(RoutingSettings settings) => new(StringComparer.Ordinal)
+    {
+        ["app.kubernetes.io/name"] = settings.RouterName,
+        ["app.kubernetes.io/component"] = "router",
+    };
+
+    /// <summary>The ConfigMap holding the compiled configuration.</summary>
+    public static V1ConfigMap BuildConfigMap(RoutingSettings settings, CompiledRouterConfig compiled)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(compiled);
+        return new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta
+            {
+                Name = settings.ConfigMapName,
+                NamespaceProperty = settings.RouterNamespace,
+                Labels = Labels(settings),
+                Annotations = new Dictionary<string, string> { [ConfigHashAnnotation] = compiled.Hash },
+            },
+            Data = new Dictionary<string, string> { [settings.ConfigKey] = compiled.Content },
+        };
+    }
+
+    /// <summary>The router Deployment, mounting the ConfigMap and every referenced Secret as files.</summary>
+    public static V1Deployment BuildDeployment(RoutingSettings settings, IReadOnlyList<MountedSecret> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(secrets);
+        var env = new List<V1EnvVar>
+        {
+            new() { Name = "POD_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
+        };
+        if (!string.IsNullOrEmpty(settings.RedisUrl))
+        {
+            env.Add(new V1EnvVar { Name = RedisUrlEnv, Value = settings.RedisUrl });
+        }
+
+        var mounts = new List<V1VolumeMount>
+        {
+            new() { Name = "config", MountPath = settings.ConfigDirectory, ReadOnlyProperty = true },
+            new() { Name = "ledger", MountPath = "/var/lib/daalu" },
+            new() { Name = "tmp", MountPath = "/tmp" },
+        };
+        var volumes = new List<V1Volume>
+        {
+            new()
+            {
+                Name = "config",
+                ConfigMap = new V1ConfigMapVolumeSource
+                {
+                    Name = settings.ConfigMapName,
+                    Items = [new V1KeyToPath { Key = settings.ConfigKey, Path = settings.ConfigKey }],
+                },
+            },
+            new() { Name = "ledger", EmptyDir = new V1EmptyDirVolumeSource() },
+            new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
+        };
+        if (secrets.Count > 0)
+        {
+            // One projected volume: each Secret a directory, each key a file, as the compiled configuration expects.
+            // optional: a Secret deleted later must not keep a restarted pod from starting; the router then refuses
+            // the configuration that names the missing file and keeps its last good one.
+            mounts.Add(new V1VolumeMount { Name = "keys", MountPath = settings.KeysDirectory, ReadOnlyProperty = true });
+            volumes.Add(new V1Volume
+            {
+                Name = "keys",
+                Projected = new V1ProjectedVolumeSource
+                {
+                    Sources = [.. secrets.Select(s => new V1VolumeProjection
+                    {
+                        Secret = new V1SecretProjection
+                        {
+                            Name = s.Name,
+                            Optional = true,
+                            Items = [.. s.Keys.Select(k => new V1KeyToPath { Key = k, Path = $"{s.Name}/{k}" })],
+                        },
+                    })],
+                },
+            });
+        }
+
+        var probe = (string path, int initialDelay, int period) => new V1Probe
+        {
+            HttpGet = new V1HTTPGetAction { Path = path, Port = "http" },
+            InitialDelaySeconds = initialDelay,
+            PeriodSeconds = period,
+            TimeoutSeconds = 2,
+            FailureThreshold = 3,
+        };
+
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = settings.RouterName, NamespaceProperty = settings.RouterNamespace, Labels = Labels(settings) },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = settings.Replicas,
+                Selector = new V1LabelSelector { MatchLabels = SelectorLabels(settings) },
+                Strategy = new V1DeploymentStrategy
+                {
+                    Type = "RollingUpdate",
+                    RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
+                },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = Labels(settings) },
+                    Spec = new V1PodSpec
+                    {
+                        ServiceAccountName = settings.RouterName,
+                        AutomountServiceAccountToken = false,
+                        TerminationGracePeriodSeconds = 30,
+                        SecurityContext = new V1PodSecurityContext
+                        {
+                            RunAsNonRoot = true,
+                            RunAsUser = 65532,
+                            RunAsGroup = 65532,
+                            FsGroup = 65532,
+                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+                        },
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "router",
+                                Image = settings.Image,
+                                ImagePullPolicy = "IfNotPresent",
+                                Args =
+                                [
+                                    "--config", $"{settings.ConfigDirectory.TrimEnd('/')}/{settings.ConfigKey}",
+                                    "--urls", $"http://0.0.0.0:{Port}",
+                                    "--ledger", "/var/lib/daalu/ledger.db",
+                                ],
+                                Env = env,
+                                Ports = [new V1ContainerPort { Name = "http", ContainerPort = Port, Protocol = "TCP" }],
+                                LivenessProbe = probe("/healthz", 5, 20),
+                                ReadinessProbe = probe("/readyz", 2, 5),
+                                Resources = new V1ResourceRequirements
+                                {
+                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(settings.CpuRequest), ["memory"] = new(settings.MemoryRequest) },
+                                    Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(settings.CpuLimit), ["memory"] = new(settings.MemoryLimit) },
+                                },
+                                SecurityContext = new V1SecurityContext
+                                {
+                                    AllowPrivilegeEscalation = false,
+                                    ReadOnlyRootFilesystem = true,
+                                    RunAsNonRoot = true,
+                                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                                },
+                                VolumeMounts = mounts,
+                            },
+                        ],
+                        Volumes = volumes,
+                    },
+                },
+            },
+        };
+    }
+
+    /// <summary>The router's ClusterIP Service on port 80.</summary>
+    public static V1Service BuildService(RoutingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new V1Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new V1ObjectMeta { Name = settings.RouterName, NamespaceProperty = settings.RouterNamespace, Labels = Labels(settings) },
+            Spec = new V1ServiceSpec
+            {
+                Type = "ClusterIP",
+                Selector = SelectorLabels(settings),
+                Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http", Protocol = "TCP" }],
+            },
+        };
+    }
+}

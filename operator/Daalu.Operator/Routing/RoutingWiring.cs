@@ -1,0 +1,62 @@
+using Daalu.Api.V1Alpha1;
+using Daalu.Runtime.Hosting;
+using Daalu.Runtime.Informers;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Daalu.Operator.Routing;
+
+/// <summary>Registers the RoutingPolicy controller on the runtime (the TenantQuota one: <c>AddDaaluTenancy</c>).</summary>
+public static class RoutingWiring
+{
+    /// <summary>
+    /// Adds the RoutingPolicy controller and the TenantQuota informer. Call after <c>AddDaaluControllers</c>: it uses that call's GpuNode, ModelServing,
+    /// Deployment and Service informers. Register an <see cref="IRouterClient"/> first to replace the HTTP one.
+    /// </summary>
+    public static OperatorBuilder AddDaaluRouting(this OperatorBuilder builder, RoutingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.TryAddSingleton<AdminKeyStore>();
+        services.TryAddSingleton<SecretCatalogReader>();
+        services.TryAddSingleton<RoutingCompilation>();
+        services.TryAddSingleton<IRouterClient>(sp => new HttpRouterClient(
+            new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(3) })
+            {
+                Timeout = TimeSpan.FromSeconds(10),
+            },
+            settings));
+
+        var managed = $"{WellKnown.ManagedByLabel}={WellKnown.ManagedByValue}";
+        return builder
+            .AddCustomResourceInformer<RoutingPolicy>()
+            .AddCustomResourceInformer<TenantQuota>()
+            .AddInformer(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>(), settings.RouterNamespace, managed))
+            .AddController<RoutingPolicy, RoutingPolicyReconciler>((c, sp) =>
+            {
+                var policies = sp.GetRequiredService<IInformer<RoutingPolicy>>().Cache;
+                IEnumerable<Daalu.Runtime.ObjectKey> All<T>(T _) => RoutingPolicyReconciler.AllPolicies(policies);
+                bool IsRouter(V1ObjectMeta? m) => m?.Name is { } n && (n == settings.RouterName || n == settings.ConfigMapName) && m.NamespaceProperty == settings.RouterNamespace;
+
+                // One router for all policies: a single worker keeps compiles in order.
+                c.Options.Workers = 1;
+                c.Watches(sp.GetRequiredService<IInformer<ModelServing>>(), All);
+                c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), All);
+                c.Watches(sp.GetRequiredService<IInformer<TenantQuota>>(), All);
+                c.Watches(sp.GetRequiredService<IInformer<V1ConfigMap>>(), cm => IsRouter(cm.Metadata) ? All(cm) : []);
+                if (sp.GetService<IInformer<V1Deployment>>() is { } deployments)
+                {
+                    c.Watches(deployments, d => IsRouter(d.Metadata) ? All(d) : []);
+                }
+
+                if (sp.GetService<IInformer<V1Service>>() is { } routerServices)
+                {
+                    c.Watches(routerServices, s => IsRouter(s.Metadata) ? All(s) : []);
+                }
+            });
+    }
+}
