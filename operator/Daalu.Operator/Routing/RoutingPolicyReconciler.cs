@@ -97,6 +97,12 @@ public sealed partial class RoutingPolicyReconciler(
             requeue = current ? null : TimeSpan.FromSeconds(2);
         }
 
+        // Secrets are not watched (the operator may only get them by name): look again while one is missing.
+        if (WaitsForSecret(compiled))
+        {
+            requeue = requeue is { } r && r < settings.RetryInterval ? r : settings.RetryInterval;
+        }
+
         var outcome = await status.WriteAsync(policy, desired, cancellationToken).ConfigureAwait(false);
         if (outcome == StatusWriteOutcome.Conflict)
         {
@@ -192,6 +198,10 @@ public sealed partial class RoutingPolicyReconciler(
         await client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
         LogWritten(logger, "Service", ns, desired.Metadata.Name, hash);
     }
+
+    private static bool WaitsForSecret(CompiledRouterConfig compiled) =>
+        compiled.Policies.Values.Any(v => v.Reason == RoutingReasons.ProviderKeySecretMissing)
+        || compiled.Tenants.Values.Any(v => v.Reason == RoutingReasons.KeySecretMissing);
 
     private static bool SameEntries(IDictionary<string, string>? live, IDictionary<string, string>? desired) =>
         (desired ?? new Dictionary<string, string>()).All(kv => live is not null && live.TryGetValue(kv.Key, out var v) && v == kv.Value);

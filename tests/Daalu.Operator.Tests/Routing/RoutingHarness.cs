@@ -1,0 +1,255 @@
+using System.Text.Json;
+using Daalu.Api.RouterConfig;
+using Daalu.Api.V1Alpha1;
+using Daalu.Operator.Controllers;
+using Daalu.Operator.Detection;
+using Daalu.Operator.Hosting;
+using Daalu.Operator.Routing;
+using Daalu.Operator.Tests.Support;
+using Daalu.Runtime.Diagnostics;
+using Daalu.Runtime.Hosting;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Daalu.Operator.Tests.Routing;
+
+/// <summary>
+/// The operator with all its controllers (GpuNode, ModelServing, RoutingPolicy and, when wired, TenantQuota) on the
+/// real runtime, against the in-process Kubernetes API test server over real HTTP, with the router namespace
+/// daalu-system created.
+/// </summary>
+internal sealed class RoutingHarness : IAsyncDisposable
+{
+    public const string Ns = "daalu-system";
+    private const string Group = ApiGroup.Group;
+    private const string Version = ApiGroup.Version;
+
+    private IHost? _host;
+
+    private RoutingHarness(KubeApiServer.KubeApiServer server, RoutingSettings routing)
+    {
+        Server = server;
+        Client = server.CreateClient("test");
+        Routing = routing;
+    }
+
+    public KubeApiServer.KubeApiServer Server { get; }
+
+    public Kubernetes Client { get; }
+
+    public RoutingSettings Routing { get; }
+
+    public RedirectingHandler Routes { get; } = new();
+
+    public OperatorMetrics Metrics { get; } = new(Prometheus.Metrics.NewCustomRegistry());
+
+    public OperatorSettings Settings { get; } = new()
+    {
+        DevicePluginNamespace = "daalu-device-plugin",
+        DetectionInterval = TimeSpan.FromMilliseconds(300),
+        RetryInterval = TimeSpan.FromMilliseconds(300),
+        ResyncPeriod = TimeSpan.FromMilliseconds(500),
+    };
+
+    /// <summary>Extra registrations before the operator's own (e.g. the TenantQuota controller).</summary>
+    public Action<OperatorBuilder>? Extra { get; set; }
+
+    /// <summary>
+    /// Starts the API server and (unless told not to) the operator. Without <paramref name="routerUrl"/> the router is
+    /// "not reachable": a closed port on 127.0.0.1.
+    /// </summary>
+    public static async Task<RoutingHarness> StartAsync(string? routerUrl = null, bool startOperator = true, Action<RoutingHarness>? configure = null)
+    {
+        var routing = new RoutingSettings
+        {
+            RouterNamespace = Ns,
+            RouterUrl = routerUrl ?? "http://127.0.0.1:9",
+            RetryInterval = TimeSpan.FromMilliseconds(300),
+            UsageRefreshInterval = TimeSpan.FromMilliseconds(500),
+        };
+        var h = new RoutingHarness(KubeApiServer.KubeApiServer.FromCrdDirectory(Paths.Crds), routing);
+        await h.Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Ns } });
+        configure?.Invoke(h);
+        if (startOperator)
+        {
+            await h.StartOperatorAsync();
+        }
+
+        return h;
+    }
+
+    public async Task StartOperatorAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IKubernetes>(Server.CreateClient("operator"));
+        builder.Services.AddSingleton(Metrics);
+        builder.Services.AddSingleton<IServedModelDetector>(new HttpServedModelDetector(new HttpClient(Routes), TimeSpan.FromSeconds(2)));
+        var op = builder.Services
+            .AddDaaluOperator(o =>
+            {
+                o.LeaderElection.Enabled = false;
+                o.Informers.StallTimeout = TimeSpan.FromSeconds(2);
+                o.Informers.RetryDelay = TimeSpan.FromMilliseconds(50);
+                o.Informers.MaxRetryDelay = TimeSpan.FromMilliseconds(500);
+            })
+            .AddDaaluControllers(Settings)
+            .AddDaaluRouting(Routing);
+        Extra?.Invoke(op);
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    public async Task StopOperatorAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+            _host = null;
+        }
+    }
+
+    public double Reconciles(string kind) =>
+        new[] { "success", "requeue_after", "failure", "terminal", "error" }.Sum(r => Metrics.ReconcileTotal.WithLabels(kind, r).Value);
+
+    public async Task CreateSecretAsync(string name, params (string Key, string Value)[] data) =>
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
+            StringData = data.ToDictionary(d => d.Key, d => d.Value),
+        }, Ns);
+
+    public async Task CreateAsync<T>(T resource, string plural)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        if (string.IsNullOrEmpty(resource.Metadata.NamespaceProperty))
+        {
+            await Client.CustomObjects.CreateClusterCustomObjectAsync(resource, Group, Version, plural);
+        }
+        else
+        {
+            await Client.CustomObjects.CreateNamespacedCustomObjectAsync(resource, Group, Version, resource.Metadata.NamespaceProperty, plural);
+        }
+    }
+
+    public async Task<T?> GetAsync<T>(string plural, string name, string? ns = Ns)
+        where T : class
+    {
+        try
+        {
+            var raw = ns is null
+                ? await Client.CustomObjects.GetClusterCustomObjectAsync(Group, Version, plural, name)
+                : await Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, ns, plural, name);
+            return KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(raw));
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task PatchAsync(string plural, string name, string mergePatchJson, string? ns = Ns)
+    {
+        var patch = new V1Patch(mergePatchJson, V1Patch.PatchType.MergePatch);
+        if (ns is null)
+        {
+            await Client.CustomObjects.PatchClusterCustomObjectAsync(patch, Group, Version, plural, name);
+        }
+        else
+        {
+            await Client.CustomObjects.PatchNamespacedCustomObjectAsync(patch, Group, Version, ns, plural, name);
+        }
+    }
+
+    public async Task DeleteAsync(string plural, string name, string? ns = Ns)
+    {
+        if (ns is null)
+        {
+            await Client.CustomObjects.DeleteClusterCustomObjectAsync(Group, Version, plural, name);
+        }
+        else
+        {
+            await Client.CustomObjects.DeleteNamespacedCustomObjectAsync(Group, Version, ns, plural, name);
+        }
+    }
+
+    public Task<RoutingPolicy?> GetPolicyAsync(string name) => GetAsync<RoutingPolicy>("routingpolicies", name);
+
+    public Task<RoutingPolicy> WaitPolicyAsync(string name, Func<RoutingPolicy, bool> until, string what, int timeoutMs = 20000) =>
+        OperatorHarness.EventuallyAsync(() => GetPolicyAsync(name), until, what, timeoutMs);
+
+    public async Task<V1ConfigMap?> TryGetConfigMapAsync()
+    {
+        try
+        {
+            return await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns);
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The configuration in the ConfigMap, read as the router reads it.</summary>
+    public async Task<RouterConfiguration?> RouterConfigAsync() =>
+        await TryGetConfigMapAsync() is { } cm && cm.Data?.TryGetValue(Routing.ConfigKey, out var text) == true
+            ? JsonSerializer.Deserialize(text, RouterConfigJsonContext.Default.RouterConfiguration)
+            : null;
+
+    public Task<RouterConfiguration> WaitConfigAsync(Func<RouterConfiguration, bool> until, string what, int timeoutMs = 20000) =>
+        OperatorHarness.EventuallyAsync(RouterConfigAsync, until, what, timeoutMs);
+
+    public static async Task<T?> TryReadAsync<T>(Func<Task<T>> read)
+        where T : class
+    {
+        try
+        {
+            return await read();
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the kubelet does with a mounted ConfigMap and projected Secrets: write them as files under <paramref name="root"/>.</summary>
+    public async Task<string> MaterializeAsync(string root)
+    {
+        var configDir = Path.Combine(root, "router");
+        Directory.CreateDirectory(configDir);
+        var cm = await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns);
+        var deployment = await Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns);
+        foreach (var source in deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
+        {
+            var secret = await TryReadAsync(() => Client.CoreV1.ReadNamespacedSecretAsync(source.Secret.Name, Ns));
+            foreach (var item in source.Secret.Items)
+            {
+                if (secret?.Data?.TryGetValue(item.Key, out var bytes) == true)
+                {
+                    var file = Path.Combine(root, "keys", item.Path);
+                    Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                    await File.WriteAllBytesAsync(file, bytes);
+                }
+            }
+        }
+
+        // Atomic swap, as the kubelet's symlink flip: the router never reads a half-written file.
+        var path = Path.Combine(configDir, Routing.ConfigKey);
+        var temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, cm.Data[Routing.ConfigKey]);
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopOperatorAsync();
+        Client.Dispose();
+        await Server.DisposeAsync();
+        Routes.Dispose();
+    }
+}
