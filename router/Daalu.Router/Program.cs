@@ -5,12 +5,15 @@ using Daalu.Router.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 // Standalone run: dotnet run --project router/Daalu.Router -- --config config/samples/router-local.yaml [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db]
-//   [--redis 127.0.0.1:6379] [--redis-failure-mode FailClosed|FailOpen]   (quota shared by several replicas)
+//   [--redis 127.0.0.1:6379] [--redis-failure-mode FailClosed|FailOpen] [--redis-timeout-ms 250] [--reservation-ttl-seconds 900]
+//   (Redis: quota shared by several replicas)
 string? configPath = null;
 var urls = Environment.GetEnvironmentVariable("DAALU_ROUTER_URLS") ?? "http://127.0.0.1:8080";
 var ledger = "./daalu-ledger.db";
 var redis = Environment.GetEnvironmentVariable("DAALU_REDIS_URL");
 var failureMode = Environment.GetEnvironmentVariable("DAALU_REDIS_FAILURE_MODE") ?? nameof(RedisFailureMode.FailClosed);
+string? redisTimeoutMs = null;
+string? reservationTtlSeconds = null;
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -20,6 +23,8 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--ledger": ledger = args[++i]; break;
         case "--redis": redis = args[++i]; break;
         case "--redis-failure-mode": failureMode = args[++i]; break;
+        case "--redis-timeout-ms": redisTimeoutMs = args[++i]; break;
+        case "--reservation-ttl-seconds": reservationTtlSeconds = args[++i]; break;
     }
 }
 
@@ -36,10 +41,33 @@ if (!Enum.TryParse<RedisFailureMode>(failureMode, ignoreCase: true, out var mode
     return 2;
 }
 
+var gateway = new GatewayOptions { LedgerPath = ledger, RedisUrl = string.IsNullOrWhiteSpace(redis) ? null : redis, RedisFailureMode = mode };
+if (redisTimeoutMs is not null)
+{
+    if (!int.TryParse(redisTimeoutMs, System.Globalization.CultureInfo.InvariantCulture, out var ms) || ms is < 1 or > 60_000)
+    {
+        await Console.Error.WriteLineAsync($"cannot start: --redis-timeout-ms must be 1..60000, not '{redisTimeoutMs}'");
+        return 2;
+    }
+
+    gateway.RedisTimeout = TimeSpan.FromMilliseconds(ms);
+}
+
+if (reservationTtlSeconds is not null)
+{
+    if (!int.TryParse(reservationTtlSeconds, System.Globalization.CultureInfo.InvariantCulture, out var sec) || sec is < 1 or > 86_400)
+    {
+        await Console.Error.WriteLineAsync($"cannot start: --reservation-ttl-seconds must be 1..86400, not '{reservationTtlSeconds}'");
+        return 2;
+    }
+
+    gateway.ReservationTtl = TimeSpan.FromSeconds(sec);
+}
+
 Microsoft.AspNetCore.Builder.WebApplication app;
 try
 {
-    app = RouterHost.Build(new RouterHostOptions { ConfigPath = configPath, Urls = urls, Gateway = new GatewayOptions { LedgerPath = ledger, RedisUrl = string.IsNullOrWhiteSpace(redis) ? null : redis, RedisFailureMode = mode } });
+    app = RouterHost.Build(new RouterHostOptions { ConfigPath = configPath, Urls = urls, Gateway = gateway });
 }
 catch (ConfigLoadException ex)
 {

@@ -370,16 +370,18 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
         ctx.Response.ContentLength = body.Length;
+
+        // Metered before the client gets the answer: a crash (SIGKILL) after the client saw a success must not lose
+        // its record. The answer was produced, so it is billed even if the client leaves while it is written.
+        await CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
         try
         {
             await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
-            // The answer was produced; the client left while it was written. It is still billed.
         }
 
-        await CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
         return AttemptOutcome.Done;
     }
 
@@ -390,6 +392,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         var wantsUsage = rc.Request.ClientWantsUsage;
         var started = false;
         var sawDone = false;
+        var completed = false;
         long pin = 0, pout = 0, chunks = 0;
         var hasUsage = false;
         string? failure = null;
@@ -448,6 +451,8 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                                 hasUsage = true;
                                 sawDone = true;
                                 started = await EnsureStartedAsync(ctx, a, rt, started);
+                                completed = true;
+                                await CompleteAsync(a, pin, pout, estimated: false, partial: false);
                                 await ctx.Response.Body.WriteAsync(Done, ctx.RequestAborted);
                                 await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
                                 break;
@@ -487,6 +492,9 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 {
                     sawDone = true;
                     started = await EnsureStartedAsync(ctx, a, rt, started);
+                    // Metered before the client sees [DONE], so a crash after a client-visible success cannot lose the record.
+                    completed = true;
+                    await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
                     await ctx.Response.Body.WriteAsync(Done, ctx.RequestAborted);
                     await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
                     break;
@@ -514,6 +522,11 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 await WriteEventAsync(ctx, line[payloadStart..], ctx.RequestAborted);
             }
         }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested && completed)
+        {
+            // The client left while [DONE] was written; the call was already metered in full.
+            return AttemptOutcome.Done;
+        }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
             // Client went away: disposing the upstream response cancels the upstream call.
@@ -537,7 +550,11 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         if (sawDone)
         {
-            await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
+            if (!completed)
+            {
+                await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
+            }
+
             return AttemptOutcome.Done;
         }
 

@@ -1,0 +1,29 @@
+using Daalu.Api.RouterConfig;
+using Daalu.Api.V1Alpha1;
+
+namespace Daalu.Gateway.FunctionalTests.Infrastructure;
+
+/// <summary>How a <see cref="RouterCluster"/> is set up.</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>Router processes to start.</summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary>The hosted plan of tenant team-a.</summary>
+    public TenantPlanConfig Plan { get; init; } = new() { MonthlyTokenBudget = 10_000_000, DefaultMaxTokens = 64, InputPerMTok = 0.2m, OutputPerMTok = 0.6m, ReferenceInputPerMTok = 2.5m, ReferenceOutputPerMTok = 10m };
+
+    /// <summary>Policy tiers in order.</summary>
+    public List<string> Tiers { get; init; } = [TierNames.Hosted, TierNames.External];
+
+    /// <summary>Also configure team-a's own GPU backend (own-a).</summary>
+    public bool OwnGpu { get; init; }
+
+    /// <summary>Extra router command-line arguments (e.g. --redis-failure-mode FailOpen).</summary>
+    public IReadOnlyList<string> RouterArgs { get; init; } = [];
+
+    /// <summary>Extra arguments per replica index (after <see cref="RouterArgs"/>).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> PerReplicaArgs { get; init; } = [];
+
+    /// <summary>First-byte timeout and stream idle timeout of the policy.</summary>
+    public int UpstreamTimeoutMs { get; init; } = 5000;
+}
