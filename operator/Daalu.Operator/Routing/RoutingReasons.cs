@@ -63,6 +63,9 @@ public static class RoutingReasons
     /// <summary>Reason: no tokens left this period.</summary>
     public const string BudgetExhausted = "BudgetExhausted";
 
+    /// <summary>Reason: fewer tokens left than a request without max_tokens reserves.</summary>
+    public const string BelowDefaultReservation = "BelowDefaultReservation";
+
     /// <summary>Reason: tokens left this period.</summary>
     public const string WithinBudget = "WithinBudget";
 

@@ -216,6 +216,57 @@ internal sealed class RoutingHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A Node with GPU Feature Discovery labels and its GpuNode, brought to Ready as the GpuNode controller does once
+    /// the device plugin pod runs (the test plays the DaemonSet controller and kubelet).
+    /// </summary>
+    public async Task CreateReadyGpuNodeAsync(string name, string nodeName, string tenant, bool sharing = false)
+    {
+        await CreateGpuHostNodeAsync(nodeName);
+        await CreateAsync(Fixtures.GpuNode(name, nodeName, tenant, s => s.Sharing = new GpuSharing { Enabled = sharing, RevenueSharePercent = 70 }), "gpunodes");
+        await StartDevicePluginPodAsync(nodeName);
+        await OperatorHarness.EventuallyAsync(() => GetAsync<GpuNode>("gpunodes", name, null), g => g.Status?.Phase == GpuNodePhases.Ready, $"GpuNode {name} Ready");
+    }
+
+    /// <summary>A Node as the kubelet and GPU Feature Discovery leave it.</summary>
+    public async Task CreateGpuHostNodeAsync(string nodeName, string product = "NVIDIA-RTX-2000-Ada-Generation", string memory = "16380")
+    {
+        var node = Fixtures.Node(nodeName, product, memory);
+        var nodeStatus = node.Status;
+        node.Status = null;
+        await Client.CoreV1.CreateNodeAsync(node);
+        await Client.CoreV1.PatchNodeStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status = nodeStatus }), V1Patch.PatchType.MergePatch), nodeName);
+    }
+
+    /// <summary>What the DaemonSet controller and kubelet do once a GpuNode exists: a Ready device plugin pod on its node.</summary>
+    public async Task StartDevicePluginPodAsync(string nodeName)
+    {
+        var ns = Settings.DevicePluginNamespace;
+        var ds = await OperatorHarness.EventuallyAsync(() => TryReadAsync(() => Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", ns)), _ => true, "device plugin DaemonSet");
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"nvidia-device-plugin-{nodeName}",
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata.Labels),
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = ds.Metadata.Name, Uid = ds.Metadata.Uid, Controller = true }],
+            },
+            Spec = new V1PodSpec { NodeName = nodeName, Containers = ds.Spec.Template.Spec.Containers },
+        };
+        await Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+        var status = new { status = new { phase = "Running", conditions = new[] { new { type = "Ready", status = "True" } } } };
+        await Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
+    }
+
+    /// <summary>What the Deployment controller reports once the pod passes readiness.</summary>
+    public async Task MarkDeploymentReadyAsync(string name)
+    {
+        var deployment = await Client.AppsV1.ReadNamespacedDeploymentAsync(name, Ns);
+        var status = new { status = new { observedGeneration = deployment.Metadata.Generation, replicas = 1, readyReplicas = 1, availableReplicas = 1 } };
+        await Client.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, Ns);
+    }
+
     /// <summary>What the kubelet does with a mounted ConfigMap and projected Secrets: write them as files under <paramref name="root"/>.</summary>
     public async Task<string> MaterializeAsync(string root)
     {

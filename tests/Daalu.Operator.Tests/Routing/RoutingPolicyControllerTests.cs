@@ -207,16 +207,7 @@ public sealed class RoutingPolicyControllerTests
         await h.CreateAsync(Policy(), "routingpolicies");
 
         // A ready GpuNode of team-a with a deployed model, as the GpuNode and ModelServing controllers bring it up.
-        var node = Fixtures.Node("node-a");
-        var nodeStatus = node.Status;
-        node.Status = null;
-        await h.Client.CoreV1.CreateNodeAsync(node);
-        await h.Client.CoreV1.PatchNodeStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status = nodeStatus }), V1Patch.PatchType.MergePatch), "node-a");
-        await h.CreateAsync(Fixtures.GpuNode("gpu-1", "node-a", "team-a"), "gpunodes");
-        var ds = await OperatorHarness.EventuallyAsync(
-            () => RoutingHarness.TryReadAsync(() => h.Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", h.Settings.DevicePluginNamespace)), _ => true, "device plugin DaemonSet");
-        await StartDevicePluginPodAsync(h, ds, "node-a");
-        await OperatorHarness.EventuallyAsync(() => h.GetAsync<GpuNode>("gpunodes", "gpu-1", null), g => g.Status?.Phase == GpuNodePhases.Ready, "GpuNode Ready");
+        await h.CreateReadyGpuNodeAsync("gpu-1", "node-a", "team-a");
 
         h.Routes.Route($"ms-own.{RoutingHarness.Ns}.svc:8000", vllm.BaseUrl);
         var ms = Fixtures.ModelServing("own", RoutingHarness.Ns, s => { s.GpuNode = "gpu-1"; s.Purpose = ModelPurposes.Coding; });
@@ -224,7 +215,7 @@ public sealed class RoutingPolicyControllerTests
         ms.Metadata.Generation = null;
         await h.CreateAsync(ms, "modelservings");
         await OperatorHarness.EventuallyAsync(async () => await RoutingHarness.TryReadAsync(() => h.Client.AppsV1.ReadNamespacedDeploymentAsync("ms-own", RoutingHarness.Ns)), _ => true, "vLLM Deployment");
-        await MarkDeploymentReadyAsync(h, "ms-own");
+        await h.MarkDeploymentReadyAsync("ms-own");
 
         var config = await h.WaitConfigAsync(c => c.Backends.Any(b => b.Name == "daalu-system/own"), "own backend in the ConfigMap");
         Assert.Equal((TierNames.OwnGpu, "team-a"), (config.Backends.Single(b => b.Name == "daalu-system/own").Tier, config.Backends.Single(b => b.Name == "daalu-system/own").Tenant));
@@ -232,31 +223,5 @@ public sealed class RoutingPolicyControllerTests
         await h.DeleteAsync("gpunodes", "gpu-1", null);
 
         await h.WaitConfigAsync(c => c.Backends.All(b => b.Name != "daalu-system/own"), "own backend gone from the ConfigMap", 10000);
-    }
-
-    private static async Task StartDevicePluginPodAsync(RoutingHarness h, V1DaemonSet ds, string nodeName)
-    {
-        var ns = h.Settings.DevicePluginNamespace;
-        var pod = new V1Pod
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = $"nvidia-device-plugin-{nodeName}",
-                NamespaceProperty = ns,
-                Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata.Labels),
-                OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = ds.Metadata.Name, Uid = ds.Metadata.Uid, Controller = true }],
-            },
-            Spec = new V1PodSpec { NodeName = nodeName, Containers = ds.Spec.Template.Spec.Containers },
-        };
-        await h.Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
-        var status = new { status = new { phase = "Running", conditions = new[] { new { type = "Ready", status = "True" } } } };
-        await h.Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
-    }
-
-    private static async Task MarkDeploymentReadyAsync(RoutingHarness h, string name)
-    {
-        var deployment = await h.Client.AppsV1.ReadNamespacedDeploymentAsync(name, RoutingHarness.Ns);
-        var status = new { status = new { observedGeneration = deployment.Metadata.Generation, replicas = 1, readyReplicas = 1, availableReplicas = 1 } };
-        await h.Client.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, RoutingHarness.Ns);
     }
 }
