@@ -29,14 +29,14 @@ public sealed partial class ReplicaQuotaTests(ITestOutputHelper output)
             Plan = Plan(budget: 10_000_000, rpm: R),
             RouterArgs = PatientRedis,
         });
-        await RouterCluster.EnsureMinuteHeadroomAsync(20);
+        await RouterCluster.EnsureMinuteHeadroomAsync(10);
         var minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
         var calls = await Task.WhenAll(Enumerable.Range(0, Total).Select(i => c.SendAsync(i % 3, stream: i % 2 == 0)));
         var sameWindow = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 == minute;
 
         var hosted = calls.Count(x => x.Success && x.Tier == TierNames.Hosted);
         var rpmRefusals = calls.Count(x => RouterCluster.RefusalReasons(x.Route).Contains(QuotaRefusalReasons.RequestsPerMinute));
-        output.WriteLine($"RPM R={R}, {Total} calls over 3 replicas: hosted {hosted}, refused RequestsPerMinute {rpmRefusals}, same window {sameWindow}; {RouterCluster.Describe(calls)}");
+        output.WriteLine($"RPM R={R}, {Total} calls over 3 replicas: hosted {hosted}, refused RequestsPerMinute {rpmRefusals}, same window {sameWindow}; {RouterCluster.Describe(calls)}; routers ready in {c.StartupTime.TotalSeconds:F1} s");
         Assert.All(calls, x => Assert.True(x.Success, $"{x.Status} {x.Tier} {x.Route}"));
         Assert.True(hosted <= (sameWindow ? R : 2 * R), $"{hosted} hosted successes with RPM {R} across replicas");
         Assert.True(hosted >= 1, "the hosted tier admitted nothing");
@@ -57,7 +57,7 @@ public sealed partial class ReplicaQuotaTests(ITestOutputHelper output)
             Plan = Plan(budget: 10_000_000, tpm: Tpm),
             RouterArgs = PatientRedis,
         });
-        await RouterCluster.EnsureMinuteHeadroomAsync(20);
+        await RouterCluster.EnsureMinuteHeadroomAsync(10);
         var minute = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
         var calls = new List<ClientCall>();
         for (var i = 0; i < Total; i++)

@@ -73,7 +73,8 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
     {
         Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
         await using var c = await RouterCluster.StartAsync(new ClusterOptions { Plan = ReplicaQuotaTests.Plan(budget: 10_000_000), RouterArgs = ["--redis-timeout-ms", "2000"] });
-        c.Pool.Faults.ChunkDelay = TimeSpan.FromMilliseconds(150);
+        c.Pool.Faults.DelayBeforeFirstByte = TimeSpan.FromMilliseconds(1500);
+        c.Pool.Faults.ChunkDelay = TimeSpan.FromMilliseconds(50);
         const int InFlight = 12;
         var tasks = Enumerable.Range(0, InFlight).Select(i => c.SendAsync(0, stream: i % 3 != 0)).ToList();
         // The router's own gauge says when every call is upstream (the double records a call only when it ends).
@@ -128,7 +129,10 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
                 await cts.CancelAsync();
             }
 
-            await WaitUntilAsync(() => c.Pool.Calls.Any(r => r.RequestId == id && r.Cancelled), TimeSpan.FromSeconds(10));
+            // The router cancels the upstream call: the double sees its caller leave before the answer ends.
+            await WaitUntilAsync(() => c.Pool.Calls.Any(r => r.RequestId == id), TimeSpan.FromSeconds(10));
+            var upstream = c.Pool.Calls.Single(r => r.RequestId == id);
+            Assert.True(upstream.Cancelled && !upstream.Completed, $"upstream call not cancelled: completed {upstream.Completed}");
         }
 
         var rows = await LedgerReader.WaitForRowsAsync(c.LedgerPaths, cancelled, TimeSpan.FromSeconds(10));
@@ -155,6 +159,9 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
         {
             Replicas = 2,
             Plan = ReplicaQuotaTests.Plan(budget: 10_000_000),
+            // Compensating releases queued during the pause drain only on later admissions (16 at a time); with no
+            // further traffic the server reclaims what is left after the reservation TTL, which I3 then observes.
+            RouterArgs = ["--reservation-ttl-seconds", "4"],
             PerReplicaArgs = [["--redis-failure-mode", "FailClosed"], ["--redis-failure-mode", "FailOpen"]],
         });
         for (var i = 0; i < 4; i++)
@@ -219,9 +226,17 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
         var quota = await c.SendAsync(0, requestClass: "coding");
         var chat = await c.SendAsync(0, requestClass: "chat");
 
-        // Own GPU down and the hosted pool down too: 503.
+        // Own GPU down and the hosted pool down too (quota available again after a config reload): 503.
         await c.Pool.StopAsync();
+        await c.UpdatePlanAsync(ReplicaQuotaTests.Plan(budget: 10_000_000));
+        var until = DateTime.UtcNow.AddSeconds(15);
         var down = await c.SendAsync(0, requestClass: "coding", stream: true);
+        while (down.Route.Contains("QuotaExceeded", StringComparison.Ordinal) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(200);
+            down = await c.SendAsync(0, requestClass: "coding", stream: true);
+        }
+
         output.WriteLine($"coding, own GPU down + hosted quota exhausted: {quota.Status} ({quota.Route}); same for chat: {chat.Status} {chat.Tier}; coding, own GPU + hosted pool down: {down.Status} ({down.Route})");
         Assert.Equal(429, quota.Status);
         Assert.Contains("insufficient_quota", quota.Body, StringComparison.Ordinal);

@@ -43,7 +43,7 @@ public sealed class RouterCluster : IAsyncDisposable
         Pool = pool;
         OpenAI = openAI;
         Options = options;
-        Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) };
+        Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxResponseDrainSize = 0 }) { Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>Scratch directory (config, ledgers).</summary>
@@ -64,10 +64,13 @@ public sealed class RouterCluster : IAsyncDisposable
     /// <summary>The setup.</summary>
     public ClusterOptions Options { get; }
 
+    /// <summary>How long the router processes took to become ready.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
     /// <summary>The router processes.</summary>
     public List<RouterProcess> Routers { get; } = [];
 
-    /// <summary>Client used for every call.</summary>
+    /// <summary>Client used for every call (no response draining: a disposed unfinished response is a disconnect, as for a real client going away).</summary>
     public HttpClient Client { get; }
 
     /// <summary>Every call made through <see cref="SendAsync"/>, in completion order.</summary>
@@ -92,12 +95,23 @@ public sealed class RouterCluster : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(cluster.ConfigPath, JsonSerializer.Serialize(cluster.BuildConfig(), RouterConfigJsonContext.Default.RouterConfiguration));
-            // Started one after the other: on two busy cores a parallel start only makes each slower.
-            for (var i = 0; i < options.Replicas; i++)
+            // Started together: most of a start is waiting (JIT, first probe round), which overlaps well.
+            var sw = Stopwatch.StartNew();
+            var starting = Enumerable.Range(0, options.Replicas).Select(i =>
             {
                 var args = options.RouterArgs.Concat(i < options.PerReplicaArgs.Count ? options.PerReplicaArgs[i] : []);
-                cluster.Routers.Add(await RouterProcess.StartAsync(cluster.ConfigPath, Path.Combine(dir, $"ledger-{i}.db"), redis.Url, args, cluster.Client));
+                return RouterProcess.StartAsync(cluster.ConfigPath, Path.Combine(dir, $"ledger-{i}.db"), redis.Url, args, cluster.Client);
+            }).ToList();
+            try
+            {
+                await Task.WhenAll(starting);
             }
+            finally
+            {
+                cluster.Routers.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
+
+            cluster.StartupTime = sw.Elapsed;
         }
         catch
         {
@@ -144,6 +158,16 @@ public sealed class RouterCluster : IAsyncDisposable
         }
 
         return config;
+    }
+
+    /// <summary>Rewrites the config file with another plan for team-a (the routers reload it).</summary>
+    public async Task UpdatePlanAsync(TenantPlanConfig plan)
+    {
+        var config = BuildConfig();
+        config.Tenants[0].Plan = plan;
+        var tmp = ConfigPath + ".tmp";
+        await File.WriteAllTextAsync(tmp, JsonSerializer.Serialize(config, RouterConfigJsonContext.Default.RouterConfiguration));
+        File.Move(tmp, ConfigPath, overwrite: true);
     }
 
     /// <summary>One chat call to router <paramref name="replica"/>; the outcome is recorded in <see cref="Calls"/>.</summary>
