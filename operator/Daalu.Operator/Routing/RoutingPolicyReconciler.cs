@@ -71,7 +71,7 @@ public sealed partial class RoutingPolicyReconciler(
             Tiers = verdict.Tiers,
             EffectiveCascade = [.. verdict.EffectiveCascade],
             ConfigHash = previous?.ConfigHash,
-            Conditions = [.. previous?.Conditions ?? []],
+            Conditions = ConditionCopies.Of(previous?.Conditions),
         };
         Conditions.Set(desired.Conditions, RoutingReasons.AcceptedCondition, verdict.Accepted ? ConditionStatus.True : ConditionStatus.False,
             verdict.Reason, verdict.Message, generation, now);

@@ -162,7 +162,10 @@ public sealed class RoutingPolicyControllerTests
 
         // Secrets are not watched: the controller looks again while one is missing.
         await h.CreateSecretAsync("external-provider-keys", ("openai", "sk-test-openai-key"));
-        await h.WaitPolicyAsync("default", IsAccepted, "policy Accepted once the Secret exists");
+        var fixedPolicy = await h.WaitPolicyAsync("default", IsAccepted, "policy Accepted once the Secret exists");
+        var flipped = fixedPolicy.Status!.Conditions.Single(c => c.Type == RoutingReasons.AcceptedCondition);
+        Assert.Equal((ConditionStatus.True, RoutingReasons.Valid), (flipped.Status, flipped.Reason));
+        Assert.True(flipped.LastTransitionTime >= accepted.LastTransitionTime);
         await h.WaitConfigAsync(c => c.Policies.Any(p => p.Name == "daalu-system/default"), "policy in the ConfigMap");
     }
 
