@@ -25,9 +25,6 @@ public sealed class UpstreamClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             EnableMultipleHttp2Connections = true,
             ConnectCallback = ConnectAsync,
-            // A response disposed before its end (client cancelled mid-stream) closes the connection at once, so the
-            // upstream sees the cancel. The default drains up to 1 MB for 2 s: the GPU would keep generating for nobody.
-            MaxResponseDrainSize = 0,
         };
         Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
