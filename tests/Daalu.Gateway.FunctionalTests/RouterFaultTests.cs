@@ -53,6 +53,8 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
         await Task.WhenAll(workers);
         var beforeKill = c.Calls.ToList();
         var inFlightCut = beforeKill.Count(x => !x.Success);
+        var rowsAtKill = LedgerReader.Read(c.LedgerPaths).Count;
+        var outboxAtKill = OutboxRows(router.LedgerPath + ".outbox");
 
         // Same port, same ledger: the outbox rows acknowledged before the kill are flushed on start.
         await router.StartProcessAsync(c.Client);
@@ -63,7 +65,7 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
 
         var rows = await c.AssertInvariantsAsync(strict: false);
         var seen = beforeKill.Where(x => x.Success).Select(x => x.RequestId).ToHashSet(StringComparer.Ordinal);
-        output.WriteLine($"SIGKILL after {seen.Count} client-visible successes ({inFlightCut} calls cut); after restart {rows.Count(r => seen.Contains(r.RequestId))} of them have exactly one ledger row; {rows.Count} rows in all");
+        output.WriteLine($"SIGKILL after {seen.Count} client-visible successes ({inFlightCut} calls cut); at the kill {rowsAtKill} ledger rows + {outboxAtKill} outbox rows; after restart {rows.Count(r => seen.Contains(r.RequestId))} of them have exactly one ledger row; {rows.Count} rows in all");
         Assert.True(seen.Count >= 30, $"only {seen.Count} successes before the kill");
         Assert.Equal(seen.Count, rows.Count(r => seen.Contains(r.RequestId)));
     }
@@ -247,6 +249,15 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
         Assert.DoesNotContain(TierNames.External, down.Route, StringComparison.Ordinal);
         await c.AssertInvariantsAsync();
         Assert.Single(c.OpenAI.Calls);
+    }
+
+    private static long OutboxRows(string path)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM outbox";
+        return (long)cmd.ExecuteScalar()!;
     }
 
     private static async Task<double> PoolInFlightAsync(RouterCluster c)
