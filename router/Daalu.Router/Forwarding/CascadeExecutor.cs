@@ -38,6 +38,10 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         var route = new List<string>(rc.Plan.Candidates.Count);
         var policy = rc.Tenant.Policy;
         Admission? lastRefusal = null;
+        // Capacity that exists but could not serve (down, failing, circuit open, saturated). When there is any,
+        // an exhausted cascade is a 503 even if the hosted pool also refused on quota: the quota is not the
+        // whole story, and the client should retry later rather than treat it as a billing problem.
+        var unavailable = rc.Plan.Skipped.Any(s => s.Reason is SkipReasons.CircuitOpen or SkipReasons.Saturated);
         var attemptNo = 0;
         foreach (var cand in rc.Plan.Candidates)
         {
@@ -51,6 +55,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             if (!rt.Breaker.TryAcquire())
             {
                 route.Add($"{cand.Tier}:{cand.Name}={SkipReasons.CircuitOpen}");
+                unavailable = true;
                 continue;
             }
 
@@ -91,6 +96,8 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 {
                     return;
                 }
+
+                unavailable = true;
             }
             finally
             {
@@ -108,9 +115,10 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
 
         SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
-        metrics.Requests.WithLabels("none", rc.Plan.RequestClass, lastRefusal is not null ? "quota" : "exhausted").Inc();
+        var quotaIsWholeStory = lastRefusal is not null && !unavailable;
+        metrics.Requests.WithLabels("none", rc.Plan.RequestClass, quotaIsWholeStory ? "quota" : "exhausted").Inc();
         var listing = route.Count == 0 ? "none" : string.Join(", ", route);
-        if (lastRefusal is { } refusal)
+        if (quotaIsWholeStory && lastRefusal is { } refusal)
         {
             await OpenAIError.WriteAsync(ctx, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
         }

@@ -111,10 +111,14 @@ public sealed class FallThroughTests
     }
 
     [Fact]
-    public async Task Chat_QuotaRefusedAndNoLaterTier_Returns429InsufficientQuota()
+    public async Task Chat_QuotaRefusalIsTheOnlyObstacle_Returns429InsufficientQuota()
     {
-        await using var f = await CascadeFixture.StartAsync(c => c.Providers.Clear());
-        await f.Own.StopAsync();
+        // A consumer: no own GPU, no external provider; the hosted pool is up but refuses on the tenant's limit.
+        await using var f = await CascadeFixture.StartAsync(c =>
+        {
+            c.Providers.Clear();
+            c.Backends.RemoveAll(b => b.Tier == TierNames.OwnGpu);
+        });
         f.Host.Quota.RefuseWith = "TokensPerMinute";
         var (resp, body) = await f.Host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA));
 
@@ -122,6 +126,25 @@ public sealed class FallThroughTests
         Assert.Contains("\"insufficient_quota\"", body, StringComparison.Ordinal);
         Assert.Equal("none", Header.Get(resp, "X-Daalu-Tier"));
         Assert.Contains("QuotaExceeded(TokensPerMinute)", Header.Get(resp, "X-Daalu-Route"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Coding_OwnGpuDownAndQuotaExhausted_Returns503AndExternalUntouched()
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        await f.Own.StopAsync();
+        f.Host.Quota.RefuseWith = "QuotaExceeded";
+        var req = RouterTestHost.Chat(TestConfigs.KeyA);
+        req.Headers.Add("X-Daalu-Request-Class", "coding");
+        var (resp, body) = await f.Host.SendAsync(req);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, resp.StatusCode);
+        Assert.Contains("\"no_backend_available\"", body, StringComparison.Ordinal);
+        Assert.Contains("OwnGpu:own-a=ConnectError", body, StringComparison.Ordinal);
+        Assert.Contains("Hosted:pool-1=QuotaExceeded(QuotaExceeded)", body, StringComparison.Ordinal);
+        Assert.Empty(f.OpenAI.Calls);
+        Assert.Empty(f.Hosted.Calls);
+        Assert.Equal(0, f.Host.Quota.Outstanding);
     }
 
     [Fact]
