@@ -210,7 +210,7 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task Coding_OwnGpuDownAndHostedUnavailable_503OrQuota429_NeverExternal()
+    public async Task Coding_OwnGpuDownAndHostedUnavailable_503_NeverExternal()
     {
         Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
         await using var c = await RouterCluster.StartAsync(new ClusterOptions
@@ -223,8 +223,8 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
         });
         await c.Own.StopAsync();
 
-        // Own GPU refuses connections and the hosted quota is exhausted: the answer is the quota refusal (router.md:
-        // 429 when the hosted pool refused the last possible attempt), never the external tier.
+        // Own GPU refuses connections and the hosted quota is exhausted: 503 listing both attempts (router.md: 429 only
+        // when the quota is the whole story, not when capacity is also down), never the external tier.
         var quota = await c.SendAsync(0, requestClass: "coding");
         var chat = await c.SendAsync(0, requestClass: "chat");
 
@@ -240,8 +240,9 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"coding, own GPU down + hosted quota exhausted: {quota.Status} ({quota.Route}); same for chat: {chat.Status} {chat.Tier}; coding, own GPU + hosted pool down: {down.Status} ({down.Route})");
-        Assert.Equal(429, quota.Status);
-        Assert.Contains("insufficient_quota", quota.Body, StringComparison.Ordinal);
+        Assert.Equal(503, quota.Status);
+        Assert.Contains("no_backend_available", quota.Body, StringComparison.Ordinal);
+        Assert.Contains("QuotaExceeded", quota.Route, StringComparison.Ordinal);
         Assert.DoesNotContain(TierNames.External, quota.Route, StringComparison.Ordinal);
         Assert.True(chat.Success && chat.Tier == TierNames.External, "the external tier is up and serves chat");
         Assert.Equal(503, down.Status);
