@@ -1,14 +1,18 @@
 using Daalu.Operator.Controllers;
 using Daalu.Operator.Hosting;
+using Daalu.Operator.Routing;
+using Daalu.Operator.Tenancy;
 using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Prometheus;
 
 OperatorFlags flags;
+RoutingSettings routing;
 try
 {
     flags = OperatorFlags.Parse(args);
+    routing = RoutingEnvironment.Read(flags.Namespace, Environment.GetEnvironmentVariable);
 }
 catch (ArgumentException ex)
 {
@@ -37,7 +41,9 @@ builder.Services
     {
         DevicePluginNamespace = flags.DevicePluginNamespace,
         DetectionInterval = flags.DetectionInterval,
-    });
+    })
+    .AddDaaluRouting(routing)
+    .AddDaaluTenancy();
 
 var app = builder.Build();
 
