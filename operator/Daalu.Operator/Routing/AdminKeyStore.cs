@@ -10,20 +10,16 @@ namespace Daalu.Operator.Routing;
 /// <summary>
 /// The operator's admin key for the router (to read usage and the loaded configuration hash). It lives in a Secret in
 /// the router namespace that the operator creates with a random key when missing; the compiled configuration lists
-/// it as the reserved admin tenant whose policy reaches no model. The value is kept in memory only, never logged.
+/// it as the reserved admin tenant whose policy reaches no model. The value is never logged.
 /// </summary>
 public sealed class AdminKeyStore(IKubernetes client, RoutingSettings settings)
 {
-    private string? _key;
-
-    /// <summary>The key, reading (or creating) the Secret on first use. Throws the API error when neither works.</summary>
+    /// <summary>
+    /// The key, read from the Secret (created when missing) on every call, so a replaced Secret is used at once.
+    /// Throws the API error when neither works.
+    /// </summary>
     public async Task<string> EnsureAsync(CancellationToken cancellationToken)
     {
-        if (_key is { } cached)
-        {
-            return cached;
-        }
-
         var ns = settings.RouterNamespace;
         var existing = await ReadAsync(cancellationToken).ConfigureAwait(false);
         if (existing is null)
@@ -61,12 +57,8 @@ public sealed class AdminKeyStore(IKubernetes client, RoutingSettings settings)
             throw new InvalidOperationException($"Secret {ns}/{settings.AdminKeySecretName} has no key {settings.AdminKeySecretKey}");
         }
 
-        _key = existing;
         return existing;
     }
-
-    /// <summary>Forgets the cached key (after the router refused it, e.g. the Secret was replaced).</summary>
-    public void Forget() => _key = null;
 
     private async Task<string?> ReadAsync(CancellationToken cancellationToken)
     {

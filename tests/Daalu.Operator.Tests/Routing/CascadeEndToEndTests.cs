@@ -124,15 +124,16 @@ public sealed class CascadeEndToEndTests
 
         try
         {
-            // The policy reports the hash the router has loaded (read from the router, not assumed).
-            var accepted = await h.WaitPolicyAsync("default", p => p.Status?.Conditions.Any(c => c.Type == RoutingReasons.ConfigLoadedCondition && c.Status == ConditionStatus.True) == true,
-                "router reports the written configuration as loaded", 30000);
-            var cm = await h.TryGetConfigMapAsync();
-            Assert.Equal(cm!.Metadata.Annotations[RouterObjectsBuilder.ConfigHashAnnotation], accepted.Status!.ConfigHash);
-            Assert.Equal(RoutingReasons.PhaseAccepted, accepted.Status.Phase);
-            await OperatorHarness.EventuallyAsync(async () => (await new HttpClient().GetAsync(new Uri(router.BaseUrl + "/readyz"))).IsSuccessStatusCode, "router ready");
-
+            // The policy reports the hash the router has loaded (read from the router, not assumed), and it is the
+            // one in the ConfigMap.
+            var loaded = await OperatorHarness.EventuallyAsync(
+                async () => (Policy: await h.GetPolicyAsync("default"), ConfigMap: await h.TryGetConfigMapAsync()),
+                x => x.Policy?.Status?.Conditions.Any(c => c.Type == RoutingReasons.ConfigLoadedCondition && c.Status == ConditionStatus.True) == true
+                    && x.Policy.Status.ConfigHash == x.ConfigMap?.Metadata.Annotations[RouterObjectsBuilder.ConfigHashAnnotation],
+                "router reports the ConfigMap's configuration as loaded", 30000);
+            Assert.Equal(RoutingReasons.PhaseAccepted, loaded.Policy!.Status!.Phase);
             using var http = new HttpClient { BaseAddress = new Uri(router.BaseUrl) };
+            await OperatorHarness.EventuallyAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "router ready");
 
             // 1. A chat request runs on team-a's own GPU, free.
             using (var r = await ChatAsync(http, RequestClasses.Chat))

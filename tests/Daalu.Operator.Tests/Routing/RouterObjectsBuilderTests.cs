@@ -1,0 +1,59 @@
+using Daalu.Operator.Children;
+using Daalu.Operator.Routing;
+
+namespace Daalu.Operator.Tests.Routing;
+
+// The router's child objects, pure.
+public sealed class RouterObjectsBuilderTests
+{
+    private static readonly MountedSecret[] Secrets = [new("external-provider-keys", ["openai"]), new("team-a-api-keys", ["key-1", "key-2"])];
+
+    [Fact]
+    public void BuildDeployment_ConfigChanges_TemplateAndHashUnchanged()
+    {
+        var settings = RoutingFixtures.Settings();
+        var a = RouterConfigCompiler.Compile(RoutingFixtures.Input(quotas: [RoutingFixtures.Quota("team-a")], secrets: RoutingFixtures.Secrets("team-a")));
+        var b = RouterConfigCompiler.Compile(RoutingFixtures.Input(quotas: [RoutingFixtures.Quota("team-a")], secrets: RoutingFixtures.Secrets("team-a"),
+            servings: [RoutingFixtures.Endpoint("pool", "http://10.0.0.9:8000", models: "m")]));
+        Assert.NotEqual(a.Hash, b.Hash);
+
+        var da = RouterObjectsBuilder.BuildDeployment(settings, a.MountedSecrets);
+        var db = RouterObjectsBuilder.BuildDeployment(settings, b.MountedSecrets);
+
+        Assert.Equal(SpecHash.Stamp(da), SpecHash.Stamp(db));
+        Assert.Equal(a.Hash, RouterObjectsBuilder.BuildConfigMap(settings, a).Metadata.Annotations[RouterObjectsBuilder.ConfigHashAnnotation]);
+    }
+
+    [Fact]
+    public void BuildDeployment_SecretsReplicasRedis_InTheTemplate()
+    {
+        var settings = RoutingFixtures.Settings();
+        settings.Replicas = 3;
+        settings.RedisUrl = "redis.daalu-system.svc:6379";
+
+        var d = RouterObjectsBuilder.BuildDeployment(settings, Secrets);
+        var pod = d.Spec.Template.Spec;
+        var container = Assert.Single(pod.Containers);
+
+        Assert.Equal(3, d.Spec.Replicas);
+        Assert.Equal("redis.daalu-system.svc:6379", container.Env.Single(e => e.Name == RouterObjectsBuilder.RedisUrlEnv).Value);
+        Assert.Equal(["--config", "/etc/daalu/router/config.yaml", "--urls", "http://0.0.0.0:8080", "--ledger", "/var/lib/daalu/ledger.db"], container.Args);
+        var projected = pod.Volumes.Single(v => v.Name == "keys").Projected.Sources;
+        Assert.Equal(["external-provider-keys/openai", "team-a-api-keys/key-1", "team-a-api-keys/key-2"], projected.SelectMany(s => s.Secret.Items.Select(i => i.Path)));
+        Assert.All(projected, s => Assert.True(s.Secret.Optional));
+        Assert.Equal("/etc/daalu/keys", container.VolumeMounts.Single(m => m.Name == "keys").MountPath);
+        Assert.Equal("0", d.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        Assert.False(pod.AutomountServiceAccountToken);
+    }
+
+    [Fact]
+    public void BuildDeployment_DifferentSecrets_DifferentSpecHash()
+    {
+        var settings = RoutingFixtures.Settings();
+        var one = RouterObjectsBuilder.BuildDeployment(settings, Secrets[..1]);
+        var two = RouterObjectsBuilder.BuildDeployment(settings, Secrets);
+
+        Assert.NotEqual(SpecHash.Stamp(one), SpecHash.Stamp(two));
+        Assert.Null(RouterObjectsBuilder.BuildDeployment(settings, []).Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys"));
+    }
+}
