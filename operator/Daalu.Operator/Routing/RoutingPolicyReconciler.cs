@@ -76,6 +76,13 @@ public sealed partial class RoutingPolicyReconciler(
         Conditions.Set(desired.Conditions, RoutingReasons.AcceptedCondition, verdict.Accepted ? ConditionStatus.True : ConditionStatus.False,
             verdict.Reason, verdict.Message, generation, now);
 
+        // Inputs the router cannot use (a backend of a tenant without a TenantQuota, a ModelServing whose GpuNode is
+        // gone...) are left out; say so where people look, not only in the log.
+        Conditions.Set(desired.Conditions, RoutingReasons.DegradedCondition, compiled.Notes.Count > 0 ? ConditionStatus.True : ConditionStatus.False,
+            compiled.Notes.Count > 0 ? RoutingReasons.InputsLeftOut : RoutingReasons.AllInputsUsed,
+            compiled.Notes.Count > 0 ? Truncate(string.Join(" ", compiled.Notes), 1024) : "Every Ready ModelServing and configured TenantQuota is in the router configuration.",
+            generation, now);
+
         TimeSpan? requeue = null;
         var loaded = adminKey is null ? null : await router.GetLoadedConfigHashAsync(adminKey, cancellationToken).ConfigureAwait(false);
         if (loaded is null)
@@ -198,6 +205,8 @@ public sealed partial class RoutingPolicyReconciler(
         await client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
         LogWritten(logger, "Service", ns, desired.Metadata.Name, hash);
     }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";
 
     private static bool WaitsForSecret(CompiledRouterConfig compiled) =>
         compiled.Policies.Values.Any(v => v.Reason == RoutingReasons.ProviderKeySecretMissing)

@@ -9,6 +9,15 @@ public static class RoutingReasons
     /// <summary>Condition: the router reports the configuration hash that was last written.</summary>
     public const string ConfigLoadedCondition = "ConfigLoaded";
 
+    /// <summary>Condition: some inputs (ModelServings, TenantQuotas) could not be used and are left out.</summary>
+    public const string DegradedCondition = "Degraded";
+
+    /// <summary>Reason: inputs are left out; the message lists them.</summary>
+    public const string InputsLeftOut = "InputsLeftOut";
+
+    /// <summary>Reason: nothing is left out.</summary>
+    public const string AllInputsUsed = "AllInputsUsed";
+
     /// <summary>Phase of a policy in the configuration.</summary>
     public const string PhaseAccepted = "Accepted";
 

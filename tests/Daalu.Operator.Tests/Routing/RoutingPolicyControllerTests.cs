@@ -55,6 +55,7 @@ public sealed class RoutingPolicyControllerTests
         Assert.Equal(policy.Metadata.Generation, policy.Status.ObservedGeneration);
         Assert.Equal([TierNames.OwnGpu, TierNames.Hosted], policy.Status.EffectiveCascade.Single(e => e.Tenant == "team-c" && e.RequestClass == RequestClasses.Coding).Tiers);
         Assert.Equal([TierNames.OwnGpu, TierNames.Hosted, TierNames.External], policy.Status.EffectiveCascade.Single(e => e.Tenant == "team-c" && e.RequestClass == RequestClasses.Chat).Tiers);
+        Assert.Equal(ConditionStatus.False, policy.Status.Conditions.Single(c => c.Type == RoutingReasons.DegradedCondition).Status);
         var loaded = policy.Status.Conditions.Single(c => c.Type == RoutingReasons.ConfigLoadedCondition);
         Assert.Equal((ConditionStatus.Unknown, RoutingReasons.RouterUnreachable), (loaded.Status, loaded.Reason));
 
@@ -122,6 +123,27 @@ public sealed class RoutingPolicyControllerTests
         var deploymentAfter = await h.Client.AppsV1.ReadNamespacedDeploymentAsync("daalu-router", RoutingHarness.Ns);
         Assert.Equal(deploymentBefore.Metadata.ResourceVersion, deploymentAfter.Metadata.ResourceVersion);
         Assert.Equal(deploymentBefore.Metadata.Generation, deploymentAfter.Metadata.Generation);
+    }
+
+    [Fact]
+    public async Task ModelServing_OfATenantWithoutTenantQuota_LeftOutAndSaidSoInStatus()
+    {
+        await using var h = await WithBasicsAsync();
+        await using var gpu = await VllmDouble.StartNewAsync("team-z-gpu", General);
+        await h.CreateAsync(Policy(), "routingpolicies");
+        await h.WaitPolicyAsync("default", IsAccepted, "policy Accepted");
+
+        var ms = RoutingFixtures.Endpoint("team-z-gpu", gpu.BaseUrl, tenant: "team-z", models: General);
+        ms.Status = null;
+        ms.Metadata.Generation = null;
+        await h.CreateAsync(ms, "modelservings");
+
+        var policy = await h.WaitPolicyAsync("default", p => p.Status?.Conditions.Any(c => c.Type == RoutingReasons.DegradedCondition && c.Status == ConditionStatus.True) == true,
+            "Degraded with the left-out backend");
+        var degraded = policy.Status!.Conditions.Single(c => c.Type == RoutingReasons.DegradedCondition);
+        Assert.Equal(RoutingReasons.InputsLeftOut, degraded.Reason);
+        Assert.Contains("ModelServing daalu-system/team-z-gpu left out: tenant team-z has no configured TenantQuota", degraded.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain((await h.RouterConfigAsync())!.Backends, b => b.Name == "daalu-system/team-z-gpu");
     }
 
     [Fact]
