@@ -56,7 +56,10 @@ cat >"$WORK/router.json" <<EOF
   "backends": [{ "name": "stub", "tier": "Hosted", "url": "http://127.0.0.1:$STUB_PORT", "models": ["bench-model"], "capability": 2 }],
   "policies": [{ "name": "default", "tiers": ["Hosted"] }] }
 EOF
-DOTNET_PerfMapEnabled=1 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
+# Perf maps name JIT code; W^X off keeps JIT code in anonymous memory where perf looks the maps up; ReadyToRun off
+# makes every method JIT-compiled (and so named) instead of precompiled code perf cannot name. Hot methods run at
+# tier 1 either way after the warm-up.
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
   --ledger "$WORK/ledger.db" >"$WORK/router.log" 2>&1 &
 ROUTER_PID=$!
 PIDS+=("$ROUTER_PID")
@@ -81,7 +84,9 @@ log "sampling the router for ${SECONDS_TO_SAMPLE}s at $CONNECTIONS connection(s)
 "${ON_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"$((SECONDS_TO_SAMPLE + 2))"s --latency -s "$WORK/post.lua" "$URL" >"$WORK/wrk.txt" &
 WRK_PID=$!
 sleep 1
-perf record -e cpu-clock -F 1999 -g -p "$ROUTER_PID" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_SAMPLE" 2>"$WORK/perf.err" >/dev/null
+# System-wide on the router's CPU (perf -p misses samples on this kernel), filtered to the router's pid below.
+if (($(nproc) >= 2)); then TARGET=(-C 1); else TARGET=(-a); fi
+perf record -e cpu-clock -F 1999 -g "${TARGET[@]}" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_SAMPLE" 2>"$WORK/perf.err" >/dev/null
 wait "$WRK_PID"
 mkdir -p hack/bench/results
 OUT="hack/bench/results/profile-router-$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -90,10 +95,10 @@ OUT="hack/bench/results/profile-router-$(date -u +%Y%m%dT%H%M%SZ).txt"
   echo "# wrk during the sample:"
   grep -E 'Requests/sec|requests in|50%|99%' "$WORK/wrk.txt" | sed 's/^/#   /'
   echo "# --- self time, top 40 ---"
-  perf report -i "$WORK/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -40
+  perf report -i "$WORK/perf.data" --pid "$ROUTER_PID" --percentage relative --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -40 || true
   echo "# --- inclusive time (children), top 60 ---"
-  perf report -i "$WORK/perf.data" --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60
+  perf report -i "$WORK/perf.data" --pid "$ROUTER_PID" --percentage relative --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60 || true
   echo "# --- by shared object ---"
-  perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -15
+  perf report -i "$WORK/perf.data" --pid "$ROUTER_PID" --percentage relative --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -15 || true
 } | tee "$OUT"
 log "written $OUT"

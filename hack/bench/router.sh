@@ -21,7 +21,7 @@ QUICK=0
 [[ ${1:-} == --quick ]] && QUICK=1
 LAT_SECONDS=$((QUICK ? 2 : 5))       # one-at-a-time latency run per target
 WARM_SECONDS=$((QUICK ? 2 : 5))      # warm-up per target (JIT tiering, connection pools)
-STEP_SECONDS=$((QUICK ? 1 : 3))      # each concurrency step of the throughput search
+STEP_SECONDS=$((QUICK ? 1 : 2))      # each concurrency step of the throughput search
 STEPS=(1 2 4 8 16 32 64 128 256)
 TTFT_REQUESTS=$((QUICK ? 50 : 200))
 STREAMS=$((QUICK ? 200 : 1000))
@@ -251,6 +251,7 @@ for t in daalu portkey portkey-stream; do
   fi
 done
 log "all four targets answer; $PINNING"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # wrk script per target: POST the chat body with the target's headers; print exact percentiles in microseconds.
 wrk_script() {
@@ -289,8 +290,8 @@ for t in "${TARGETS[@]}"; do
   R[$t.p99]=$(kv P99 "$WORK/lat-$t.txt")
   R[$t.lat_errs]=$(kv ERRS "$WORK/lat-$t.txt")
 
-  log "$t: throughput steps ${STEPS[*]} (${STEP_SECONDS}s each, stop when p99 > ${P99_LIMIT_US}us)"
-  best=0 best_c=0 reqs=0 errs=0 over=0
+  log "$t: throughput steps ${STEPS[*]} (${STEP_SECONDS}s each)"
+  best=0 best_c=0 reqs=0 errs=0 any=0
   c0=$(cpu_ticks "${PID[$t]}")
   for c in "${STEPS[@]}"; do
     out="$WORK/step-$t-$c.txt"
@@ -300,19 +301,18 @@ for t in "${TARGETS[@]}"; do
     rps=$((n * 1000000 / us))
     log "  c=$c rps=$rps p99=${p99}us errors=$e"
     if ((p99 <= P99_LIMIT_US && e == 0 && rps > best)); then best=$rps best_c=$c; fi
-    # Two steps over the limit in a row end the search (one can be a hiccup of a shared machine).
-    if ((p99 > P99_LIMIT_US)); then over=$((over + 1)); else over=0; fi
-    ((over >= 2)) && break
+    ((rps > any)) && any=$rps
   done
   c1=$(cpu_ticks "${PID[$t]}")
   R[$t.rps]=$best
   R[$t.rps_c]=$best_c
+  R[$t.rps_any]=$any
   R[$t.step_errs]=$errs
   R[$t.cpu_us]=$(((c1 - c0) * 1000000 / CLK_TCK / (reqs > 0 ? reqs : 1)))
 
-  log "$t: SSE time to first token and event gap, $TTFT_REQUESTS streams of 32 tokens one at a time"
+  log "$t: SSE time to first token and event gap, $TTFT_REQUESTS streams of 8 tokens one at a time"
   mapfile -t ch < <(client_headers "$t")
-  "${ON_LOAD[@]}" "$STUB" ttft --url "${SSE_URL[$t]}" --model bench-stream --tokens 32 --requests "$TTFT_REQUESTS" --warmup 20 \
+  "${ON_LOAD[@]}" "$STUB" ttft --url "${SSE_URL[$t]}" --model bench-stream --tokens 8 --requests "$TTFT_REQUESTS" --warmup 20 \
     "${ch[@]}" >"$WORK/ttft-$t.txt" 2>"$WORK/ttft-$t.err" || true
   for k in ttft_p50_us ttft_p99_us gap_mean_us gap_p99_us failed; do R[$t.$k]=$(kv "$k" "$WORK/ttft-$t.txt"); done
 
@@ -332,6 +332,7 @@ f1() { awk -v x="$1" 'BEGIN { if (x == "" || x == "nan" || x == "NaN") print "n/
 f0() { awk -v x="$1" 'BEGIN { if (x == "" || x == "nan" || x == "NaN") print "n/a"; else printf "%.0f", x }'; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NaN" || b == "NaN") print "n/a"; else printf "%.0f", a - b }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 CMD="hack/bench/router.sh"
 ((QUICK)) && CMD+=" --quick"
@@ -341,6 +342,7 @@ OUT="hack/bench/results/router-$STAMP.md"
   echo "### Router benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Command: \`$CMD\`. Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $PINNING."
+  echo "Load average (1, 5, 15 min) before the measurements: $LOAD_BEFORE; after: $LOAD_AFTER (other work on the machine shows here)."
   echo "Client: wrk 1 thread (latency and throughput; 16-token non-streaming completion, ~130-byte body) and the stub's own"
   echo "streaming client (SSE). Portkey gateway $PORTKEY_VERSION on Node $(node --version); nginx $($NGINX -v 2>&1 | sed 's|.*/||')."
   echo
@@ -352,11 +354,12 @@ OUT="hack/bench/results/router-$STAMP.md"
   row "**added** p50 (us)" "-" "$(sub "${R[nginx.p50]}" "${R[direct.p50]}")" "**$(sub "${R[daalu.p50]}" "${R[direct.p50]}")**" "$(sub "${R[portkey.p50]}" "${R[direct.p50]}")"
   row "**added** p99 (us)" "-" "$(sub "${R[nginx.p99]}" "${R[direct.p99]}")" "**$(sub "${R[daalu.p99]}" "${R[direct.p99]}")**" "$(sub "${R[portkey.p99]}" "${R[direct.p99]}")"
   row "max requests/s with p99 <= 10 ms (at connections)" "${R[direct.rps]} (${R[direct.rps_c]})" "${R[nginx.rps]} (${R[nginx.rps_c]})" "**${R[daalu.rps]}** (${R[daalu.rps_c]})" "${R[portkey.rps]} (${R[portkey.rps_c]})"
+  row "max requests/s at any p99" "${R[direct.rps_any]}" "${R[nginx.rps_any]}" "**${R[daalu.rps_any]}**" "${R[portkey.rps_any]}"
   row "CPU of the proxy process per request (us)" "(stub) ${R[direct.cpu_us]}" "${R[nginx.cpu_us]}" "**${R[daalu.cpu_us]}**" "${R[portkey.cpu_us]}"
   row "HTTP errors in the load runs" "$((R[direct.lat_errs] + R[direct.step_errs]))" "$((R[nginx.lat_errs] + R[nginx.step_errs]))" "$((R[daalu.lat_errs] + R[daalu.step_errs]))" "$((R[portkey.lat_errs] + R[portkey.step_errs]))"
   row "SSE time to first token p50 / p99 (us)" "$(f0 "${R[direct.ttft_p50_us]}") / $(f0 "${R[direct.ttft_p99_us]}")" "$(f0 "${R[nginx.ttft_p50_us]}") / $(f0 "${R[nginx.ttft_p99_us]}")" "$(f0 "${R[daalu.ttft_p50_us]}") / $(f0 "${R[daalu.ttft_p99_us]}")" "$(f0 "${R[portkey.ttft_p50_us]}") / $(f0 "${R[portkey.ttft_p99_us]}")"
   row "**added** SSE time to first token p50 (us)" "-" "$(sub "${R[nginx.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")" "**$(sub "${R[daalu.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")**" "$(sub "${R[portkey.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")"
-  row "SSE gap between events, mean (us; stub sleeps 1 ms)" "$(f0 "${R[direct.gap_mean_us]}")" "$(f0 "${R[nginx.gap_mean_us]}")" "$(f0 "${R[daalu.gap_mean_us]}")" "$(f0 "${R[portkey.gap_mean_us]}")"
+  row "SSE gap between events, mean (us; stub asks for 1 ms)" "$(f0 "${R[direct.gap_mean_us]}")" "$(f0 "${R[nginx.gap_mean_us]}")" "$(f0 "${R[daalu.gap_mean_us]}")" "$(f0 "${R[portkey.gap_mean_us]}")"
   row "**added** SSE gap per event, mean (us)" "-" "$(sub "${R[nginx.gap_mean_us]}" "${R[direct.gap_mean_us]}")" "**$(sub "${R[daalu.gap_mean_us]}" "${R[direct.gap_mean_us]}")**" "$(sub "${R[portkey.gap_mean_us]}" "${R[direct.gap_mean_us]}")"
   row "$STREAMS concurrent streams: peak open at once" "${R[direct.s_peak_streaming]}" "${R[nginx.s_peak_streaming]}" "${R[daalu.s_peak_streaming]}" "${R[portkey.s_peak_streaming]}"
   row "... tokens received / expected" "${R[direct.s_tokens_received]} / ${R[direct.s_tokens_expected]}" "${R[nginx.s_tokens_received]} / ${R[nginx.s_tokens_expected]}" "${R[daalu.s_tokens_received]} / ${R[daalu.s_tokens_expected]}" "${R[portkey.s_tokens_received]} / ${R[portkey.s_tokens_expected]}"
@@ -372,10 +375,11 @@ OUT="hack/bench/results/router-$STAMP.md"
   echo
   echo "| | vs nginx | vs Portkey |"
   echo "|---|---:|---:|"
-  row "max requests/s (Daalu / other)" "$(ratio "${R[daalu.rps]}" "${R[nginx.rps]}")" "$(ratio "${R[daalu.rps]}" "${R[portkey.rps]}")"
+  row "max requests/s with p99 <= 10 ms (Daalu / other)" "$(ratio "${R[daalu.rps]}" "${R[nginx.rps]}")" "$(ratio "${R[daalu.rps]}" "${R[portkey.rps]}")"
+  row "max requests/s at any p99 (Daalu / other)" "$(ratio "${R[daalu.rps_any]}" "${R[nginx.rps_any]}")" "$(ratio "${R[daalu.rps_any]}" "${R[portkey.rps_any]}")"
   row "added p50 latency (Daalu / other)" "$(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[nginx.p50]}" "${R[direct.p50]}")")" "$(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[portkey.p50]}" "${R[direct.p50]}")")"
   row "CPU per request (Daalu / other)" "$(ratio "${R[daalu.cpu_us]}" "${R[nginx.cpu_us]}")" "$(ratio "${R[daalu.cpu_us]}" "${R[portkey.cpu_us]}")"
   echo
-  echo "Direct throughput for reference: Daalu reaches $(ratio "${R[daalu.rps]}" "${R[direct.rps]}") of the stub's own requests/s."
+  echo "Direct throughput for reference: at any p99 Daalu reaches $(ratio "${R[daalu.rps_any]}" "${R[direct.rps_any]}") of the stub's own requests/s; nginx $(ratio "${R[nginx.rps_any]}" "${R[direct.rps_any]}"), Portkey $(ratio "${R[portkey.rps_any]}" "${R[direct.rps_any]}")."
 } | tee "$OUT"
 log "written $OUT"
