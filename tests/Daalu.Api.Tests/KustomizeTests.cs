@@ -23,31 +23,21 @@ public sealed class KustomizeTests
     }
 
     [SkippableFact]
-    public void Kustomize_Default_EmitsBothDeploymentsInDaaluSystem()
+    public void Kustomize_Default_EmitsOperatorDeploymentInDaaluSystem_RouterLeftToTheOperator()
     {
         var objects = Objects();
+        // The operator creates the router Deployment and Service (issue 6); GitOps must not own them too.
         var deployments = objects.Where(o => Kind(o) == "Deployment").ToList();
-        Assert.Equal(["daalu-operator", "daalu-router"], deployments.Select(Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["daalu-operator"], deployments.Select(Name));
         Assert.All(deployments, d => Assert.Equal("daalu-system", Namespace(d)));
+        Assert.DoesNotContain(objects, o => Kind(o) == "Service" && Name(o) == "daalu-router");
         Assert.Equal(["daalu-device-plugin", "daalu-system"], objects.Where(o => Kind(o) == "Namespace").Select(Name).Order(StringComparer.Ordinal));
-        var service = Assert.Single(objects, o => Kind(o) == "Service" && Name(o) == "daalu-router");
-        Assert.Equal(80, service["spec"]!["ports"]![0]!["port"]!.GetValue<long>());
+        var operatorEnv = deployments[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.Contains(operatorEnv, e => e!["name"]!.GetValue<string>() == "DAALU_ROUTER_IMAGE");
 
         foreach (var d in deployments)
         {
-            var pod = d["spec"]!["template"]!["spec"]!;
-            Assert.True(pod["securityContext"]!["runAsNonRoot"]!.GetValue<bool>(), $"{Name(d)} runAsNonRoot");
-            Assert.Equal("RuntimeDefault", pod["securityContext"]!["seccompProfile"]!["type"]!.GetValue<string>());
-            foreach (var c in pod["containers"]!.AsArray())
-            {
-                var sc = c!["securityContext"]!;
-                Assert.False(sc["allowPrivilegeEscalation"]!.GetValue<bool>());
-                Assert.True(sc["readOnlyRootFilesystem"]!.GetValue<bool>());
-                Assert.Equal(["ALL"], sc["capabilities"]!["drop"]!.AsArray().Select(x => x!.GetValue<string>()));
-                Assert.Equal("/healthz", c["livenessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
-                Assert.Equal("/readyz", c["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
-                Assert.NotNull(c["resources"]!["limits"]);
-            }
+            AssertRestrictedWithProbes(d);
         }
 
         var operatorArgs = deployments.Single(d => Name(d) == "daalu-operator")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>());
@@ -74,9 +64,12 @@ public sealed class KustomizeTests
                 Assert.DoesNotContain("*", verbs);
                 if (resources.Contains("secrets"))
                 {
-                    // Secrets are read by name only: never list or watch (that would expose every Secret).
-                    Assert.Equal(["get"], verbs);
+                    // Secrets are read by name only: never list or watch (that would expose every Secret). The
+                    // operator may create one (the router admin key), only in its own namespace (a Role).
                     Assert.Equal(["secrets"], resources);
+                    Assert.DoesNotContain("list", verbs);
+                    Assert.DoesNotContain("watch", verbs);
+                    Assert.True(verbs.SequenceEqual(["get"]) || (Kind(role) == "Role" && verbs.SequenceEqual(["create"])), $"{Kind(role)} {Name(role)}: secrets verbs {string.Join(",", verbs)}");
                 }
             }
         }
@@ -89,6 +82,36 @@ public sealed class KustomizeTests
         foreach (var d in objects.Where(o => Kind(o) == "Deployment"))
         {
             Assert.Equal(Name(d), d["spec"]!["template"]!["spec"]!["serviceAccountName"]!.GetValue<string>());
+        }
+    }
+
+    [SkippableFact]
+    public void Kustomize_RouterBase_RestrictedDeploymentAndService()
+    {
+        Objects();
+        var router = Run(RepoPaths.Of("config", "router"));
+        var deployment = Assert.Single(router, o => Kind(o) == "Deployment");
+        Assert.Equal("daalu-router", Name(deployment));
+        Assert.Equal("daalu-system", Namespace(deployment));
+        AssertRestrictedWithProbes(deployment);
+        var service = Assert.Single(router, o => Kind(o) == "Service" && Name(o) == "daalu-router");
+        Assert.Equal(80, service["spec"]!["ports"]![0]!["port"]!.GetValue<long>());
+    }
+
+    private static void AssertRestrictedWithProbes(JsonObject d)
+    {
+        var pod = d["spec"]!["template"]!["spec"]!;
+        Assert.True(pod["securityContext"]!["runAsNonRoot"]!.GetValue<bool>(), $"{Name(d)} runAsNonRoot");
+        Assert.Equal("RuntimeDefault", pod["securityContext"]!["seccompProfile"]!["type"]!.GetValue<string>());
+        foreach (var c in pod["containers"]!.AsArray())
+        {
+            var sc = c!["securityContext"]!;
+            Assert.False(sc["allowPrivilegeEscalation"]!.GetValue<bool>());
+            Assert.True(sc["readOnlyRootFilesystem"]!.GetValue<bool>());
+            Assert.Equal(["ALL"], sc["capabilities"]!["drop"]!.AsArray().Select(x => x!.GetValue<string>()));
+            Assert.Equal("/healthz", c["livenessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
+            Assert.Equal("/readyz", c["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
+            Assert.NotNull(c["resources"]!["limits"]);
         }
     }
 

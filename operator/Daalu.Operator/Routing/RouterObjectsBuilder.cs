@@ -13,7 +13,7 @@ public static class RouterObjectsBuilder
     public const string ConfigHashAnnotation = "ai.daalu.io/config-hash";
 
     /// <summary>Environment variable the router reads its Redis URL from.</summary>
-    public const string RedisUrlEnv = "DAALU_ROUTER_REDIS_URL";
+    public const string RedisUrlEnv = "DAALU_REDIS_URL";
 
     private const int Port = 8080;
 
