@@ -39,6 +39,15 @@ public sealed class GatewayOptions
     /// <summary>How long a ledger write waits on a locked database before the batch is retried later. Default 2 s.</summary>
     public TimeSpan LedgerBusyTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether each outbox commit is fsynced before a call is acknowledged (SQLite synchronous=FULL). Default false
+    /// (synchronous=NORMAL): an acknowledged record survives a process crash (SIGKILL, SIGTERM, OOM kill) because the
+    /// committed WAL frames are already in the OS page cache, but an OS crash or power loss can lose the records
+    /// acknowledged since the last checkpoint. Set true when the ledger must survive power loss, at the cost of an
+    /// fsync per group commit on the request path.
+    /// </summary>
+    public bool LedgerFsync { get; set; }
+
     /// <summary>The outbox path in effect.</summary>
     public string EffectiveOutboxPath => OutboxPath ?? LedgerPath + ".outbox";
 }

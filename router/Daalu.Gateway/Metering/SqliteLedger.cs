@@ -8,8 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace Daalu.Gateway.Metering;
 
 /// <summary>
-/// The metering sink: every record is priced, appended to a durable SQLite outbox (WAL, synchronous=FULL,
-/// group-committed) and only then acknowledged. A background flusher moves outbox rows into the ledger table,
+/// The metering sink: every record is priced, appended to a SQLite outbox (WAL, group-committed by one writer) and
+/// only then acknowledged. By default the outbox runs synchronous=NORMAL, so a commit survives a process crash without
+/// an fsync on the request path; <see cref="GatewayOptions.LedgerFsync"/> restores synchronous=FULL for power-loss
+/// durability. The ledger table always commits with synchronous=FULL: that fsync is off the request path and makes
+/// the ledger commit durable before the outbox rows are deleted. A background flusher moves outbox rows into the ledger table,
 /// whose UNIQUE(request_id, attempt) refuses a repeated write, and deletes them from the outbox after the ledger
 /// commit; a crash between the two is repaired on the next flush by the same unique key. The outbox lives in its
 /// own file so a locked or unavailable ledger never blocks acknowledgement. On start, pending rows are flushed.
@@ -24,6 +27,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private readonly SemaphoreSlim _flushSignal = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
     private readonly SqliteConnection _outboxWriter;
+
+    // The flusher's own long-lived connections (guarded by _flushLock); opened on first use, dropped after a failure.
+    private SqliteConnection? _flushOutbox;
+    private SqliteConnection? _flushLedger;
     private readonly Task _writerLoop;
     private Task? _flushLoop;
     private bool _ledgerReady;
@@ -36,10 +43,18 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         ArgumentNullException.ThrowIfNull(logger);
         _options = options;
         _logger = logger;
-        _outboxWriter = SqliteStores.Open(options.EffectiveOutboxPath, options.LedgerBusyTimeout);
+        _outboxWriter = SqliteStores.Open(options.EffectiveOutboxPath, options.LedgerBusyTimeout, fsync: options.LedgerFsync);
         SqliteStores.Execute(_outboxWriter, SqliteStores.OutboxSchema);
         TryEnsureLedger();
-        UpdateDepth();
+        try
+        {
+            GatewayMetrics.OutboxDepth.Set(OutboxDepth());
+        }
+        catch (SqliteException)
+        {
+            // Depth is best effort; the next flush sets it again.
+        }
+
         _writerLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -88,6 +103,13 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                     return inserted;
                 }
             }
+        }
+        catch
+        {
+            // A connection that failed (locked past the timeout, I/O error, file replaced) is reopened on the next
+            // flush rather than trusted again; the rows are still in the outbox.
+            CloseFlushConnections();
+            throw;
         }
         finally
         {
@@ -186,6 +208,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
 
         _outboxWriter.Dispose();
+        await _flushLock.WaitAsync().ConfigureAwait(false);
+        CloseFlushConnections();
+        _flushLock.Release();
         _stopping.Dispose();
         _flushLock.Dispose();
         _flushSignal.Dispose();
@@ -256,6 +281,12 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             try
             {
                 await _flushSignal.WaitAsync(_options.FlushInterval, token).ConfigureAwait(false);
+
+                // One flush covers every group commit signalled so far; no need to run once per signal.
+                while (_flushSignal.Wait(0, CancellationToken.None))
+                {
+                }
+
                 await FlushAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -281,7 +312,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private (int Inserted, int Read) FlushBatch()
     {
         var rows = new List<(long Seq, PricedCall Call)>();
-        using (var outbox = SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout))
+        var outbox = FlushOutbox();
         using (var read = outbox.CreateCommand())
         {
             read.CommandText = "SELECT seq, payload FROM outbox ORDER BY seq LIMIT $n";
@@ -300,9 +331,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             return (0, 0);
         }
 
-        EnsureLedger();
+        var ledger = FlushLedger();
+        EnsureLedger(ledger);
         var inserted = 0;
-        using (var ledger = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout))
         using (var transaction = ledger.BeginTransaction(deferred: false))
         using (var insert = ledger.CreateCommand())
         {
@@ -352,7 +383,6 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
 
         // Only after the ledger commit is durable; a crash here leaves rows the unique key will refuse next time.
-        using (var outbox = SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout))
         using (var transaction = outbox.BeginTransaction(deferred: false))
         using (var delete = outbox.CreateCommand())
         {
@@ -384,27 +414,55 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
     }
 
-    private void EnsureLedger()
+    private void EnsureLedger(SqliteConnection? connection = null)
     {
         if (Volatile.Read(ref _ledgerReady))
         {
             return;
         }
 
-        using var ledger = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout);
-        SqliteStores.Execute(ledger, SqliteStores.LedgerSchema);
+        if (connection is not null)
+        {
+            SqliteStores.Execute(connection, SqliteStores.LedgerSchema);
+        }
+        else
+        {
+            using var ledger = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout);
+            SqliteStores.Execute(ledger, SqliteStores.LedgerSchema);
+        }
+
         Volatile.Write(ref _ledgerReady, true);
     }
 
+    // Outbox deletes need no fsync: a delete lost to a power cut brings rows back that the ledger's unique key refuses.
+    private SqliteConnection FlushOutbox() =>
+        _flushOutbox ??= SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout, fsync: false);
+
+    // Always synchronous=FULL: the outbox rows are deleted right after this commit, so it must be on disk first.
+    private SqliteConnection FlushLedger() =>
+        _flushLedger ??= SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout, fsync: true);
+
+    private void CloseFlushConnections()
+    {
+        _flushOutbox?.Dispose();
+        _flushOutbox = null;
+        _flushLedger?.Dispose();
+        _flushLedger = null;
+    }
+
+    // Called with _flushLock held, so the flusher's outbox connection is safe to use.
     private void UpdateDepth()
     {
         try
         {
-            GatewayMetrics.OutboxDepth.Set(OutboxDepth());
+            using var command = FlushOutbox().CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM outbox";
+            GatewayMetrics.OutboxDepth.Set((long)command.ExecuteScalar()!);
         }
         catch (SqliteException)
         {
             // Depth is best effort; the next flush sets it again.
+            CloseFlushConnections();
         }
     }
 

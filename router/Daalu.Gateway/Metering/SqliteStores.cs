@@ -42,7 +42,12 @@ internal static class SqliteStores
             payload TEXT NOT NULL);
         """;
 
-    public static SqliteConnection Open(string path, TimeSpan busyTimeout, bool readOnly = false)
+    /// <summary>
+    /// Opens a connection. Writable connections use WAL; <paramref name="fsync"/> chooses synchronous=FULL (a commit
+    /// is on disk when Commit returns) over synchronous=NORMAL (a commit is in the OS page cache when Commit returns:
+    /// it survives a process crash, not an OS crash or power loss).
+    /// </summary>
+    public static SqliteConnection Open(string path, TimeSpan busyTimeout, bool readOnly = false, bool fsync = true)
     {
         var full = Path.GetFullPath(path);
         if (!readOnly)
@@ -69,8 +74,9 @@ internal static class SqliteStores
                 $"PRAGMA busy_timeout={(long)busyTimeout.TotalMilliseconds};"));
             if (!readOnly)
             {
-                // WAL with synchronous=FULL: a committed transaction is on disk when Commit returns.
-                Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+                Execute(connection, fsync
+                    ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                    : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
             }
 
             return connection;
