@@ -56,6 +56,8 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
     // typical prompt costs one pass plus a few short comparisons per word.
     private static readonly int[][] KeywordsByFirstLetter = BuildIndex();
 
+    private static readonly int[][] KeywordsByFirstTwo = BuildTwoLetterIndex();
+
     private static readonly string[] CodePunctuation = ["=>", "();", "};", "()", "std::", "#include"];
 
     private static readonly string[] LatexMarkers = ["\\frac", "\\sum", "\\int", "\\sqrt", "\\begin{", "$$", "\\("];
@@ -119,42 +121,101 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         code = 0;
         math = 0;
         multiStep = 0;
+        var previousIsWordChar = false;
         for (var i = 0; i < text.Length && (code < 2 || math < 2 || multiStep < 4); i++)
         {
             var c = text[i];
-            if (!char.IsAsciiLetter(c) || (i > 0 && char.IsAsciiLetterOrDigit(text[i - 1])))
+            if (!char.IsAsciiLetter(c) || previousIsWordChar)
             {
+                previousIsWordChar = char.IsAsciiLetterOrDigit(c);
                 continue;
             }
 
-            var rest = text[i..];
-            foreach (var index in KeywordsByFirstLetter[(c | 0x20) - 'a'])
+            var index = MatchAt(text[i..], (c | 0x20) - 'a');
+            if (index < 0)
             {
-                var (keyword, kind) = Keywords[index];
-                if (!rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-
-                switch (kind)
-                {
-                    case Signal.Code:
-                        code++;
-                        break;
-                    case Signal.Math:
-                        math++;
-                        break;
-                    default:
-                        multiStep++;
-                        break;
-                }
-
-                // Skip the whole keyword so "step by step" is one hit, not two.
-                i += keyword.Length - 1;
-                break;
+                previousIsWordChar = true;
+                continue;
             }
+
+            var (keyword, kind) = Keywords[index];
+            switch (kind)
+            {
+                case Signal.Code:
+                    code++;
+                    break;
+                case Signal.Math:
+                    math++;
+                    break;
+                default:
+                    multiStep++;
+                    break;
+            }
+
+            // Skip the whole keyword so "step by step" is one hit, not two.
+            i += keyword.Length - 1;
+            previousIsWordChar = char.IsAsciiLetterOrDigit(text[i]);
         }
     }
+
+    // The first keyword (in table order) that `rest` starts with, ignoring case, or -1. `letter` is rest[0]'s
+    // letter (0..25). Candidates are narrowed by the first two letters, then compared with ASCII case folding;
+    // a non-ASCII character in the way falls back to OrdinalIgnoreCase (which folds e.g. 'ſ' to 'S') so the
+    // result is exactly that of StartsWith(keyword, OrdinalIgnoreCase).
+    private static int MatchAt(ReadOnlySpan<char> rest, int letter)
+    {
+        if (rest.Length < 2)
+        {
+            return -1;
+        }
+
+        var second = rest[1];
+        int[] candidates;
+        if (char.IsAscii(second))
+        {
+            candidates = KeywordsByFirstTwo[(letter * 128) + AsciiLower(second)];
+        }
+        else
+        {
+            candidates = KeywordsByFirstLetter[letter];
+        }
+
+        foreach (var index in candidates)
+        {
+            if (StartsWithIgnoreCase(rest, Keywords[index].Text))
+            {
+                return index;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<char> rest, string keyword)
+    {
+        if (rest.Length < keyword.Length)
+        {
+            return false;
+        }
+
+        for (var j = 0; j < keyword.Length; j++)
+        {
+            var c = rest[j];
+            if (!char.IsAscii(c))
+            {
+                return rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (AsciiLower(c) != keyword[j])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static char AsciiLower(char c) => char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
 
     private static int[][] BuildIndex()
     {
@@ -163,6 +224,22 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         {
             var first = (char)('a' + letter);
             index[letter] = Enumerable.Range(0, Keywords.Length).Where(k => Keywords[k].Text[0] == first).ToArray();
+        }
+
+        return index;
+    }
+
+    // [first letter * 128 + lower-cased ASCII second char] -> keyword indexes in table order. Keywords are
+    // lower-case ASCII, so only the matching (letter, second) slot can hold a keyword an ASCII text starts with.
+    private static int[][] BuildTwoLetterIndex()
+    {
+        var index = new int[26 * 128][];
+        for (var slot = 0; slot < index.Length; slot++)
+        {
+            var (letter, second) = ((char)('a' + (slot / 128)), (char)(slot % 128));
+            index[slot] = Enumerable.Range(0, Keywords.Length)
+                .Where(k => Keywords[k].Text[0] == letter && Keywords[k].Text[1] == second)
+                .ToArray();
         }
 
         return index;

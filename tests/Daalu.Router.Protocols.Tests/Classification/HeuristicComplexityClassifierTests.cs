@@ -95,6 +95,30 @@ public class HeuristicComplexityClassifierTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Theory]
+    [InlineData("Explain, compare and refactor this design, then evaluate it step by step in detail.", 3)]
+    [InlineData("Prove the theorem by induction and derive the integral of the matrix equation.", 2)]
+    [InlineData("My async def handler hits a Traceback: SyntaxError; fn main has let mut x; regex fails.", 2)]
+    public void Rate_KeywordsInAnyLetterCase_SameRating(string prompt, int expected)
+    {
+        var lower = Classifier.Rate(new ComplexityInput(prompt.ToLowerInvariant(), prompt.Length, 1, false, false));
+
+        Assert.Equal(expected, lower);
+        Assert.Equal(lower, Classifier.Rate(new ComplexityInput(prompt.ToUpperInvariant(), prompt.Length, 1, false, false)));
+        Assert.Equal(lower, Classifier.Rate(new ComplexityInput(prompt, prompt.Length, 1, false, false)));
+    }
+
+    [Theory]
+    [InlineData("Could you design it", 2)]
+    [InlineData("Could you DESIGN it", 2)]
+    [InlineData("Could you redesign it", 1)]
+    [InlineData("Could you 2design it", 1)]
+    [InlineData("Could you -design it", 2)]
+    public void Rate_KeywordOnlyAtWordStart_CountsOnce(string prompt, int expected)
+    {
+        Assert.Equal(expected, Classifier.Rate(new ComplexityInput(prompt, prompt.Length, 1, false, false)));
+    }
+
     [Fact]
     public void Rate_TypicalPrompt_IsFast()
     {
