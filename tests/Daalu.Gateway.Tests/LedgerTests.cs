@@ -40,6 +40,41 @@ public sealed class LedgerTests : IDisposable
             (row.RequestId, row.Attempt, row.Tenant, row.Tier, row.TokensIn, row.TokensOut, row.Cost, row.Credit, row.Contributor));
     }
 
+    // The flusher reuses one connection per file while writers group-commit on theirs; both durability modes.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RecordAsync_ConcurrentCallersWhileFlushing_EveryRecordExactlyOnce(bool fsync)
+    {
+        var options = Options();
+        options.LedgerFsync = fsync;
+        await using var ledger = Open(options);
+        await ledger.StartAsync(CancellationToken.None);
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await ledger.RecordAsync(Calls.Hosted($"w{w}-{i}"), CancellationToken.None);
+            }
+        }));
+        var flushes = Task.Run(async () =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                await ledger.FlushAsync();
+                await Task.Delay(5);
+            }
+        });
+        await Task.WhenAll(writers.Append(flushes));
+        await ledger.FlushAsync();
+
+        var rows = Rows();
+        Assert.Equal(400, rows.Count);
+        Assert.Equal(400, rows.Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(0, ledger.OutboxDepth());
+        await ledger.StopAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task RecordAsync_SameRequestAndAttemptTwice_SecondIsRefusedNotDuplicated()
     {
