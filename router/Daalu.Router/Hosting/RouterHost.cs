@@ -66,7 +66,9 @@ public static class RouterHost
 
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
         {
-            s.AddOpenTelemetry().WithTracing(t => t.AddSource(RouterTracing.SourceName).AddOtlpExporter());
+            // ASP.NET Core's own source ("Microsoft.AspNetCore") makes the server span the root: without it the
+            // parent-based sampler drops every router span, because their parent (the request activity) is unsampled.
+            s.AddOpenTelemetry().WithTracing(t => t.AddSource("Microsoft.AspNetCore", RouterTracing.SourceName).AddOtlpExporter());
         }
 
         options.ConfigureServices?.Invoke(s);

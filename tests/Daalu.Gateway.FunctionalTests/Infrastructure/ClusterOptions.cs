@@ -26,4 +26,7 @@ public sealed class ClusterOptions
 
     /// <summary>First-byte timeout and stream idle timeout of the policy.</summary>
     public int UpstreamTimeoutMs { get; init; } = 5000;
+
+    /// <summary>Extra environment variables for every router process (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

@@ -100,7 +100,7 @@ public sealed class RouterCluster : IAsyncDisposable
             var starting = Enumerable.Range(0, options.Replicas).Select(i =>
             {
                 var args = options.RouterArgs.Concat(i < options.PerReplicaArgs.Count ? options.PerReplicaArgs[i] : []);
-                return RouterProcess.StartAsync(cluster.ConfigPath, Path.Combine(dir, $"ledger-{i}.db"), redis.Url, args, cluster.Client);
+                return RouterProcess.StartAsync(cluster.ConfigPath, Path.Combine(dir, $"ledger-{i}.db"), redis.Url, args, cluster.Client, options.Environment);
             }).ToList();
             try
             {

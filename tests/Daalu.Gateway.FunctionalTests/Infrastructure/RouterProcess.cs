@@ -14,13 +14,15 @@ public sealed class RouterProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
     private readonly IReadOnlyList<string> _args;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    private RouterProcess(int port, string ledgerPath, IReadOnlyList<string> args)
+    private RouterProcess(int port, string ledgerPath, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment)
     {
         Port = port;
         LedgerPath = ledgerPath;
         _args = args;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     /// <summary>The listen port (kept across restarts).</summary>
@@ -45,7 +47,7 @@ public sealed class RouterProcess : IAsyncDisposable
     public static string RouterDll { get; } = FindRouterDll();
 
     /// <summary>Starts a router and waits until GET /readyz answers 200.</summary>
-    public static async Task<RouterProcess> StartAsync(string configPath, string ledgerPath, string? redisUrl, IEnumerable<string>? extraArgs = null, HttpClient? probe = null)
+    public static async Task<RouterProcess> StartAsync(string configPath, string ledgerPath, string? redisUrl, IEnumerable<string>? extraArgs = null, HttpClient? probe = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var args = new List<string> { "--config", configPath, "--ledger", ledgerPath };
         if (redisUrl is not null)
@@ -54,7 +56,7 @@ public sealed class RouterProcess : IAsyncDisposable
         }
 
         args.AddRange(extraArgs ?? []);
-        var router = new RouterProcess(Ports.Free(), ledgerPath, args);
+        var router = new RouterProcess(Ports.Free(), ledgerPath, args, environment);
         try
         {
             await router.StartProcessAsync(probe);
@@ -90,6 +92,10 @@ public sealed class RouterProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Daalu"] = "Warning";
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_TieredPGO"] = "0";
+        foreach (var (name, value) in _environment)
+        {
+            info.Environment[name] = value;
+        }
         _process?.Dispose();
         _process = Process.Start(info) ?? throw new InvalidOperationException("the router process did not start");
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
