@@ -4,6 +4,7 @@ using Daalu.Operator.Routing;
 using Daalu.Operator.Tenancy;
 using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Hosting;
+using k8s;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Prometheus;
 
@@ -29,6 +30,13 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         kestrel.ListenAnyIP(flags.ProbePort);
     }
 });
+
+// Registered before AddDaaluOperator (which only adds a client when none is) so that outside a cluster the
+// operator honours KUBECONFIG (a path list, as kubectl reads it) before falling back to ~/.kube/config.
+builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(
+    KubernetesClientConfiguration.IsInCluster()
+        ? KubernetesClientConfiguration.InClusterConfig()
+        : KubernetesClientConfiguration.BuildDefaultConfig()));
 
 builder.Services
     .AddDaaluOperator(o =>

@@ -65,7 +65,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
         ArgumentNullException.ThrowIfNull(gpuNodes);
         return string.IsNullOrEmpty(nodeName)
             ? []
-            : gpuNodes.List().Where(g => g.Spec?.NodeName == nodeName).Select(g => ObjectKey.Of(g)).ToList();
+            : gpuNodes.Keys(g => g.Spec?.NodeName == nodeName);
     }
 
     /// <inheritdoc />

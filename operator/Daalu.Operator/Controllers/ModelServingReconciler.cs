@@ -65,11 +65,13 @@ public sealed partial class ModelServingReconciler : IReconciler
     {
         ArgumentNullException.ThrowIfNull(modelServings);
         ArgumentNullException.ThrowIfNull(gpuNode);
-        return modelServings.List()
-            .Where(m => m.Spec?.GpuNode == gpuNode.Metadata.Name
-                || (!string.IsNullOrEmpty(m.Spec?.GpuClass) && (m.Spec.GpuClass == gpuNode.Status?.GpuClass || m.Status?.NodeName == gpuNode.Spec?.NodeName)))
-            .Select(m => ObjectKey.Of(m))
-            .ToList();
+        // Runs on every GpuNode event against every ModelServing: read the cached objects in place (Keys with a
+        // predicate copies nothing) instead of deep-copying the whole cache with List().
+        var name = gpuNode.Metadata.Name;
+        var gpuClass = gpuNode.Status?.GpuClass;
+        var nodeName = gpuNode.Spec?.NodeName;
+        return modelServings.Keys(m => m.Spec?.GpuNode == name
+            || (!string.IsNullOrEmpty(m.Spec?.GpuClass) && (m.Spec.GpuClass == gpuClass || m.Status?.NodeName == nodeName)));
     }
 
     /// <inheritdoc />

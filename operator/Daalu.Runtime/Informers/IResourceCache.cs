@@ -15,4 +15,12 @@ public interface IResourceCache<T>
 
     /// <summary>Keys of every object held.</summary>
     IReadOnlyList<ObjectKey> Keys();
+
+    /// <summary>
+    /// Keys of the objects <paramref name="predicate"/> accepts, without copying any object: the predicate sees the
+    /// cached instance itself, so it must only read it and must not keep it (it runs under the cache's lock, so keep
+    /// it short and never call back into the cache). Use this to map an event to keys; use <see cref="Get"/> or
+    /// <see cref="List"/> for objects a caller will keep or change.
+    /// </summary>
+    IReadOnlyList<ObjectKey> Keys(Func<T, bool> predicate);
 }

@@ -49,6 +49,24 @@ internal sealed class ResourceCache<T> : IResourceCache<T>
         }
     }
 
+    public IReadOnlyList<ObjectKey> Keys(Func<T, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        lock (_gate)
+        {
+            var keys = new List<ObjectKey>();
+            foreach (var (key, item) in _items)
+            {
+                if (predicate(item))
+                {
+                    keys.Add(key);
+                }
+            }
+
+            return keys;
+        }
+    }
+
     internal T? Peek(ObjectKey key)
     {
         lock (_gate)
