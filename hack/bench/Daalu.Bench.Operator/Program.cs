@@ -36,8 +36,8 @@ try
     await Fixture.CreateAsync(client, o.Nodes, o.Servings);
     Log($"created in {setup.Elapsed.TotalSeconds:0.0} s");
 
-    // The operator reads ~/.kube/config (KubernetesClient's BuildConfigFromConfigFile ignores KUBECONFIG), so the
-    // child gets a HOME of its own holding the test server's kubeconfig.
+    // The child gets a HOME of its own holding the test server's kubeconfig (and KUBECONFIG pointing at it), so it
+    // can never reach a real cluster from the developer's own ~/.kube/config.
     var kubeconfig = Path.Combine(work.CreateSubdirectory(".kube").FullName, "config");
     await File.WriteAllTextAsync(kubeconfig, Fixture.Kubeconfig(server.BaseUrl, "operator"));
     server.ClearRequests();
