@@ -273,7 +273,9 @@ internal sealed class RoutingHarness : IAsyncDisposable
         var configDir = Path.Combine(root, "router");
         Directory.CreateDirectory(configDir);
         var cm = await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns);
-        var deployment = await Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns);
+        // The reconciler writes the ConfigMap before the Deployment: wait for the Deployment as the kubelet would
+        // wait for the pod it belongs to.
+        var deployment = await OperatorHarness.EventuallyAsync(() => TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns)), _ => true, "router Deployment");
         foreach (var source in deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
         {
             var secret = await TryReadAsync(() => Client.CoreV1.ReadNamespacedSecretAsync(source.Secret.Name, Ns));
