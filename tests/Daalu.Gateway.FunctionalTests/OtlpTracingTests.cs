@@ -1,3 +1,4 @@
+using Daalu.TestDoubles.Redis;
 using System.Collections.Concurrent;
 using System.Text;
 using Daalu.Gateway.FunctionalTests.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class OtlpTracingTests
     [SkippableFact]
     public async Task Router_OtlpEndpointSet_ExportsRouteAndAttemptSpansWithoutPromptOrKey()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         var payloads = new ConcurrentQueue<(string Path, byte[] Body)>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -1,3 +1,4 @@
+using Daalu.TestDoubles.Redis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Daalu.Api.RouterConfig;
@@ -20,7 +21,7 @@ public sealed partial class ReplicaQuotaTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task RequestsPerMinute_ThreeReplicas_AtMostRHostedInTheWindow()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         const int R = 10;
         const int Total = 36;
         await using var c = await RouterCluster.StartAsync(new ClusterOptions
@@ -48,7 +49,7 @@ public sealed partial class ReplicaQuotaTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task TokensPerMinute_ThreeReplicas_ReadTheSharedCounter()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         const long Tpm = 400;
         const int Total = 24;
         await using var c = await RouterCluster.StartAsync(new ClusterOptions
@@ -85,7 +86,7 @@ public sealed partial class ReplicaQuotaTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Burst200_AtQuotaEdgeAcrossReplicas_OverspendAtMostOneReservation()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         const long Budget = 3000;
         const int Total = 200;
         await using var c = await RouterCluster.StartAsync(new ClusterOptions

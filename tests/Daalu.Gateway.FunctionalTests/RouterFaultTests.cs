@@ -1,3 +1,4 @@
+using Daalu.TestDoubles.Redis;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -15,7 +16,7 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Sigkill_UnderLoad_ThenRestart_EverySuccessHasExactlyOneRow()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         await using var c = await RouterCluster.StartAsync(new ClusterOptions
         {
             Plan = ReplicaQuotaTests.Plan(budget: 10_000_000),
@@ -73,7 +74,7 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Sigterm_DuringLoad_InFlightFinishAndNothingIsLost()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         await using var c = await RouterCluster.StartAsync(new ClusterOptions { Plan = ReplicaQuotaTests.Plan(budget: 10_000_000), RouterArgs = ["--redis-timeout-ms", "2000"] });
         c.Pool.Faults.DelayBeforeFirstByte = TimeSpan.FromMilliseconds(1500);
         c.Pool.Faults.ChunkDelay = TimeSpan.FromMilliseconds(50);
@@ -100,7 +101,7 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task ClientCancel_MidStream_PartialBilledOnceAndReservationReleased()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         await using var c = await RouterCluster.StartAsync(new ClusterOptions { Plan = ReplicaQuotaTests.Plan(budget: 10_000_000), Tiers = [TierNames.Hosted], RouterArgs = ["--redis-timeout-ms", "2000"] });
         c.Pool.Chunks = 40;
         c.Pool.Faults.ChunkDelay = TimeSpan.FromMilliseconds(40);
@@ -156,7 +157,7 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task RedisPaused_WhileServing_NoHangPolicyHoldsThenRecovers()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         await using var c = await RouterCluster.StartAsync(new ClusterOptions
         {
             Replicas = 2,
@@ -212,7 +213,7 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Coding_OwnGpuDownAndHostedUnavailable_503_NeverExternal()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
         await using var c = await RouterCluster.StartAsync(new ClusterOptions
         {
             OwnGpu = true,

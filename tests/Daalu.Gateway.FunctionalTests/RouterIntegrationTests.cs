@@ -1,3 +1,4 @@
+using Daalu.TestDoubles.Redis;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -90,8 +91,8 @@ public sealed class RouterIntegrationTests : IAsyncLifetime
     [SkippableFact]
     public async Task Startup_WithRedis_FirstAdmissionIsNotRefusedAsStoreUnavailable()
     {
-        Skip.If(RedisProcess.Executable is null, RedisProcess.MissingReason);
-        await using var redis = await RedisProcess.StartAsync();
+        Skip.If(RedisServer.Executable is null, RedisServer.MissingReason);
+        await using var redis = await RedisServer.StartAsync();
         await using var router = await StartAsync(new Daalu.Gateway.GatewayOptions { LedgerPath = Path.Combine(_dir, "ledger.db"), RedisUrl = redis.Url });
         using var client = new HttpClient();
         var (resp, _) = await PostAsync(client, router.BaseUrl, stream: false);

@@ -1,3 +1,4 @@
+using Daalu.TestDoubles.Redis;
 using System.Diagnostics;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Redis;

@@ -1,3 +1,4 @@
+using Daalu.TestDoubles.Redis;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -35,7 +36,7 @@ public sealed class RouterCluster : IAsyncDisposable
 
     private RedisQuotaGate? _reader;
 
-    private RouterCluster(string dir, RedisProcess redis, VllmDouble own, VllmDouble pool, OpenAIDouble openAI, ClusterOptions options)
+    private RouterCluster(string dir, RedisServer redis, VllmDouble own, VllmDouble pool, OpenAIDouble openAI, ClusterOptions options)
     {
         Dir = dir;
         Redis = redis;
@@ -50,7 +51,7 @@ public sealed class RouterCluster : IAsyncDisposable
     public string Dir { get; }
 
     /// <summary>The shared Redis.</summary>
-    public RedisProcess Redis { get; }
+    public RedisServer Redis { get; }
 
     /// <summary>team-a's own GPU (only in the config when <see cref="ClusterOptions.OwnGpu"/>).</summary>
     public VllmDouble Own { get; }
@@ -87,7 +88,7 @@ public sealed class RouterCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var dir = Directory.CreateTempSubdirectory("daalu-functional-").FullName;
-        var redis = await RedisProcess.StartAsync();
+        var redis = await RedisServer.StartAsync();
         var own = await VllmDouble.StartNewAsync("own-a", Model);
         var pool = await VllmDouble.StartNewAsync("pool-1", Model);
         var openAI = await OpenAIDouble.StartNewAsync(OpenAIKey, "gpt-ext");

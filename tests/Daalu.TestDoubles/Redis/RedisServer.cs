@@ -2,16 +2,17 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Daalu.Gateway.Tests;
+namespace Daalu.TestDoubles.Redis;
 
 /// <summary>
 /// A real redis-server process on 127.0.0.1 and a free port, with an append-only file in a scratch directory so
 /// that a restart keeps the data (as production Redis for the gateway must). Can be paused (SIGSTOP), resumed
-/// (SIGCONT), stopped and started again on the same port.
+/// (SIGCONT), stopped and started again on the same port. Not a double: the real server, shared by the gateway's
+/// unit tests and the multi-process functional tests.
 /// </summary>
-internal sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly TempDir _dir = new();
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("daalu-redis-");
     private Process? _process;
 
     private RedisServer(int port) => Port = port;
@@ -44,7 +45,7 @@ internal sealed class RedisServer : IAsyncDisposable
         foreach (var arg in new[]
         {
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--dir", _dir.Path, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+            "--dir", _dir.FullName, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
             "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning",
         })
         {
@@ -99,7 +100,14 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         _process?.Dispose();
-        _dir.Dispose();
+        try
+        {
+            _dir.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // redis-server may still be closing its append-only file; the temp directory is scratch.
+        }
     }
 
     private void Signal(string signal)
