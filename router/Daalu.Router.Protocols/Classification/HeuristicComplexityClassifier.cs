@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Daalu.Router.Classification;
 
@@ -58,6 +61,13 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
 
     private static readonly int[][] KeywordsByFirstTwo = BuildTwoLetterIndex();
 
+    private const int PrefixTableBits = 8;
+    private const ulong NonAsciiBits = 0xFF80_FF80_FF80_FF80UL;
+    private const ulong AsciiCaseBits = 0x0020_0020_0020_0020UL;
+
+    // Open-addressing hash set of the keywords' first four characters (0 = empty slot).
+    private static readonly ulong[] PrefixKeys = BuildPrefixTable();
+
     private static readonly string[] CodePunctuation = ["=>", "();", "};", "()", "std::", "#include"];
 
     private static readonly string[] LatexMarkers = ["\\frac", "\\sum", "\\int", "\\sqrt", "\\begin{", "$$", "\\("];
@@ -65,6 +75,11 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
     private static readonly SearchValues<char> LatexStarts = SearchValues.Create("\\$");
 
     private static readonly SearchValues<char> MathSymbols = SearchValues.Create("∑∫√≤≥≠∞∂πθλ∀∃∈⊂±×÷^");
+
+    private static readonly SearchValues<char> ListItemStarts = SearchValues.Create("-*•0123456789");
+
+    // The line breaks of MemoryExtensions.EnumerateLines: CR, LF, FF, NEL, LS, PS (CRLF is CR then LF).
+    private static readonly SearchValues<char> LineBreaks = SearchValues.Create("\r\n\f\u0085\u2028\u2029");
 
     private static readonly string[] FactualOpeners =
     [
@@ -116,46 +131,148 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         };
     }
 
+    // Keywords only start at word starts (an ASCII letter not preceded by an ASCII letter or digit). Word starts are
+    // found 16 characters at a time with vector compares; at each one the next four characters, ASCII-case-folded,
+    // are looked up in a small hash set of the keywords' first four characters, and only a hit (or a non-ASCII
+    // character, which OrdinalIgnoreCase may fold: 'ſ' is 'S') pays for MatchAt. A match resumes the scan after the
+    // keyword, so "step by step" is one hit, not two; the scan ends early once every family is capped (code 2,
+    // math 2, multi-step 4). Families are not dropped one by one: a keyword of a capped family still hides what
+    // starts inside it ("pros and cons" hides "console."), so dropping one would change ratings.
     private static void CountKeywords(ReadOnlySpan<char> text, out int code, out int math, out int multiStep)
     {
-        code = 0;
-        math = 0;
-        multiStep = 0;
+        var counts = default(KeywordCounts);
+        var next = 0;
+        var i = 0;
         var previousIsWordChar = false;
-        for (var i = 0; i < text.Length && (code < 2 || math < 2 || multiStep < 4); i++)
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<ushort>.Count <= text.Length && !counts.AllCapped; i += Vector256<ushort>.Count)
+            {
+                var block = Vector256.Create(MemoryMarshal.Cast<char, ushort>(text.Slice(i, Vector256<ushort>.Count)));
+                var letters = Vector256.LessThan((block | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
+                var digits = Vector256.LessThan(block - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10));
+                var letterBits = letters.ExtractMostSignificantBits();
+                var wordBits = letterBits | digits.ExtractMostSignificantBits();
+                var starts = letterBits & ~((wordBits << 1) | (previousIsWordChar ? 1u : 0u));
+                previousIsWordChar = (wordBits & (1u << (Vector256<ushort>.Count - 1))) != 0;
+                while (starts != 0)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(starts);
+                    starts &= starts - 1;
+                    if (at >= next)
+                    {
+                        next = TryKeywordAt(text, at, next, ref counts);
+                    }
+                }
+            }
+        }
+
+        for (; i < text.Length && !counts.AllCapped; i++)
         {
             var c = text[i];
-            if (!char.IsAsciiLetter(c) || previousIsWordChar)
+            if (char.IsAsciiLetter(c) && !previousIsWordChar && i >= next)
             {
-                previousIsWordChar = char.IsAsciiLetterOrDigit(c);
-                continue;
+                next = TryKeywordAt(text, i, next, ref counts);
             }
 
-            var index = MatchAt(text[i..], (c | 0x20) - 'a');
-            if (index < 0)
-            {
-                previousIsWordChar = true;
-                continue;
-            }
-
-            var (keyword, kind) = Keywords[index];
-            switch (kind)
-            {
-                case Signal.Code:
-                    code++;
-                    break;
-                case Signal.Math:
-                    math++;
-                    break;
-                default:
-                    multiStep++;
-                    break;
-            }
-
-            // Skip the whole keyword so "step by step" is one hit, not two.
-            i += keyword.Length - 1;
-            previousIsWordChar = char.IsAsciiLetterOrDigit(text[i]);
+            previousIsWordChar = char.IsAsciiLetterOrDigit(c);
         }
+
+        code = counts.Code;
+        math = counts.Math;
+        multiStep = counts.MultiStep;
+    }
+
+    // `at` is a word start at or after `next`; returns where the scan may next try a keyword.
+    private static int TryKeywordAt(ReadOnlySpan<char> text, int at, int next, ref KeywordCounts counts)
+    {
+        var rest = text[at..];
+        if (rest.Length >= 4)
+        {
+            var four = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(rest[..4]));
+            if ((four & NonAsciiBits) == 0 && !IsKeywordPrefix(four | AsciiCaseBits))
+            {
+                return next;
+            }
+        }
+
+        var index = MatchAt(rest, (rest[0] | 0x20) - 'a');
+        if (index < 0)
+        {
+            return next;
+        }
+
+        var (keyword, kind) = Keywords[index];
+        switch (kind)
+        {
+            case Signal.Code:
+                counts.Code++;
+                break;
+            case Signal.Math:
+                counts.Math++;
+                break;
+            default:
+                counts.MultiStep++;
+                break;
+        }
+
+        return at + keyword.Length;
+    }
+
+    // Whether a keyword starts with these four (ASCII, case-folded) characters; false for most words.
+    private static bool IsKeywordPrefix(ulong four)
+    {
+        var slot = (int)((four * 0x9E3779B97F4A7C15UL) >> (64 - PrefixTableBits));
+        while (true)
+        {
+            var key = PrefixKeys[slot];
+            if (key == four)
+            {
+                return true;
+            }
+
+            if (key == 0)
+            {
+                return false;
+            }
+
+            slot = (slot + 1) & ((1 << PrefixTableBits) - 1);
+        }
+    }
+
+    // Keywords are lower-case ASCII whose non-letters (' ', ',', '(', '*', '-', '.') already have bit 0x20 set, so
+    // OR-ing 0x20 into each text character maps every case variant of a keyword prefix onto the prefix itself
+    // (other characters may collide, which only costs a MatchAt that then fails).
+    private static ulong[] BuildPrefixTable()
+    {
+        var keys = new ulong[1 << PrefixTableBits];
+        foreach (var (keyword, _) in Keywords)
+        {
+            if (keyword.Length < 4 || keyword.Any(c => !char.IsAscii(c) || (c | 0x20) != c))
+            {
+                throw new InvalidOperationException($"keyword '{keyword}' breaks the four-character prefix filter");
+            }
+
+            var four = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(keyword.AsSpan(0, 4)));
+            var slot = (int)((four * 0x9E3779B97F4A7C15UL) >> (64 - PrefixTableBits));
+            while (keys[slot] != 0 && keys[slot] != four)
+            {
+                slot = (slot + 1) & ((1 << PrefixTableBits) - 1);
+            }
+
+            keys[slot] = four;
+        }
+
+        return keys;
+    }
+
+    private struct KeywordCounts
+    {
+        public int Code;
+        public int Math;
+        public int MultiStep;
+
+        public readonly bool AllCapped => Code >= 2 && Math >= 2 && MultiStep >= 4;
     }
 
     // The first keyword (in table order) that `rest` starts with, ignoring case, or -1. `letter` is rest[0]'s
@@ -306,33 +423,34 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         _ => 5,
     };
 
+    // A list item is a line whose first non-whitespace character starts "- ", "* ", "• " or 1-3 digits and '.' or
+    // ')'. Instead of visiting every line, jump to the next character that can start an item; only the first such
+    // character of a line can be its first non-whitespace one, so the scan then moves on to the next line.
     private static int ListPoints(ReadOnlySpan<char> text)
     {
         var items = 0;
-        foreach (var rawLine in text.EnumerateLines())
+        var position = 0;
+        while (items < 3)
         {
-            var line = rawLine.TrimStart();
-            if (line.Length < 2)
+            var found = text[position..].IndexOfAny(ListItemStarts);
+            if (found < 0)
             {
-                continue;
+                break;
             }
 
-            if ((line[0] == '-' || line[0] == '*' || line[0] == '•') && line[1] == ' ')
-            {
-                items++;
-                continue;
-            }
-
-            var digits = 0;
-            while (digits < line.Length && digits < 3 && char.IsAsciiDigit(line[digits]))
-            {
-                digits++;
-            }
-
-            if (digits > 0 && digits < line.Length && (line[digits] == '.' || line[digits] == ')'))
+            var at = position + found;
+            if (StartsLine(text, at) && IsListMarker(text[at..]))
             {
                 items++;
             }
+
+            var lineEnd = text[at..].IndexOfAny(LineBreaks);
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            position = at + lineEnd + 1;
         }
 
         return items switch
@@ -341,6 +459,47 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
             2 => 1,
             _ => 2,
         };
+    }
+
+    // Only whitespace between the previous line break (as EnumerateLines splits lines) and `at`.
+    private static bool StartsLine(ReadOnlySpan<char> text, int at)
+    {
+        for (var j = at - 1; j >= 0; j--)
+        {
+            var c = text[j];
+            if (LineBreaks.Contains(c))
+            {
+                return true;
+            }
+
+            if (!char.IsWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsListMarker(ReadOnlySpan<char> line)
+    {
+        if (line.Length < 2)
+        {
+            return false;
+        }
+
+        if (line[0] == '-' || line[0] == '*' || line[0] == '•')
+        {
+            return line[1] == ' ';
+        }
+
+        var digits = 0;
+        while (digits < line.Length && digits < 3 && char.IsAsciiDigit(line[digits]))
+        {
+            digits++;
+        }
+
+        return digits > 0 && digits < line.Length && (line[digits] == '.' || line[digits] == ')');
     }
 
     private static int LengthPoints(int length) => length switch

@@ -35,7 +35,7 @@ public class HeuristicComplexityClassifierPropertyTests
         "translate ", "can ", "```", "``", "=>", "();", "};", "()", "std::", "#include", "\\frac", "\\sum", "\\int",
         "\\sqrt", "\\begin{", "$$", "\\(", "$", "\\", "∑", "π", "^", "≤", "×", "\n", "\r\n", "\r", "\f", "\u0085",
         "\u2028", "\u2029", "- ", "* ", "• ", "-", "*", "1. ", "2) ", "12.", "123)", "1234.", "7", " ", "  ", "\t",
-        "\u00A0", "\u3000", "?", ",", ".", "ſ", "ı", "\u212A", "İ", "é", "😀",
+        "\u00A0", "\u3000", "\v", "\u1680", "?", ",", ".", "ſ", "ı", "\u212A", "İ", "é", "😀",
     ];
 
     private static readonly Gen<string> Piece = Gen.Frequency(
@@ -57,6 +57,26 @@ public class HeuristicComplexityClassifierPropertyTests
             var text = "Q" + filler + tail;
             return new ComplexityInput(text, text.Length, 1, tools, false);
         });
+
+    // Line-shaped prompts, so list markers land at line starts, after indentation, and after other text.
+    private static readonly Gen<ComplexityInput> ListInputs = Gen.Select(
+            Gen.OneOf("", " ", "\t", "  ", "\u00A0", "\v", "x", "x "),
+            Gen.OneOf("- ", "-", "* ", "• ", "•", "1. ", "2)", "12. ", "123) ", "1234. ", "7", "a. ", " - "),
+            Gen.OneOf("item", "design it", "", " ", "x"),
+            Gen.OneOf("\n", "\r\n", "\r", "\f", "\u0085", "\u2028", "\u2029", "\v", " "),
+            (indent, marker, body, lineBreak) => indent + marker + body + lineBreak)
+        .Array[0, 8]
+        .Select(lines => string.Concat(lines))
+        .Select(text => new ComplexityInput(text, text.Length, 1, false, false));
+
+    [Fact]
+    public void Rate_RandomListShapedPrompts_SameAsReference()
+    {
+        ListInputs.Sample(
+            input => Assert.Equal(Reference.Rate(in input), Classifier.Rate(in input)),
+            iter: 10_000,
+            print: Show);
+    }
 
     [Fact]
     public void Rate_RandomPrompts_SameAsReference()
