@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -159,7 +160,7 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
                 {
                     var at = i + BitOperations.TrailingZeroCount(starts);
                     starts &= starts - 1;
-                    if (at >= next)
+                    if (at >= next && MayStartKeyword(text, at))
                     {
                         next = TryKeywordAt(text, at, next, ref counts);
                     }
@@ -170,7 +171,7 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         for (; i < text.Length && !counts.AllCapped; i++)
         {
             var c = text[i];
-            if (char.IsAsciiLetter(c) && !previousIsWordChar && i >= next)
+            if (char.IsAsciiLetter(c) && !previousIsWordChar && i >= next && MayStartKeyword(text, i))
             {
                 next = TryKeywordAt(text, i, next, ref counts);
             }
@@ -183,19 +184,25 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         multiStep = counts.MultiStep;
     }
 
-    // `at` is a word start at or after `next`; returns where the scan may next try a keyword.
+    // The cheap test at every word start: false when the next four characters are ASCII and no keyword starts with
+    // them in any letter case. Non-ASCII characters pass (OrdinalIgnoreCase folds 'ſ' to 'S'), as does a text end.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MayStartKeyword(ReadOnlySpan<char> text, int at)
+    {
+        if (at + 4 > text.Length)
+        {
+            return true;
+        }
+
+        var four = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(text.Slice(at, 4)));
+        return (four & NonAsciiBits) != 0 || IsKeywordPrefix(four | AsciiCaseBits);
+    }
+
+    // `at` is a word start at or after `next`; counts the keyword there, if any, and returns where the scan may next
+    // try one.
     private static int TryKeywordAt(ReadOnlySpan<char> text, int at, int next, ref KeywordCounts counts)
     {
         var rest = text[at..];
-        if (rest.Length >= 4)
-        {
-            var four = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(rest[..4]));
-            if ((four & NonAsciiBits) == 0 && !IsKeywordPrefix(four | AsciiCaseBits))
-            {
-                return next;
-            }
-        }
-
         var index = MatchAt(rest, (rest[0] | 0x20) - 'a');
         if (index < 0)
         {
@@ -220,6 +227,7 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
     }
 
     // Whether a keyword starts with these four (ASCII, case-folded) characters; false for most words.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsKeywordPrefix(ulong four)
     {
         var slot = (int)((four * 0x9E3779B97F4A7C15UL) >> (64 - PrefixTableBits));
@@ -276,9 +284,9 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
     }
 
     // The first keyword (in table order) that `rest` starts with, ignoring case, or -1. `letter` is rest[0]'s
-    // letter (0..25). Candidates are narrowed by the first two letters, then compared with ASCII case folding;
-    // a non-ASCII character in the way falls back to OrdinalIgnoreCase (which folds e.g. 'ſ' to 'S') so the
-    // result is exactly that of StartsWith(keyword, OrdinalIgnoreCase).
+    // letter (0..25). Candidates are narrowed by the first two letters (all keywords with that first letter when the
+    // second character is not ASCII, since OrdinalIgnoreCase folds e.g. 'ſ' to 'S'); only called where the prefix
+    // filter passed, so the vectorized OrdinalIgnoreCase comparison is cheap enough.
     private static int MatchAt(ReadOnlySpan<char> rest, int letter)
     {
         if (rest.Length < 2)
@@ -299,37 +307,13 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
 
         foreach (var index in candidates)
         {
-            if (StartsWithIgnoreCase(rest, Keywords[index].Text))
+            if (rest.StartsWith(Keywords[index].Text, StringComparison.OrdinalIgnoreCase))
             {
                 return index;
             }
         }
 
         return -1;
-    }
-
-    private static bool StartsWithIgnoreCase(ReadOnlySpan<char> rest, string keyword)
-    {
-        if (rest.Length < keyword.Length)
-        {
-            return false;
-        }
-
-        for (var j = 0; j < keyword.Length; j++)
-        {
-            var c = rest[j];
-            if (!char.IsAscii(c))
-            {
-                return rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase);
-            }
-
-            if (AsciiLower(c) != keyword[j])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static char AsciiLower(char c) => char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
