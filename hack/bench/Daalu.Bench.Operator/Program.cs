@@ -5,7 +5,7 @@
 // object, and the operator's RSS and CPU. Prints a Markdown report (and writes it to --out when given).
 //
 //   Daalu.Bench.Operator --operator PATH [--crds crds] [--nodes 100] [--servings 1000] [--operator-cpu 1]
-//                        [--quiet-s 3] [--timeout-s 120] [--cel false] [--out FILE]
+//                        [--quiet-s 3] [--timeout-s 120] [--cel false] [--server-gc false] [--out FILE]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -29,7 +29,7 @@ catch (ArgumentException e)
 var work = Directory.CreateTempSubdirectory("daalu-bench-operator-");
 try
 {
-    using var server = KubeApiServer.FromCrdDirectory(o.Crds, new KubeApiServerOptions { EvaluateCelRules = o.Cel });
+    using var server = KubeApiServer.FromCrdDirectory(o.Crds, new KubeApiServerOptions { EvaluateCelRules = o.Cel, GarbageCollection = o.ServerGc });
     using var client = server.CreateClient("bench-driver");
     Log($"API test server at {server.BaseUrl}; creating {o.Nodes} Nodes, {o.Nodes} GpuNodes, {o.Servings} ModelServings");
     var setup = Stopwatch.StartNew();
@@ -121,7 +121,12 @@ try
     var cpuSeconds = op.TotalProcessorTime.TotalSeconds;
     var peakRss = op.PeakWorkingSet64 / (1024.0 * 1024);
     var rss = op.WorkingSet64 / (1024.0 * 1024);
-    var report = Report.Render(o, server, watch, started.Elapsed.TotalSeconds, firstRequestAt, allSettledAt, lastWriteAt, cpuSeconds, rss, peakRss);
+    var events = (await client.CoreV1.ListEventForAllNamespacesAsync()).Items
+        .GroupBy(e => $"{e.InvolvedObject?.Kind} {e.Type} {e.Reason}")
+        .Select(g => (g.Key, g.Sum(e => e.Count ?? 1)))
+        .OrderBy(x => x.Key, StringComparer.Ordinal)
+        .ToList();
+    var report = Report.Render(o, server, watch, started.Elapsed.TotalSeconds, firstRequestAt, allSettledAt, lastWriteAt, cpuSeconds, rss, peakRss, events);
     Console.WriteLine(report);
     if (o.Out is not null)
     {

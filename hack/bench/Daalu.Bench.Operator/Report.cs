@@ -9,7 +9,7 @@ internal static class Report
 {
     public static string Render(
         BenchOptions o, KubeServer server, SettleWatch watch, double elapsed, double? firstRequestAt, double? allSettledAt, double lastWriteAt,
-        double cpuSeconds, double rssMiB, double peakRssMiB)
+        double cpuSeconds, double rssMiB, double peakRssMiB, IReadOnlyList<(string What, int Count)> events)
     {
         var inv = CultureInfo.InvariantCulture;
         var writes = server.Requests.Where(r => r.User == "operator" && r.IsWrite).ToList();
@@ -25,7 +25,7 @@ internal static class Report
         sb.AppendLine(inv, $"### Operator benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         sb.AppendLine();
         sb.AppendLine(inv, $"{o.Servings} ModelServings on {o.Nodes} GpuNodes (one Node each), all created before the operator starts; the operator");
-        sb.AppendLine(inv, $"(Release build, its own process{(o.OperatorCpu is { } c ? $" pinned to CPU {c}" : string.Empty)}) against tests/Daalu.KubeApiServer (CEL rules {(o.Cel ? "on" : "off")}).");
+        sb.AppendLine(inv, $"(Release build, its own process{(o.OperatorCpu is { } c ? $" pinned to CPU {c}" : string.Empty)}) against tests/Daalu.KubeApiServer (CEL rules {(o.Cel ? "on" : "off")}, its ownerReference collector {(o.ServerGc ? "on, run inside every create" : "off: nothing is deleted")}).");
         sb.AppendLine(inv, $"Settled: every status has observedGeneration = generation and a phase / Ready condition, then {o.QuietSeconds:0} s without a write.");
         sb.AppendLine();
         sb.AppendLine("| measure | value |");
@@ -57,6 +57,17 @@ internal static class Report
         sb.AppendLine("| status | count |");
         sb.AppendLine("|---|---:|");
         foreach (var (what, count) in watch.Outcomes())
+        {
+            sb.AppendLine(inv, $"| {what} | {count} |");
+        }
+
+        // Each Event is one write and records one status transition, so this says which transitions the writes were.
+        sb.AppendLine();
+        sb.AppendLine("Events recorded (one per status phase change):");
+        sb.AppendLine();
+        sb.AppendLine("| involved kind, type, reason | count |");
+        sb.AppendLine("|---|---:|");
+        foreach (var (what, count) in events)
         {
             sb.AppendLine(inv, $"| {what} | {count} |");
         }

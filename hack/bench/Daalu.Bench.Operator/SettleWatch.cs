@@ -8,30 +8,56 @@ namespace Daalu.Bench.Operator;
 /// whose status has settled: status.observedGeneration equals metadata.generation and the status says something
 /// (a GpuNode phase, a ModelServing Ready condition).
 /// </summary>
+/// <remarks>
+/// The driver polls every 50 ms and shares its core with the API server, and every read clones the object under the
+/// store's lock: re-reading all 1,100 objects each time was 13 % of that core. So a poll re-reads only the objects not
+/// yet seen settled, and once all look settled one full pass confirms it (a settled object could in principle lose its
+/// Ready condition again; the confirmation catches that and starts over).
+/// </remarks>
 internal sealed class SettleWatch(KubeServer server, int nodes, int servings)
 {
+    private readonly bool[] _settled = new bool[nodes + servings];
+    private int _count;
+
     public int CountSettled()
     {
-        var settled = 0;
-        for (var i = 0; i < nodes; i++)
+        for (var i = 0; i < _settled.Length; i++)
         {
-            var o = server.Peek("gpunodes", null, Fixture.GpuNodeName(i), Fixture.Group);
-            if (Observed(o) && o!["status"]?["phase"] is not null)
+            if (!_settled[i] && IsSettled(i))
             {
-                settled++;
+                _settled[i] = true;
+                _count++;
             }
         }
 
-        for (var i = 0; i < servings; i++)
+        if (_count < _settled.Length)
         {
-            var o = server.Peek("modelservings", Fixture.Namespace, Fixture.ServingName(i), Fixture.Group);
-            if (Observed(o) && ReadyReason(o) is not null)
+            return _count;
+        }
+
+        for (var i = 0; i < _settled.Length; i++)
+        {
+            if (!IsSettled(i))
             {
-                settled++;
+                Array.Clear(_settled);
+                _count = 0;
+                return CountSettled();
             }
         }
 
-        return settled;
+        return _count;
+    }
+
+    private bool IsSettled(int i)
+    {
+        if (i < nodes)
+        {
+            var g = server.Peek("gpunodes", null, Fixture.GpuNodeName(i), Fixture.Group);
+            return Observed(g) && g!["status"]?["phase"] is not null;
+        }
+
+        var o = server.Peek("modelservings", Fixture.Namespace, Fixture.ServingName(i - nodes), Fixture.Group);
+        return Observed(o) && ReadyReason(o) is not null;
     }
 
     /// <summary>GpuNode phases and ModelServing Ready condition reasons, with counts.</summary>
