@@ -169,6 +169,7 @@ public sealed partial class Informer<T> : IInformer<T>
             var page = await _listWatch.ListAsync(continueToken, _options.PageSize, cancellationToken).ConfigureAwait(false);
             foreach (var item in page.Items)
             {
+                Trim(item);
                 items[ObjectKey.Of(item)] = item;
             }
 
@@ -261,6 +262,7 @@ public sealed partial class Informer<T> : IInformer<T>
             return version;
         }
 
+        Trim(item);
         var key = ObjectKey.Of(item);
         switch (type)
         {
@@ -279,6 +281,14 @@ public sealed partial class Informer<T> : IInformer<T>
         }
 
         return version;
+    }
+
+    private void Trim(T item)
+    {
+        if (!_options.KeepManagedFields)
+        {
+            item.Metadata.ManagedFields = null;
+        }
     }
 
     private void Notify(ResourceEvent<T> change)

@@ -20,4 +20,11 @@ public sealed class InformerOptions
 
     /// <summary>Ceiling of the delay between failed attempts.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Keep metadata.managedFields on cached objects. Off by default: the field list is often the largest part of an
+    /// object's metadata, no controller here reads it, and every cached copy would carry it for the process's life
+    /// (client-go operators strip it with an informer transform for the same reason).
+    /// </summary>
+    public bool KeepManagedFields { get; set; }
 }

@@ -67,6 +67,26 @@ internal sealed class ResourceCache<T> : IResourceCache<T>
         }
     }
 
+    public T? GetShared(ObjectKey key) => Peek(key);
+
+    public IReadOnlyList<T> ListShared(Func<T, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        lock (_gate)
+        {
+            var items = new List<T>();
+            foreach (var item in _items.Values)
+            {
+                if (predicate(item))
+                {
+                    items.Add(item);
+                }
+            }
+
+            return items;
+        }
+    }
+
     internal T? Peek(ObjectKey key)
     {
         lock (_gate)

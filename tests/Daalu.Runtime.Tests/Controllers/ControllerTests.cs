@@ -132,6 +132,116 @@ public class ControllerTests
         Assert.Null(entry.Exception);
     }
 
+    [Fact]
+    public async Task RunAsync_FourWorkers_DistinctKeysInParallelButNeverOneKeyTwiceAtOnce()
+    {
+        var reconciler = new GatedReconciler();
+        var queue = new WorkQueue<ObjectKey>(new ExponentialBackoffRateLimiter<ObjectKey>(new BackoffOptions(), new Random(1)), TimeProvider.System);
+        var controller = new Controller("Thing", reconciler, queue, Array.Empty<IInformer>(), new ControllerOptions { Workers = 4, ResyncPeriod = null });
+        using var cts = new CancellationTokenSource();
+        var run = controller.RunAsync(cts.Token);
+        var keys = Enumerable.Range(0, 4).Select(i => new ObjectKey("ns", $"k{i}")).ToList();
+        foreach (var key in keys)
+        {
+            queue.Add(key);
+        }
+
+        // All four are held inside ReconcileAsync at once: the workers really run in parallel.
+        await reconciler.AllInFlight(4).WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Changes arrive for every key while it is being reconciled: each must wait for its own reconcile to end.
+        foreach (var key in keys)
+        {
+            queue.Add(key);
+        }
+
+        await Task.Delay(100);
+        Assert.Equal(4, reconciler.MaxInFlight);
+        reconciler.Release();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (keys.Any(k => reconciler.Calls(k) < 2) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await cts.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.All(keys, k => Assert.Equal(2, reconciler.Calls(k)));
+        Assert.False(reconciler.SameKeyOverlapped, "a key was reconciled by two workers at once");
+        Assert.Equal(4, reconciler.MaxInFlight);
+    }
+
+    // Holds every reconcile until released and records how many run at once, overall and per key.
+    private sealed class GatedReconciler : IReconciler
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<ObjectKey, int> _inFlight = [];
+        private readonly Dictionary<ObjectKey, int> _calls = [];
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? _reached;
+        private int _wanted;
+        private int _total;
+
+        public int MaxInFlight { get; private set; }
+
+        public bool SameKeyOverlapped { get; private set; }
+
+        public Task AllInFlight(int count)
+        {
+            lock (_gate)
+            {
+                _wanted = count;
+                _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (_total >= count)
+                {
+                    _reached.TrySetResult();
+                }
+
+                return _reached.Task;
+            }
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        public int Calls(ObjectKey key)
+        {
+            lock (_gate)
+            {
+                return _calls.GetValueOrDefault(key);
+            }
+        }
+
+        public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                _calls[key] = _calls.GetValueOrDefault(key) + 1;
+                var mine = _inFlight[key] = _inFlight.GetValueOrDefault(key) + 1;
+                SameKeyOverlapped |= mine > 1;
+                _total++;
+                MaxInFlight = Math.Max(MaxInFlight, _total);
+                if (_reached is not null && _total >= _wanted)
+                {
+                    _reached.TrySetResult();
+                }
+            }
+
+            try
+            {
+                await _released.Task.WaitAsync(cancellationToken);
+                return ReconcileResult.Success();
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _inFlight[key]--;
+                    _total--;
+                }
+            }
+        }
+    }
+
     private sealed class ScriptedReconciler(Func<ObjectKey, ReconcileResult> script) : IReconciler
     {
         public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) => Task.FromResult(script(key));

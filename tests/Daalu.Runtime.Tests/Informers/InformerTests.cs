@@ -74,6 +74,33 @@ public sealed class InformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Cache_ListedAndWatchedObjects_HoldNoManagedFields()
+    {
+        await TestApi.CreateConfigMapAsync(_client, "listed");
+        Assert.NotEmpty((await _client.CoreV1.ReadNamespacedConfigMapAsync("listed", "default")).Metadata.ManagedFields);
+        var informer = await StartConfigMapsAsync();
+
+        await TestApi.CreateConfigMapAsync(_client, "watched");
+
+        Assert.True(await TestApi.EventuallyAsync(() => informer.Cache.Get(new ObjectKey("default", "watched")) is not null));
+        Assert.Null(informer.Cache.GetShared(new ObjectKey("default", "listed"))!.Metadata.ManagedFields);
+        Assert.Null(informer.Cache.GetShared(new ObjectKey("default", "watched"))!.Metadata.ManagedFields);
+        Assert.Equal("v", informer.Cache.GetShared(new ObjectKey("default", "watched"))!.Data["k"]);
+    }
+
+    [Fact]
+    public async Task Cache_KeepManagedFields_ObjectsKeepThem()
+    {
+        await TestApi.CreateConfigMapAsync(_client, "listed");
+        var options = Options();
+        options.KeepManagedFields = true;
+
+        var informer = await StartConfigMapsAsync(options);
+
+        Assert.NotEmpty(informer.Cache.GetShared(new ObjectKey("default", "listed"))!.Metadata.ManagedFields);
+    }
+
+    [Fact]
     public async Task RunAsync_IdleWatchWithBookmarks_NoWatchdogRestart()
     {
         var informer = await StartConfigMapsAsync();

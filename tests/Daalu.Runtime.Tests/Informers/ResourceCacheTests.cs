@@ -31,6 +31,40 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public void GetShared_Present_ReturnsTheCachedInstanceWhileGetReturnsACopy()
+    {
+        var cache = CacheOf(("a", "one", "x"));
+        var cached = cache.Peek(new ObjectKey("a", "one"));
+
+        Assert.Same(cached, cache.GetShared(new ObjectKey("a", "one")));
+        Assert.NotSame(cached, cache.Get(new ObjectKey("a", "one")));
+        Assert.Null(cache.GetShared(new ObjectKey("a", "missing")));
+    }
+
+    [Fact]
+    public void ListShared_SomeMatch_ReturnsThoseCachedInstances()
+    {
+        var cache = CacheOf(("a", "one", "x"), ("a", "two", "y"), ("b", "three", "x"));
+
+        var items = cache.ListShared(c => c.Data["k"] == "x");
+
+        Assert.Equal(["one", "three"], items.Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
+        Assert.All(items, c => Assert.Same(cache.Peek(ObjectKey.Of(c)), c));
+        Assert.Empty(cache.ListShared(_ => false));
+    }
+
+    [Fact]
+    public void ListShared_ResultIsASnapshot_LaterUpsertsDoNotShowInIt()
+    {
+        var cache = CacheOf(("a", "one", "x"));
+        var items = cache.ListShared(_ => true);
+
+        cache.Upsert(new ObjectKey("a", "two"), new V1ConfigMap { Metadata = new V1ObjectMeta { NamespaceProperty = "a", Name = "two" } });
+
+        Assert.Single(items);
+    }
+
+    [Fact]
     public void KeysWithPredicate_NoneMatch_ReturnsEmpty()
     {
         var cache = CacheOf(("a", "one", "x"));

@@ -37,6 +37,34 @@ public sealed class StatusWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_ReadFromBeforeOwnWriteWithSameStatus_UnchangedWithoutARequest()
+    {
+        // What a lagging informer cache hands the next reconcile: the object as it was before this writer's patch.
+        var beforeWrite = await TestApi.CreateGpuNodeAsync(_client, "gpu-1", "node-1");
+        var copy = await TestApi.GetGpuNodeAsync(_client, "gpu-1");
+        Assert.Equal(StatusWriteOutcome.Written, await _writer.WriteAsync(copy, Desired(GpuNodePhases.Ready), CancellationToken.None));
+        _server.ClearRequests();
+
+        var outcome = await _writer.WriteAsync(beforeWrite, Desired(GpuNodePhases.Ready), CancellationToken.None);
+
+        Assert.Equal(StatusWriteOutcome.Unchanged, outcome);
+        Assert.Equal(0, _server.CountWriteRequests("gpunodes"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_SomeoneElseChangedStatusAfterOwnWrite_WritesAgain()
+    {
+        var gpuNode = await TestApi.CreateGpuNodeAsync(_client, "gpu-1", "node-1");
+        Assert.Equal(StatusWriteOutcome.Written, await _writer.WriteAsync(gpuNode, Desired(GpuNodePhases.Ready), CancellationToken.None));
+        await _client.CustomObjects.PatchClusterCustomObjectStatusAsync(new V1Patch("""{"status":{"phase":"Pending"}}""", V1Patch.PatchType.MergePatch),
+            "ai.daalu.io", "v1alpha1", "gpunodes", "gpu-1");
+        var changed = await TestApi.GetGpuNodeAsync(_client, "gpu-1");
+
+        Assert.Equal(StatusWriteOutcome.Written, await _writer.WriteAsync(changed, Desired(GpuNodePhases.Ready), CancellationToken.None));
+        Assert.Equal(GpuNodePhases.Ready, (await TestApi.GetGpuNodeAsync(_client, "gpu-1")).Status?.Phase);
+    }
+
+    [Fact]
     public async Task WriteAsync_StaleResourceVersion_ConflictAndNothingOverwritten()
     {
         var stale = await TestApi.CreateGpuNodeAsync(_client, "gpu-1", "node-1");
