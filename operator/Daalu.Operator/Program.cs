@@ -49,6 +49,7 @@ builder.Services
     {
         DevicePluginNamespace = flags.DevicePluginNamespace,
         DetectionInterval = flags.DetectionInterval,
+        Workers = flags.Workers,
     })
     .AddDaaluRouting(routing)
     .AddDaaluTenancy();

@@ -85,6 +85,13 @@ public sealed partial class ModelServingReconciler : IReconciler
         }
 
         var spec = modelServing.Spec ?? new ModelServingSpec();
+        if (spec.Endpoint is null && AwaitGpuNode(spec) is { } wait)
+        {
+            // Nothing is written: the GpuNode's first status write requeues this ModelServing through the GpuNode
+            // watch, and the requeue below reports it as not ready if that never happens within the grace.
+            return ReconcileResult.Success(wait);
+        }
+
         var status = StatusCopy.Of(modelServing.Status);
         var previousPhase = status.Phase;
         status.ObservedGeneration = modelServing.Metadata.Generation ?? 0;
@@ -256,6 +263,64 @@ public sealed partial class ModelServingReconciler : IReconciler
         }
     }
 
+    /// <summary>
+    /// How long to wait, without writing status, for a GpuNode its controller has not reconciled yet (no status phase) and
+    /// that was created less than <see cref="OperatorSettings.UnreconciledGpuNodeGrace"/> ago; null when the
+    /// ModelServing can be reconciled now. When GpuNodes and ModelServings are applied together, or the operator starts
+    /// on a cluster that has both, the ModelServing is often looked at first; without this wait it is written Pending
+    /// ("GpuNode is not reconciled yet", plus a Warning Event) and a moment later Deploying: two status writes and two
+    /// Events where one of each says the same. An older unreconciled GpuNode is reported as not ready as before.
+    /// </summary>
+    internal TimeSpan? AwaitGpuNode(ModelServingSpec spec)
+    {
+        var grace = _settings.UnreconciledGpuNodeGrace;
+        if (grace <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        TimeSpan? Remaining(GpuNode g) => UnreconciledWait(g, now, grace);
+
+        if (!string.IsNullOrEmpty(spec.GpuNode))
+        {
+            return _gpuNodes.GetShared(new ObjectKey(null, spec.GpuNode)) is { } gpuNode ? Remaining(gpuNode) : null;
+        }
+
+        // A class: wait only while no GpuNode of it is Ready and some young GpuNode's class is still unknown.
+        if (_gpuNodes.Keys(g => g.Metadata.DeletionTimestamp is null && g.Status?.Phase == GpuNodePhases.Ready && g.Status.GpuClass == spec.GpuClass).Count > 0)
+        {
+            return null;
+        }
+
+        TimeSpan? longest = null;
+        foreach (var gpuNode in _gpuNodes.ListShared(g => string.IsNullOrEmpty(g.Status?.Phase)))
+        {
+            if (Remaining(gpuNode) is { } left && (longest is null || left > longest))
+            {
+                longest = left;
+            }
+        }
+
+        return longest;
+    }
+
+    /// <summary>
+    /// How much of <paramref name="grace"/> is left to wait for <paramref name="gpuNode"/>: null unless its controller
+    /// has not written a phase yet, it is not being deleted, and it was created less than the grace ago.
+    /// </summary>
+    internal static TimeSpan? UnreconciledWait(GpuNode gpuNode, DateTimeOffset now, TimeSpan grace)
+    {
+        ArgumentNullException.ThrowIfNull(gpuNode);
+        if (!string.IsNullOrEmpty(gpuNode.Status?.Phase) || gpuNode.Metadata.DeletionTimestamp is not null || gpuNode.Metadata.CreationTimestamp is not { } created)
+        {
+            return null;
+        }
+
+        var left = new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) + grace - now;
+        return left > TimeSpan.Zero ? left : null;
+    }
+
     private static void SetNotReady(ModelServingStatus status, string reason, string message, DateTimeOffset now)
     {
         status.Phase = status.Phase is ModelServingPhases.Ready or ModelServingPhases.Degraded
@@ -268,7 +333,8 @@ public sealed partial class ModelServingReconciler : IReconciler
     {
         if (!string.IsNullOrEmpty(spec.GpuNode))
         {
-            var gpuNode = _gpuNodes.Get(new ObjectKey(null, spec.GpuNode));
+            // Only read: the shared cached instance, no copy (this runs on every ModelServing reconcile).
+            var gpuNode = _gpuNodes.GetShared(new ObjectKey(null, spec.GpuNode));
             if (gpuNode is null)
             {
                 return Target.Failed(ModelServingReasons.GpuNodeNotFound, $"GpuNode '{spec.GpuNode}' does not exist.");
@@ -286,9 +352,7 @@ public sealed partial class ModelServingReconciler : IReconciler
         }
 
         var wanted = GpuCard.ForClass(spec.GpuClass);
-        var ready = _gpuNodes.List()
-            .Where(g => g.Metadata.DeletionTimestamp is null && g.Status?.Phase == GpuNodePhases.Ready && g.Status.GpuClass == spec.GpuClass)
-            .ToList();
+        var ready = _gpuNodes.ListShared(g => g.Metadata.DeletionTimestamp is null && g.Status?.Phase == GpuNodePhases.Ready && g.Status.GpuClass == spec.GpuClass);
         if (wanted is null || ready.Count == 0)
         {
             return Target.Failed(ModelServingReasons.NoReadyGpuNodeOfClass, $"No Ready GpuNode of class '{spec.GpuClass}'.");
@@ -332,12 +396,21 @@ public sealed partial class ModelServingReconciler : IReconciler
     private async Task<V1Deployment> EnsureDeploymentAsync(V1Deployment desired, ModelServing owner, CancellationToken cancellationToken)
     {
         var ns = desired.Metadata.NamespaceProperty;
-        var live = _deployments.Get(new ObjectKey(ns, desired.Metadata.Name));
+        var live = _deployments.GetShared(new ObjectKey(ns, desired.Metadata.Name));
         if (live is null)
         {
-            var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Log.ChildCreated(_logger, "Deployment", ns, desired.Metadata.Name);
-            return created;
+            try
+            {
+                var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Log.ChildCreated(_logger, "Deployment", ns, desired.Metadata.Name);
+                return created;
+            }
+            catch (Exception ex) when (ApiErrors.IsConflict(ex))
+            {
+                // AlreadyExists: the cache has not seen it yet (made by an earlier reconcile a moment ago). Read it
+                // and carry on instead of failing the reconcile into a backoff.
+                live = await _client.AppsV1.ReadNamespacedDeploymentAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
 
         EnsureOwnedBy(live, owner);
@@ -355,12 +428,20 @@ public sealed partial class ModelServingReconciler : IReconciler
     private async Task EnsureServiceAsync(V1Service desired, ModelServing owner, CancellationToken cancellationToken)
     {
         var ns = desired.Metadata.NamespaceProperty;
-        var live = _services.Get(new ObjectKey(ns, desired.Metadata.Name));
+        var live = _services.GetShared(new ObjectKey(ns, desired.Metadata.Name));
         if (live is null)
         {
-            await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Log.ChildCreated(_logger, "Service", ns, desired.Metadata.Name);
-            return;
+            try
+            {
+                await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Log.ChildCreated(_logger, "Service", ns, desired.Metadata.Name);
+                return;
+            }
+            catch (Exception ex) when (ApiErrors.IsConflict(ex))
+            {
+                // As for the Deployment: a cache that has not seen the Service yet.
+                live = await _client.CoreV1.ReadNamespacedServiceAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
 
         EnsureOwnedBy(live, owner);
@@ -372,7 +453,7 @@ public sealed partial class ModelServingReconciler : IReconciler
         // clusterIP is immutable and assigned by the server: carry it over.
         desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
         desired.Spec.ClusterIP = live.Spec?.ClusterIP;
-        desired.Spec.ClusterIPs = live.Spec?.ClusterIPs;
+        desired.Spec.ClusterIPs = live.Spec?.ClusterIPs is { } ips ? [.. ips] : null;
         await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
         Log.ChildUpdated(_logger, "Service", ns, desired.Metadata.Name);
     }
@@ -382,13 +463,13 @@ public sealed partial class ModelServingReconciler : IReconciler
         var ns = owner.Metadata.NamespaceProperty;
         var name = ChildNames.ForModelServing(owner.Metadata.Name);
         var key = new ObjectKey(ns, name);
-        if (_deployments.Get(key) is { } deployment && IsOwnedBy(deployment, owner))
+        if (_deployments.GetShared(key) is { } deployment && IsOwnedBy(deployment, owner))
         {
             await IgnoreNotFound(_client.AppsV1.DeleteNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             Log.ChildDeleted(_logger, "Deployment", ns, name);
         }
 
-        if (_services.Get(key) is { } service && IsOwnedBy(service, owner))
+        if (_services.GetShared(key) is { } service && IsOwnedBy(service, owner))
         {
             await IgnoreNotFound(_client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             Log.ChildDeleted(_logger, "Service", ns, name);

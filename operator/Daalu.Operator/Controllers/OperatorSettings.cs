@@ -14,4 +14,18 @@ public sealed class OperatorSettings
 
     /// <summary>Every cached object is reconciled again this often, as a level-triggered safety net.</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Reconciles each controller runs at once (never two for one object). A reconcile mostly waits on API round
+    /// trips (child creates, the status patch, an event), so one worker per core leaves the process idle while the API
+    /// server answers; 8 keeps several round trips in flight.
+    /// </summary>
+    public int Workers { get; set; } = 8;
+
+    /// <summary>
+    /// A ModelServing whose GpuNode exists but has no status yet, and was created less than this long ago, waits for the
+    /// GpuNode controller instead of being reported as not ready (see ModelServingReconciler.AwaitGpuNode); zero
+    /// turns the wait off.
+    /// </summary>
+    public TimeSpan UnreconciledGpuNodeGrace { get; set; } = TimeSpan.FromSeconds(30);
 }

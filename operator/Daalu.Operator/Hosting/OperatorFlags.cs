@@ -23,10 +23,13 @@ public sealed record OperatorFlags
     /// <summary>How often served models are polled.</summary>
     public TimeSpan DetectionInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Parallel reconciles per controller.</summary>
+    public int Workers { get; init; } = 8;
+
     /// <summary>The usage text.</summary>
     public const string Usage =
         "daalu-operator [--leader-elect[=true|false]] [--namespace NS] [--metrics-port 8080] [--probe-port 8081] " +
-        "[--device-plugin-namespace daalu-device-plugin] [--detection-interval 30s]";
+        "[--device-plugin-namespace daalu-device-plugin] [--detection-interval 30s] [--workers 8]";
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a clear message on bad input.</summary>
     public static OperatorFlags Parse(IReadOnlyList<string> args)
@@ -67,6 +70,7 @@ public sealed record OperatorFlags
                 "probe-port" => flags with { ProbePort = Port(name, Value()) },
                 "device-plugin-namespace" => flags with { DevicePluginNamespace = DnsLabel(name, Value()) },
                 "detection-interval" => flags with { DetectionInterval = Interval(name, Value()) },
+                "workers" => flags with { Workers = WorkerCount(name, Value()) },
                 _ => throw new ArgumentException($"unknown flag --{name}. Usage: {Usage}"),
             };
         }
@@ -85,6 +89,11 @@ public sealed record OperatorFlags
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
             ? port
             : throw new ArgumentException($"--{name} must be a port number 1-65535, not '{value}'");
+
+    private static int WorkerCount(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers is >= 1 and <= 64
+            ? workers
+            : throw new ArgumentException($"--{name} must be a number of workers 1-64, not '{value}'");
 
     private static string DnsLabel(string name, string value) =>
         value.Length is > 0 and <= 63 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && value[0] != '-' && value[^1] != '-'

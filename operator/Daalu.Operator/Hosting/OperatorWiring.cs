@@ -51,6 +51,7 @@ public static class OperatorWiring
             {
                 var gpuNodes = sp.GetRequiredService<IInformer<GpuNode>>().Cache;
                 c.Options.ResyncPeriod = settings.ResyncPeriod;
+                c.Options.Workers = settings.Workers;
                 c.Watches(sp.GetRequiredService<IInformer<V1Node>>(), node => GpuNodeReconciler.KeysForNode(gpuNodes, node.Metadata?.Name));
                 c.Watches(sp.GetRequiredService<IInformer<V1Pod>>(), pod => GpuNodeReconciler.KeysForNode(gpuNodes, pod.Spec?.NodeName));
 
@@ -62,6 +63,7 @@ public static class OperatorWiring
             {
                 var modelServings = sp.GetRequiredService<IInformer<ModelServing>>().Cache;
                 c.Options.ResyncPeriod = settings.ResyncPeriod;
+                c.Options.Workers = settings.Workers;
                 c.Owns(sp.GetRequiredService<IInformer<V1Deployment>>());
                 c.Owns(sp.GetRequiredService<IInformer<V1Service>>());
                 c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), gpuNode => ModelServingReconciler.KeysForGpuNode(modelServings, gpuNode));

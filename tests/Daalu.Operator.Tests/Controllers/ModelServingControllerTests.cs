@@ -200,6 +200,36 @@ public sealed class ModelServingControllerTests
     }
 
     [Fact]
+    public async Task OperatorStarts_GpuNodeAndModelServingsAlreadyThere_EachStatusWrittenOnceStraightToDeploying()
+    {
+        // As when both are applied together or the operator (re)starts on a fresh cluster: the ModelServings must not
+        // be written Pending "GpuNode is not reconciled yet" a moment before the GpuNode is reconciled.
+        await using var h = await OperatorHarness.StartAsync(startOperator: false);
+        await h.CreateNodeAsync(Fixtures.Node("node-a"));
+        await h.CreateGpuNodeAsync(Fixtures.GpuNode("gpu-1", "node-a", configure: s => s.DevicePlugin = new DevicePluginSpec { Enabled = false }));
+        var names = Enumerable.Range(0, 20).Select(i => $"coder-{i}").ToList();
+        foreach (var name in names)
+        {
+            await h.CreateModelServingAsync(Fixtures.ModelServing(name));
+        }
+
+        h.Server.ClearRequests();
+        await h.StartOperatorAsync();
+
+        foreach (var name in names)
+        {
+            await WaitAsync(h, name, m => m.Status?.Phase == ModelServingPhases.Deploying, $"{name} Deploying");
+        }
+
+        await Task.Delay(500);
+        var statusWrites = h.Server.Requests.Count(r => r.IsWrite && r.User == "operator" && r.Resource == "modelservings" && r.Subresource == "status");
+        Assert.True(statusWrites == names.Count, h.DescribeWrites());
+        var events = await h.Client.CoreV1.ListNamespacedEventAsync("team-a");
+        Assert.DoesNotContain(events.Items, e => e.Reason == "GpuNodeNotReady");
+        Assert.Equal(names.Count, events.Items.Count(e => e.Reason == "Deploying"));
+    }
+
+    [Fact]
     public async Task ReconcileAgain_NoChange_WritesNothing()
     {
         await using var h = await WithReadyGpuNodeAsync();

@@ -14,13 +14,14 @@ public sealed class OperatorFlagsTests
         Assert.Equal(8081, flags.ProbePort);
         Assert.Equal("daalu-device-plugin", flags.DevicePluginNamespace);
         Assert.Equal(TimeSpan.FromSeconds(30), flags.DetectionInterval);
+        Assert.Equal(8, flags.Workers);
     }
 
     [Fact]
     public void Parse_AllFlags_BothSyntaxes()
     {
         var flags = OperatorFlags.Parse(["--leader-elect", "--namespace=ops", "--metrics-port", "9090", "--probe-port=9091",
-            "--device-plugin-namespace", "gpu-plugins", "--detection-interval=2m"]);
+            "--device-plugin-namespace", "gpu-plugins", "--detection-interval=2m", "--workers", "3"]);
 
         Assert.True(flags.LeaderElect);
         Assert.Equal("ops", flags.Namespace);
@@ -28,6 +29,7 @@ public sealed class OperatorFlagsTests
         Assert.Equal(9091, flags.ProbePort);
         Assert.Equal("gpu-plugins", flags.DevicePluginNamespace);
         Assert.Equal(TimeSpan.FromMinutes(2), flags.DetectionInterval);
+        Assert.Equal(3, flags.Workers);
     }
 
     [Theory]
@@ -44,6 +46,9 @@ public sealed class OperatorFlagsTests
     [InlineData("--detection-interval", "0s")]
     [InlineData("--detection-interval", "soon")]
     [InlineData("--detection-interval", "3d")]
+    [InlineData("--workers", "0")]
+    [InlineData("--workers", "65")]
+    [InlineData("--workers", "many")]
     [InlineData("--bogus", "1")]
     public void Parse_BadValue_ClearError(string flag, string value)
     {
