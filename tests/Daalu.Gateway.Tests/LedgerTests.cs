@@ -75,6 +75,52 @@ public sealed class LedgerTests : IDisposable
         await ledger.StopAsync(CancellationToken.None);
     }
 
+    // A lone caller commits on its own thread: no hand-off to a writer thread on the request path.
+    [Fact]
+    public async Task RecordAsync_NoOtherCaller_IsAcknowledgedBeforeItReturns()
+    {
+        await using var ledger = Open();
+        var pending = ledger.RecordAsync(Calls.Hosted("req-1"), CancellationToken.None);
+        Assert.True(pending.IsCompletedSuccessfully);
+        await pending;
+        Assert.Equal(1, ledger.OutboxDepth());
+    }
+
+    // Callers that find the outbox lock held (by another caller's commit or by the flusher's deletes) leave their
+    // record queued for the holder; none may be stranded. A tight flush loop makes the deletes hold the lock often
+    // (with fsync each delete commit holds it for an fsync, longer than any spin), and with a single caller there is no
+    // next caller to pick up a record the lock holder left behind.
+    [Fact]
+    public async Task RecordAsync_CallerRacingTheFlushersDeletes_IsNotStranded()
+    {
+        var options = Options();
+        options.LedgerFsync = true;
+        await using var ledger = Open(options);
+        using var stop = new CancellationTokenSource();
+        var flusher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await ledger.FlushAsync();
+            }
+        });
+        var writers = Enumerable.Range(0, 1).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                await ledger.RecordAsync(Calls.Hosted($"w{w}-{i}"), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+        await stop.CancelAsync();
+        await flusher;
+        await ledger.FlushAsync();
+
+        var rows = Rows();
+        Assert.Equal(400, rows.Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(400, rows.Count);
+    }
+
     [Fact]
     public async Task RecordAsync_SameRequestAndAttemptTwice_SecondIsRefusedNotDuplicated()
     {

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using Daalu.Gateway.Abstractions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
@@ -8,11 +8,13 @@ using Microsoft.Extensions.Logging;
 namespace Daalu.Gateway.Metering;
 
 /// <summary>
-/// The metering sink: every record is priced, appended to a SQLite outbox (WAL, group-committed by one writer) and
+/// The metering sink: every record is priced, appended to a SQLite outbox (WAL, group-committed: whichever caller
+/// finds the outbox free commits every queued record, so a lone call commits on its own thread with no hand-off) and
 /// only then acknowledged. By default the outbox runs synchronous=NORMAL, so a commit survives a process crash without
 /// an fsync on the request path; <see cref="GatewayOptions.LedgerFsync"/> restores synchronous=FULL for power-loss
 /// durability. The ledger table always commits with synchronous=FULL: that fsync is off the request path and makes
-/// the ledger commit durable before the outbox rows are deleted. A background flusher moves outbox rows into the ledger table,
+/// the ledger commit durable before the outbox rows are deleted. A background flusher moves outbox rows into the ledger table
+/// in batches (<see cref="GatewayOptions.FlushBatchWindow"/>),
 /// whose UNIQUE(request_id, attempt) refuses a repeated write, and deletes them from the outbox after the ledger
 /// commit; a crash between the two is repaired on the next flush by the same unique key. The outbox lives in its
 /// own file so a locked or unavailable ledger never blocks acknowledgement. On start, pending rows are flushed.
@@ -22,7 +24,12 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private const int BatchSize = 500;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<PendingRecord> _queue = Channel.CreateUnbounded<PendingRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private const int CommitBatchSize = 256;
+    private readonly ConcurrentQueue<PendingRecord> _pending = new();
+
+    // Guards _outboxWriter: outbox appends and the flusher's deletes take turns in-process, so SQLite never makes a
+    // writer wait on its busy handler (which sleeps in milliseconds).
+    private readonly Lock _outboxLock = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly SemaphoreSlim _flushSignal = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
@@ -31,9 +38,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     // The flusher's own long-lived connections (guarded by _flushLock); opened on first use, dropped after a failure.
     private SqliteConnection? _flushOutbox;
     private SqliteConnection? _flushLedger;
-    private readonly Task _writerLoop;
     private Task? _flushLoop;
     private bool _ledgerReady;
+    private bool _outboxClosed;
     private int _disposed;
 
     /// <summary>Opens (or creates) the outbox and the ledger.</summary>
@@ -54,25 +61,25 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         {
             // Depth is best effort; the next flush sets it again.
         }
-
-        _writerLoop = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Path of the ledger database.</summary>
     public string LedgerPath => _options.LedgerPath;
 
     /// <inheritdoc />
-    public async ValueTask RecordAsync(CallRecord record, CancellationToken cancellationToken)
+    public ValueTask RecordAsync(CallRecord record, CancellationToken cancellationToken)
     {
         var priced = LedgerPricing.Price(record);
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var pending = new PendingRecord(priced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        _pending.Enqueue(pending);
+        CommitPending();
 
         // Once queued the record is written whether or not the caller still waits; a client that went away must
-        // not leave a billed call unrecorded, so the caller's token is not observed past this point.
-        await pending.Done.Task.ConfigureAwait(false);
+        // not leave a billed call unrecorded, so the caller's token is not observed past this point. Usually the
+        // record was committed above and this completes synchronously.
+        return new ValueTask(pending.Done.Task);
     }
 
     /// <summary>Records waiting in the outbox.</summary>
@@ -199,15 +206,21 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             return;
         }
 
-        _queue.Writer.TryComplete();
-        await _writerLoop.ConfigureAwait(false);
+        CommitPending(wait: true);
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_flushLoop is not null)
         {
             await _flushLoop.ConfigureAwait(false);
         }
 
-        _outboxWriter.Dispose();
+        using (_outboxLock.EnterScope())
+        {
+            _outboxClosed = true;
+            _outboxWriter.Dispose();
+        }
+
+        // A record queued while closing is refused rather than left waiting.
+        FailPending(new ObjectDisposedException(nameof(SqliteLedger)));
         await _flushLock.WaitAsync().ConfigureAwait(false);
         CloseFlushConnections();
         _flushLock.Release();
@@ -219,38 +232,94 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private async Task WriteLoopAsync()
+    // Group commit without a writer thread: whoever finds the outbox free commits everything queued, its own record
+    // included, and callers that find it busy are completed by that commit or the next. Looking at the queue again
+    // after releasing the lock closes the race with a record queued while the lock was held.
+    private void CommitPending(bool wait = false)
     {
-        var batch = new List<PendingRecord>(256);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (!_pending.IsEmpty)
         {
-            batch.Clear();
-            while (batch.Count < 256 && _queue.Reader.TryRead(out var item))
+            if (wait)
             {
-                batch.Add(item);
+                _outboxLock.Enter();
+            }
+            else if (!_outboxLock.TryEnter())
+            {
+                return;
             }
 
+            var batch = new List<PendingRecord>(Math.Min(CommitBatchSize, _pending.Count));
+            Exception? failure = null;
             try
             {
-                AppendToOutbox(batch);
-                foreach (var item in batch)
+                while (batch.Count < CommitBatchSize && _pending.TryDequeue(out var item))
                 {
-                    item.Done.TrySetResult();
+                    batch.Add(item);
                 }
 
-                GatewayMetrics.OutboxDepth.Inc(batch.Count);
-                _flushSignal.Release();
-            }
-            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
-            {
-                GatewayMetrics.LedgerWriteFailures.WithLabels("outbox").Inc();
-                LogOutboxFailed(_logger, batch.Count, ex.Message);
-                foreach (var item in batch)
+                if (_outboxClosed)
                 {
-                    item.Done.TrySetException(new InvalidOperationException("The metering outbox could not store the record.", ex));
+                    failure = new ObjectDisposedException(nameof(SqliteLedger));
+                }
+                else if (batch.Count > 0)
+                {
+                    AppendToOutbox(batch);
                 }
             }
+            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                _outboxLock.Exit();
+            }
+
+            Complete(batch, failure);
         }
+    }
+
+    private void Complete(List<PendingRecord> batch, Exception? failure)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        if (failure is null)
+        {
+            GatewayMetrics.OutboxDepth.Inc(batch.Count);
+            foreach (var item in batch)
+            {
+                item.Done.TrySetResult();
+            }
+
+            _flushSignal.Release();
+            return;
+        }
+
+        if (failure is not ObjectDisposedException)
+        {
+            GatewayMetrics.LedgerWriteFailures.WithLabels("outbox").Inc();
+            LogOutboxFailed(_logger, batch.Count, failure.Message);
+        }
+
+        var error = failure is ObjectDisposedException ? failure : new InvalidOperationException("The metering outbox could not store the record.", failure);
+        foreach (var item in batch)
+        {
+            item.Done.TrySetException(error);
+        }
+    }
+
+    private void FailPending(Exception error)
+    {
+        var batch = new List<PendingRecord>();
+        while (_pending.TryDequeue(out var item))
+        {
+            batch.Add(item);
+        }
+
+        Complete(batch, error);
     }
 
     private void AppendToOutbox(List<PendingRecord> batch)
@@ -280,7 +349,15 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         {
             try
             {
-                await _flushSignal.WaitAsync(_options.FlushInterval, token).ConfigureAwait(false);
+                if (await _flushSignal.WaitAsync(_options.FlushInterval, token).ConfigureAwait(false))
+                {
+                    // Let more records arrive: one ledger transaction (and fsync) per window, not per call.
+                    var window = _options.FlushBatchWindow < _options.FlushInterval ? _options.FlushBatchWindow : _options.FlushInterval;
+                    if (window > TimeSpan.Zero)
+                    {
+                        await Task.Delay(window, token).ConfigureAwait(false);
+                    }
+                }
 
                 // One flush covers every group commit signalled so far; no need to run once per signal.
                 while (_flushSignal.Wait(0, CancellationToken.None))
@@ -383,19 +460,30 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
 
         // Only after the ledger commit is durable; a crash here leaves rows the unique key will refuse next time.
-        using (var transaction = outbox.BeginTransaction(deferred: false))
-        using (var delete = outbox.CreateCommand())
+        // Deleted through the appenders' connection under their lock, so appends never wait on SQLite's busy handler.
+        try
         {
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM outbox WHERE seq = $s";
-            var s = delete.Parameters.Add("$s", SqliteType.Integer);
-            foreach (var (seq, _) in rows)
+            using (_outboxLock.EnterScope())
             {
-                s.Value = seq;
-                delete.ExecuteNonQuery();
-            }
+                ObjectDisposedException.ThrowIf(_outboxClosed, this);
+                using var transaction = _outboxWriter.BeginTransaction(deferred: false);
+                using var delete = _outboxWriter.CreateCommand();
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM outbox WHERE seq = $s";
+                var s = delete.Parameters.Add("$s", SqliteType.Integer);
+                foreach (var (seq, _) in rows)
+                {
+                    s.Value = seq;
+                    delete.ExecuteNonQuery();
+                }
 
-            transaction.Commit();
+                transaction.Commit();
+            }
+        }
+        finally
+        {
+            // Appenders that found the lock taken by these deletes left their records queued for whoever holds it next.
+            CommitPending();
         }
 
         return (inserted, rows.Count);
@@ -434,7 +522,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         Volatile.Write(ref _ledgerReady, true);
     }
 
-    // Outbox deletes need no fsync: a delete lost to a power cut brings rows back that the ledger's unique key refuses.
+    // The flusher only reads the outbox through this connection; its deletes go through the appenders' connection.
     private SqliteConnection FlushOutbox() =>
         _flushOutbox ??= SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout, fsync: false);
 
