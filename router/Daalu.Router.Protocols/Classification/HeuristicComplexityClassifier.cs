@@ -62,12 +62,11 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
 
     private static readonly int[][] KeywordsByFirstTwo = BuildTwoLetterIndex();
 
-    private const int PrefixTableBits = 8;
+    private const int PrefixFilterBits = 12;
     private const ulong NonAsciiBits = 0xFF80_FF80_FF80_FF80UL;
     private const ulong AsciiCaseBits = 0x0020_0020_0020_0020UL;
 
-    // Open-addressing hash set of the keywords' first four characters (0 = empty slot).
-    private static readonly ulong[] PrefixKeys = BuildPrefixTable();
+    private static readonly ulong[] PrefixFilter = BuildPrefixFilter();
 
     private static readonly string[] CodePunctuation = ["=>", "();", "};", "()", "std::", "#include"];
 
@@ -226,34 +225,23 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         return at + keyword.Length;
     }
 
-    // Whether a keyword starts with these four (ASCII, case-folded) characters; false for most words.
+    // Whether a keyword may start with these four (ASCII, case-folded) characters: a 4,096-bit Bloom filter of the
+    // keywords' first four characters, so the test is one multiply and one bit; the few false positives cost a MatchAt.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsKeywordPrefix(ulong four)
     {
-        var slot = (int)((four * 0x9E3779B97F4A7C15UL) >> (64 - PrefixTableBits));
-        while (true)
-        {
-            var key = PrefixKeys[slot];
-            if (key == four)
-            {
-                return true;
-            }
-
-            if (key == 0)
-            {
-                return false;
-            }
-
-            slot = (slot + 1) & ((1 << PrefixTableBits) - 1);
-        }
+        var bit = PrefixBit(four);
+        return (PrefixFilter[bit >> 6] & (1UL << (bit & 63))) != 0;
     }
+
+    private static int PrefixBit(ulong four) => (int)((four * 0x9E3779B97F4A7C15UL) >> (64 - PrefixFilterBits));
 
     // Keywords are lower-case ASCII whose non-letters (' ', ',', '(', '*', '-', '.') already have bit 0x20 set, so
     // OR-ing 0x20 into each text character maps every case variant of a keyword prefix onto the prefix itself
     // (other characters may collide, which only costs a MatchAt that then fails).
-    private static ulong[] BuildPrefixTable()
+    private static ulong[] BuildPrefixFilter()
     {
-        var keys = new ulong[1 << PrefixTableBits];
+        var filter = new ulong[(1 << PrefixFilterBits) / 64];
         foreach (var (keyword, _) in Keywords)
         {
             if (keyword.Length < 4 || keyword.Any(c => !char.IsAscii(c) || (c | 0x20) != c))
@@ -261,17 +249,11 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
                 throw new InvalidOperationException($"keyword '{keyword}' breaks the four-character prefix filter");
             }
 
-            var four = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(keyword.AsSpan(0, 4)));
-            var slot = (int)((four * 0x9E3779B97F4A7C15UL) >> (64 - PrefixTableBits));
-            while (keys[slot] != 0 && keys[slot] != four)
-            {
-                slot = (slot + 1) & ((1 << PrefixTableBits) - 1);
-            }
-
-            keys[slot] = four;
+            var bit = PrefixBit(MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(keyword.AsSpan(0, 4))));
+            filter[bit >> 6] |= 1UL << (bit & 63);
         }
 
-        return keys;
+        return filter;
     }
 
     private struct KeywordCounts
