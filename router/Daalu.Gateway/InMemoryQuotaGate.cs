@@ -40,6 +40,7 @@ public sealed class InMemoryQuotaGate : IQuotaGate
         var period = QuotaMath.PeriodOf(now);
         var minute = QuotaMath.MinuteOf(now);
         var state = _tenants.GetOrAdd(plan.Tenant, static _ => new TenantState());
+        var id = Ids.UniqueIds.Next(); // outside the lock: the lock is per tenant and every hosted call takes it
         Admission admission;
         long reservedNow;
         lock (state)
@@ -63,7 +64,7 @@ public sealed class InMemoryQuotaGate : IQuotaGate
             counters.Reserved = after.Reserved;
             state.MinuteTokens = after.MinuteTokens;
             state.MinuteRequests = after.MinuteRequests;
-            var reservation = new Reservation(plan.Tenant, Guid.NewGuid().ToString("N"), tokens, period, minute);
+            var reservation = new Reservation(plan.Tenant, id, tokens, period, minute);
             state.Open[reservation.Id] = new OpenReservation(reservation, now);
             admission = Admission.Admit(reservation);
             reservedNow = state.TotalReserved();

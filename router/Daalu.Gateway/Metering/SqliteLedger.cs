@@ -38,6 +38,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     // The flusher's own long-lived connections (guarded by _flushLock); opened on first use, dropped after a failure.
     private SqliteConnection? _flushOutbox;
     private SqliteConnection? _flushLedger;
+    private SqliteCommand? _append; // prepared once on _outboxWriter, used under _outboxLock
     private Task? _flushLoop;
     private bool _ledgerReady;
     private bool _outboxClosed;
@@ -216,6 +217,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         using (_outboxLock.EnterScope())
         {
             _outboxClosed = true;
+            _append?.Dispose();
             _outboxWriter.Dispose();
         }
 
@@ -322,24 +324,38 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         Complete(batch, error);
     }
 
+    // Called with _outboxLock held. One prepared statement for the life of the connection; a lone record commits in
+    // autocommit mode (one statement instead of BEGIN, INSERT, COMMIT), a group in one transaction.
     private void AppendToOutbox(List<PendingRecord> batch)
     {
-        using var transaction = _outboxWriter.BeginTransaction(deferred: false);
-        using var command = _outboxWriter.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO outbox(request_id, attempt, payload) VALUES($r, $a, $p)";
-        var r = command.Parameters.Add("$r", SqliteType.Text);
-        var a = command.Parameters.Add("$a", SqliteType.Integer);
-        var p = command.Parameters.Add("$p", SqliteType.Text);
-        foreach (var item in batch)
+        if (_append is null)
         {
-            r.Value = item.Call.RequestId;
-            a.Value = item.Call.Attempt;
-            p.Value = JsonSerializer.Serialize(item.Call);
-            command.ExecuteNonQuery();
+            _append = _outboxWriter.CreateCommand();
+            _append.CommandText = "INSERT INTO outbox(request_id, attempt, payload) VALUES($r, $a, $p)";
+            _append.Parameters.Add("$r", SqliteType.Text);
+            _append.Parameters.Add("$a", SqliteType.Integer);
+            _append.Parameters.Add("$p", SqliteType.Text);
         }
 
-        transaction.Commit();
+        var command = _append;
+        using var transaction = batch.Count > 1 ? _outboxWriter.BeginTransaction(deferred: false) : null;
+        command.Transaction = transaction;
+        try
+        {
+            foreach (var item in batch)
+            {
+                command.Parameters[0].Value = item.Call.RequestId;
+                command.Parameters[1].Value = item.Call.Attempt;
+                command.Parameters[2].Value = JsonSerializer.Serialize(item.Call, MeteringJsonContext.Default.PricedCall);
+                command.ExecuteNonQuery();
+            }
+
+            transaction?.Commit();
+        }
+        finally
+        {
+            command.Transaction = null;
+        }
     }
 
     private async Task FlushLoopAsync()
@@ -397,7 +413,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             using var reader = read.ExecuteReader();
             while (reader.Read())
             {
-                var call = JsonSerializer.Deserialize<PricedCall>(reader.GetString(1))
+                var call = JsonSerializer.Deserialize(reader.GetString(1), MeteringJsonContext.Default.PricedCall)
                     ?? throw new InvalidDataException("Empty outbox payload.");
                 rows.Add((reader.GetInt64(0), call));
             }

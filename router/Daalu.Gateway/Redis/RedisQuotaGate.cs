@@ -87,7 +87,7 @@ public sealed partial class RedisQuotaGate : IQuotaGate, IAsyncDisposable, IDisp
         var now = _time.GetUtcNow();
         var period = QuotaMath.PeriodOf(now);
         var minute = QuotaMath.MinuteOf(now);
-        var id = Guid.NewGuid().ToString("N");
+        var id = Ids.UniqueIds.Next();
         RedisResult? result;
         try
         {

@@ -50,7 +50,7 @@ public static class RouterApi
         var requestId = ctx.Request.Headers["X-Request-Id"].ToString();
         if (requestId.Length is 0 or > 128 || requestId.AsSpan().ContainsAnyExceptInRange((char)0x21, (char)0x7e))
         {
-            requestId = Guid.NewGuid().ToString("N");
+            requestId = Daalu.Gateway.Ids.UniqueIds.Next();
         }
 
         ctx.Response.Headers["X-Request-Id"] = requestId;
