@@ -7,9 +7,9 @@ using System.Runtime.Intrinsics;
 namespace Daalu.Router.Classification;
 
 /// <summary>
-/// A keyword-and-shape heuristic that rates a request 1..3 without allocating: one span pass that tries
-/// keywords only at word starts, plus vectorized Contains / <see cref="SearchValues{T}"/> checks; no Regex.
-/// Thread-safe and stateless.
+/// A keyword-and-shape heuristic that rates a request 1..3 without allocating: vectorized Contains /
+/// <see cref="SearchValues{T}"/> checks for the shape, then one vectorized word-start pass for the keywords that
+/// stops as soon as the rating cannot change any more; no Regex. Thread-safe and stateless.
 /// <para>Scoring (points are summed; only the first <see cref="ScanLimit"/> characters of the last user text are scanned,
 /// its full length still counts):</para>
 /// <list type="bullet">
@@ -32,6 +32,9 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
     public const int ScanLimit = 4096;
 
     private const int ShortQuestionLength = 160;
+
+    // The lowest score rated 3.
+    private const int HardScore = 5;
 
     private static readonly (string Text, Signal Kind)[] Keywords =
     [
@@ -70,6 +73,8 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
 
     private static readonly string[] CodePunctuation = ["=>", "();", "};", "()", "std::", "#include"];
 
+    private static readonly SearchValues<string> CodePunctuationSearch = SearchValues.Create(CodePunctuation, StringComparison.Ordinal);
+
     private static readonly string[] LatexMarkers = ["\\frac", "\\sum", "\\int", "\\sqrt", "\\begin{", "$$", "\\("];
 
     private static readonly SearchValues<char> LatexStarts = SearchValues.Create("\\$");
@@ -92,38 +97,23 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         var fullText = (input.LastUserText ?? string.Empty).AsSpan().Trim();
         var text = fullText.Length > ScanLimit ? fullText[..ScanLimit] : fullText;
 
-        CountKeywords(text, out var codeHits, out var mathHits, out var multiStepHits);
-        var code = CodePoints(text, codeHits);
-        var math = MathPoints(text, mathHits);
-        var multiStep = MultiStepPoints(multiStepHits);
-        var score = code + math + multiStep + ListPoints(text) + LengthPoints(fullText.Length);
+        // Everything but the keyword counts first: every rule only adds points as keyword hits grow, so once these
+        // plus the hits so far reach the "hard" score, more keywords cannot change the rating and the scan stops
+        // (a 6 KB coding prompt with a fenced block is hard before its first keyword). Not when the text might be a
+        // short factual question, whose rating depends on there being no signal at all.
+        var shape = ReadShape(text, fullText.Length, input);
+        var mayBeShortFactual = IsShortFactual(text);
+        var counts = CountKeywords(text, in shape, stopWhenHard: !mayBeShortFactual);
+        var code = CodePoints(in shape, counts.Code);
+        var math = MathPoints(in shape, counts.Math);
+        var multiStep = MultiStepPoints(counts.MultiStep);
 
-        if (code == 0 && math == 0 && multiStep == 0 && IsShortFactual(text))
+        if (code == 0 && math == 0 && multiStep == 0 && mayBeShortFactual)
         {
             return 1;
         }
 
-        if (input.TotalTextLength >= 12000)
-        {
-            score++;
-        }
-
-        if (input.MessageCount >= 10)
-        {
-            score++;
-        }
-
-        if (input.HasTools)
-        {
-            score++;
-        }
-
-        if (input.HasImages)
-        {
-            score++;
-        }
-
-        return score switch
+        return (code + math + multiStep + shape.OtherPoints) switch
         {
             <= 1 => 1,
             <= 4 => 2,
@@ -131,22 +121,60 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         };
     }
 
+    private static Shape ReadShape(ReadOnlySpan<char> text, int fullLength, in ComplexityInput input)
+    {
+        var fence = text.Contains("```", StringComparison.Ordinal);
+        var codeMarkers = 0;
+        if (!fence && text.ContainsAny(CodePunctuationSearch))
+        {
+            foreach (var marker in CodePunctuation)
+            {
+                if (text.Contains(marker, StringComparison.Ordinal) && ++codeMarkers >= 2)
+                {
+                    break;
+                }
+            }
+        }
+
+        var latexMarkers = 0;
+        if (text.ContainsAny(LatexStarts))
+        {
+            foreach (var marker in LatexMarkers)
+            {
+                if (text.Contains(marker, StringComparison.Ordinal) && ++latexMarkers >= 2)
+                {
+                    break;
+                }
+            }
+        }
+
+        var context = (input.TotalTextLength >= 12000 ? 1 : 0) + (input.MessageCount >= 10 ? 1 : 0) +
+            (input.HasTools ? 1 : 0) + (input.HasImages ? 1 : 0);
+        return new Shape(fence, codeMarkers, latexMarkers, text.ContainsAny(MathSymbols),
+            ListPoints(text) + LengthPoints(fullLength) + context);
+    }
+
+    private static bool IsHard(in Shape shape, in KeywordCounts counts) =>
+        CodePoints(in shape, counts.Code) + MathPoints(in shape, counts.Math) + MultiStepPoints(counts.MultiStep) + shape.OtherPoints >= HardScore;
+
     // Keywords only start at word starts (an ASCII letter not preceded by an ASCII letter or digit). Word starts are
     // found 16 characters at a time with vector compares; at each one the next four characters, ASCII-case-folded,
-    // are looked up in a small hash set of the keywords' first four characters, and only a hit (or a non-ASCII
+    // are tested against a Bloom filter of the keywords' first four characters, and only a hit (or a non-ASCII
     // character, which OrdinalIgnoreCase may fold: 'ſ' is 'S') pays for MatchAt. A match resumes the scan after the
-    // keyword, so "step by step" is one hit, not two; the scan ends early once every family is capped (code 2,
-    // math 2, multi-step 4). Families are not dropped one by one: a keyword of a capped family still hides what
-    // starts inside it ("pros and cons" hides "console."), so dropping one would change ratings.
-    private static void CountKeywords(ReadOnlySpan<char> text, out int code, out int math, out int multiStep)
+    // keyword, so "step by step" is one hit, not two. The scan ends once every family is capped (code 2, math 2,
+    // multi-step 4) or, with stopWhenHard, once the score is hard whatever follows. Families are not dropped one by
+    // one: a keyword of a capped family still hides what starts inside it ("pros and cons" hides "console."), so
+    // dropping one would change ratings.
+    private static KeywordCounts CountKeywords(ReadOnlySpan<char> text, in Shape shape, bool stopWhenHard)
     {
         var counts = default(KeywordCounts);
+        counts.Done = stopWhenHard && IsHard(in shape, in counts);
         var next = 0;
         var i = 0;
         var previousIsWordChar = false;
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; i + Vector256<ushort>.Count <= text.Length && !counts.AllCapped; i += Vector256<ushort>.Count)
+            for (; i + Vector256<ushort>.Count <= text.Length && !counts.Done; i += Vector256<ushort>.Count)
             {
                 var block = Vector256.Create(MemoryMarshal.Cast<char, ushort>(text.Slice(i, Vector256<ushort>.Count)));
                 var letters = Vector256.LessThan((block | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)26));
@@ -162,25 +190,25 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
                     if (at >= next && MayStartKeyword(text, at))
                     {
                         next = TryKeywordAt(text, at, next, ref counts);
+                        counts.Done = counts.AllCapped || (stopWhenHard && IsHard(in shape, in counts));
                     }
                 }
             }
         }
 
-        for (; i < text.Length && !counts.AllCapped; i++)
+        for (; i < text.Length && !counts.Done; i++)
         {
             var c = text[i];
             if (char.IsAsciiLetter(c) && !previousIsWordChar && i >= next && MayStartKeyword(text, i))
             {
                 next = TryKeywordAt(text, i, next, ref counts);
+                counts.Done = counts.AllCapped || (stopWhenHard && IsHard(in shape, in counts));
             }
 
             previousIsWordChar = char.IsAsciiLetterOrDigit(c);
         }
 
-        code = counts.Code;
-        math = counts.Math;
-        multiStep = counts.MultiStep;
+        return counts;
     }
 
     // The cheap test at every word start: false when the next four characters are ASCII and no keyword starts with
@@ -256,11 +284,17 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         return filter;
     }
 
+    // The keyword-independent parts of the score. Marker counts stop at 2: no rule looks further.
+    private readonly record struct Shape(bool Fence, int CodeMarkers, int LatexMarkers, bool MathSymbol, int OtherPoints);
+
     private struct KeywordCounts
     {
         public int Code;
         public int Math;
         public int MultiStep;
+
+        // All families capped, or (when allowed) the rating is already 3.
+        public bool Done;
 
         public readonly bool AllCapped => Code >= 2 && Math >= 2 && MultiStep >= 4;
     }
@@ -328,56 +362,22 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         return index;
     }
 
-    private static int CodePoints(ReadOnlySpan<char> text, int keywordHits)
+    // A fenced block is +3; otherwise keyword hits plus distinct code punctuation markers, capped at 2.
+    private static int CodePoints(in Shape shape, int keywordHits) =>
+        shape.Fence ? 3 : Math.Min(keywordHits + shape.CodeMarkers, 2);
+
+    // Math words plus distinct LaTeX markers (which only count while there are fewer than two words): one +2, two
+    // or more +3; a math symbol +1; capped at 3.
+    private static int MathPoints(in Shape shape, int keywordHits)
     {
-        if (text.Contains("```", StringComparison.Ordinal))
-        {
-            return 3;
-        }
-
-        var hits = keywordHits;
-        foreach (var marker in CodePunctuation)
-        {
-            if (hits >= 2)
-            {
-                break;
-            }
-
-            if (text.Contains(marker, StringComparison.Ordinal))
-            {
-                hits++;
-            }
-        }
-
-        return Math.Min(hits, 2);
-    }
-
-    private static int MathPoints(ReadOnlySpan<char> text, int keywordHits)
-    {
-        var hits = keywordHits;
-        if (hits < 2 && text.ContainsAny(LatexStarts))
-        {
-            foreach (var marker in LatexMarkers)
-            {
-                if (text.Contains(marker, StringComparison.Ordinal) && ++hits >= 2)
-                {
-                    break;
-                }
-            }
-        }
-
+        var hits = keywordHits < 2 ? Math.Min(keywordHits + shape.LatexMarkers, 2) : keywordHits;
         var points = hits switch
         {
             0 => 0,
             1 => 2,
             _ => 3,
         };
-        if (text.ContainsAny(MathSymbols))
-        {
-            points++;
-        }
-
-        return Math.Min(points, 3);
+        return Math.Min(points + (shape.MathSymbol ? 1 : 0), 3);
     }
 
     // Four or more distinct multi-step / analytical asks are a hard request on their own.

@@ -69,6 +69,30 @@ public class HeuristicComplexityClassifierPropertyTests
         .Select(lines => string.Concat(lines))
         .Select(text => new ComplexityInput(text, text.Length, 1, false, false));
 
+    // Short questions with list lines in a heavy context: context and list alone reach the "hard" score, yet a
+    // short factual question without any signal is still 1, so keywords must be counted even when the score is
+    // already high.
+    private static readonly Gen<ComplexityInput> ShortQuestionInputs = Gen.Select(
+        Gen.OneOf("Who wrote Hamlet", "what is ", "How many ", "Is ", "define ", "hello", ""),
+        Piece.Array[0, 6].Select(string.Concat),
+        Gen.OneOf("", "\n- a\n- b", "\n1. x\n2. y\n3. z", "\n* one"),
+        Gen.OneOf("?", "", " ?", "?\n"),
+        Gen.Int[0, 4],
+        (opener, middle, list, end, context) =>
+        {
+            var text = opener + middle + list + end;
+            return new ComplexityInput(text, context >= 1 ? 20_000 : text.Length, context >= 2 ? 12 : 1, context >= 3, context >= 4);
+        });
+
+    [Fact]
+    public void Rate_RandomShortQuestionsInHeavyContext_SameAsReference()
+    {
+        ShortQuestionInputs.Sample(
+            input => Assert.Equal(Reference.Rate(in input), Classifier.Rate(in input)),
+            iter: 10_000,
+            print: Show);
+    }
+
     [Fact]
     public void Rate_RandomListShapedPrompts_SameAsReference()
     {
