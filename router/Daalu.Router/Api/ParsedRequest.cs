@@ -9,6 +9,12 @@ public sealed class ParsedRequest
     /// <summary>The body as a mutable JSON object (its model field is rewritten per attempt).</summary>
     public required JsonObject Body { get; init; }
 
+    /// <summary>
+    /// The body exactly as the client sent it (valid UTF-8 JSON, already parsed into <see cref="Body"/>), forwarded
+    /// as is when an attempt would not change anything; null when the request was parsed from a span.
+    /// </summary>
+    public byte[]? Raw { get; internal set; }
+
     /// <summary>Requested model or alias.</summary>
     public required string Model { get; init; }
 

@@ -80,6 +80,7 @@ public static class RouterApi
         }
 
         var req = parsed!;
+        req.Raw = body.Bytes;
         var cls = RequestClassResolver.Resolve(ctx.Request.Headers["X-Daalu-Request-Class"].ToString(), tenant, req.Model);
         if (cls is null)
         {

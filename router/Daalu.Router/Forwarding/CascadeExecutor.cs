@@ -284,13 +284,25 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
     private static HttpRequestMessage BuildOpenAI(RouteContext rc, Candidate cand)
     {
         var body = rc.Request.Body;
-        body["model"] = cand.UpstreamModel;
-        if (rc.Request.Stream && rc.Request.Features.Endpoint != RequestFeatures.Embeddings)
+        var needsUsage = rc.Request.Stream && rc.Request.Features.Endpoint != RequestFeatures.Embeddings && !rc.Request.ClientWantsUsage;
+        byte[] bytes;
+        if (rc.Request.Raw is { } raw && !needsUsage && string.Equals(cand.UpstreamModel, rc.Request.Model, StringComparison.Ordinal))
         {
-            // Ask for usage upstream so streamed calls are metered exactly; the extra chunk is dropped if the client did not ask.
-            var so = body["stream_options"] as JsonObject ?? [];
-            so["include_usage"] = true;
-            body["stream_options"] = so;
+            // Nothing to rewrite: forward the client's bytes instead of serialising the parsed tree again.
+            bytes = raw;
+        }
+        else
+        {
+            body["model"] = cand.UpstreamModel;
+            if (needsUsage)
+            {
+                // Ask for usage upstream so streamed calls are metered exactly; the extra chunk is dropped since the client did not ask.
+                var so = body["stream_options"] as JsonObject ?? [];
+                so["include_usage"] = true;
+                body["stream_options"] = so;
+            }
+
+            bytes = Serialize(body);
         }
 
         string url;
@@ -306,7 +318,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             key = cand.Provider.ApiKey;
         }
 
-        var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(Serialize(body)) };
+        var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
         req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         if (key is not null)
         {

@@ -31,6 +31,27 @@ public sealed class EndpointTests
         Assert.Equal(2, f.Host.Meter.Records.Select(r => r.RequestId).Distinct().Count());
     }
 
+    // The router forwards the client's bytes when an attempt changes nothing, and rewrites the model when the
+    // upstream serves it under another name.
+    [Fact]
+    public async Task Chat_NothingToRewrite_UpstreamGetsTheClientsBytesAndARenamedModelIsRewritten()
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        const string body = "{ \"model\" : \"m-general\",\n \"messages\": [{\"role\":\"user\", \"content\":\"caf\\u00e9 \u2713\"}], \"x_vendor\": {\"a\": [1, 2.50]} }";
+        var (own, _) = await f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, body));
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(body, Assert.Single(f.Own.Calls).Body);
+
+        await f.Own.StopAsync();
+        await f.Hosted.StopAsync();
+        var (ext, _) = await f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, body));
+        Assert.Equal(HttpStatusCode.OK, ext.StatusCode);
+        var forwarded = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(f.OpenAI.Calls).Body)!;
+        Assert.Equal("gpt-ext", forwarded["model"]!.GetValue<string>());
+        Assert.Equal("caf\u00e9 \u2713", forwarded["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal(2.5, forwarded["x_vendor"]!["a"]![1]!.GetValue<double>());
+    }
+
     [Fact]
     public async Task Hosted_OnAnotherTenantsSharedCard_ContributorCredited()
     {
