@@ -23,6 +23,14 @@ public sealed class OperatorBuilder
     /// starts it at startup, before leader election, so /readyz reflects the cache.
     /// </summary>
     public OperatorBuilder AddInformer<T>(Func<IServiceProvider, IListWatch<T>> listWatch)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        AddInformer(listWatch, transform: null);
+
+    /// <summary>
+    /// As <see cref="AddInformer{T}(Func{IServiceProvider, IListWatch{T}})"/>, with a <paramref name="transform"/> that
+    /// trims every object before it is cached (see <see cref="Informer{T}"/>).
+    /// </summary>
+    public OperatorBuilder AddInformer<T>(Func<IServiceProvider, IListWatch<T>> listWatch, Action<T>? transform)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(listWatch);
@@ -31,7 +39,8 @@ public sealed class OperatorBuilder
             sp.GetRequiredService<IOptions<OperatorOptions>>().Value.Informers,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Daalu.Runtime.Informer.{typeof(T).Name}"),
-            sp.GetRequiredService<OperatorMetrics>()));
+            sp.GetRequiredService<OperatorMetrics>(),
+            transform));
         Services.AddSingleton<IInformer>(sp => sp.GetRequiredService<IInformer<T>>());
         return this;
     }

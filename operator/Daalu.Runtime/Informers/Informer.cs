@@ -23,6 +23,7 @@ public sealed partial class Informer<T> : IInformer<T>
     private readonly ILogger _logger;
     private readonly OperatorMetrics? _metrics;
     private readonly ResourceCache<T> _cache = new();
+    private readonly Action<T>? _transform;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _handlersGate = new();
     private Action<ResourceEvent<T>>[] _handlers = [];
@@ -32,10 +33,21 @@ public sealed partial class Informer<T> : IInformer<T>
     private long _lastContactTicks;
 
     /// <summary>Creates the informer; call <see cref="RunAsync"/> to start it.</summary>
-    public Informer(IListWatch<T> listWatch, InformerOptions? options = null, TimeProvider? time = null, ILogger? logger = null, OperatorMetrics? metrics = null)
+    /// <param name="listWatch">Lists and watches the kind.</param>
+    /// <param name="options">Timing and paging.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="metrics">Metrics.</param>
+    /// <param name="transform">
+    /// Trims each listed or watched object before it is cached and handed to subscribers (e.g. drops fields no reader
+    /// uses, to save memory); it must leave the metadata that keys and events rely on.
+    /// </param>
+    public Informer(IListWatch<T> listWatch, InformerOptions? options = null, TimeProvider? time = null, ILogger? logger = null, OperatorMetrics? metrics = null,
+        Action<T>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(listWatch);
         _listWatch = listWatch;
+        _transform = transform;
         _options = options ?? new InformerOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -289,6 +301,8 @@ public sealed partial class Informer<T> : IInformer<T>
         {
             item.Metadata.ManagedFields = null;
         }
+
+        _transform?.Invoke(item);
     }
 
     private void Notify(ResourceEvent<T> change)

@@ -89,6 +89,25 @@ public sealed class InformerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Cache_WithTransform_ListedAndWatchedObjectsTrimmedBeforeCachingAndHandlers()
+    {
+        await TestApi.CreateConfigMapAsync(_client, "listed");
+        var seen = new ConcurrentBag<string>();
+        var informer = new Informer<V1ConfigMap>(ListWatches.ConfigMaps(_client, "default"), Options(), transform: cm => cm.Data = null);
+        informer.Subscribe(e => seen.Add($"{e.Resource.Metadata.Name}:{e.Resource.Data is null}"));
+        _running.Add(informer.RunAsync(_stop.Token));
+        await informer.ReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        await TestApi.CreateConfigMapAsync(_client, "watched");
+
+        Assert.True(await TestApi.EventuallyAsync(() => informer.Cache.Get(new ObjectKey("default", "watched")) is not null));
+        Assert.Null(informer.Cache.GetShared(new ObjectKey("default", "listed"))!.Data);
+        Assert.Null(informer.Cache.GetShared(new ObjectKey("default", "watched"))!.Data);
+        Assert.Contains("listed:True", seen);
+        Assert.Contains("watched:True", seen);
+    }
+
+    [Fact]
     public async Task Cache_KeepManagedFields_ObjectsKeepThem()
     {
         await TestApi.CreateConfigMapAsync(_client, "listed");
