@@ -45,7 +45,7 @@ public static class OperatorWiring
             .AddInformer(sp => ListWatches.Nodes(sp.GetRequiredService<IKubernetes>()))
             .AddInformer(sp => ListWatches.DaemonSets(sp.GetRequiredService<IKubernetes>(), settings.DevicePluginNamespace, managed))
             .AddInformer(sp => ListWatches.Pods(sp.GetRequiredService<IKubernetes>(), settings.DevicePluginNamespace, pluginPods))
-            .AddInformer(sp => ListWatches.Deployments(sp.GetRequiredService<IKubernetes>(), null, managed))
+            .AddInformer(sp => ListWatches.Deployments(sp.GetRequiredService<IKubernetes>(), null, managed), DropPodSpec)
             .AddInformer(sp => ListWatches.Services(sp.GetRequiredService<IKubernetes>(), null, managed))
             .AddController<GpuNode, GpuNodeReconciler>((c, sp) =>
             {
@@ -68,5 +68,19 @@ public static class OperatorWiring
                 c.Owns(sp.GetRequiredService<IInformer<V1Service>>());
                 c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), gpuNode => ModelServingReconciler.KeysForGpuNode(modelServings, gpuNode));
             });
+    }
+
+    /// <summary>
+    /// Trims a cached Deployment to what the reconcilers read (metadata with the spec-hash annotation and owner
+    /// references, replicas, selector, status): the pod spec, most of a vLLM Deployment's size, is dropped. Desired and
+    /// live are compared by the spec-hash annotation, and the router's reconciler reads its Deployment from the API.
+    /// </summary>
+    internal static void DropPodSpec(V1Deployment deployment)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        if (deployment.Spec?.Template is { } template)
+        {
+            template.Spec = null;
+        }
     }
 }
