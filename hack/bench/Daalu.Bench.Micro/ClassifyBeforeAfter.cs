@@ -22,7 +22,7 @@ public class ClassifyBeforeAfter
     private ParsedRequest _parsed = null!;
     private ComplexityInput _input;
 
-    [Params("short", "chat", "long")]
+    [Params("short", "chat", "long", "prose")]
     public string Body { get; set; } = "short";
 
     [GlobalSetup]

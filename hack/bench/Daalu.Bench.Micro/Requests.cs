@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Daalu.Bench.Micro;
 
-/// <summary>Chat request bodies the benchmarks share: a one-line question, a multi-turn chat, and a long coding prompt.</summary>
+/// <summary>Chat request bodies the benchmarks share: a one-line question, a multi-turn chat, a long coding prompt and long plain prose.</summary>
 public static class Requests
 {
     public static byte[] Question { get; } = Encoding.UTF8.GetBytes(
@@ -24,11 +24,18 @@ public static class Requests
         "\"messages\":[{\"role\":\"user\",\"content\":\"Refactor this C# class for testability and explain the trade-offs:\\n```csharp\\n" +
         string.Concat(Enumerable.Repeat("public static int Add(int a, int b) => a + b; // keep\\n", 120)) + "```\"}]}");
 
+    // The classifier's worst case: long text with no signal at all, so no early stop and the whole 4,096-character
+    // window is scanned for keywords.
+    public static byte[] LongProse { get; } = Encoding.UTF8.GetBytes(
+        "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"" +
+        string.Concat(Enumerable.Repeat("The committee met on Tuesday and discussed the budget for next year. ", 100)) + "\"}]}");
+
     public static byte[] For(string name) => name switch
     {
         "short" => Question,
         "chat" => Chat,
         "long" => LongCoding,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "short, chat or long"),
+        "prose" => LongProse,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "short, chat, long or prose"),
     };
 }

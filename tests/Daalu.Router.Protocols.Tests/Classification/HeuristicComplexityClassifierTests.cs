@@ -80,10 +80,19 @@ public class HeuristicComplexityClassifierTests
         Assert.Equal(1, Classifier.Rate(default));
     }
 
-    [Fact]
-    public void Rate_TypicalPrompt_DoesNotAllocate()
+    public static TheoryData<string> AllocationPrompts => new()
     {
-        var input = new ComplexityInput(TypicalPrompt, 2000, 4, true, false);
+        TypicalPrompt,
+        "What is the capital of France?",
+        "Refactor this:\n```csharp\n" + string.Concat(Enumerable.Repeat("public static int Add(int a, int b) => a + b; // keep\n", 120)) + "```",
+        string.Concat(Enumerable.Repeat("The committee met on Tuesday and discussed the budget for next year. ", 100)),
+    };
+
+    [Theory]
+    [MemberData(nameof(AllocationPrompts))]
+    public void Rate_Prompts_DoNotAllocate(string prompt)
+    {
+        var input = new ComplexityInput(prompt, 2000, 4, true, false);
         Classifier.Rate(input);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
