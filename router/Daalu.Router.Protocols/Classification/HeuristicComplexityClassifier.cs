@@ -59,8 +59,8 @@ public sealed class HeuristicComplexityClassifier : IComplexityClassifier
         ("critique", Signal.MultiStep), ("multi-step", Signal.MultiStep), ("walk me through", Signal.MultiStep),
     ];
 
-    // Keyword indexes by first letter: a keyword is only tried where a word starts with its letter, so a
-    // typical prompt costs one pass plus a few short comparisons per word.
+    // Keyword indexes by first letter, and by first letter and second character: MatchAt only compares the
+    // keywords a word can start with.
     private static readonly int[][] KeywordsByFirstLetter = BuildIndex();
 
     private static readonly int[][] KeywordsByFirstTwo = BuildTwoLetterIndex();
