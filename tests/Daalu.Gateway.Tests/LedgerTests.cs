@@ -121,6 +121,29 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(400, rows.Count);
     }
 
+    // Appends never checkpoint (that fsync would land on some caller's request); the flusher does, so the outbox's
+    // WAL is reused instead of growing by a page or two per call.
+    [Fact]
+    public async Task RecordAsync_ManyCallsWithFlushes_OutboxWalStaysSmall()
+    {
+        var options = Options();
+        await using var ledger = Open(options);
+        for (var i = 0; i < 3000; i++)
+        {
+            await ledger.RecordAsync(Calls.Hosted($"req-{i}"), CancellationToken.None);
+            if (i % 100 == 99)
+            {
+                await ledger.FlushAsync();
+            }
+        }
+
+        await ledger.FlushAsync();
+        await ledger.RecordAsync(Calls.Hosted("req-last"), CancellationToken.None); // restarts the WAL after the checkpoint
+        var wal = new FileInfo(options.EffectiveOutboxPath + "-wal").Length;
+        Assert.True(wal < 2 * 1024 * 1024, $"outbox WAL is {wal} bytes after 3,001 calls");
+        Assert.Equal(1, ledger.OutboxDepth());
+    }
+
     [Fact]
     public async Task RecordAsync_SameRequestAndAttemptTwice_SecondIsRefusedNotDuplicated()
     {

@@ -53,6 +53,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         _logger = logger;
         _outboxWriter = SqliteStores.Open(options.EffectiveOutboxPath, options.LedgerBusyTimeout, fsync: options.LedgerFsync);
         SqliteStores.Execute(_outboxWriter, SqliteStores.OutboxSchema);
+
+        // No automatic checkpoints on the appenders' connection: one would run (with its fsyncs) inside some caller's
+        // commit every ~1,000 pages. The flusher checkpoints from its own connection after each flush instead.
+        SqliteStores.Execute(_outboxWriter, "PRAGMA wal_autocheckpoint=0;");
         TryEnsureLedger();
         try
         {
@@ -122,6 +126,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         finally
         {
             UpdateDepth();
+            Checkpoint();
             _flushLock.Release();
         }
     }
@@ -552,6 +557,21 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         _flushOutbox = null;
         _flushLedger?.Dispose();
         _flushLedger = null;
+    }
+
+    // Called with _flushLock held. PASSIVE never waits for the appenders; the WAL restarts from the beginning on the
+    // next append once every frame is checkpointed, so it stays small without a checkpoint on the request path.
+    private void Checkpoint()
+    {
+        try
+        {
+            SqliteStores.Execute(FlushOutbox(), "PRAGMA wal_checkpoint(PASSIVE);");
+        }
+        catch (SqliteException)
+        {
+            // Best effort; the next flush checkpoints again.
+            CloseFlushConnections();
+        }
     }
 
     // Called with _flushLock held, so the flusher's outbox connection is safe to use.

@@ -34,9 +34,12 @@ internal static class SqliteStores
         CREATE INDEX IF NOT EXISTS ix_ledger_contributor_day ON ledger(contributor_tenant, day);
         """;
 
+    // seq is a plain rowid, not AUTOINCREMENT: it only orders rows and names them for the flusher's delete (a new
+    // row always gets a seq above every row still present), and AUTOINCREMENT would rewrite sqlite_sequence's page
+    // on every append, tripling the bytes each commit writes to the WAL. Outboxes created with it keep working.
     public const string OutboxSchema = """
         CREATE TABLE IF NOT EXISTS outbox(
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            seq INTEGER PRIMARY KEY,
             request_id TEXT NOT NULL,
             attempt INTEGER NOT NULL,
             payload TEXT NOT NULL);
