@@ -317,8 +317,9 @@ public sealed partial class ModelServingReconciler : IReconciler
             return null;
         }
 
+        // Capped at the grace: a server clock ahead of ours must not stretch the wait.
         var left = new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) + grace - now;
-        return left > TimeSpan.Zero ? left : null;
+        return left > TimeSpan.Zero ? (left < grace ? left : grace) : null;
     }
 
     private static void SetNotReady(ModelServingStatus status, string reason, string message, DateTimeOffset now)

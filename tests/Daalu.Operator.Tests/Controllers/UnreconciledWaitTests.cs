@@ -26,6 +26,10 @@ public sealed class UnreconciledWaitTests
         Assert.Equal(TimeSpan.FromSeconds(20), ModelServingReconciler.UnreconciledWait(Created(TimeSpan.FromSeconds(10)), Now, Grace));
 
     [Fact]
+    public void UnreconciledWait_CreatedAheadOfOurClock_WaitsNoLongerThanTheGrace() =>
+        Assert.Equal(Grace, ModelServingReconciler.UnreconciledWait(Created(TimeSpan.FromSeconds(-90)), Now, Grace));
+
+    [Fact]
     public void UnreconciledWait_OlderThanTheGrace_DoesNotWait() =>
         Assert.Null(ModelServingReconciler.UnreconciledWait(Created(TimeSpan.FromSeconds(30)), Now, Grace));
 
