@@ -4,6 +4,7 @@ using Daalu.Gateway.Abstractions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SQLitePCL;
 
 namespace Daalu.Gateway.Metering;
 
@@ -38,7 +39,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     // The flusher's own long-lived connections (guarded by _flushLock); opened on first use, dropped after a failure.
     private SqliteConnection? _flushOutbox;
     private SqliteConnection? _flushLedger;
-    private SqliteCommand? _append; // prepared once on _outboxWriter, used under _outboxLock
+    private sqlite3_stmt? _append; // prepared once on _outboxWriter, used under _outboxLock
     private Task? _flushLoop;
     private bool _ledgerReady;
     private bool _outboxClosed;
@@ -179,7 +180,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
         }
 
-        _flushLoop ??= Task.Run(FlushLoopAsync, CancellationToken.None);
+        _flushLoop ??= Task.Factory.StartNew(FlushLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Stops the flusher after a last flush attempt. Acknowledged records are already durable in the outbox.</summary>
@@ -223,6 +224,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         {
             _outboxClosed = true;
             _append?.Dispose();
+            _append = null;
             _outboxWriter.Dispose();
         }
 
@@ -329,54 +331,68 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         Complete(batch, error);
     }
 
-    // Called with _outboxLock held. One prepared statement for the life of the connection; a lone record commits in
-    // autocommit mode (one statement instead of BEGIN, INSERT, COMMIT), a group in one transaction.
+    // Called with _outboxLock held. One prepared statement for the life of the connection, driven through SQLite's own
+    // API: Microsoft.Data.Sqlite's per-execution reader, parameter lookup by name and busy loop cost more than the
+    // insert itself. A lone record commits in autocommit mode (one statement instead of BEGIN, INSERT, COMMIT), a
+    // group in one transaction. Busy waits are SQLite's own (busy_timeout), though appends and deletes take turns.
     private void AppendToOutbox(List<PendingRecord> batch)
     {
+        var db = _outboxWriter.Handle!;
         if (_append is null)
         {
-            _append = _outboxWriter.CreateCommand();
-            _append.CommandText = "INSERT INTO outbox(request_id, attempt, payload) VALUES($r, $a, $p)";
-            _append.Parameters.Add("$r", SqliteType.Text);
-            _append.Parameters.Add("$a", SqliteType.Integer);
-            _append.Parameters.Add("$p", SqliteType.Text);
+            Check(db, raw.sqlite3_prepare_v2(db, "INSERT INTO outbox(request_id, attempt, payload) VALUES(?1, ?2, ?3)", out var stmt));
+            _append = stmt;
         }
 
-        var command = _append;
         using var transaction = batch.Count > 1 ? _outboxWriter.BeginTransaction(deferred: false) : null;
-        command.Transaction = transaction;
-        try
+        foreach (var item in batch)
         {
-            foreach (var item in batch)
+            var payload = JsonSerializer.SerializeToUtf8Bytes(item.Call, MeteringJsonContext.Default.PricedCall);
+            try
             {
-                command.Parameters[0].Value = item.Call.RequestId;
-                command.Parameters[1].Value = item.Call.Attempt;
-                command.Parameters[2].Value = JsonSerializer.Serialize(item.Call, MeteringJsonContext.Default.PricedCall);
-                command.ExecuteNonQuery();
+                Check(db, raw.sqlite3_bind_text(_append, 1, item.Call.RequestId));
+                Check(db, raw.sqlite3_bind_int(_append, 2, item.Call.Attempt));
+                Check(db, raw.sqlite3_bind_text(_append, 3, payload));
+                var rc = raw.sqlite3_step(_append);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(db, rc);
+                }
             }
-
-            transaction?.Commit();
+            finally
+            {
+                raw.sqlite3_reset(_append);
+                raw.sqlite3_clear_bindings(_append);
+            }
         }
-        finally
+
+        transaction?.Commit();
+    }
+
+    private static void Check(sqlite3 db, int rc)
+    {
+        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
         {
-            command.Transaction = null;
+            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
         }
     }
 
-    private async Task FlushLoopAsync()
+    // On its own thread (LongRunning): the flush blocks on SQLite and the ledger's fsync, which would otherwise hold a
+    // pool thread or, after a Task.Delay, the timer thread that fires every request's timeouts.
+    private void FlushLoop()
     {
         var token = _stopping.Token;
         while (!token.IsCancellationRequested)
         {
             try
             {
-                if (await _flushSignal.WaitAsync(_options.FlushInterval, token).ConfigureAwait(false))
+                if (_flushSignal.Wait(_options.FlushInterval, token))
                 {
                     // Let more records arrive: one ledger transaction (and fsync) per window, not per call.
                     var window = _options.FlushBatchWindow < _options.FlushInterval ? _options.FlushBatchWindow : _options.FlushInterval;
-                    if (window > TimeSpan.Zero)
+                    if (window > TimeSpan.Zero && token.WaitHandle.WaitOne(window))
                     {
-                        await Task.Delay(window, token).ConfigureAwait(false);
+                        return;
                     }
                 }
 
@@ -385,7 +401,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                 {
                 }
 
-                await FlushAsync(token).ConfigureAwait(false);
+                FlushAsync(token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -395,11 +411,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             {
                 GatewayMetrics.LedgerWriteFailures.WithLabels("ledger").Inc();
                 LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
-                try
-                {
-                    await Task.Delay(_options.FlushInterval, token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (token.WaitHandle.WaitOne(_options.FlushInterval))
                 {
                     return;
                 }
