@@ -23,7 +23,7 @@
 // field selectors beyond the listed ones, graceful pod deletion
 // (pods go at once). Server-side apply ownership is simplified (see FieldManagement).
 // Test hooks: CompactHistory, DropWatches, StallWatches/ResumeNewWatches, SendBookmarks, InjectFailure,
-// Requests/CountWriteRequests/CountChanges.
+// Requests/CountWriteRequests/CountChanges, GarbageCollectorChecks.
 using System.Text.Json.Nodes;
 using k8s;
 using Microsoft.AspNetCore.Builder;
@@ -118,6 +118,13 @@ public sealed class KubeApiServer : IAsyncDisposable, IDisposable
 
     /// <summary>Committed changes (each one a new resourceVersion and a watch event) for a resource, optionally one namespace and name.</summary>
     public int CountChanges(string resource, string? @namespace = null, string? name = null) => _store.CountChanges(resource, @namespace, name);
+
+    /// <summary>
+    /// How many times the ownerReference garbage collector has tested one object for being garbage: once per written
+    /// object that has ownerReferences and once per dependent of a removed object, so tests can check that writes do
+    /// not make it scan the whole store.
+    /// </summary>
+    public long GarbageCollectorChecks => _store.GarbageCollectorChecks;
 
     /// <summary>Makes the next matching requests fail (or hang).</summary>
     public void InjectFailure(FailureRule rule) => _handler.AddFailure(rule ?? throw new ArgumentNullException(nameof(rule)));

@@ -18,7 +18,10 @@ public sealed class KubeApiServerOptions
     /// <summary>Namespaces created at start, as a fresh cluster has them.</summary>
     public IReadOnlyList<string> InitialNamespaces { get; set; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
-    /// <summary>Whether the ownerReference garbage collector runs (it runs synchronously after each removal).</summary>
+    /// <summary>
+    /// Whether the ownerReference garbage collector runs. It runs synchronously inside the write that can make
+    /// garbage (a removal, or a write with an ownerReference that does not resolve) and tests only those candidates.
+    /// </summary>
     public bool GarbageCollection { get; set; } = true;
 
     /// <summary>Clock for creationTimestamp and deletionTimestamp.</summary>

@@ -8,6 +8,10 @@ namespace Daalu.KubeApiServer;
 /// The state of the fake cluster: objects by type, the global resourceVersion counter, the event log that watches
 /// replay and the open watches. Every operation runs under one lock, which makes each write atomic and keeps the
 /// event order identical for every watcher, like etcd's single revision sequence.
+/// The ownerReference garbage collector is incremental: <see cref="Commit"/> keeps indexes (uid -> object, owner uid
+/// -> dependent uids, owners waiting for foreground deletion) and queues only the objects that can have become
+/// garbage - the dependents of a removed object and an object written with an ownerReference that does not resolve -
+/// so a write costs O(its ownerReferences + what it actually collects), never a scan of the whole store.
 /// </summary>
 internal sealed class ObjectStore
 {
@@ -17,13 +21,19 @@ internal sealed class ObjectStore
     private readonly List<WatchSession> _watches = [];
     private readonly Dictionary<string, int> _changes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Rv, List<StoredObject> Items)> _listSnapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredObject> _byUid = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _dependents = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _foregroundWaiting = new(StringComparer.Ordinal);
+    private readonly Queue<string> _gcQueue = new();
+    private readonly HashSet<string> _gcQueued = new(StringComparer.Ordinal);
     private readonly KubeApiServerOptions _options;
-        private readonly ResourceType _namespaceType;
+    private readonly ResourceType _namespaceType;
     private readonly IObjectValidator? _validator;
     private long _rv;
     private long _compactedThrough;
     private int _nextServiceIp = 10;
     private bool _stallNewWatches;
+    private long _gcChecks;
 
     public ObjectStore(KubeApiServerOptions options, IReadOnlyList<ResourceType> types, IObjectValidator? validator)
     {
@@ -38,6 +48,18 @@ internal sealed class ObjectStore
         foreach (var ns in options.InitialNamespaces)
         {
             Create(_namespaceType, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } }, new WriteContext("system", null, false));
+        }
+    }
+
+    /// <summary>How many times the garbage collector has tested one object for being garbage (a work counter for tests).</summary>
+    public long GarbageCollectorChecks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _gcChecks;
+            }
         }
     }
 
@@ -385,7 +407,9 @@ internal sealed class ObjectStore
             return final.CloneNode();
         }
 
-        return Commit(type, next, existing, "MODIFIED").CloneNode();
+        var modified = Commit(type, next, existing, "MODIFIED");
+        CollectGarbage();
+        return modified.CloneNode();
     }
 
     public (JsonObject Result, bool Removed) Delete(ResourceType type, string? ns, string name, DeleteRequest request, WriteContext ctx)
@@ -413,12 +437,18 @@ internal sealed class ObjectStore
                 Orphan(existing);
             }
 
-            if (request.Propagation == "Foreground" && existing.Node["metadata"]?["deletionTimestamp"] is null && Dependents(existing.Uid).Count > 0)
+            if (request.Propagation == "Foreground" && !existing.Deleting && Dependents(existing.Uid).Count > 0)
             {
-                return (DeleteForeground(existing).CloneNode(), false);
+                var waiting = DeleteForeground(existing);
+                CollectGarbage();
+                return (waiting.CloneNode(), false);
             }
 
-            return DeleteInternal(existing);
+            var result = DeleteInternal(existing);
+
+            // Orphaning rewrites dependents' ownerReferences; one left with only dangling references is garbage now.
+            CollectGarbage();
+            return result;
         }
     }
 
@@ -432,6 +462,8 @@ internal sealed class ObjectStore
             {
                 items.Add(ctx.DryRun ? v.CloneNode() : DeleteInternal(Find(type, v.Namespace.Length == 0 ? null : v.Namespace, v.Name) ?? v).Result);
             }
+
+            CollectGarbage();
 
             return new JsonObject
             {
@@ -494,10 +526,11 @@ internal sealed class ObjectStore
         return (removed.CloneNode(), true);
     }
 
+    /// <summary>The stored objects with an ownerReference to <paramref name="ownerUid"/>, from the index, in a stable order.</summary>
     private List<StoredObject> Dependents(string ownerUid) =>
-        _objects.Values.SelectMany(v => v.Values)
-            .Where(o => o.Node["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r => r?["uid"]?.GetValue<string>() == ownerUid))
-            .ToList();
+        _dependents.TryGetValue(ownerUid, out var uids)
+            ? uids.Select(u => _byUid[u]).OrderBy(o => o.Type.Plural, StringComparer.Ordinal).ThenBy(o => o.Key, StringComparer.Ordinal).ToList()
+            : [];
 
     /// <summary>
     /// Foreground propagation: the owner gets deletionTimestamp and the <c>foregroundDeletion</c> finalizer, its
@@ -532,11 +565,19 @@ internal sealed class ObjectStore
 
     private void FinishForegroundDeletions()
     {
-        var waiting = _objects.Values.SelectMany(v => v.Values)
-            .Where(o => o.Node["metadata"]?["deletionTimestamp"] is not null && Finalizers(o.Node).Contains("foregroundDeletion"))
-            .ToList();
-        foreach (var owner in waiting)
+        if (_foregroundWaiting.Count == 0)
         {
+            return;
+        }
+
+        foreach (var uid in _foregroundWaiting.Order(StringComparer.Ordinal).ToList())
+        {
+            // Re-read: finishing one owner can cascade into another earlier in this loop.
+            if (!_byUid.TryGetValue(uid, out var owner) || !IsForegroundWaiting(owner))
+            {
+                continue;
+            }
+
             var blocked = Dependents(owner.Uid).Any(d => d.Node["metadata"]!["ownerReferences"]!.AsArray()
                 .Any(r => r?["uid"]?.GetValue<string>() == owner.Uid && r["blockOwnerDeletion"]?.GetValue<bool>() == true));
             if (blocked)
@@ -588,35 +629,29 @@ internal sealed class ObjectStore
 
     private void Orphan(StoredObject owner)
     {
-        foreach (var (type, objects) in _objects)
+        foreach (var dependent in Dependents(owner.Uid))
         {
-            foreach (var dependent in objects.Values.ToList())
+            var refs = (JsonArray)dependent.Node["metadata"]!["ownerReferences"]!;
+            var next = dependent.CloneNode();
+            var kept = new JsonArray(refs.Where(r => r?["uid"]?.GetValue<string>() != owner.Uid).Select(r => r!.DeepClone()).ToArray());
+            if (kept.Count == 0)
             {
-                if (dependent.Node["metadata"]?["ownerReferences"] is not JsonArray refs || !refs.Any(r => r?["uid"]?.GetValue<string>() == owner.Uid))
-                {
-                    continue;
-                }
-
-                var next = dependent.CloneNode();
-                var kept = new JsonArray(refs.Where(r => r?["uid"]?.GetValue<string>() != owner.Uid).Select(r => r!.DeepClone()).ToArray());
-                if (kept.Count == 0)
-                {
-                    Metadata(next).Remove("ownerReferences");
-                }
-                else
-                {
-                    Metadata(next)["ownerReferences"] = kept;
-                }
-
-                Commit(type, next, dependent, "MODIFIED");
+                Metadata(next).Remove("ownerReferences");
             }
+            else
+            {
+                Metadata(next)["ownerReferences"] = kept;
+            }
+
+            Commit(dependent.Type, next, dependent, "MODIFIED");
         }
     }
 
     /// <summary>
     /// The garbage collector's background propagation: an object whose ownerReferences all point at objects that
-    /// no longer exist (or, for a namespaced owner, not in the dependent's namespace) is deleted. Runs until no
-    /// more dependents are orphaned, so chains cascade.
+    /// no longer exist (or, for a namespaced owner, not in the dependent's namespace) is deleted. Only the queued
+    /// candidates are tested (see <see cref="Index"/> and <see cref="Commit"/>); deleting one queues its own
+    /// dependents, so chains cascade. Candidates queued while the collector is off stay queued until it is on again.
     /// </summary>
     private void CollectGarbage()
     {
@@ -625,29 +660,75 @@ internal sealed class ObjectStore
             return;
         }
 
-        while (true)
+        // Re-entrant: a deletion below runs AfterRemoval, which drains the same queue.
+        while (_gcQueue.TryDequeue(out var uid))
         {
-            var live = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
-            foreach (var objects in _objects.Values)
+            _gcQueued.Remove(uid);
+            if (_byUid.TryGetValue(uid, out var candidate) && IsGarbage(candidate))
             {
-                foreach (var o in objects.Values)
-                {
-                    live[o.Uid] = o;
-                }
+                DeleteInternal(candidate);
             }
-
-            var orphan = _objects.Values.SelectMany(v => v.Values).FirstOrDefault(o =>
-                o.Node["metadata"]?["deletionTimestamp"] is null
-                && o.Node["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 } refs
-                && refs.All(r => !(live.TryGetValue(r?["uid"]?.GetValue<string>() ?? string.Empty, out var owner)
-                    && (!owner.Type.Namespaced || owner.Namespace == o.Namespace))));
-            if (orphan is null)
-            {
-                return;
-            }
-
-            DeleteInternal(orphan);
         }
+    }
+
+    private bool IsGarbage(StoredObject o)
+    {
+        _gcChecks++;
+        return !o.Deleting
+            && o.OwnerUids.Count > 0
+            && o.OwnerUids.All(uid => !(_byUid.TryGetValue(uid, out var owner) && (!owner.Type.Namespaced || owner.Namespace == o.Namespace)));
+    }
+
+    private void EnqueueForCollection(string uid)
+    {
+        if (_gcQueued.Add(uid))
+        {
+            _gcQueue.Enqueue(uid);
+        }
+    }
+
+    private static bool IsForegroundWaiting(StoredObject o) => o.Deleting && Finalizers(o.Node).Contains("foregroundDeletion");
+
+    /// <summary>Adds a stored version to the indexes and queues it for collection if it is garbage already.</summary>
+    private void Index(StoredObject o)
+    {
+        _byUid[o.Uid] = o;
+        foreach (var owner in o.OwnerUids.Distinct(StringComparer.Ordinal))
+        {
+            if (!_dependents.TryGetValue(owner, out var set))
+            {
+                _dependents[owner] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(o.Uid);
+        }
+
+        if (IsForegroundWaiting(o))
+        {
+            _foregroundWaiting.Add(o.Uid);
+        }
+
+        // Owners are never created after their dependents (uids are assigned here), namespaces never change and a
+        // deletionTimestamp is never cleared, so an object that is not garbage now can only become garbage when an
+        // owner is removed (queued in Commit) or its ownerReferences are rewritten (indexed again).
+        if (o.OwnerUids.Count > 0 && IsGarbage(o))
+        {
+            EnqueueForCollection(o.Uid);
+        }
+    }
+
+    private void Unindex(StoredObject o)
+    {
+        _byUid.Remove(o.Uid);
+        foreach (var owner in o.OwnerUids)
+        {
+            if (_dependents.TryGetValue(owner, out var set) && set.Remove(o.Uid) && set.Count == 0)
+            {
+                _dependents.Remove(owner);
+            }
+        }
+
+        _foregroundWaiting.Remove(o.Uid);
     }
 
     private StoredObject Commit(ResourceType type, JsonObject obj, StoredObject? previous, string eventType)
@@ -656,13 +737,25 @@ internal sealed class ObjectStore
         Metadata(obj)["resourceVersion"] = _rv.ToString(CultureInfo.InvariantCulture);
         var stored = new StoredObject(type, obj);
         var map = _objects[type];
+
+        // Unindex what is stored now, not the caller's 'previous', which can be stale after a cascade.
+        if (map.TryGetValue(stored.Key, out var current))
+        {
+            Unindex(current);
+        }
+
         if (eventType == "DELETED")
         {
             map.Remove(stored.Key);
+            foreach (var dependent in Dependents(stored.Uid))
+            {
+                EnqueueForCollection(dependent.Uid);
+            }
         }
         else
         {
             map[stored.Key] = stored;
+            Index(stored);
         }
 
         var changeKey = type.Plural + "|" + stored.Namespace + "|" + stored.Name;

@@ -18,6 +18,10 @@ internal sealed class StoredObject
         Uid = meta?["uid"]?.GetValue<string>() ?? string.Empty;
         Rv = long.TryParse(meta?["resourceVersion"]?.GetValue<string>(), out var rv) ? rv : 0;
         Labels = LabelSelector.LabelsOf(node);
+        Deleting = meta?["deletionTimestamp"] is not null;
+        OwnerUids = meta?["ownerReferences"] is JsonArray refs
+            ? refs.Select(r => r?["uid"]?.GetValue<string>() ?? string.Empty).ToArray()
+            : [];
         Json = JsonText.Write(node);
     }
 
@@ -36,6 +40,12 @@ internal sealed class StoredObject
     public Dictionary<string, string> Labels { get; }
 
     public string Json { get; }
+
+    /// <summary>Whether metadata.deletionTimestamp is set (the object is waiting for its finalizers).</summary>
+    public bool Deleting { get; }
+
+    /// <summary>The uids of metadata.ownerReferences in order ("" for a reference without one).</summary>
+    public IReadOnlyList<string> OwnerUids { get; }
 
     public string Key => Namespace + "/" + Name;
 
