@@ -5,7 +5,7 @@
 // object, and the operator's RSS and CPU. Prints a Markdown report (and writes it to --out when given).
 //
 //   Daalu.Bench.Operator --operator PATH [--crds crds] [--nodes 100] [--servings 1000] [--operator-cpu 1]
-//                        [--quiet-s 3] [--timeout-s 120] [--cel false] [--server-gc false] [--out FILE]
+//                        [--quiet-s 3] [--timeout-s 120] [--cel false] [--server-gc true] [--out FILE]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

@@ -25,7 +25,7 @@ internal static class Report
         sb.AppendLine(inv, $"### Operator benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         sb.AppendLine();
         sb.AppendLine(inv, $"{o.Servings} ModelServings on {o.Nodes} GpuNodes (one Node each), all created before the operator starts; the operator");
-        sb.AppendLine(inv, $"(Release build, its own process{(o.OperatorCpu is { } c ? $" pinned to CPU {c}" : string.Empty)}) against tests/Daalu.KubeApiServer (CEL rules {(o.Cel ? "on" : "off")}, its ownerReference collector {(o.ServerGc ? "on, run inside every create" : "off: nothing is deleted")}).");
+        sb.AppendLine(inv, $"(Release build, its own process{(o.OperatorCpu is { } c ? $" pinned to CPU {c}" : string.Empty)}) against tests/Daalu.KubeApiServer (CEL rules {(o.Cel ? "on" : "off")}, its ownerReference collector {(o.ServerGc ? "on (incremental)" : "off: nothing is deleted")}).");
         sb.AppendLine(inv, $"Settled: every status has observedGeneration = generation and a phase / Ready condition, then {o.QuietSeconds:0} s without a write.");
         sb.AppendLine();
         sb.AppendLine("| measure | value |");
