@@ -37,7 +37,10 @@ ENTRYPOINT ["dotnet", "Daalu.Operator.dll"]
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS router
 WORKDIR /app
 COPY --from=build /out/router ./
+# DOTNET_TC_CallCountingDelayMs=0: without it the router's hot paths stayed at tier 0 for minutes under steady
+# load (docs/benchmarks.md).
 ENV DAALU_ROUTER_URLS=http://0.0.0.0:8080 \
+    DOTNET_TC_CallCountingDelayMs=0 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 USER 65532:65532
 EXPOSE 8080

@@ -183,7 +183,8 @@ cat >"$WORK/router.json" <<EOF
   "policies": [{ "name": "default", "tiers": ["Hosted"] }]
 }
 EOF
-"${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger.db" \
+# As deployed (Dockerfile, the operator's router Deployment): tier-1 compilation without the start-up quiet period.
+DOTNET_TC_CallCountingDelayMs=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger.db" \
   >"$WORK/router.log" 2>&1 &
 ROUTER_PID=$!
 PIDS+=("$ROUTER_PID")

@@ -37,6 +37,7 @@ public sealed class RouterObjectsBuilderTests
 
         Assert.Equal(3, d.Spec.Replicas);
         Assert.Equal("redis.daalu-system.svc:6379", container.Env.Single(e => e.Name == RouterObjectsBuilder.RedisUrlEnv).Value);
+        Assert.Equal("0", container.Env.Single(e => e.Name == "DOTNET_TC_CallCountingDelayMs").Value);
         Assert.Equal(["--config", "/etc/daalu/router/config.yaml", "--urls", "http://0.0.0.0:8080", "--ledger", "/var/lib/daalu/ledger.db"], container.Args);
         var projected = pod.Volumes.Single(v => v.Name == "keys").Projected.Sources;
         Assert.Equal(["external-provider-keys/openai", "team-a-api-keys/key-1", "team-a-api-keys/key-2"], projected.SelectMany(s => s.Secret.Items.Select(i => i.Path)));
