@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The platform floor under the router, one command: hack/bench/floor.sh
+#
+# Side by side in one run against the same stub as router.sh: direct to the stub, through a bare ASP.NET Core proxy
+# (hack/bench/Daalu.Bench.BareProxy: Kestrel in, HttpClient out, nothing else) and through the Daalu router (tenant
+# auth, classification, hosted quota and the SQLite metering ledger on; launched as router.sh launches it). It answers
+# "how much of the router's added latency and CPU is ASP.NET Core + HttpClient, and how much is the router's own
+# work?". Same pinning as router.sh: load generator and stub on CPU 0, the proxy under test on CPU 1.
+# Reports: p50/p99 one request at a time, requests/s and CPU per request at 32 connections, SSE time to first token.
+# Needs: wrk, curl, node (free ports). Everything on 127.0.0.1, every run bounded in time.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+LAT_SECONDS=${LAT_SECONDS:-6}
+LOAD_SECONDS=${LOAD_SECONDS:-8}
+log() { printf '[floor.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO=sudo
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v curl >/dev/null || missing+=(curl)
+command -v node >/dev/null || missing+=(nodejs)
+command -v taskset >/dev/null || missing+=(util-linux)
+if ((${#missing[@]})); then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log "building the stub, the bare proxy and the router (Release)"
+dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+dotnet build hack/bench/Daalu.Bench.BareProxy -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+dotnet build router/Daalu.Router -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
+BARE=hack/bench/Daalu.Bench.BareProxy/bin/Release/net10.0/Daalu.Bench.BareProxy
+ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
+ON_LOAD=()
+ON_PROXY=()
+if (($(nproc) >= 2)); then ON_LOAD=(taskset -c 0); ON_PROXY=(taskset -c 1); fi
+
+WORK=$(mktemp -d /tmp/daalu-bench-floor.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
+
+STUB_PORT=$(free_port)
+"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model --model bench-stream=1000 >"$WORK/stub.log" 2>&1 &
+STUB_PID=$!
+PIDS+=("$STUB_PID")
+BARE_PORT=$(free_port)
+"${ON_PROXY[@]}" "$BARE" "http://127.0.0.1:$STUB_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+PIDS+=("$BARE_PID")
+ROUTER_PORT=$(free_port)
+export DAALU_BENCH_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+cat >"$WORK/router.json" <<JSON
+{ "version": 1,
+  "tenants": [{ "name": "bench", "keys": [{ "env": "DAALU_BENCH_KEY" }],
+    "plan": { "enrolled": true, "monthlyTokenBudget": 1000000000000, "tokensPerMinute": 1000000000000,
+              "requestsPerMinute": 2000000000, "defaultMaxTokens": 64, "inputPerMTok": 0.1, "outputPerMTok": 0.2 } }],
+  "backends": [{ "name": "stub", "tier": "Hosted", "url": "http://127.0.0.1:$STUB_PORT", "models": ["bench-model", "bench-stream"], "capability": 2 }],
+  "policies": [{ "name": "default", "tiers": ["Hosted"] }] }
+JSON
+mkdir -p "$WORK/ledger"
+DOTNET_TC_CallCountingDelayMs=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
+  --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
+ROUTER_PID=$!
+PIDS+=("$ROUTER_PID")
+
+CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
+TARGETS=(direct bare daalu)
+declare -A URL PID AUTH R
+URL[direct]="http://127.0.0.1:$STUB_PORT/v1/chat/completions"
+URL[bare]="http://127.0.0.1:$BARE_PORT/v1/chat/completions"
+URL[daalu]="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
+PID[direct]=$STUB_PID
+PID[bare]=$BARE_PID
+PID[daalu]=$ROUTER_PID
+AUTH[direct]=""
+AUTH[bare]=""
+AUTH[daalu]="Bearer $DAALU_BENCH_KEY"
+for t in "${TARGETS[@]}"; do
+  for ((i = 0; i < 600; i++)); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Authorization: ${AUTH[$t]:-none}" -H 'Content-Type: application/json' -d "$CHAT" "${URL[$t]}" || true)
+    [[ $code == 200 ]] && break
+    sleep 0.1
+  done
+  [[ $code == 200 ]] || { log "$t does not answer 200 (last $code)"; exit 1; }
+  {
+    echo 'wrk.method = "POST"'
+    printf 'wrk.body = [[%s]]\n' "$CHAT"
+    echo 'wrk.headers["Content-Type"] = "application/json"'
+    [[ -n ${AUTH[$t]} ]] && printf 'wrk.headers["Authorization"] = "%s"\n' "${AUTH[$t]}"
+    cat <<'LUA'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("P50=%d\nP99=%d\nREQS=%d\nERRS=%d\nDUR_US=%d\n", latency:percentile(50), latency:percentile(99),
+    summary.requests, e.connect + e.read + e.write + e.status + e.timeout, summary.duration))
+end
+LUA
+  } >"$WORK/wrk-$t.lua"
+done
+kv() { sed -n "s/^$1=//p" "$2" | tail -1; }
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for t in "${TARGETS[@]}"; do
+  log "$t: warm-up 10 s at 32 connections"
+  "${ON_LOAD[@]}" wrk -t1 -c32 -d10s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >/dev/null 2>&1 || true
+  log "$t: one request at a time, ${LAT_SECONDS}s"
+  "${ON_LOAD[@]}" wrk -t1 -c1 -d"$LAT_SECONDS"s --timeout 5s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >"$WORK/lat-$t.txt" 2>&1 || true
+  R[$t.p50]=$(kv P50 "$WORK/lat-$t.txt")
+  R[$t.p99]=$(kv P99 "$WORK/lat-$t.txt")
+  log "$t: 32 connections, ${LOAD_SECONDS}s"
+  c0=$(cpu_ticks "${PID[$t]}")
+  "${ON_LOAD[@]}" wrk -t1 -c32 -d"$LOAD_SECONDS"s --timeout 5s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >"$WORK/load-$t.txt" 2>&1 || true
+  c1=$(cpu_ticks "${PID[$t]}")
+  n=$(kv REQS "$WORK/load-$t.txt")
+  us=$(kv DUR_US "$WORK/load-$t.txt")
+  R[$t.rps]=$((n * 1000000 / us))
+  R[$t.errs]=$(($(kv ERRS "$WORK/lat-$t.txt") + $(kv ERRS "$WORK/load-$t.txt")))
+  R[$t.cpu]=$(((c1 - c0) * 1000000 / CLK_TCK / (n > 0 ? n : 1)))
+  log "$t: SSE time to first token (200 streams of 8 tokens)"
+  ch=()
+  [[ -n ${AUTH[$t]} ]] && ch=(--header "Authorization: ${AUTH[$t]}")
+  "${ON_LOAD[@]}" "$STUB" ttft --url "${URL[$t]}" --model bench-stream --tokens 8 --requests 200 --warmup 20 "${ch[@]}" \
+    >"$WORK/ttft-$t.txt" 2>"$WORK/ttft-$t.err" || true
+  R[$t.ttft]=$(kv ttft_p50_us "$WORK/ttft-$t.txt")
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", a - b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else printf "n/a" }'; }
+f0() { awk -v a="$1" 'BEGIN { printf "%d", a }'; }
+mkdir -p hack/bench/results
+OUT="hack/bench/results/floor-$(date -u +%Y%m%dT%H%M%SZ).md"
+{
+  echo "### Platform floor, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "Command: \`hack/bench/floor.sh\`. $(nproc) CPUs; load generator and stub on CPU 0, proxy on CPU 1. Load average before: $LOAD_BEFORE; after: $LOAD_AFTER."
+  echo
+  echo "| | direct (stub) | bare ASP.NET Core proxy | Daalu router |"
+  echo "|---|---:|---:|---:|"
+  echo "| latency p50 / p99, one at a time (us) | ${R[direct.p50]} / ${R[direct.p99]} | ${R[bare.p50]} / ${R[bare.p99]} | ${R[daalu.p50]} / ${R[daalu.p99]} |"
+  echo "| **added** p50 (us) | - | $(sub "${R[bare.p50]}" "${R[direct.p50]}") | **$(sub "${R[daalu.p50]}" "${R[direct.p50]}")** |"
+  echo "| requests/s at 32 connections | ${R[direct.rps]} | ${R[bare.rps]} | **${R[daalu.rps]}** |"
+  echo "| CPU per request at 32 connections (us) | (stub) ${R[direct.cpu]} | ${R[bare.cpu]} | **${R[daalu.cpu]}** |"
+  echo "| SSE time to first token p50 (us) | $(f0 "${R[direct.ttft]}") | $(f0 "${R[bare.ttft]}") | $(f0 "${R[daalu.ttft]}") |"
+  echo "| **added** SSE time to first token p50 (us) | - | $(sub "${R[bare.ttft]}" "${R[direct.ttft]}") | **$(sub "${R[daalu.ttft]}" "${R[direct.ttft]}")** |"
+  echo "| HTTP errors | ${R[direct.errs]} | ${R[bare.errs]} | ${R[daalu.errs]} |"
+  echo
+  echo "Router / bare proxy: added p50 $(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[bare.p50]}" "${R[direct.p50]}")"), requests/s $(ratio "${R[daalu.rps]}" "${R[bare.rps]}"), CPU per request $(ratio "${R[daalu.cpu]}" "${R[bare.cpu]}")."
+} | tee "$OUT"
+log "written $OUT"
