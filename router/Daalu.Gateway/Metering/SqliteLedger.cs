@@ -444,43 +444,58 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         var ledger = FlushLedger();
         EnsureLedger(ledger);
         var inserted = 0;
+        // Prepared once per batch and bound by position through SQLite's own API: Microsoft.Data.Sqlite's per-row
+        // parameter lookups by name cost more than the insert (profile of the flush thread under load).
         using (var transaction = ledger.BeginTransaction(deferred: false))
-        using (var insert = ledger.CreateCommand())
         {
-            insert.Transaction = transaction;
-            insert.CommandText = """
+            var db = ledger.Handle!;
+            Check(db, raw.sqlite3_prepare_v2(db, """
                 INSERT INTO ledger(request_id, attempt, tenant, tier, backend, model, request_class, tokens_in, tokens_out,
                     estimated, partial, ttft_ms, latency_ms, cost_nano, commercial_nano, credit_nano, contributor_tenant,
                     completed_at_ms, day, period)
-                VALUES($request_id, $attempt, $tenant, $tier, $backend, $model, $request_class, $tokens_in, $tokens_out,
-                    $estimated, $partial, $ttft_ms, $latency_ms, $cost_nano, $commercial_nano, $credit_nano, $contributor_tenant,
-                    $completed_at_ms, $day, $period)
+                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
                 ON CONFLICT(request_id, attempt) DO NOTHING
-                """;
-            foreach (var (_, c) in rows)
+                """, out var insert));
+            using (insert)
             {
-                insert.Parameters.Clear();
-                insert.Parameters.AddWithValue("$request_id", c.RequestId);
-                insert.Parameters.AddWithValue("$attempt", c.Attempt);
-                insert.Parameters.AddWithValue("$tenant", c.Tenant);
-                insert.Parameters.AddWithValue("$tier", c.Tier);
-                insert.Parameters.AddWithValue("$backend", c.Backend);
-                insert.Parameters.AddWithValue("$model", c.Model);
-                insert.Parameters.AddWithValue("$request_class", c.RequestClass);
-                insert.Parameters.AddWithValue("$tokens_in", c.TokensIn);
-                insert.Parameters.AddWithValue("$tokens_out", c.TokensOut);
-                insert.Parameters.AddWithValue("$estimated", c.Estimated ? 1 : 0);
-                insert.Parameters.AddWithValue("$partial", c.Partial ? 1 : 0);
-                insert.Parameters.AddWithValue("$ttft_ms", c.TtftMs);
-                insert.Parameters.AddWithValue("$latency_ms", c.LatencyMs);
-                insert.Parameters.AddWithValue("$cost_nano", c.CostNano);
-                insert.Parameters.AddWithValue("$commercial_nano", c.CommercialNano);
-                insert.Parameters.AddWithValue("$credit_nano", c.CreditNano);
-                insert.Parameters.AddWithValue("$contributor_tenant", (object?)c.ContributorTenant ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$completed_at_ms", c.CompletedAtMs);
-                insert.Parameters.AddWithValue("$day", c.Day);
-                insert.Parameters.AddWithValue("$period", c.Period);
-                inserted += insert.ExecuteNonQuery();
+                foreach (var (_, c) in rows)
+                {
+                    try
+                    {
+                        Check(db, raw.sqlite3_bind_text(insert, 1, c.RequestId));
+                        Check(db, raw.sqlite3_bind_int64(insert, 2, c.Attempt));
+                        Check(db, raw.sqlite3_bind_text(insert, 3, c.Tenant));
+                        Check(db, raw.sqlite3_bind_text(insert, 4, c.Tier));
+                        Check(db, raw.sqlite3_bind_text(insert, 5, c.Backend));
+                        Check(db, raw.sqlite3_bind_text(insert, 6, c.Model));
+                        Check(db, raw.sqlite3_bind_text(insert, 7, c.RequestClass));
+                        Check(db, raw.sqlite3_bind_int64(insert, 8, c.TokensIn));
+                        Check(db, raw.sqlite3_bind_int64(insert, 9, c.TokensOut));
+                        Check(db, raw.sqlite3_bind_int64(insert, 10, c.Estimated ? 1 : 0));
+                        Check(db, raw.sqlite3_bind_int64(insert, 11, c.Partial ? 1 : 0));
+                        Check(db, raw.sqlite3_bind_double(insert, 12, c.TtftMs));
+                        Check(db, raw.sqlite3_bind_double(insert, 13, c.LatencyMs));
+                        Check(db, raw.sqlite3_bind_int64(insert, 14, c.CostNano));
+                        Check(db, raw.sqlite3_bind_int64(insert, 15, c.CommercialNano));
+                        Check(db, raw.sqlite3_bind_int64(insert, 16, c.CreditNano));
+                        Check(db, c.ContributorTenant is null ? raw.sqlite3_bind_null(insert, 17) : raw.sqlite3_bind_text(insert, 17, c.ContributorTenant));
+                        Check(db, raw.sqlite3_bind_int64(insert, 18, c.CompletedAtMs));
+                        Check(db, raw.sqlite3_bind_text(insert, 19, c.Day));
+                        Check(db, raw.sqlite3_bind_text(insert, 20, c.Period));
+                        var rc = raw.sqlite3_step(insert);
+                        if (rc != raw.SQLITE_DONE)
+                        {
+                            Check(db, rc);
+                        }
+
+                        inserted += raw.sqlite3_changes(db);
+                    }
+                    finally
+                    {
+                        raw.sqlite3_reset(insert);
+                        raw.sqlite3_clear_bindings(insert);
+                    }
+                }
             }
 
             transaction.Commit();
@@ -499,18 +514,12 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             using (_outboxLock.EnterScope())
             {
                 ObjectDisposedException.ThrowIf(_outboxClosed, this);
-                using var transaction = _outboxWriter.BeginTransaction(deferred: false);
+                // The rows were read in seq order with a limit, and a new row always gets a seq above every row still
+                // present, so "up to the last seq read" is exactly the rows read: one statement instead of one per row.
                 using var delete = _outboxWriter.CreateCommand();
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM outbox WHERE seq = $s";
-                var s = delete.Parameters.Add("$s", SqliteType.Integer);
-                foreach (var (seq, _) in rows)
-                {
-                    s.Value = seq;
-                    delete.ExecuteNonQuery();
-                }
-
-                transaction.Commit();
+                delete.CommandText = "DELETE FROM outbox WHERE seq <= $s";
+                delete.Parameters.AddWithValue("$s", rows[^1].Seq);
+                delete.ExecuteNonQuery();
             }
         }
         finally
