@@ -20,7 +20,9 @@ cd "$ROOT"
 QUICK=0
 [[ ${1:-} == --quick ]] && QUICK=1
 LAT_SECONDS=$((QUICK ? 2 : 5))       # one-at-a-time latency run per target
-WARM_SECONDS=$((QUICK ? 2 : 5))      # warm-up per target (JIT tiering, connection pools)
+# Warm-up per target (JIT tiering, connection pools): the router needs ~12-18 s under load before its hot path is
+# tier-1 code (docs/benchmarks.md, "JIT tiering"); every target gets the same warm-up.
+WARM_SECONDS=$((QUICK ? 2 : 20))
 STEP_SECONDS=$((QUICK ? 1 : 2))      # each concurrency step of the throughput search
 STEPS=(1 2 4 8 16 32 64 128 256)
 TTFT_REQUESTS=$((QUICK ? 50 : 200))
@@ -283,7 +285,7 @@ run_wrk() { # target connections seconds out
 declare -A R
 for t in "${TARGETS[@]}"; do
   log "$t: warm-up"
-  run_wrk "$t" 8 "$WARM_SECONDS" "$WORK/warm-$t.txt"
+  run_wrk "$t" 32 "$WARM_SECONDS" "$WORK/warm-$t.txt"
 
   log "$t: one request at a time, ${LAT_SECONDS}s"
   run_wrk "$t" 1 "$LAT_SECONDS" "$WORK/lat-$t.txt"
