@@ -83,23 +83,11 @@ internal sealed class RoutingHarness : IAsyncDisposable
 
     public async Task StartOperatorAsync()
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IKubernetes>(Server.CreateClient("operator"));
-        builder.Services.AddSingleton(Metrics);
-        builder.Services.AddSingleton<IServedModelDetector>(new HttpServedModelDetector(new HttpClient(Routes), TimeSpan.FromSeconds(2)));
-        var op = builder.Services
-            .AddDaaluOperator(o =>
-            {
-                o.LeaderElection.Enabled = false;
-                o.Informers.StallTimeout = TimeSpan.FromSeconds(2);
-                o.Informers.RetryDelay = TimeSpan.FromMilliseconds(50);
-                o.Informers.MaxRetryDelay = TimeSpan.FromMilliseconds(500);
-            })
-            .AddDaaluControllers(Settings)
-            .AddDaaluRouting(Routing);
-        Extra?.Invoke(op);
-        _host = builder.Build();
+        _host = TestOperatorHost.Build(Server.CreateClient("operator"), Metrics, Routes, Settings, extra: op =>
+        {
+            op.AddDaaluRouting(Routing);
+            Extra?.Invoke(op);
+        });
         await _host.StartAsync();
     }
 

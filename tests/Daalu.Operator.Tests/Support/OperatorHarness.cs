@@ -72,29 +72,8 @@ internal sealed class OperatorHarness : IAsyncDisposable
     public IHost BuildReplica(string user) =>
         BuildOperator(user, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), leaderIdentity: user);
 
-    private IHost BuildOperator(string user, OperatorMetrics metrics, string? leaderIdentity)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IKubernetes>(Server.CreateClient(user));
-        builder.Services.AddSingleton(metrics);
-        builder.Services.AddSingleton<IServedModelDetector>(new HttpServedModelDetector(new HttpClient(Routes, disposeHandler: false), TimeSpan.FromSeconds(2)));
-        builder.Services
-            .AddDaaluOperator(o =>
-            {
-                o.LeaderElection.Enabled = leaderIdentity is not null;
-                o.LeaderElection.Identity = leaderIdentity;
-                o.LeaderElection.LeaseNamespace = "default";
-                o.LeaderElection.LeaseDuration = TimeSpan.FromSeconds(8);
-                o.LeaderElection.RenewDeadline = TimeSpan.FromSeconds(6);
-                o.LeaderElection.RetryPeriod = TimeSpan.FromMilliseconds(300);
-                o.Informers.StallTimeout = TimeSpan.FromSeconds(2);
-                o.Informers.RetryDelay = TimeSpan.FromMilliseconds(50);
-                o.Informers.MaxRetryDelay = TimeSpan.FromMilliseconds(500);
-            })
-            .AddDaaluControllers(Settings);
-        return builder.Build();
-    }
+    private IHost BuildOperator(string user, OperatorMetrics metrics, string? leaderIdentity) =>
+        TestOperatorHost.Build(Server.CreateClient(user), metrics, Routes, Settings, leaderIdentity);
 
     public async Task StopOperatorAsync()
     {
