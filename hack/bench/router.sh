@@ -115,7 +115,10 @@ CLK_TCK=$(getconf CLK_TCK)
 # Three served names on one stub: a fast one for request/response, one with a 1 ms gap between stream events
 # (time to first token and per-event gap) and one with a 20 ms gap so that 1,000 streams of 50 tokens overlap.
 STUB_PORT=$(free_port)
-"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model --model bench-stream=1000 --model bench-long=20000 \
+# --max-num-seqs 4096: an engine with room for the 1,000-stream test, so the router's saturation skip (KV cache >= 95 %,
+# read from the stub's metrics every probe interval) measures nothing here; with vLLM's default 256 a probe that lands
+# during the ramp marks the stub saturated and the router refuses the remaining streams with 503, as designed.
+"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --max-num-seqs 4096 --model bench-model --model bench-stream=1000 --model bench-long=20000 \
   --tokens 16 >"$WORK/stub.log" 2>&1 &
 STUB_PID=$!
 PIDS+=("$STUB_PID")
@@ -185,8 +188,10 @@ cat >"$WORK/router.json" <<EOF
   "policies": [{ "name": "default", "tiers": ["Hosted"] }]
 }
 EOF
-# As deployed (Dockerfile, the operator's router Deployment): tier-1 compilation without the start-up quiet period.
-DOTNET_TC_CallCountingDelayMs=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger.db" \
+# As deployed (Dockerfile, the operator's router Deployment): tier-1 compilation without the start-up quiet period,
+# and the ledger in a directory of its own (the config watcher sees every write in the config's directory).
+mkdir -p "$WORK/ledger"
+DOTNET_TC_CallCountingDelayMs=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger/ledger.db" \
   >"$WORK/router.log" 2>&1 &
 ROUTER_PID=$!
 PIDS+=("$ROUTER_PID")

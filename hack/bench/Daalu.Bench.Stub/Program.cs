@@ -1,5 +1,5 @@
 // Daalu.Bench.Stub: the far end and the streaming client of hack/bench/router.sh.
-//   serve   [--port 0] [--model NAME[=GAP_US]]... [--tokens 16] [--max-tokens 4096] [--ttft-us 0]
+//   serve   [--port 0] [--model NAME[=GAP_US]]... [--tokens 16] [--max-tokens 4096] [--ttft-us 0] [--max-num-seqs 256]
 //           a vLLM-shaped OpenAI server on 127.0.0.1 (see Server/StubServer.cs for what it stands for)
 //   ttft    --url URL [--tokens 32] [--requests 300] [--warmup 50] [--header 'K: V']...
 //   streams --url URL [--tokens 32] [--streams 1000] [--ramp-us 200] [--header 'K: V']...

@@ -9,8 +9,8 @@ namespace Daalu.Bench.Stub.Server;
 /// </summary>
 internal sealed class StubMetrics
 {
-    // A vLLM engine with --max-num-seqs 256: KV cache use is approximated by the share of busy sequence slots.
-    private const double Slots = 256;
+    // KV cache use is approximated by the share of busy sequence slots (vLLM's --max-num-seqs, 256 by default).
+    private readonly double _slots;
     private static readonly double[] E2eBuckets = [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
 
     private readonly string _labels;
@@ -23,7 +23,11 @@ internal sealed class StubMetrics
     private long _finishedAbort;
     private long _e2eSumMicros;
 
-    public StubMetrics(string model) => _labels = $"engine=\"0\",model_name=\"{model}\"";
+    public StubMetrics(string model, int maxNumSeqs)
+    {
+        _labels = $"engine=\"0\",model_name=\"{model}\"";
+        _slots = maxNumSeqs;
+    }
 
     public void Started() => Interlocked.Increment(ref _running);
 
@@ -58,7 +62,7 @@ internal sealed class StubMetrics
         var sb = new StringBuilder(4096);
         Gauge(sb, "vllm:num_requests_running", "Number of requests in model execution batches.", running);
         Gauge(sb, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", 0);
-        Gauge(sb, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", Math.Min(1.0, running / Slots));
+        Gauge(sb, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", Math.Min(1.0, running / _slots));
         Counter(sb, "vllm:prompt_tokens", "Number of prefill tokens processed.", Interlocked.Read(ref _promptTokens));
         Counter(sb, "vllm:generation_tokens", "Number of generation tokens processed.", Interlocked.Read(ref _generationTokens));
         Counter(sb, "vllm:num_preemptions", "Cumulative number of preemption from the engine.", 0);

@@ -23,6 +23,12 @@ internal sealed class StubOptions
     /// <summary>Pause before the first stream event (prefill), in microseconds.</summary>
     public int FirstTokenMicros { get; private set; }
 
+    /// <summary>
+    /// vLLM's --max-num-seqs: sequences the engine runs at once. The reported KV-cache use is the busy share of them,
+    /// so a router that skips a saturated engine sees one at this many concurrent requests.
+    /// </summary>
+    public int MaxNumSeqs { get; private set; } = 256;
+
     public static StubOptions Parse(ReadOnlySpan<string> args)
     {
         var o = new StubOptions();
@@ -42,6 +48,7 @@ internal sealed class StubOptions
                 case "--tokens": o.DefaultTokens = ParseInt(name, value, 1, 1 << 20); break;
                 case "--max-tokens": o.MaxTokens = ParseInt(name, value, 1, 1 << 20); break;
                 case "--ttft-us": o.FirstTokenMicros = ParseInt(name, value, 0, 10_000_000); break;
+                case "--max-num-seqs": o.MaxNumSeqs = ParseInt(name, value, 1, 1 << 20); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }

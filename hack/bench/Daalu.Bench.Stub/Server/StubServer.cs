@@ -43,7 +43,7 @@ internal static class StubServer
 
         var payloads = options.Models.Select(m => new StubPayloads(m.Name, m.GapMicros, options.MaxTokens)).ToArray();
         var models = Encoding.UTF8.GetBytes($"{{\"object\":\"list\",\"data\":[{string.Join(',', payloads.Select(p => p.ModelEntry))}]}}");
-        var metrics = new StubMetrics(options.Models[0].Name);
+        var metrics = new StubMetrics(options.Models[0].Name, options.MaxNumSeqs);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
