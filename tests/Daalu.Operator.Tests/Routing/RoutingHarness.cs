@@ -170,17 +170,8 @@ internal sealed class RoutingHarness : IAsyncDisposable
     public Task<RoutingPolicy> WaitPolicyAsync(string name, Func<RoutingPolicy, bool> until, string what, int timeoutMs = 20000) =>
         OperatorHarness.EventuallyAsync(() => GetPolicyAsync(name), until, what, timeoutMs);
 
-    public async Task<V1ConfigMap?> TryGetConfigMapAsync()
-    {
-        try
-        {
-            return await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns);
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1ConfigMap?> TryGetConfigMapAsync() =>
+        ClusterStandIns.TryReadAsync(() => Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns));
 
     /// <summary>The configuration in the ConfigMap, read as the router reads it.</summary>
     public async Task<RouterConfiguration?> RouterConfigAsync() =>
@@ -190,19 +181,6 @@ internal sealed class RoutingHarness : IAsyncDisposable
 
     public Task<RouterConfiguration> WaitConfigAsync(Func<RouterConfiguration, bool> until, string what, int timeoutMs = 20000) =>
         OperatorHarness.EventuallyAsync(RouterConfigAsync, until, what, timeoutMs);
-
-    public static async Task<T?> TryReadAsync<T>(Func<Task<T>> read)
-        where T : class
-    {
-        try
-        {
-            return await read();
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
 
     /// <summary>
     /// A Node with GPU Feature Discovery labels and its GpuNode, brought to Ready as the GpuNode controller does once
@@ -219,41 +197,18 @@ internal sealed class RoutingHarness : IAsyncDisposable
     /// <summary>A Node as the kubelet and GPU Feature Discovery leave it.</summary>
     public async Task CreateGpuHostNodeAsync(string nodeName, string product = "NVIDIA-RTX-2000-Ada-Generation", string memory = "16380")
     {
-        var node = Fixtures.Node(nodeName, product, memory);
-        var nodeStatus = node.Status;
-        node.Status = null;
-        await Client.CoreV1.CreateNodeAsync(node);
-        await Client.CoreV1.PatchNodeStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status = nodeStatus }), V1Patch.PatchType.MergePatch), nodeName);
+        await ClusterStandIns.CreateNodeAsync(Client, Fixtures.Node(nodeName, product, memory));
     }
 
     /// <summary>What the DaemonSet controller and kubelet do once a GpuNode exists: a Ready device plugin pod on its node.</summary>
     public async Task StartDevicePluginPodAsync(string nodeName)
     {
-        var ns = Settings.DevicePluginNamespace;
-        var ds = await OperatorHarness.EventuallyAsync(() => TryReadAsync(() => Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", ns)), _ => true, "device plugin DaemonSet");
-        var pod = new V1Pod
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = $"nvidia-device-plugin-{nodeName}",
-                NamespaceProperty = ns,
-                Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata.Labels),
-                OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = ds.Metadata.Name, Uid = ds.Metadata.Uid, Controller = true }],
-            },
-            Spec = new V1PodSpec { NodeName = nodeName, Containers = ds.Spec.Template.Spec.Containers },
-        };
-        await Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
-        var status = new { status = new { phase = "Running", conditions = new[] { new { type = "Ready", status = "True" } } } };
-        await Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
+        var ds = await OperatorHarness.EventuallyAsync(() => ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", Settings.DevicePluginNamespace)), _ => true, "device plugin DaemonSet");
+        await ClusterStandIns.StartDaemonPodAsync(Client, ds, nodeName);
     }
 
     /// <summary>What the Deployment controller reports once the pod passes readiness.</summary>
-    public async Task MarkDeploymentReadyAsync(string name)
-    {
-        var deployment = await Client.AppsV1.ReadNamespacedDeploymentAsync(name, Ns);
-        var status = new { status = new { observedGeneration = deployment.Metadata.Generation, replicas = 1, readyReplicas = 1, availableReplicas = 1 } };
-        await Client.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, Ns);
-    }
+    public Task MarkDeploymentReadyAsync(string name) => ClusterStandIns.MarkDeploymentReadyAsync(Client, Ns, name);
 
     /// <summary>What the kubelet does with a mounted ConfigMap and projected Secrets: write them as files under <paramref name="root"/>.</summary>
     public async Task<string> MaterializeAsync(string root)
@@ -263,10 +218,10 @@ internal sealed class RoutingHarness : IAsyncDisposable
         var cm = await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns);
         // The reconciler writes the ConfigMap before the Deployment: wait for the Deployment as the kubelet would
         // wait for the pod it belongs to.
-        var deployment = await OperatorHarness.EventuallyAsync(() => TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns)), _ => true, "router Deployment");
+        var deployment = await OperatorHarness.EventuallyAsync(() => ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns)), _ => true, "router Deployment");
         foreach (var source in deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
         {
-            var secret = await TryReadAsync(() => Client.CoreV1.ReadNamespacedSecretAsync(source.Secret.Name, Ns));
+            var secret = await ClusterStandIns.TryReadAsync(() => Client.CoreV1.ReadNamespacedSecretAsync(source.Secret.Name, Ns));
             foreach (var item in source.Secret.Items)
             {
                 if (secret?.Data?.TryGetValue(item.Key, out var bytes) == true)

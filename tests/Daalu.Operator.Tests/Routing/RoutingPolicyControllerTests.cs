@@ -239,7 +239,7 @@ public sealed class RoutingPolicyControllerTests
         ms.Metadata.Uid = null;
         ms.Metadata.Generation = null;
         await h.CreateAsync(ms, "modelservings");
-        await OperatorHarness.EventuallyAsync(async () => await RoutingHarness.TryReadAsync(() => h.Client.AppsV1.ReadNamespacedDeploymentAsync("ms-own", RoutingHarness.Ns)), _ => true, "vLLM Deployment");
+        await OperatorHarness.EventuallyAsync(async () => await ClusterStandIns.TryReadAsync(() => h.Client.AppsV1.ReadNamespacedDeploymentAsync("ms-own", RoutingHarness.Ns)), _ => true, "vLLM Deployment");
         await h.MarkDeploymentReadyAsync("ms-own");
 
         var config = await h.WaitConfigAsync(c => c.Backends.Any(b => b.Name == "daalu-system/own"), "own backend in the ConfigMap");

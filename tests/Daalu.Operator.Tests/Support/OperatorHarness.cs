@@ -92,18 +92,9 @@ internal sealed class OperatorHarness : IAsyncDisposable
         KubernetesJson.Deserialize<GpuNode>(KubernetesJson.Serialize(
             await Client.CustomObjects.CreateClusterCustomObjectAsync(gpuNode, Group, Version, "gpunodes")));
 
-    public async Task<GpuNode?> GetGpuNodeAsync(string name)
-    {
-        try
-        {
-            return KubernetesJson.Deserialize<GpuNode>(KubernetesJson.Serialize(
-                await Client.CustomObjects.GetClusterCustomObjectAsync(Group, Version, "gpunodes", name)));
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public async Task<GpuNode?> GetGpuNodeAsync(string name) =>
+        await ClusterStandIns.TryReadAsync(() => Client.CustomObjects.GetClusterCustomObjectAsync(Group, Version, "gpunodes", name))
+            is { } raw ? KubernetesJson.Deserialize<GpuNode>(KubernetesJson.Serialize(raw)) : null;
 
     public async Task PatchGpuNodeAsync(string name, string mergePatchJson) =>
         await Client.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch(mergePatchJson, V1Patch.PatchType.MergePatch), Group, Version, "gpunodes", name);
@@ -115,88 +106,30 @@ internal sealed class OperatorHarness : IAsyncDisposable
         KubernetesJson.Deserialize<ModelServing>(KubernetesJson.Serialize(
             await Client.CustomObjects.CreateNamespacedCustomObjectAsync(modelServing, Group, Version, modelServing.Metadata.NamespaceProperty, "modelservings")));
 
-    public async Task<ModelServing?> GetModelServingAsync(string ns, string name)
-    {
-        try
-        {
-            return KubernetesJson.Deserialize<ModelServing>(KubernetesJson.Serialize(
-                await Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, ns, "modelservings", name)));
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public async Task<ModelServing?> GetModelServingAsync(string ns, string name) =>
+        await ClusterStandIns.TryReadAsync(() => Client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, ns, "modelservings", name))
+            is { } raw ? KubernetesJson.Deserialize<ModelServing>(KubernetesJson.Serialize(raw)) : null;
 
     public async Task PatchModelServingAsync(string ns, string name, string mergePatchJson) =>
         await Client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(mergePatchJson, V1Patch.PatchType.MergePatch), Group, Version, ns, "modelservings", name);
 
     /// <summary>A Node as the kubelet and GPU Feature Discovery would leave it.</summary>
-    public async Task CreateNodeAsync(V1Node node)
-    {
-        var status = node.Status;
-        node.Status = null;
-        await Client.CoreV1.CreateNodeAsync(node);
-        if (status is not null)
-        {
-            await Client.CoreV1.PatchNodeStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status }), V1Patch.PatchType.MergePatch), node.Metadata.Name);
-        }
-    }
+    public Task CreateNodeAsync(V1Node node) => ClusterStandIns.CreateNodeAsync(Client, node);
 
     public async Task<V1Node> GetNodeAsync(string name) => await Client.CoreV1.ReadNodeAsync(name);
 
     /// <summary>What the DaemonSet controller and kubelet would do: a Ready device plugin pod on the node.</summary>
-    public async Task StartDevicePluginPodAsync(string nodeName)
-    {
-        var ns = Settings.DevicePluginNamespace;
-        var ds = await Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", ns);
-        var pod = new V1Pod
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = $"nvidia-device-plugin-{nodeName}",
-                NamespaceProperty = ns,
-                Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata.Labels),
-                OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = ds.Metadata.Name, Uid = ds.Metadata.Uid, Controller = true }],
-            },
-            Spec = new V1PodSpec { NodeName = nodeName, Containers = ds.Spec.Template.Spec.Containers },
-        };
-        await Client.CoreV1.CreateNamespacedPodAsync(pod, ns);
-        var status = new { status = new { phase = "Running", conditions = new[] { new { type = "Ready", status = "True" } } } };
-        await Client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
-    }
+    public async Task StartDevicePluginPodAsync(string nodeName) =>
+        await ClusterStandIns.StartDaemonPodAsync(Client, await Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", Settings.DevicePluginNamespace), nodeName);
 
     /// <summary>What the Deployment controller would report once the vLLM pod passes readiness.</summary>
-    public async Task MarkDeploymentReadyAsync(string ns, string name, bool ready = true)
-    {
-        var deployment = await Client.AppsV1.ReadNamespacedDeploymentAsync(name, ns);
-        var status = new { status = new { observedGeneration = deployment.Metadata.Generation, replicas = 1, readyReplicas = ready ? 1 : 0, availableReplicas = ready ? 1 : 0 } };
-        await Client.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, ns);
-    }
+    public Task MarkDeploymentReadyAsync(string ns, string name, bool ready = true) => ClusterStandIns.MarkDeploymentReadyAsync(Client, ns, name, ready);
 
-    public async Task<V1Deployment?> TryGetDeploymentAsync(string ns, string name)
-    {
-        try
-        {
-            return await Client.AppsV1.ReadNamespacedDeploymentAsync(name, ns);
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1Deployment?> TryGetDeploymentAsync(string ns, string name) =>
+        ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(name, ns));
 
-    public async Task<V1DaemonSet?> TryGetDaemonSetAsync()
-    {
-        try
-        {
-            return await Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", Settings.DevicePluginNamespace);
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    public Task<V1DaemonSet?> TryGetDaemonSetAsync() =>
+        ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDaemonSetAsync("nvidia-device-plugin", Settings.DevicePluginNamespace));
 
     /// <summary>Writes by the operator (not by the test) since <see cref="KubeApiServer.KubeApiServer.ClearRequests"/>.</summary>
     public int OperatorWrites(string user = "operator") => Server.Requests.Count(r => r.IsWrite && r.User == user);

@@ -58,7 +58,7 @@ public sealed class TenantQuotaControllerTests
 
         // The operator created its admin key; the router (here: the fake) knows it from the mounted Secret.
         var admin = await OperatorHarness.EventuallyAsync(
-            () => RoutingHarness.TryReadAsync(() => h.Client.CoreV1.ReadNamespacedSecretAsync("daalu-router-admin-key", RoutingHarness.Ns)), _ => true, "admin key Secret");
+            () => ClusterStandIns.TryReadAsync(() => h.Client.CoreV1.ReadNamespacedSecretAsync("daalu-router-admin-key", RoutingHarness.Ns)), _ => true, "admin key Secret");
         var adminKey = Encoding.UTF8.GetString(admin.Data["key"]);
         usage.AdminKey = () => adminKey;
 

@@ -1,0 +1,65 @@
+using k8s;
+using k8s.Models;
+
+namespace Daalu.Operator.Tests.Support;
+
+/// <summary>
+/// What the parts of a cluster the API test server does not run would do (kubelet, GPU Feature Discovery, the
+/// DaemonSet and Deployment controllers), and a read that turns 404 into null. Shared by both operator harnesses.
+/// </summary>
+internal static class ClusterStandIns
+{
+    /// <summary>The object <paramref name="read"/> returns, or null when the API answers 404.</summary>
+    public static async Task<T?> TryReadAsync<T>(Func<Task<T>> read)
+        where T : class
+    {
+        try
+        {
+            return await read();
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A Node as the kubelet and GPU Feature Discovery leave it: created, then its status written.</summary>
+    public static async Task CreateNodeAsync(IKubernetes client, V1Node node)
+    {
+        var status = node.Status;
+        node.Status = null;
+        await client.CoreV1.CreateNodeAsync(node);
+        if (status is not null)
+        {
+            await client.CoreV1.PatchNodeStatusAsync(new V1Patch(KubernetesJson.Serialize(new { status }), V1Patch.PatchType.MergePatch), node.Metadata.Name);
+        }
+    }
+
+    /// <summary>What the DaemonSet controller and kubelet do for <paramref name="ds"/>: a Ready pod on the node.</summary>
+    public static async Task StartDaemonPodAsync(IKubernetes client, V1DaemonSet ds, string nodeName)
+    {
+        var ns = ds.Metadata.NamespaceProperty;
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = $"{ds.Metadata.Name}-{nodeName}",
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata.Labels),
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = ds.Metadata.Name, Uid = ds.Metadata.Uid, Controller = true }],
+            },
+            Spec = new V1PodSpec { NodeName = nodeName, Containers = ds.Spec.Template.Spec.Containers },
+        };
+        await client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+        var status = new { status = new { phase = "Running", conditions = new[] { new { type = "Ready", status = "True" } } } };
+        await client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
+    }
+
+    /// <summary>What the Deployment controller reports once the pod passes (or fails) readiness.</summary>
+    public static async Task MarkDeploymentReadyAsync(IKubernetes client, string ns, string name, bool ready = true)
+    {
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(name, ns);
+        var status = new { status = new { observedGeneration = deployment.Metadata.Generation, replicas = 1, readyReplicas = ready ? 1 : 0, availableReplicas = ready ? 1 : 0 } };
+        await client.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, ns);
+    }
+}
