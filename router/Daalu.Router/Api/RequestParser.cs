@@ -243,15 +243,14 @@ public static class RequestParser
 
         for (var i = 0; i < messages.Count; i++)
         {
-            var where = $"messages[{i}]";
             if (messages[i] is not JsonObject m)
             {
-                return RequestError.Invalid($"{where} must be an object", where, "invalid_type");
+                return RequestError.Invalid($"{At(i)} must be an object", At(i), "invalid_type");
             }
 
             if (!m.TryGetPropertyValue("role", out var role) || role?.GetValueKind() != JsonValueKind.String || !Roles.Contains(role.GetValue<string>()))
             {
-                return RequestError.Invalid($"{where}.role must be one of {string.Join(", ", Roles)}", where + ".role");
+                return RequestError.Invalid($"{At(i)}.role must be one of {string.Join(", ", Roles)}", At(i) + ".role");
             }
 
             if (m.ContainsKey("tool_calls") || m.ContainsKey("tool_call_id"))
@@ -271,7 +270,7 @@ public static class RequestParser
                         {
                             if (part is not JsonObject p || !p.TryGetPropertyValue("type", out var type) || type?.GetValueKind() != JsonValueKind.String)
                             {
-                                return RequestError.Invalid($"{where}.content parts must be objects with a type", where + ".content", "invalid_type");
+                                return RequestError.Invalid($"{At(i)}.content parts must be objects with a type", At(i) + ".content", "invalid_type");
                             }
 
                             switch (type.GetValue<string>())
@@ -279,7 +278,7 @@ public static class RequestParser
                                 case "text":
                                     if (!p.TryGetPropertyValue("text", out var t) || t?.GetValueKind() != JsonValueKind.String)
                                     {
-                                        return RequestError.Invalid($"{where}.content text part needs a string text", where + ".content", "invalid_type");
+                                        return RequestError.Invalid($"{At(i)}.content text part needs a string text", At(i) + ".content", "invalid_type");
                                     }
 
                                     textLength += t.GetValue<string>().Length;
@@ -290,13 +289,13 @@ public static class RequestParser
                                 case "input_audio" or "file" or "refusal":
                                     break;
                                 default:
-                                    return RequestError.Invalid($"{where}.content has an unknown part type", where + ".content");
+                                    return RequestError.Invalid($"{At(i)}.content has an unknown part type", At(i) + ".content");
                             }
                         }
 
                         break;
                     default:
-                        return RequestError.Invalid($"{where}.content must be a string, an array of parts or null", where + ".content", "invalid_type");
+                        return RequestError.Invalid($"{At(i)}.content must be a string, an array of parts or null", At(i) + ".content", "invalid_type");
                 }
             }
         }
@@ -317,6 +316,9 @@ public static class RequestParser
         }
 
         return null;
+
+        // Only on the error paths: the name of the offending message is not built for valid requests.
+        static string At(int i) => $"messages[{i}]";
     }
 
     private static bool CheckNumber(JsonObject obj, string name, double min, double max, out RequestError? error, bool integer = false)
