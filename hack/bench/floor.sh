@@ -13,18 +13,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 LAT_SECONDS=${LAT_SECONDS:-6}
 LOAD_SECONDS=${LOAD_SECONDS:-8}
-log() { printf '[floor.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-SUDO=""
-[[ $(id -u) -ne 0 ]] && SUDO=sudo
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-command -v node >/dev/null || missing+=(nodejs)
-command -v taskset >/dev/null || missing+=(util-linux)
-if ((${#missing[@]})); then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+BENCH_NAME=floor.sh
+source hack/bench/lib.sh
+need_packages wrk:wrk curl:curl node:nodejs taskset:util-linux
 
 log "building the stub, the bare proxy and the router (Release)"
 dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
@@ -45,8 +36,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 CLK_TCK=$(getconf CLK_TCK)
 
 STUB_PORT=$(free_port)
@@ -97,13 +86,7 @@ for t in "${TARGETS[@]}"; do
     printf 'wrk.body = [[%s]]\n' "$CHAT"
     echo 'wrk.headers["Content-Type"] = "application/json"'
     [[ -n ${AUTH[$t]} ]] && printf 'wrk.headers["Authorization"] = "%s"\n' "${AUTH[$t]}"
-    cat <<'LUA'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("P50=%d\nP99=%d\nREQS=%d\nERRS=%d\nDUR_US=%d\n", latency:percentile(50), latency:percentile(99),
-    summary.requests, e.connect + e.read + e.write + e.status + e.timeout, summary.duration))
-end
-LUA
+    wrk_report_lua
   } >"$WORK/wrk-$t.lua"
 done
 kv() { sed -n "s/^$1=//p" "$2" | tail -1; }

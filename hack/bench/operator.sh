@@ -20,12 +20,9 @@ if [[ ${1:-} == --quick ]]; then
   CMD+=" --quick"
 fi
 
-log() { printf '[operator.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-if ! command -v taskset >/dev/null; then
-  SUDO=""
-  [[ $(id -u) -ne 0 ]] && SUDO=sudo
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq util-linux >/dev/null
-fi
+BENCH_NAME=operator.sh
+source hack/bench/lib.sh
+need_packages taskset:util-linux
 
 log "building the operator and the driver (Release)"
 dotnet build operator/Daalu.Operator -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null

@@ -12,18 +12,9 @@ cd "$ROOT"
 SECONDS_TO_SAMPLE=${1:-10}
 CONNECTIONS=${2:-1}
 
-log() { printf '[profile-router.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-SUDO=""
-[[ $(id -u) -ne 0 ]] && SUDO=sudo
-missing=()
-command -v perf >/dev/null || missing+=(linux-perf)
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-command -v node >/dev/null || missing+=(nodejs)
-if ((${#missing[@]})); then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+BENCH_NAME=profile-router.sh
+source hack/bench/lib.sh
+need_packages perf:linux-perf wrk:wrk curl:curl node:nodejs
 
 dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
 dotnet build router/Daalu.Router -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
@@ -41,7 +32,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 STUB_PORT=$(free_port)
 "${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model >"$WORK/stub.log" 2>&1 &

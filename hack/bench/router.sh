@@ -31,24 +31,12 @@ P99_LIMIT_US=10000
 PORTKEY_VERSION=1.15.2
 CACHE=${DAALU_BENCH_CACHE:-$HOME/.cache/daalu-bench}
 
-log() { printf '[router.sh %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+BENCH_NAME=router.sh
+source hack/bench/lib.sh
 
 # ---- tools -----------------------------------------------------------------------------------------------
-SUDO=""
-[[ $(id -u) -ne 0 ]] && SUDO=sudo
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
-command -v jq >/dev/null || missing+=(jq)
-command -v curl >/dev/null || missing+=(curl)
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
-command -v taskset >/dev/null || missing+=(util-linux)
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+PATH="$PATH:/usr/sbin" # nginx lives there, off a non-root PATH
+need_packages wrk:wrk nginx:nginx-light jq:jq curl:curl node:nodejs npm:npm taskset:util-linux
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 PORTKEY_DIR="$CACHE/portkey-$PORTKEY_VERSION"
 PORTKEY_BUILD="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build"
@@ -97,7 +85,6 @@ cleanup() {
 trap cleanup EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 wait_for() { # url [header...]: until it answers 200, at most 60 s
   local url=$1 i
   shift
@@ -108,7 +95,6 @@ wait_for() { # url [header...]: until it answers 200, at most 60 s
   log "timed out waiting for $url"
   return 1
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -272,13 +258,7 @@ wrk_script() {
       [[ -z $h ]] && continue
       printf 'wrk.headers["%s"] = "%s"\n' "${h%%:*}" "$(sed 's/^ *//' <<<"${h#*:}")"
     done <<<"${HDRS[$t]}"
-    cat <<'EOF'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("P50=%d\nP99=%d\nREQS=%d\nERRS=%d\nDUR_US=%d\n", latency:percentile(50), latency:percentile(99),
-    summary.requests, e.connect + e.read + e.write + e.status + e.timeout, summary.duration))
-end
-EOF
+    wrk_report_lua
   } >"$f"
   echo "$f"
 }
