@@ -37,10 +37,12 @@ ENTRYPOINT ["dotnet", "Daalu.Operator.dll"]
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS router
 WORKDIR /app
 COPY --from=build /out/router ./
-# DOTNET_TC_CallCountingDelayMs=0: without it the router's hot paths stayed at tier 0 for minutes under steady
-# load (docs/benchmarks.md).
+# Runtime settings measured in docs/benchmarks.md ("Runtime settings"); the operator's Deployment sets the same:
+# tier-1 JIT without the start-up delay, no thread-pool spinning, socket completions without a thread-pool hop.
 ENV DAALU_ROUTER_URLS=http://0.0.0.0:8080 \
     DOTNET_TC_CallCountingDelayMs=0 \
+    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 \
+    DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 USER 65532:65532
 EXPOSE 8080

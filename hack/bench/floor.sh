@@ -13,6 +13,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 LAT_SECONDS=${LAT_SECONDS:-6}
 LOAD_SECONDS=${LOAD_SECONDS:-8}
+# Both proxies run with the router's runtime settings (lib.sh), so the control differs from the router only in code.
+# PROXY_ENV adds environment to both (never the stub) for side-by-side runtime experiments, e.g.
+# PROXY_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=70" hack/bench/floor.sh
+PROXY_ENV=${PROXY_ENV:-}
 BENCH_NAME=floor.sh
 source hack/bench/lib.sh
 need_packages wrk:wrk curl:curl node:nodejs taskset:util-linux
@@ -43,7 +47,7 @@ STUB_PORT=$(free_port)
 STUB_PID=$!
 PIDS+=("$STUB_PID")
 BARE_PORT=$(free_port)
-"${ON_PROXY[@]}" "$BARE" "http://127.0.0.1:$STUB_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$WORK/bare.log" 2>&1 &
+env "${ROUTER_RUNTIME_ENV[@]}" $PROXY_ENV "${ON_PROXY[@]}" "$BARE" "http://127.0.0.1:$STUB_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 PIDS+=("$BARE_PID")
 ROUTER_PORT=$(free_port)
@@ -57,7 +61,7 @@ cat >"$WORK/router.json" <<JSON
   "policies": [{ "name": "default", "tiers": ["Hosted"] }] }
 JSON
 mkdir -p "$WORK/ledger"
-DOTNET_TC_CallCountingDelayMs=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
+env "${ROUTER_RUNTIME_ENV[@]}" $PROXY_ENV "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
   --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
 ROUTER_PID=$!
 PIDS+=("$ROUTER_PID")

@@ -13,6 +13,11 @@ need_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# The router's runtime settings as deployed (Dockerfile, config/router, the operator's Deployment; a test keeps those
+# three in step): tier-1 JIT without the start-up delay, no thread-pool spinning, socket completions without a
+# thread-pool hop. Use as: env "${ROUTER_RUNTIME_ENV[@]}" command ...
+ROUTER_RUNTIME_ENV=(DOTNET_TC_CallCountingDelayMs=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1)
+
 # A free TCP port on 127.0.0.1.
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 

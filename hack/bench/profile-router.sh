@@ -50,7 +50,7 @@ EOF
 # makes every method JIT-compiled (and so named) instead of precompiled code perf cannot name. Hot methods run at
 # tier 1 either way after the warm-up.
 mkdir -p "$WORK/ledger"
-DOTNET_TC_CallCountingDelayMs=0 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
+env "${ROUTER_RUNTIME_ENV[@]}" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
   --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
 ROUTER_PID=$!
 PIDS+=("$ROUTER_PID")

@@ -174,10 +174,10 @@ cat >"$WORK/router.json" <<EOF
   "policies": [{ "name": "default", "tiers": ["Hosted"] }]
 }
 EOF
-# As deployed (Dockerfile, the operator's router Deployment): tier-1 compilation without the start-up quiet period,
-# and the ledger in a directory of its own (the config watcher sees every write in the config's directory).
+# As deployed (Dockerfile, the operator's router Deployment): the runtime settings of lib.sh, and the ledger in a
+# directory of its own (the config watcher sees every write in the config's directory).
 mkdir -p "$WORK/ledger"
-DOTNET_TC_CallCountingDelayMs=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger/ledger.db" \
+env "${ROUTER_RUNTIME_ENV[@]}" "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger/ledger.db" \
   >"$WORK/router.log" 2>&1 &
 ROUTER_PID=$!
 PIDS+=("$ROUTER_PID")

@@ -2,7 +2,8 @@
 // copied as it arrives). No auth, no parsing, no classification, no quota, no metering, no metrics. It stands for
 // "what ASP.NET Core plus HttpClient cost on this machine", so hack/bench/floor.sh can say how much of the router's
 // added latency and CPU is the platform and how much is the router's own work. Same Kestrel and SocketsHttpHandler
-// settings as the router (server GC, no Server header, no proxy, TCP NoDelay).
+// settings as the router (server GC, no Server header, no proxy, TCP NoDelay); floor.sh runs it with the router's
+// runtime environment (hack/bench/lib.sh).
 // Usage: Daalu.Bench.BareProxy <upstream base url> [--urls http://127.0.0.1:port]
 using System.Net;
 using System.Net.Http.Headers;

@@ -16,11 +16,25 @@ public static class RouterObjectsBuilder
     public const string RedisUrlEnv = "DAALU_REDIS_URL";
 
     /// <summary>
-    /// Runtime setting for the router: start tier-1 call counting at once instead of after a quiet period. Under steady
-    /// load the runtime's "startup-like activity" delay kept the router's hot methods at tier 0 for minutes (measured:
-    /// 312 us of CPU per request after 48 s of load, 168 us with this; docs/benchmarks.md).
+    /// Runtime settings for the router, measured side by side (docs/benchmarks.md, "Runtime settings"); the Dockerfile
+    /// and config/router set the same, and a test holds the three in step. All three are read from the environment:
+    /// <list type="bullet">
+    /// <item>DOTNET_TC_CallCountingDelayMs=0: start tier-1 call counting at once. Under steady load the runtime's
+    /// start-up delay kept the hot methods at tier 0 for minutes (312 us of CPU per request after 48 s of load, 168 us
+    /// with this).</item>
+    /// <item>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0: idle thread-pool workers block instead of spinning. The
+    /// spinning took the core the request needed: 16-25 context switches per request one at a time.</item>
+    /// <item>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1: socket completions continue on the socket engine's thread
+    /// instead of a hop through the thread pool. Safe because nothing on the request path blocks: the one blocking
+    /// call, an fsync'd outbox commit (LedgerFsync), is handed to the thread pool by the ledger.</item>
+    /// </list>
     /// </summary>
-    public static readonly V1EnvVar TieringEnv = new() { Name = "DOTNET_TC_CallCountingDelayMs", Value = "0" };
+    public static IReadOnlyList<V1EnvVar> RuntimeEnv { get; } =
+    [
+        new() { Name = "DOTNET_TC_CallCountingDelayMs", Value = "0" },
+        new() { Name = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", Value = "0" },
+        new() { Name = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", Value = "1" },
+    ];
 
     private const int Port = 8080;
 
@@ -70,8 +84,8 @@ public static class RouterObjectsBuilder
         var env = new List<V1EnvVar>
         {
             new() { Name = "POD_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
-            new() { Name = TieringEnv.Name, Value = TieringEnv.Value },
         };
+        env.AddRange(RuntimeEnv.Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }));
         if (!string.IsNullOrEmpty(settings.RedisUrl))
         {
             env.Add(new V1EnvVar { Name = RedisUrlEnv, Value = settings.RedisUrl });

@@ -13,7 +13,7 @@ namespace Daalu.Gateway.Metering;
 /// finds the outbox free commits every queued record, so a lone call commits on its own thread with no hand-off) and
 /// only then acknowledged. By default the outbox runs synchronous=NORMAL, so a commit survives a process crash without
 /// an fsync on the request path; <see cref="GatewayOptions.LedgerFsync"/> restores synchronous=FULL for power-loss
-/// durability. The ledger table always commits with synchronous=FULL: that fsync is off the request path and makes
+/// durability, and then commits run on the thread pool, never on the caller's thread. The ledger table always commits with synchronous=FULL: that fsync is off the request path and makes
 /// the ledger commit durable before the outbox rows are deleted. A background flusher moves outbox rows into the ledger table
 /// in batches (<see cref="GatewayOptions.FlushBatchWindow"/>),
 /// whose UNIQUE(request_id, attempt) refuses a repeated write, and deletes them from the outbox after the ledger
@@ -80,7 +80,16 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var pending = new PendingRecord(priced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _pending.Enqueue(pending);
-        CommitPending();
+        if (_options.LedgerFsync)
+        {
+            // An fsync takes milliseconds and must not run on the caller's thread: with inline socket completions
+            // (the router's runtime settings) that thread is the socket engine's, and every connection would wait.
+            ThreadPool.UnsafeQueueUserWorkItem(static ledger => ledger.CommitPending(), this, preferLocal: false);
+        }
+        else
+        {
+            CommitPending();
+        }
 
         // Once queued the record is written whether or not the caller still waits; a client that went away must
         // not leave a billed call unrecorded, so the caller's token is not observed past this point. Usually the

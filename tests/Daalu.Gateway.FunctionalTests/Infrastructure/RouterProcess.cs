@@ -92,6 +92,11 @@ public sealed class RouterProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Daalu"] = "Warning";
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["DOTNET_TieredPGO"] = "0";
+        // The runtime settings the router is deployed with (Dockerfile, config/router/deployment.yaml), so the fault
+        // and replica tests run it as production does: with socket completions inline on the socket engine's thread.
+        info.Environment["DOTNET_TC_CallCountingDelayMs"] = "0";
+        info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        info.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1";
         foreach (var (name, value) in _environment)
         {
             info.Environment[name] = value;

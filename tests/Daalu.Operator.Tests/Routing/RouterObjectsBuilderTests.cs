@@ -1,5 +1,6 @@
 using Daalu.Operator.Children;
 using Daalu.Operator.Routing;
+using Daalu.Operator.Tests.Support;
 
 namespace Daalu.Operator.Tests.Routing;
 
@@ -38,6 +39,8 @@ public sealed class RouterObjectsBuilderTests
         Assert.Equal(3, d.Spec.Replicas);
         Assert.Equal("redis.daalu-system.svc:6379", container.Env.Single(e => e.Name == RouterObjectsBuilder.RedisUrlEnv).Value);
         Assert.Equal("0", container.Env.Single(e => e.Name == "DOTNET_TC_CallCountingDelayMs").Value);
+        Assert.Equal("0", container.Env.Single(e => e.Name == "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit").Value);
+        Assert.Equal("1", container.Env.Single(e => e.Name == "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS").Value);
         Assert.Equal(["--config", "/etc/daalu/router/config.yaml", "--urls", "http://0.0.0.0:8080", "--ledger", "/var/lib/daalu/ledger.db"], container.Args);
         var projected = pod.Volumes.Single(v => v.Name == "keys").Projected.Sources;
         Assert.Equal(["external-provider-keys/openai", "team-a-api-keys/key-1", "team-a-api-keys/key-2"], projected.SelectMany(s => s.Secret.Items.Select(i => i.Path)));
@@ -56,5 +59,22 @@ public sealed class RouterObjectsBuilderTests
 
         Assert.NotEqual(SpecHash.Stamp(one), SpecHash.Stamp(two));
         Assert.Null(RouterObjectsBuilder.BuildDeployment(settings, []).Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys"));
+    }
+
+    // The image, the plain config/router base and the operator's Deployment run the router with the same runtime
+    // settings; a benchmark of one is a benchmark of all three.
+    [Fact]
+    public void RuntimeEnv_DockerfileAndConfigRouter_SetTheSameValues()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(Paths.RepoRoot, "Dockerfile"));
+        var routerStage = dockerfile[dockerfile.IndexOf("AS router", StringComparison.Ordinal)..];
+        var deployment = File.ReadAllText(Path.Combine(Paths.RepoRoot, "config", "router", "deployment.yaml"));
+
+        Assert.Equal(3, RouterObjectsBuilder.RuntimeEnv.Count);
+        foreach (var e in RouterObjectsBuilder.RuntimeEnv)
+        {
+            Assert.Matches($@"\b{e.Name}={e.Value}\b", routerStage);
+            Assert.Matches($@"- name: {e.Name}\r?\n\s+value: ""{e.Value}""", deployment);
+        }
     }
 }
