@@ -109,7 +109,7 @@ public static class RouterApi
         var complexity = 1;
         if (endpoint == RequestFeatures.Chat)
         {
-            var input = ComplexityInputReader.FromChatRequest(req.Body);
+            var input = ComplexityInputReader.FromChatRequest(body.Bytes);
             complexity = Math.Clamp(sp.GetRequiredService<IComplexityClassifier>().Rate(in input), 1, 3);
         }
 
