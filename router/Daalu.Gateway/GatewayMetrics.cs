@@ -33,6 +33,11 @@ public static class GatewayMetrics
         "daalu_gateway_outbox_depth",
         "Metering records in the durable outbox waiting to be flushed into the ledger.");
 
+    /// <summary>Outbox commits; records appended divided by this is the group-commit batch size.</summary>
+    public static readonly Counter OutboxCommits = Factory.CreateCounter(
+        "daalu_gateway_outbox_commits_total",
+        "Commits of metering records to the durable outbox (several records share one commit under load).");
+
     /// <summary>Failed attempts to write to the ledger or outbox, by store.</summary>
     public static readonly Counter LedgerWriteFailures = Factory.CreateCounter(
         "daalu_gateway_ledger_write_failures_total",

@@ -14,7 +14,8 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="GatewayOptions"/>, <see cref="TimeProvider"/> (System, unless one is registered),
-    /// <see cref="IMeteringSink"/> (the SQLite ledger with its outbox, also a hosted service that flushes it),
+    /// <see cref="IMeteringSink"/> (the SQLite ledger with its outbox, also a hosted service that flushes it; it batches
+    /// commits by the <see cref="CallsInFlight"/> the router counts),
     /// <see cref="IQuotaGate"/> (Redis when <see cref="GatewayOptions.RedisUrl"/> is set, else in-process, seeded with
     /// the period's spend from the ledger), <see cref="UsageQueryService"/> and <see cref="IUsageDirectory"/> (a
     /// <see cref="StaticUsageDirectory"/> the router fills with <c>Update</c>, unless it registered its own
@@ -28,6 +29,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
+        services.TryAddSingleton<CallsInFlight>();
         services.AddSingleton<SqliteLedger>();
         services.AddSingleton<IMeteringSink>(sp => sp.GetRequiredService<SqliteLedger>());
         services.AddHostedService(sp => sp.GetRequiredService<SqliteLedger>());

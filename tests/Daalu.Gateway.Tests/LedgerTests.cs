@@ -86,6 +86,47 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(1, ledger.OutboxDepth());
     }
 
+    // One other call in flight is not worth a hand-off: the record still commits on its caller's thread.
+    [Fact]
+    public async Task RecordAsync_TwoCallsInFlight_IsAcknowledgedBeforeItReturns()
+    {
+        var calls = new CallsInFlight();
+        calls.Started();
+        calls.Started();
+        await using var ledger = new SqliteLedger(Options(), NullLogger<SqliteLedger>.Instance, calls);
+        var pending = ledger.RecordAsync(Calls.Hosted("req-1"), CancellationToken.None);
+        Assert.True(pending.IsCompletedSuccessfully);
+        await pending;
+        Assert.Equal(1, ledger.OutboxCommits);
+    }
+
+    // Under load the commit is handed off, and the records of calls finishing meanwhile share it; each is still
+    // acknowledged only once committed, and written exactly once.
+    [Fact]
+    public async Task RecordAsync_ManyCallsInFlight_RecordsShareCommitsExactlyOnce()
+    {
+        var calls = new CallsInFlight();
+        for (var i = 0; i < 32; i++)
+        {
+            calls.Started();
+        }
+
+        await using var ledger = new SqliteLedger(Options(), NullLogger<SqliteLedger>.Instance, calls);
+        var pending = new List<Task>();
+        for (var i = 0; i < 200; i++)
+        {
+            pending.Add(ledger.RecordAsync(Calls.Hosted($"req-{i}"), CancellationToken.None).AsTask());
+        }
+
+        await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(200, ledger.OutboxDepth());
+        Assert.InRange(ledger.OutboxCommits, 1, 199);
+        await ledger.FlushAsync();
+        var rows = Rows();
+        Assert.Equal(200, rows.Count);
+        Assert.Equal(200, rows.Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Count());
+    }
+
     // Callers that find the outbox lock held (by another caller's commit or by the flusher's deletes) leave their
     // record queued for the holder; none may be stranded. A tight flush loop makes the deletes hold the lock often
     // (with fsync each delete commit holds it for an fsync, longer than any spin), and with a single caller there is no

@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Daalu.Api.V1Alpha1;
 using Daalu.Gateway.Abstractions;
+using Daalu.Gateway.Metering;
 using Daalu.Router.Api;
 using Daalu.Router.Backends;
 using Daalu.Router.Observability;
@@ -24,7 +25,7 @@ namespace Daalu.Router.Forwarding;
 /// client; after that a failure becomes an in-band SSE error (never a clean [DONE]). Reserves hosted quota before a
 /// hosted attempt, settles or releases it on every path, and meters every successful or partially streamed call.
 /// </summary>
-public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
+public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, CallsInFlight callsInFlight, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
@@ -35,6 +36,19 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(rc);
+        callsInFlight.Started();
+        try
+        {
+            await ExecuteCascadeAsync(ctx, rc);
+        }
+        finally
+        {
+            callsInFlight.Finished();
+        }
+    }
+
+    private async Task ExecuteCascadeAsync(HttpContext ctx, RouteContext rc)
+    {
         var route = new List<string>(rc.Plan.Candidates.Count);
         var policy = rc.Tenant.Policy;
         Admission? lastRefusal = null;

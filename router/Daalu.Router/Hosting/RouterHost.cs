@@ -1,4 +1,5 @@
 using Daalu.Gateway;
+using Daalu.Gateway.Metering;
 using Daalu.Gateway.Usage;
 using Daalu.Router.Api;
 using Daalu.Router.Backends;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
@@ -59,6 +61,7 @@ public static class RouterHost
         s.AddSingleton<BackendMonitor>();
         s.AddHostedService(sp => sp.GetRequiredService<BackendMonitor>());
         s.AddSingleton<CascadeExecutor>();
+        s.TryAddSingleton<CallsInFlight>();
         if (options.UseGateway)
         {
             s.AddDaaluGateway(options.Gateway);

@@ -1,6 +1,8 @@
 using System.Net;
 using Daalu.Api.V1Alpha1;
+using Daalu.Gateway.Metering;
 using Daalu.Router.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Daalu.Router.Tests.Forwarding;
@@ -32,6 +34,31 @@ public sealed class FallThroughTests
         Assert.Equal(call.ReportedCompletionTokens, record.TokensOut);
         Assert.False(record.Estimated);
         Assert.Equal(0, f.Host.Quota.Reserves);
+    }
+
+    // The ledger batches commits by this count, so every call must leave it however it ends.
+    [Fact]
+    public async Task Chat_CallsServedFallingThroughOrHeld_CountedInFlightUntilTheyEnd()
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        var inFlight = f.Host.Router.Services.GetRequiredService<CallsInFlight>();
+        f.Own.Faults.DelayBeforeFirstByte = TimeSpan.FromMilliseconds(800);
+        var held = f.Host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (inFlight.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, inFlight.Count);
+        Assert.Equal(HttpStatusCode.OK, (await held).Response.StatusCode);
+        f.Own.Faults.DelayBeforeFirstByte = TimeSpan.Zero;
+        await f.Own.StopAsync();
+        var (fellThrough, _) = await f.Host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA));
+
+        Assert.Equal(HttpStatusCode.OK, fellThrough.StatusCode);
+        Assert.Equal(2, f.Host.Meter.Records.Count);
+        Assert.Equal(0, inFlight.Count);
     }
 
     [Fact]
