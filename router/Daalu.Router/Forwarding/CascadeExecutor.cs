@@ -467,7 +467,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                             eventName = null;
                             foreach (var o in output)
                             {
-                                started = await EnsureStartedAsync(ctx, a, rt, started);
+                                started = EnsureStarted(ctx, a, rt, started);
                                 await WriteEventAsync(ctx, Encoding.UTF8.GetBytes(o), ctx.RequestAborted);
                                 chunks++;
                             }
@@ -484,7 +484,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                                 pout = translator.CompletionTokens;
                                 hasUsage = true;
                                 sawDone = true;
-                                started = await EnsureStartedAsync(ctx, a, rt, started);
+                                started = EnsureStarted(ctx, a, rt, started);
                                 completed = true;
                                 await CompleteAsync(a, pin, pout, estimated: false, partial: false);
                                 await ctx.Response.Body.WriteAsync(Done, ctx.RequestAborted);
@@ -525,7 +525,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 if (payload.SequenceEqual("[DONE]"u8))
                 {
                     sawDone = true;
-                    started = await EnsureStartedAsync(ctx, a, rt, started);
+                    started = EnsureStarted(ctx, a, rt, started);
                     // Metered before the client sees [DONE], so a crash after a client-visible success cannot lose the record.
                     completed = true;
                     await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
@@ -551,7 +551,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 }
 
                 var payloadStart = span.Length - payload.Length;
-                started = await EnsureStartedAsync(ctx, a, rt, started);
+                started = EnsureStarted(ctx, a, rt, started);
                 chunks++;
                 await WriteEventAsync(ctx, line[payloadStart..], ctx.RequestAborted);
             }
@@ -615,7 +615,10 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         return AttemptOutcome.Done;
     }
 
-    private async Task<bool> EnsureStartedAsync(HttpContext ctx, Attempt a, BackendRuntime rt, bool started)
+    // Commits the attempt (no fall-through past this point) and sets the headers. They are not flushed on their own:
+    // they leave with the first event in one write, as a plain proxy sends them, instead of a packet and a client wake-up
+    // of their own ahead of the first token.
+    private bool EnsureStarted(HttpContext ctx, Attempt a, BackendRuntime rt, bool started)
     {
         if (started)
         {
@@ -632,7 +635,6 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         ctx.Response.ContentType = "text/event-stream";
         ctx.Response.Headers.CacheControl = "no-cache";
         ctx.Response.Headers["X-Accel-Buffering"] = "no";
-        await ctx.Response.StartAsync(ctx.RequestAborted);
         return true;
     }
 
