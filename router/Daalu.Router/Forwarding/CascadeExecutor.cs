@@ -300,9 +300,11 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         var body = rc.Request.Body;
         var needsUsage = rc.Request.Stream && rc.Request.Features.Endpoint != RequestFeatures.Embeddings && !rc.Request.ClientWantsUsage;
         byte[] bytes;
-        if (rc.Request.Raw is { } raw && !needsUsage && string.Equals(cand.UpstreamModel, rc.Request.Model, StringComparison.Ordinal))
+        if (rc.Request.Raw is { } raw && string.Equals(cand.UpstreamModel, rc.Request.Model, StringComparison.Ordinal)
+            && (!needsUsage || TryAddUsageOption(raw, body, out raw)))
         {
-            // Nothing to rewrite: forward the client's bytes instead of serialising the parsed tree again.
+            // Nothing else to rewrite: forward the client's bytes (plus the usage option) instead of serialising the
+            // parsed tree again.
             bytes = raw;
         }
         else
@@ -341,6 +343,27 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         req.Headers.TryAddWithoutValidation("X-Request-Id", rc.RequestId);
         return req;
+    }
+
+    private static readonly byte[] UsageOption = ",\"stream_options\":{\"include_usage\":true}"u8.ToArray();
+
+    // Appends "stream_options":{"include_usage":true} to the client's JSON object when it has no stream_options of its
+    // own (the parser has checked the bytes are one valid JSON object, so the last non-space byte is its '}').
+    private static bool TryAddUsageOption(byte[] raw, JsonObject body, out byte[] spliced)
+    {
+        spliced = raw;
+        var end = raw.AsSpan().LastIndexOf((byte)'}');
+        if (body.ContainsKey("stream_options") || end < 0)
+        {
+            return false;
+        }
+
+        var option = body.Count == 0 ? UsageOption.AsSpan(1) : UsageOption;
+        spliced = new byte[raw.Length + option.Length];
+        raw.AsSpan(0, end).CopyTo(spliced);
+        option.CopyTo(spliced.AsSpan(end));
+        raw.AsSpan(end).CopyTo(spliced.AsSpan(end + option.Length));
+        return true;
     }
 
     private HttpRequestMessage BuildAnthropic(RouteContext rc, Candidate cand, out AnthropicStreamTranslator? translator)

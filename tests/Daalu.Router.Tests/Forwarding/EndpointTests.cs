@@ -52,6 +52,29 @@ public sealed class EndpointTests
         Assert.Equal(2.5, forwarded["x_vendor"]!["a"]![1]!.GetValue<double>());
     }
 
+    // A stream whose client did not ask for usage gets the usage option spliced into its own bytes; one that set
+    // stream_options itself has it rewritten in the parsed tree. The extra usage chunk never reaches the client.
+    [Fact]
+    public async Task ChatStream_NoUsageAsked_UsageOptionAddedToTheClientsBytes()
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        const string body = "{ \"model\" : \"m-general\", \"stream\": true,\n \"messages\": [{\"role\":\"user\", \"content\":\"caf\\u00e9 }\"}] }\n";
+        var (plain, plainBody) = await f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, body));
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal(
+            "{ \"model\" : \"m-general\", \"stream\": true,\n \"messages\": [{\"role\":\"user\", \"content\":\"caf\\u00e9 }\"}] ,\"stream_options\":{\"include_usage\":true}}\n",
+            Assert.Single(f.Own.Calls).Body);
+        Assert.DoesNotContain("\"usage\"", plainBody, StringComparison.Ordinal);
+        Assert.False(Assert.Single(f.Host.Meter.Records).Estimated);
+
+        const string own = "{\"model\":\"m-general\",\"stream\":true,\"stream_options\":{\"include_usage\":false},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        var (set, _) = await f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, own));
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var forwarded = System.Text.Json.Nodes.JsonNode.Parse(f.Own.Calls[^1].Body)!;
+        Assert.True(forwarded["stream_options"]!["include_usage"]!.GetValue<bool>());
+        Assert.Equal(2, f.Host.Meter.Records.Count(r => !r.Estimated));
+    }
+
     [Fact]
     public async Task Hosted_OnAnotherTenantsSharedCard_ContributorCredited()
     {
