@@ -6,7 +6,9 @@ using Daalu.Router.Protocols.Tests.Classification.Reference;
 
 namespace Daalu.Router.Protocols.Tests.Classification;
 
-/// <summary>Named cases of the span reader; each one that the DOM reader can read is also checked against it.</summary>
+/// <summary>
+/// Named cases of the readers; each body the old DOM reader can read is read by both overloads and checked against it.
+/// </summary>
 public class ComplexityInputReaderTests
 {
     [Fact]
@@ -126,6 +128,27 @@ public class ComplexityInputReaderTests
         Assert.Throws<ArgumentException>(() => ComplexityInputReader.FromChatRequest(request));
     }
 
+    [Fact]
+    public void FromChatRequest_DomBuiltInCode_SameAsReference()
+    {
+        // Values built in code hold strings, not JsonElements, so the raw-byte measuring cannot apply.
+        var request = new JsonObject
+        {
+            ["messages"] = new JsonArray(
+                new JsonObject { ["role"] = "system", ["content"] = "sys é😀" },
+                new JsonObject { ["role"] = "user", ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "a" }, new JsonObject { ["type"] = "text", ["text"] = 3 }, new JsonObject { ["type"] = "image_url" }) },
+                new JsonObject { ["role"] = "user", ["content"] = 5 },
+                new JsonObject { ["role"] = "assistant", ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "" }, new JsonObject { ["type"] = "text", ["text"] = "b" }, new JsonObject { ["type"] = "text", ["text"] = "cd" }) },
+                new JsonObject { ["role"] = "user", ["content"] = "last" }),
+            ["tools"] = new JsonArray(new JsonObject()),
+        };
+
+        var input = ComplexityInputReader.FromChatRequest(request);
+
+        Assert.Equal(ReferenceComplexityInputReader.FromChatRequest(request), input);
+        Assert.Equal(new ComplexityInput("last", 7 + 1 + 0 + 4 + 4, 5, true, true), input);
+    }
+
     [Theory]
     [InlineData("[]")]
     [InlineData("\"messages\"")]
@@ -157,8 +180,10 @@ public class ComplexityInputReaderTests
         var expected = ReferenceComplexityInputReader.FromChatRequest(JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!.AsObject());
 
         var actual = ComplexityInputReader.FromChatRequest(bytes);
+        var fromDom = ComplexityInputReader.FromChatRequest(JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!.AsObject());
 
         Assert.Equal(expected, actual);
+        Assert.Equal(expected, fromDom);
         return actual;
     }
 }
