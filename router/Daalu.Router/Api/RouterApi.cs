@@ -109,7 +109,7 @@ public static class RouterApi
         var complexity = 1;
         if (endpoint == RequestFeatures.Chat)
         {
-            var input = ComplexityInputReader.FromChatRequest(body.Bytes);
+            var input = ComplexityInputReader.FromChatRequest(req.Body);
             complexity = Math.Clamp(sp.GetRequiredService<IComplexityClassifier>().Rate(in input), 1, 3);
         }
 
