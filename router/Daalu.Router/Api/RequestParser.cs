@@ -28,11 +28,15 @@ public static class RequestParser
                 ValidateEscapes(body, maxDepth);
             }
 
-            root = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, new JsonDocumentOptions { MaxDepth = maxDepth });
+            // Repeated names are refused at any depth: a JsonObject throws on them only when first read, which could be
+            // anywhere later on (classification, a rewrite, a translation) and would surface as a 500.
+            root = JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
-            var msg = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            var msg = ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
+                ? "request body repeats a property name within one object"
+                : ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
                 ? $"request body nests deeper than {maxDepth} levels"
                 : ex.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("invalid UTF", StringComparison.OrdinalIgnoreCase)
                     ? "request body is not valid UTF-8"

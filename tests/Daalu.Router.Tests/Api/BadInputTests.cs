@@ -65,6 +65,21 @@ public sealed class BadInputTests : IAsyncLifetime
         AssertNoUpstream();
     }
 
+    // A repeated name would make the parsed object throw when first read, wherever that is; it is refused up front.
+    [Theory]
+    [InlineData("{\"model\":\"m-general\",\"model\":\"m-general\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")]
+    [InlineData("{\"model\":\"m-general\",\"messages\":[{\"role\":\"user\",\"role\":\"user\",\"content\":\"x\"}]}")]
+    [InlineData("{\"model\":\"m-general\",\"metadata\":{\"a\":1,\"a\":2},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")]
+    public async Task Post_RepeatedPropertyName_400(string body)
+    {
+        var (resp, text) = await _f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
+        Assert.Contains("\"code\":\"invalid_json\"", text, StringComparison.Ordinal);
+        Assert.Contains("repeats a property name", text, StringComparison.Ordinal);
+        AssertNoUpstream();
+    }
+
     [Fact]
     public async Task Post_DeeplyNested_400()
     {
