@@ -452,6 +452,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         var completed = false;
         long pin = 0, pout = 0, chunks = 0;
         var hasUsage = false;
+        var unflushed = false;
         string? failure = null;
         var output = translator is null ? null : new List<string>();
         string? eventName = null;
@@ -464,9 +465,18 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             while (true)
             {
                 ReadOnlyMemory<byte>? maybe;
-                // Before the first event the first-byte timeout applies; after it, the idle timeout per read.
+                var buffered = lines.HasBufferedLine;
+                if (unflushed && !buffered)
+                {
+                    // What the upstream sent in one piece (vLLM's role event and first token, or the last token, usage
+                    // and [DONE]) leaves in one write once it is drained: one packet and one client wake-up, not one per event.
+                    await FlushEventsAsync(ctx, ctx.RequestAborted);
+                    unflushed = false;
+                }
+
+                // Before the first event the first-byte timeout applies; after it, the idle timeout per upstream read.
                 var token = started ? idle.Token : firstByte.Token;
-                if (started)
+                if (started && !buffered)
                 {
                     idle.CancelAfter(idleMs);
                 }
@@ -491,7 +501,8 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                             foreach (var o in output)
                             {
                                 started = EnsureStarted(ctx, a, rt, started);
-                                await WriteEventAsync(ctx, Encoding.UTF8.GetBytes(o), ctx.RequestAborted);
+                                WriteEvent(ctx, Encoding.UTF8.GetBytes(o));
+                                unflushed = true;
                                 chunks++;
                             }
 
@@ -576,7 +587,8 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 var payloadStart = span.Length - payload.Length;
                 started = EnsureStarted(ctx, a, rt, started);
                 chunks++;
-                await WriteEventAsync(ctx, line[payloadStart..], ctx.RequestAborted);
+                WriteEvent(ctx, line[payloadStart..].Span);
+                unflushed = true;
             }
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested && completed)
@@ -663,11 +675,22 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
     private static async ValueTask WriteEventAsync(HttpContext ctx, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
+        WriteEvent(ctx, payload.Span);
+        await FlushEventsAsync(ctx, ct);
+    }
+
+    // Buffers one event in the response pipe; FlushEventsAsync sends what is buffered.
+    private static void WriteEvent(HttpContext ctx, ReadOnlySpan<byte> payload)
+    {
         var w = ctx.Response.BodyWriter;
         w.Write(DataPrefix);
-        w.Write(payload.Span);
+        w.Write(payload);
         w.Write(EventEnd);
-        var r = await w.FlushAsync(ct);
+    }
+
+    private static async ValueTask FlushEventsAsync(HttpContext ctx, CancellationToken ct)
+    {
+        var r = await ctx.Response.BodyWriter.FlushAsync(ct);
         if (r.IsCanceled)
         {
             throw new OperationCanceledException(ct);

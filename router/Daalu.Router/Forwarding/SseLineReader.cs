@@ -12,6 +12,9 @@ internal sealed class SseLineReader(Stream stream) : IAsyncDisposable
     private bool _completed;
     private byte[] _line = new byte[4096];
 
+    /// <summary>Whether the next line is already buffered, so reading it will not wait on the upstream.</summary>
+    public bool HasBufferedLine => _haveBuffer && _buffer.PositionOf((byte)'\n') is not null;
+
     /// <summary>Next line without its terminator, or null at end of stream. The memory is valid until the next call.</summary>
     public async ValueTask<ReadOnlyMemory<byte>?> ReadLineAsync(CancellationToken ct)
     {

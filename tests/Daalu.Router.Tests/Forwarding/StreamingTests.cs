@@ -63,6 +63,36 @@ public sealed class StreamingTests
         Assert.True(record.Estimated);
     }
 
+    // The router writes events without flushing while the upstream's bytes are buffered, and flushes when it has
+    // to wait for more; an event must never sit in the router until the next one comes.
+    [Fact]
+    public async Task Stream_UpstreamPacesChunks_EachEventReachesTheClientBeforeTheNextIsSent()
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        f.Own.Faults.ChunkDelay = TimeSpan.FromMilliseconds(400);
+        using var req = RouterTestHost.Chat(TestConfigs.KeyA, stream: true);
+        using var resp = await f.Host.Client.SendAsync(req, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync());
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var arrivals = new List<(string Line, TimeSpan At)>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                arrivals.Add((line, sw.Elapsed));
+            }
+        }
+
+        Assert.Equal("data: [DONE]", arrivals[^1].Line);
+        var content = arrivals.Where(x => x.Line.Contains("\"content\":\"", StringComparison.Ordinal) && !x.Line.Contains("\"role\"", StringComparison.Ordinal)).ToList();
+        Assert.True(content.Count >= 2, $"{content.Count} content events");
+        for (var i = 1; i < content.Count; i++)
+        {
+            // Paced 400 ms apart upstream; had an event waited for the next, two would arrive together.
+            Assert.True(content[i].At - content[i - 1].At > TimeSpan.FromMilliseconds(200), $"events {i - 1} and {i} arrived {(content[i].At - content[i - 1].At).TotalMilliseconds} ms apart");
+        }
+    }
+
     [Fact]
     public async Task Stream_UpstreamStalls_InBandErrorWithinIdleTimeout()
     {
