@@ -413,6 +413,17 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         GatewayMetrics.OutboxCommits.Inc();
     }
 
+    // The flusher moves up to BatchSize records per transaction, several milliseconds of CPU on the router's core. It
+    // offers the core to any runnable thread (a request that just woke) every few dozen rows, so a request waits for
+    // at most that much of the burst rather than all of it.
+    private static void YieldNowAndThen(int rows)
+    {
+        if (rows % 32 == 0)
+        {
+            Thread.Yield();
+        }
+    }
+
     private static void Check(sqlite3 db, int rc)
     {
         if (rc != raw.SQLITE_OK && rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
@@ -477,6 +488,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                 var call = JsonSerializer.Deserialize(reader.GetString(1), MeteringJsonContext.Default.PricedCall)
                     ?? throw new InvalidDataException("Empty outbox payload.");
                 rows.Add((reader.GetInt64(0), call));
+                YieldNowAndThen(rows.Count);
             }
         }
 
@@ -488,6 +500,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         var ledger = FlushLedger();
         EnsureLedger(ledger);
         var inserted = 0;
+        var bound = 0;
         // Prepared once per batch and bound by position through SQLite's own API: Microsoft.Data.Sqlite's per-row
         // parameter lookups by name cost more than the insert (profile of the flush thread under load).
         using (var transaction = ledger.BeginTransaction(deferred: false))
@@ -504,6 +517,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             {
                 foreach (var (_, c) in rows)
                 {
+                    YieldNowAndThen(++bound);
                     try
                     {
                         Check(db, raw.sqlite3_bind_text(insert, 1, c.RequestId));
