@@ -96,8 +96,8 @@ done
 kv() { sed -n "s/^$1=//p" "$2" | tail -1; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for t in "${TARGETS[@]}"; do
-  log "$t: warm-up 10 s at 32 connections"
-  "${ON_LOAD[@]}" wrk -t1 -c32 -d10s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >/dev/null 2>&1 || true
+  log "$t: warm-up 20 s at 32 connections (as router.sh: the router's hot path needs ~15 s of load to reach tier 1)"
+  "${ON_LOAD[@]}" wrk -t1 -c32 -d20s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >/dev/null 2>&1 || true
   log "$t: one request at a time, ${LAT_SECONDS}s"
   "${ON_LOAD[@]}" wrk -t1 -c1 -d"$LAT_SECONDS"s --timeout 5s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >"$WORK/lat-$t.txt" 2>&1 || true
   R[$t.p50]=$(kv P50 "$WORK/lat-$t.txt")
@@ -128,7 +128,7 @@ OUT="hack/bench/results/floor-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
   echo "### Platform floor, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`hack/bench/floor.sh\`. $(nproc) CPUs; load generator and stub on CPU 0, proxy on CPU 1. Load average before: $LOAD_BEFORE; after: $LOAD_AFTER."
+  echo "Command: \`${PROXY_ENV:+PROXY_ENV=\"$PROXY_ENV\" }hack/bench/floor.sh\`. $(nproc) CPUs; load generator and stub on CPU 0, proxy on CPU 1. Load average before: $LOAD_BEFORE; after: $LOAD_AFTER."
   echo
   echo "| | direct (stub) | bare ASP.NET Core proxy | Daalu router |"
   echo "|---|---:|---:|---:|"
