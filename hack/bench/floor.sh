@@ -22,24 +22,12 @@ source hack/bench/lib.sh
 need_packages wrk:wrk curl:curl node:nodejs taskset:util-linux
 
 log "building the stub, the bare proxy and the router (Release)"
-dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
-dotnet build hack/bench/Daalu.Bench.BareProxy -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
-dotnet build router/Daalu.Router -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+build_release hack/bench/Daalu.Bench.Stub hack/bench/Daalu.Bench.BareProxy router/Daalu.Router
 STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
 BARE=hack/bench/Daalu.Bench.BareProxy/bin/Release/net10.0/Daalu.Bench.BareProxy
 ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
-ON_LOAD=()
-ON_PROXY=()
-if (($(nproc) >= 2)); then ON_LOAD=(taskset -c 0); ON_PROXY=(taskset -c 1); fi
-
-WORK=$(mktemp -d /tmp/daalu-bench-floor.XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+pin_cpus
+bench_workdir floor
 CLK_TCK=$(getconf CLK_TCK)
 
 STUB_PORT=$(free_port)
@@ -51,15 +39,7 @@ env "${ROUTER_RUNTIME_ENV[@]}" $PROXY_ENV "${ON_PROXY[@]}" "$BARE" "http://127.0
 BARE_PID=$!
 PIDS+=("$BARE_PID")
 ROUTER_PORT=$(free_port)
-export DAALU_BENCH_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-cat >"$WORK/router.json" <<JSON
-{ "version": 1,
-  "tenants": [{ "name": "bench", "keys": [{ "env": "DAALU_BENCH_KEY" }],
-    "plan": { "enrolled": true, "monthlyTokenBudget": 1000000000000, "tokensPerMinute": 1000000000000,
-              "requestsPerMinute": 2000000000, "defaultMaxTokens": 64, "inputPerMTok": 0.1, "outputPerMTok": 0.2 } }],
-  "backends": [{ "name": "stub", "tier": "Hosted", "url": "http://127.0.0.1:$STUB_PORT", "models": ["bench-model", "bench-stream"], "capability": 2 }],
-  "policies": [{ "name": "default", "tiers": ["Hosted"] }] }
-JSON
+bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model bench-stream
 mkdir -p "$WORK/ledger"
 env "${ROUTER_RUNTIME_ENV[@]}" $PROXY_ENV "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
   --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
@@ -79,19 +59,8 @@ AUTH[direct]=""
 AUTH[bare]=""
 AUTH[daalu]="Bearer $DAALU_BENCH_KEY"
 for t in "${TARGETS[@]}"; do
-  for ((i = 0; i < 600; i++)); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Authorization: ${AUTH[$t]:-none}" -H 'Content-Type: application/json' -d "$CHAT" "${URL[$t]}" || true)
-    [[ $code == 200 ]] && break
-    sleep 0.1
-  done
-  [[ $code == 200 ]] || { log "$t does not answer 200 (last $code)"; exit 1; }
-  {
-    echo 'wrk.method = "POST"'
-    printf 'wrk.body = [[%s]]\n' "$CHAT"
-    echo 'wrk.headers["Content-Type"] = "application/json"'
-    [[ -n ${AUTH[$t]} ]] && printf 'wrk.headers["Authorization"] = "%s"\n' "${AUTH[$t]}"
-    wrk_report_lua
-  } >"$WORK/wrk-$t.lua"
+  wait_for_200 "${URL[$t]}" "$CHAT" "${AUTH[$t]}"
+  wrk_post_lua "$CHAT" "${AUTH[$t]}" >"$WORK/wrk-$t.lua"
 done
 kv() { sed -n "s/^$1=//p" "$2" | tail -1; }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)

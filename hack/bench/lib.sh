@@ -34,3 +34,68 @@ done = function(summary, latency, requests)
 end
 LUA
 }
+
+# build_release PROJECT...: builds each project in Release, quietly.
+build_release() { local p; for p; do dotnet build "$p" -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null; done; }
+
+# pin_cpus: sets ON_LOAD and ON_PROXY to taskset prefixes (load generator and stub on CPU 0, the proxy under test on
+# CPU 1) when there are two CPUs or more, and to nothing otherwise.
+pin_cpus() {
+  ON_LOAD=()
+  ON_PROXY=()
+  if (($(nproc) >= 2)); then ON_LOAD=(taskset -c 0); ON_PROXY=(taskset -c 1); fi
+}
+
+# bench_workdir NAME: a fresh WORK directory and an empty PIDS list; on exit every pid in PIDS is stopped and WORK
+# removed.
+bench_workdir() {
+  WORK=$(mktemp -d "/tmp/daalu-bench-$1.XXXXXX")
+  PIDS=()
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+# bench_router_config FILE STUB_PORT MODEL...: the router configuration every script measures. One tenant on a hosted
+# plan whose limits never bind, so tenant auth, classification, the quota reservation and the metering ledger all run;
+# the stub is its one hosted backend. Exports DAALU_BENCH_KEY, the tenant's key, with a fresh random value.
+bench_router_config() {
+  local file=$1 port=$2 models
+  shift 2
+  models=$(printf '"%s", ' "$@")
+  export DAALU_BENCH_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+  cat >"$file" <<JSON
+{ "version": 1,
+  "tenants": [{ "name": "bench", "keys": [{ "env": "DAALU_BENCH_KEY" }],
+    "plan": { "enrolled": true, "monthlyTokenBudget": 1000000000000, "tokensPerMinute": 1000000000000,
+              "requestsPerMinute": 2000000000, "defaultMaxTokens": 64, "inputPerMTok": 0.1, "outputPerMTok": 0.2 } }],
+  "backends": [{ "name": "stub", "tier": "Hosted", "url": "http://127.0.0.1:$port", "models": [${models%, }], "capability": 2 }],
+  "policies": [{ "name": "default", "tiers": ["Hosted"] }] }
+JSON
+}
+
+# wrk_post_lua BODY [AUTHORIZATION]: a wrk script that POSTs the JSON BODY (with that Authorization header, if given),
+# with the report hook.
+wrk_post_lua() {
+  echo 'wrk.method = "POST"'
+  printf 'wrk.body = [[%s]]\n' "$1"
+  echo 'wrk.headers["Content-Type"] = "application/json"'
+  if [[ -n ${2:-} ]]; then printf 'wrk.headers["Authorization"] = "%s"\n' "$2"; fi
+  wrk_report_lua
+}
+
+# wait_for_200 URL BODY [AUTHORIZATION]: polls (up to 60 s) until a POST of BODY to URL answers 200.
+wait_for_200() {
+  local code="" i
+  for ((i = 0; i < 600; i++)); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Authorization: ${3:-none}" -H 'Content-Type: application/json' -d "$2" "$1" || true)
+    [[ $code == 200 ]] && return 0
+    sleep 0.1
+  done
+  log "$1 does not answer 200 (last $code)"
+  return 1
+}

@@ -16,36 +16,17 @@ BENCH_NAME=profile-router.sh
 source hack/bench/lib.sh
 need_packages perf:linux-perf wrk:wrk curl:curl node:nodejs
 
-dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
-dotnet build router/Daalu.Router -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+build_release hack/bench/Daalu.Bench.Stub router/Daalu.Router
 STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
 ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
-ON_LOAD=()
-ON_PROXY=()
-if (($(nproc) >= 2)); then ON_LOAD=(taskset -c 0); ON_PROXY=(taskset -c 1); fi
-
-WORK=$(mktemp -d /tmp/daalu-bench-profile.XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+pin_cpus
+bench_workdir profile
 
 STUB_PORT=$(free_port)
 "${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model >"$WORK/stub.log" 2>&1 &
 PIDS+=($!)
 ROUTER_PORT=$(free_port)
-export DAALU_BENCH_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-cat >"$WORK/router.json" <<EOF
-{ "version": 1,
-  "tenants": [{ "name": "bench", "keys": [{ "env": "DAALU_BENCH_KEY" }],
-    "plan": { "enrolled": true, "monthlyTokenBudget": 1000000000000, "tokensPerMinute": 1000000000000,
-              "requestsPerMinute": 2000000000, "defaultMaxTokens": 64, "inputPerMTok": 0.1, "outputPerMTok": 0.2 } }],
-  "backends": [{ "name": "stub", "tier": "Hosted", "url": "http://127.0.0.1:$STUB_PORT", "models": ["bench-model"], "capability": 2 }],
-  "policies": [{ "name": "default", "tiers": ["Hosted"] }] }
-EOF
+bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model
 # Perf maps name JIT code; W^X off keeps JIT code in anonymous memory where perf looks the maps up; ReadyToRun off
 # makes every method JIT-compiled (and so named) instead of precompiled code perf cannot name. Hot methods run at
 # tier 1 either way after the warm-up.
@@ -56,19 +37,8 @@ ROUTER_PID=$!
 PIDS+=("$ROUTER_PID")
 URL="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
 CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
-for ((i = 0; i < 600; i++)); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "Authorization: Bearer $DAALU_BENCH_KEY" \
-    -H 'Content-Type: application/json' -d "$CHAT" "$URL" || true)
-  [[ $code == 200 ]] && break
-  sleep 0.1
-done
-[[ $code == 200 ]] || { log "router does not answer: $code"; tail -20 "$WORK/router.log" >&2; exit 1; }
-cat >"$WORK/post.lua" <<EOF
-wrk.method = "POST"
-wrk.body = [[$CHAT]]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $DAALU_BENCH_KEY"
-EOF
+wait_for_200 "$URL" "$CHAT" "Bearer $DAALU_BENCH_KEY" || { tail -20 "$WORK/router.log" >&2; exit 1; }
+wrk_post_lua "$CHAT" "Bearer $DAALU_BENCH_KEY" >"$WORK/post.lua"
 log "warm-up 10 s"
 "${ON_LOAD[@]}" wrk -t1 -c8 -d10s -s "$WORK/post.lua" "$URL" >/dev/null
 log "sampling the router for ${SECONDS_TO_SAMPLE}s at $CONNECTIONS connection(s)"

@@ -143,37 +143,7 @@ PIDS+=("$NGINX_PID")
 wait_for "http://127.0.0.1:$NGINX_PORT/health"
 
 ROUTER_PORT=$(free_port)
-export DAALU_BENCH_KEY="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-cat >"$WORK/router.json" <<EOF
-{
-  "version": 1,
-  "tenants": [
-    {
-      "name": "bench",
-      "keys": [{ "env": "DAALU_BENCH_KEY" }],
-      "plan": {
-        "enrolled": true,
-        "monthlyTokenBudget": 1000000000000,
-        "tokensPerMinute": 1000000000000,
-        "requestsPerMinute": 2000000000,
-        "defaultMaxTokens": 64,
-        "inputPerMTok": 0.1,
-        "outputPerMTok": 0.2
-      }
-    }
-  ],
-  "backends": [
-    {
-      "name": "stub",
-      "tier": "Hosted",
-      "url": "http://127.0.0.1:$STUB_PORT",
-      "models": ["bench-model", "bench-stream", "bench-long"],
-      "capability": 2
-    }
-  ],
-  "policies": [{ "name": "default", "tiers": ["Hosted"] }]
-}
-EOF
+bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model bench-stream bench-long
 # As deployed (Dockerfile, the operator's router Deployment): the runtime settings of lib.sh, and the ledger in a
 # directory of its own (the config watcher sees every write in the config's directory).
 mkdir -p "$WORK/ledger"
