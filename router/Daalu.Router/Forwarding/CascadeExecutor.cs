@@ -521,8 +521,8 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                                 started = EnsureStarted(ctx, a, rt, started);
                                 completed = true;
                                 await CompleteAsync(a, pin, pout, estimated: false, partial: false);
-                                await ctx.Response.Body.WriteAsync(Done, ctx.RequestAborted);
-                                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                                ctx.Response.BodyWriter.Write(Done);
+                                await FlushEventsAsync(ctx, ctx.RequestAborted);
                                 break;
                             }
                         }
@@ -563,8 +563,8 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                     // Metered before the client sees [DONE], so a crash after a client-visible success cannot lose the record.
                     completed = true;
                     await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
-                    await ctx.Response.Body.WriteAsync(Done, ctx.RequestAborted);
-                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                    ctx.Response.BodyWriter.Write(Done);
+                    await FlushEventsAsync(ctx, ctx.RequestAborted);
                     break;
                 }
 
@@ -679,7 +679,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         await FlushEventsAsync(ctx, ct);
     }
 
-    // Buffers one event in the response pipe; FlushEventsAsync sends what is buffered.
+    // Buffers one event in the response pipe (after any events still buffered); FlushEventsAsync sends what is buffered.
     private static void WriteEvent(HttpContext ctx, ReadOnlySpan<byte> payload)
     {
         var w = ctx.Response.BodyWriter;

@@ -12,8 +12,12 @@ internal sealed class SseLineReader(Stream stream) : IAsyncDisposable
     private bool _completed;
     private byte[] _line = new byte[4096];
 
+    // Where the next '\n' in _buffer is, once looked for: HasBufferedLine and the read that follows it share one scan.
+    private SequencePosition? _newline;
+    private bool _newlineKnown;
+
     /// <summary>Whether the next line is already buffered, so reading it will not wait on the upstream.</summary>
-    public bool HasBufferedLine => _haveBuffer && _buffer.PositionOf((byte)'\n') is not null;
+    public bool HasBufferedLine => _haveBuffer && NextNewline() is not null;
 
     /// <summary>Next line without its terminator, or null at end of stream. The memory is valid until the next call.</summary>
     public async ValueTask<ReadOnlyMemory<byte>?> ReadLineAsync(CancellationToken ct)
@@ -22,8 +26,7 @@ internal sealed class SseLineReader(Stream stream) : IAsyncDisposable
         {
             if (_haveBuffer)
             {
-                var pos = _buffer.PositionOf((byte)'\n');
-                if (pos is { } p)
+                if (NextNewline() is { } p)
                 {
                     var slice = _buffer.Slice(0, p);
                     var len = (int)slice.Length;
@@ -34,6 +37,7 @@ internal sealed class SseLineReader(Stream stream) : IAsyncDisposable
 
                     slice.CopyTo(_line);
                     _buffer = _buffer.Slice(_buffer.GetPosition(1, p));
+                    _newlineKnown = false;
                     if (len > 0 && _line[len - 1] == (byte)'\r')
                     {
                         len--;
@@ -53,8 +57,9 @@ internal sealed class SseLineReader(Stream stream) : IAsyncDisposable
             var result = await _reader.ReadAsync(ct);
             _buffer = result.Buffer;
             _haveBuffer = true;
+            _newlineKnown = false;
             _completed = result.IsCompleted;
-            if (_completed && _buffer.PositionOf((byte)'\n') is null)
+            if (_completed && NextNewline() is null)
             {
                 _reader.AdvanceTo(_buffer.End);
                 _haveBuffer = false;
@@ -72,5 +77,16 @@ internal sealed class SseLineReader(Stream stream) : IAsyncDisposable
         }
 
         await _reader.CompleteAsync();
+    }
+
+    private SequencePosition? NextNewline()
+    {
+        if (!_newlineKnown)
+        {
+            _newline = _buffer.PositionOf((byte)'\n');
+            _newlineKnown = true;
+        }
+
+        return _newline;
     }
 }
