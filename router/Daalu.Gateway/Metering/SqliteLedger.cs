@@ -9,16 +9,18 @@ using SQLitePCL;
 namespace Daalu.Gateway.Metering;
 
 /// <summary>
-/// The metering sink: every record is priced, appended to a SQLite outbox (WAL, group-committed: whichever caller
-/// finds the outbox free commits every queued record, so a lone call commits on its own thread with no hand-off) and
-/// only then acknowledged. By default the outbox runs synchronous=NORMAL, so a commit survives a process crash without
-/// an fsync on the request path; <see cref="GatewayOptions.LedgerFsync"/> restores synchronous=FULL for power-loss
-/// durability, and then commits run on the thread pool, never on the caller's thread. The ledger table always commits with synchronous=FULL: that fsync is off the request path and makes
-/// the ledger commit durable before the outbox rows are deleted. A background flusher moves outbox rows into the ledger table
-/// in batches (<see cref="GatewayOptions.FlushBatchWindow"/>),
-/// whose UNIQUE(request_id, attempt) refuses a repeated write, and deletes them from the outbox after the ledger
-/// commit; a crash between the two is repaired on the next flush by the same unique key. The outbox lives in its
-/// own file so a locked or unavailable ledger never blocks acknowledgement. On start, pending rows are flushed.
+/// The metering sink: every record is priced, appended to a SQLite outbox (WAL, group-committed) and only then
+/// acknowledged. With few calls in flight, whichever caller finds the outbox free commits every queued record, so a
+/// lone call commits on its own thread with no hand-off; with more than two (<see cref="CallsInFlight"/>), or with
+/// <see cref="GatewayOptions.LedgerFsync"/>, one commit work item on the thread pool takes every record queued by then.
+/// By default the outbox runs synchronous=NORMAL, so a commit survives a process crash without an fsync on the
+/// request path; LedgerFsync restores synchronous=FULL for power-loss durability. The ledger table always commits with
+/// synchronous=FULL: that fsync is off the request path and makes the ledger commit durable before the outbox rows are
+/// deleted. A background flusher moves outbox rows into the ledger table in batches
+/// (<see cref="GatewayOptions.FlushBatchWindow"/>), whose UNIQUE(request_id, attempt) refuses a repeated write, and
+/// deletes them from the outbox after the ledger commit; a crash between the two is repaired on the next flush by the
+/// same unique key. The outbox lives in its own file so a locked or unavailable ledger never blocks acknowledgement.
+/// On start, pending rows are flushed.
 /// </summary>
 public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsyncDisposable, IDisposable
 {
@@ -30,7 +32,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
     // Up to this many calls in flight (the recording call included) a record is committed on the caller's thread; above
     // it the commit is handed to the thread pool. Measured with strace at 32 connections: inline, 5.7 fcntl and 3.2
-    // pwrite calls per request (one commit each); handed off, 0.9 and 1.5 (docs/benchmarks.md).
+    // pwrite calls per request (one commit each); handed off, 0.9-1.2 and 1.5-1.8 (docs/benchmarks.md).
     private const int BatchAboveCallsInFlight = 2;
     private readonly ConcurrentQueue<PendingRecord> _pending = new();
 
