@@ -35,6 +35,11 @@ end
 LUA
 }
 
+# Release outputs of the projects the scripts run (build them with build_release first).
+STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
+BARE=hack/bench/Daalu.Bench.BareProxy/bin/Release/net10.0/Daalu.Bench.BareProxy
+ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
+
 # build_release PROJECT...: builds each project in Release, quietly.
 build_release() { local p; for p; do dotnet build "$p" -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null; done; }
 
@@ -98,4 +103,17 @@ wait_for_200() {
   done
   log "$1 does not answer 200 (last $code)"
   return 1
+}
+
+# start_router PORT [VAR=VALUE...]: starts the router as deployed (the runtime settings above, the ledger in a
+# directory of its own: the config watcher sees every write in the config's directory) on PORT with
+# $WORK/router.json, pinned with ON_PROXY, with any extra environment; sets ROUTER_PID and adds it to PIDS.
+start_router() {
+  local port=$1
+  shift
+  mkdir -p "$WORK/ledger"
+  env "${ROUTER_RUNTIME_ENV[@]}" "$@" "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$port" \
+    --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
+  ROUTER_PID=$!
+  PIDS+=("$ROUTER_PID")
 }

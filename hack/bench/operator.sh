@@ -25,8 +25,7 @@ source hack/bench/lib.sh
 need_packages taskset:util-linux
 
 log "building the operator and the driver (Release)"
-dotnet build operator/Daalu.Operator -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
-dotnet build hack/bench/Daalu.Bench.Operator -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
+build_release operator/Daalu.Operator hack/bench/Daalu.Bench.Operator
 
 DRIVER=(dotnet hack/bench/Daalu.Bench.Operator/bin/Release/net10.0/Daalu.Bench.Operator.dll)
 CPU_ARGS=()

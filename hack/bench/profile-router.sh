@@ -17,8 +17,6 @@ source hack/bench/lib.sh
 need_packages perf:linux-perf wrk:wrk curl:curl node:nodejs
 
 build_release hack/bench/Daalu.Bench.Stub router/Daalu.Router
-STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
-ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
 pin_cpus
 bench_workdir profile
 
@@ -30,11 +28,7 @@ bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model
 # Perf maps name JIT code; W^X off keeps JIT code in anonymous memory where perf looks the maps up; ReadyToRun off
 # makes every method JIT-compiled (and so named) instead of precompiled code perf cannot name. Hot methods run at
 # tier 1 either way after the warm-up.
-mkdir -p "$WORK/ledger"
-env "${ROUTER_RUNTIME_ENV[@]}" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
-  --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
-ROUTER_PID=$!
-PIDS+=("$ROUTER_PID")
+start_router "$ROUTER_PORT" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0
 URL="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
 CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
 wait_for_200 "$URL" "$CHAT" "Bearer $DAALU_BENCH_KEY" || { tail -20 "$WORK/router.log" >&2; exit 1; }

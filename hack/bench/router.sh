@@ -58,10 +58,7 @@ fi
 sed 's/Gu(e({fetch:Lu.fetch,port:Ku}))/Gu(e({fetch:Lu.fetch,port:Ku,overrideGlobalObjects:!1}))/' "$PORTKEY_MAIN" >"$PORTKEY_STREAM_MAIN"
 
 log "building the stub and the router (Release)"
-dotnet build hack/bench/Daalu.Bench.Stub -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
-dotnet build router/Daalu.Router -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null
-STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
-ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
+build_release hack/bench/Daalu.Bench.Stub router/Daalu.Router
 
 # ---- cores -----------------------------------------------------------------------------------------------
 if (($(nproc) >= 2)); then
@@ -144,13 +141,7 @@ wait_for "http://127.0.0.1:$NGINX_PORT/health"
 
 ROUTER_PORT=$(free_port)
 bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model bench-stream bench-long
-# As deployed (Dockerfile, the operator's router Deployment): the runtime settings of lib.sh, and the ledger in a
-# directory of its own (the config watcher sees every write in the config's directory).
-mkdir -p "$WORK/ledger"
-env "${ROUTER_RUNTIME_ENV[@]}" "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" --ledger "$WORK/ledger/ledger.db" \
-  >"$WORK/router.log" 2>&1 &
-ROUTER_PID=$!
-PIDS+=("$ROUTER_PID")
+start_router "$ROUTER_PORT"
 
 PORTKEY_PORT=$(free_port)
 cat >"$WORK/loopback.cjs" <<'EOF'

@@ -20,9 +20,6 @@ need_packages strace:strace wrk:wrk curl:curl node:nodejs taskset:util-linux
 
 log "building the stub, the bare proxy and the router (Release)"
 build_release hack/bench/Daalu.Bench.Stub hack/bench/Daalu.Bench.BareProxy router/Daalu.Router
-STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
-BARE=hack/bench/Daalu.Bench.BareProxy/bin/Release/net10.0/Daalu.Bench.BareProxy
-ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
 pin_cpus
 bench_workdir syscalls
 
@@ -35,11 +32,7 @@ BARE_PID=$!
 PIDS+=("$BARE_PID")
 ROUTER_PORT=$(free_port)
 bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model
-mkdir -p "$WORK/ledger"
-env "${ROUTER_RUNTIME_ENV[@]}" "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$ROUTER_PORT" \
-  --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
-ROUTER_PID=$!
-PIDS+=("$ROUTER_PID")
+start_router "$ROUTER_PORT"
 
 CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
 declare -A URL PID AUTH
