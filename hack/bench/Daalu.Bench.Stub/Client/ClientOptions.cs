@@ -25,6 +25,15 @@ internal sealed class ClientOptions
 
     public int TimeoutSeconds { get; private set; } = 60;
 
+    /// <summary>latency: how long to send requests, in seconds.</summary>
+    public double Seconds { get; private set; } = 10;
+
+    /// <summary>latency: the JSON body to POST.</summary>
+    public string Body { get; private set; } = "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}],\"max_tokens\":16}";
+
+    /// <summary>latency: a file for every request's start and end (CLOCK_MONOTONIC ns), tab-separated.</summary>
+    public string? Out { get; private set; }
+
     public List<(string Name, string Value)> Headers { get; } = [];
 
     public static ClientOptions Parse(ReadOnlySpan<string> args)
@@ -49,6 +58,9 @@ internal sealed class ClientOptions
                 case "--streams": o.Streams = ParseInt(name, value, 1, 20_000); break;
                 case "--ramp-us": o.RampMicros = ParseInt(name, value, 0, 1_000_000); break;
                 case "--timeout-s": o.TimeoutSeconds = ParseInt(name, value, 1, 3600); break;
+                case "--seconds": o.Seconds = ParseInt(name, value, 1, 3600); break;
+                case "--body": o.Body = value; break;
+                case "--out": o.Out = value; break;
                 case "--header":
                     var colon = value.IndexOf(':', StringComparison.Ordinal);
                     if (colon <= 0)

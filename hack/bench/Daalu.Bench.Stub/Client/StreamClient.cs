@@ -8,7 +8,8 @@ namespace Daalu.Bench.Stub.Client;
 
 /// <summary>
 /// The streaming half of the router benchmark, the same client for every target (stub, nginx, router, Portkey):
-/// <c>ttft</c> sends streams one at a time and reports time to first token and the gap between events;
+/// <c>ttft</c> sends streams one at a time (blocking socket calls, see <see cref="BlockingHttpConnection"/>) and reports
+/// time to first token and the gap between events;
 /// <c>streams</c> holds many streams open at once and counts lost and reordered tokens.
 /// Prints key=value lines for hack/bench/router.sh.
 /// </summary>
@@ -41,33 +42,84 @@ internal static class StreamClient
             $"\"max_tokens\":{o.Tokens.ToString(CultureInfo.InvariantCulture)},\"stream\":true,\"stream_options\":{{\"include_usage\":true}}}}");
         return mode switch
         {
-            "ttft" => await TtftAsync(http, o, body),
+            "ttft" => Ttft(o, body),
             "streams" => await ConcurrentAsync(http, o, body),
             _ => 2,
         };
     }
 
-    private static async Task<int> TtftAsync(HttpClient http, ClientOptions o, byte[] body)
+    // One stream at a time on one kept-alive connection driven by blocking calls (BlockingHttpConnection): the time to
+    // first token is from the send to the receive that completed the first data line carrying a token.
+    private static int Ttft(ClientOptions o, byte[] body)
     {
-        for (var i = 0; i < o.Warmup; i++)
-        {
-            await OneStreamAsync(http, o, body, null);
-        }
-
+        var url = new Uri(o.Url);
+        var request = BlockingHttpConnection.Post(url, o.Headers, body);
+        using var connection = new BlockingHttpConnection(url);
         var ttft = new List<double>(o.Requests);
         var gaps = new List<double>(o.Requests * o.Tokens);
         var bad = 0;
-        for (var i = 0; i < o.Requests; i++)
+        string? firstError = null;
+        for (var i = 0; i < o.Warmup + o.Requests; i++)
         {
-            var r = await OneStreamAsync(http, o, body, gaps);
-            if (r.Ok)
+            var measured = i >= o.Warmup;
+            var counter = new StreamEventCounter(o.Tokens);
+            var lines = new SseLineSplitter();
+            long first = 0, previous = 0;
+            var t0 = Stopwatch.GetTimestamp();
+            int status;
+            try
             {
-                ttft.Add(r.TtftMicros);
+                status = connection.Send(request, (received, piece) => lines.Feed(piece, line =>
+                {
+                    if (!counter.OnLine(line))
+                    {
+                        return;
+                    }
+
+                    if (first == 0)
+                    {
+                        first = received;
+                    }
+                    else if (measured && previous != received)
+                    {
+                        gaps.Add(Stopwatch.GetElapsedTime(previous, received).TotalMicroseconds);
+                    }
+
+                    previous = received;
+                }));
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or FormatException)
+            {
+                connection.Dispose();
+                status = 0;
+                firstError ??= e.Message;
+            }
+
+            counter.Complete();
+            var ok = status == 200 && first != 0 && counter.Lost == 0 && counter.SawDone;
+            if (!ok)
+            {
+                firstError ??= $"HTTP {status}, {counter.Received} tokens, done={counter.SawDone}";
+            }
+
+            if (!measured)
+            {
+                continue;
+            }
+
+            if (ok)
+            {
+                ttft.Add(Stopwatch.GetElapsedTime(t0, first).TotalMicroseconds);
             }
             else
             {
                 bad++;
             }
+        }
+
+        if (firstError is not null)
+        {
+            Console.Error.WriteLine($"client: first failure: {firstError}");
         }
 
         Print("requests", o.Requests);
@@ -87,7 +139,7 @@ internal static class StreamClient
         var tasks = new Task<StreamResult>[o.Streams];
         for (var i = 0; i < o.Streams; i++)
         {
-            tasks[i] = Task.Run(() => OneStreamAsync(http, o, body, null, streaming));
+            tasks[i] = Task.Run(() => OneStreamAsync(http, o, body, streaming));
 
             // Open connections at a bounded rate so listen backlogs (512 in Kestrel, 511 in nginx and node) are not
             // what is measured; the streams still overlap because each lasts far longer than the ramp.
@@ -120,7 +172,7 @@ internal static class StreamClient
         return 0;
     }
 
-    private static async Task<StreamResult> OneStreamAsync(HttpClient http, ClientOptions o, byte[] body, List<double>? gaps, ConcurrencyGauge? streaming = null)
+    private static async Task<StreamResult> OneStreamAsync(HttpClient http, ClientOptions o, byte[] body, ConcurrencyGauge streaming)
     {
         var counter = new StreamEventCounter(o.Tokens);
         using var request = new HttpRequestMessage(HttpMethod.Post, o.Url) { Content = new ByteArrayContent(body) };
@@ -131,7 +183,7 @@ internal static class StreamClient
         }
 
         var t0 = Stopwatch.GetTimestamp();
-        long first = 0, previous = 0;
+        long first = 0;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -163,14 +215,8 @@ internal static class StreamClient
                         if (first == 0)
                         {
                             first = now;
-                            streaming?.Enter();
+                            streaming.Enter();
                         }
-                        else if (gaps is not null && previous != now)
-                        {
-                            gaps.Add(Stopwatch.GetElapsedTime(previous, now).TotalMicroseconds);
-                        }
-
-                        previous = now;
                     }
 
                     start = newline + 1;
@@ -193,7 +239,7 @@ internal static class StreamClient
         {
             if (first != 0)
             {
-                streaming?.Exit();
+                streaming.Exit();
             }
         }
 
