@@ -28,13 +28,9 @@ bench_workdir floor
 CLK_TCK=$(getconf CLK_TCK)
 
 STUB_PORT=$(free_port)
-"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model --model bench-stream=1000 >"$WORK/stub.log" 2>&1 &
-STUB_PID=$!
-PIDS+=("$STUB_PID")
+start_stub "$STUB_PORT" --model bench-model --model bench-stream=1000
 BARE_PORT=$(free_port)
-env "${ROUTER_RUNTIME_ENV[@]}" $PROXY_ENV "${ON_PROXY[@]}" "$BARE" "http://127.0.0.1:$STUB_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$WORK/bare.log" 2>&1 &
-BARE_PID=$!
-PIDS+=("$BARE_PID")
+start_bare "$BARE_PORT" "$STUB_PORT" $PROXY_ENV
 ROUTER_PORT=$(free_port)
 bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model bench-stream
 start_router "$ROUTER_PORT" $PROXY_ENV

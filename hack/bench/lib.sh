@@ -105,6 +105,27 @@ wait_for_200() {
   return 1
 }
 
+# start_stub PORT ARGS...: the bench stub (`serve` with ARGS) on PORT, pinned with ON_LOAD; sets STUB_PID and adds it to
+# PIDS.
+start_stub() {
+  local port=$1
+  shift
+  "${ON_LOAD[@]}" "$STUB" serve --port "$port" "$@" >"$WORK/stub.log" 2>&1 &
+  STUB_PID=$!
+  PIDS+=("$STUB_PID")
+}
+
+# start_bare PORT STUB_PORT [VAR=VALUE...]: the bare ASP.NET Core proxy in front of the stub, with the router's runtime
+# settings and any extra environment, pinned with ON_PROXY; sets BARE_PID and adds it to PIDS.
+start_bare() {
+  local port=$1 stub_port=$2
+  shift 2
+  env "${ROUTER_RUNTIME_ENV[@]}" "$@" "${ON_PROXY[@]}" "$BARE" "http://127.0.0.1:$stub_port" --urls "http://127.0.0.1:$port" \
+    >"$WORK/bare.log" 2>&1 &
+  BARE_PID=$!
+  PIDS+=("$BARE_PID")
+}
+
 # start_router PORT [VAR=VALUE...]: starts the router as deployed (the runtime settings above, the ledger in a
 # directory of its own: the config watcher sees every write in the config's directory) on PORT with
 # $WORK/router.json, pinned with ON_PROXY, with any extra environment; sets ROUTER_PID and adds it to PIDS.

@@ -21,8 +21,7 @@ pin_cpus
 bench_workdir profile
 
 STUB_PORT=$(free_port)
-"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model >"$WORK/stub.log" 2>&1 &
-PIDS+=($!)
+start_stub "$STUB_PORT" --model bench-model
 ROUTER_PORT=$(free_port)
 bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model
 # Perf maps name JIT code; W^X off keeps JIT code in anonymous memory where perf looks the maps up; ReadyToRun off

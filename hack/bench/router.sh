@@ -101,10 +101,7 @@ STUB_PORT=$(free_port)
 # --max-num-seqs 4096: an engine with room for the 1,000-stream test, so the router's saturation skip (KV cache >= 95 %,
 # read from the stub's metrics every probe interval) measures nothing here; with vLLM's default 256 a probe that lands
 # during the ramp marks the stub saturated and the router refuses the remaining streams with 503, as designed.
-"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --max-num-seqs 4096 --model bench-model --model bench-stream=1000 --model bench-long=20000 \
-  --tokens 16 >"$WORK/stub.log" 2>&1 &
-STUB_PID=$!
-PIDS+=("$STUB_PID")
+start_stub "$STUB_PORT" --max-num-seqs 4096 --model bench-model --model bench-stream=1000 --model bench-long=20000 --tokens 16
 wait_for "http://127.0.0.1:$STUB_PORT/health"
 
 NGINX_PORT=$(free_port)

@@ -24,12 +24,9 @@ pin_cpus
 bench_workdir syscalls
 
 STUB_PORT=$(free_port)
-"${ON_LOAD[@]}" "$STUB" serve --port "$STUB_PORT" --model bench-model --max-num-seqs 4096 >"$WORK/stub.log" 2>&1 &
-PIDS+=("$!")
+start_stub "$STUB_PORT" --model bench-model --max-num-seqs 4096
 BARE_PORT=$(free_port)
-env "${ROUTER_RUNTIME_ENV[@]}" "${ON_PROXY[@]}" "$BARE" "http://127.0.0.1:$STUB_PORT" --urls "http://127.0.0.1:$BARE_PORT" >"$WORK/bare.log" 2>&1 &
-BARE_PID=$!
-PIDS+=("$BARE_PID")
+start_bare "$BARE_PORT" "$STUB_PORT"
 ROUTER_PORT=$(free_port)
 bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model
 start_router "$ROUTER_PORT"
