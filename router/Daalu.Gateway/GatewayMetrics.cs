@@ -38,6 +38,16 @@ public static class GatewayMetrics
         "daalu_gateway_outbox_commits_total",
         "Commits of metering records to the durable outbox (several records share one commit under load).");
 
+    /// <summary>Outbox segments that ended in a record cut short by a crash (never acknowledged; skipped).</summary>
+    public static readonly Counter OutboxTornTails = Factory.CreateCounter(
+        "daalu_gateway_outbox_torn_tails_total",
+        "Outbox segments whose last record was cut short by a crash; that record was never acknowledged and is skipped.");
+
+    /// <summary>Outbox segments with a damaged record before their end: kept as *.corrupt, not flushed past it.</summary>
+    public static readonly Counter OutboxCorruptSegments = Factory.CreateCounter(
+        "daalu_gateway_outbox_corrupt_segments_total",
+        "Outbox segments found damaged before their end; records before the damage are flushed, the file is kept as .corrupt.");
+
     /// <summary>Failed attempts to write to the ledger or outbox, by store.</summary>
     public static readonly Counter LedgerWriteFailures = Factory.CreateCounter(
         "daalu_gateway_ledger_write_failures_total",

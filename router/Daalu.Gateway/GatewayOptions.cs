@@ -30,7 +30,13 @@ public sealed class GatewayOptions
     /// <summary>SQLite ledger file. Default ./daalu-ledger.db.</summary>
     public string LedgerPath { get; set; } = "./daalu-ledger.db";
 
-    /// <summary>SQLite outbox file; default: <see cref="LedgerPath"/> + ".outbox". Kept apart so a locked ledger never blocks acknowledgement.</summary>
+    /// <summary>
+    /// Base path of the outbox; default: <see cref="LedgerPath"/> + ".outbox". The outbox is a log of append-only
+    /// segment files named <c>&lt;OutboxPath&gt;.&lt;16-digit sequence&gt;.log</c> in the same directory (damaged ones are
+    /// kept as <c>….log.corrupt</c>); a SQLite outbox found at this exact path, left by an older version, is drained
+    /// into the ledger on start and deleted. Kept apart from the ledger so a locked ledger never blocks acknowledgement.
+    /// One process owns an outbox.
+    /// </summary>
     public string? OutboxPath { get; set; }
 
     /// <summary>How often the flusher retries when the ledger was unavailable. Default 1 s.</summary>
@@ -47,11 +53,11 @@ public sealed class GatewayOptions
     public TimeSpan LedgerBusyTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Whether each outbox commit is fsynced before a call is acknowledged (SQLite synchronous=FULL). Default false
-    /// (synchronous=NORMAL): an acknowledged record survives a process crash (SIGKILL, SIGTERM, OOM kill) because the
-    /// committed WAL frames are already in the OS page cache, but an OS crash or power loss can lose the records
-    /// acknowledged since the last checkpoint. Set true when the ledger must survive power loss, at the cost of an
-    /// fsync per group commit on the request path.
+    /// Whether each outbox commit is fsynced before a call is acknowledged (and, for a new segment, its directory).
+    /// Default false: an acknowledged record survives a process crash (SIGKILL, SIGTERM, OOM kill) because its write
+    /// has returned and the data is in the OS page cache, but an OS crash or power loss can lose the records
+    /// acknowledged since the kernel last wrote the segment back. Set true when the ledger must survive power loss, at
+    /// the cost of an fsync per group commit.
     /// </summary>
     public bool LedgerFsync { get; set; }
 

@@ -162,10 +162,10 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(400, rows.Count);
     }
 
-    // Appends never checkpoint (that fsync would land on some caller's request); the flusher does, so the outbox's
-    // WAL is reused instead of growing by a page or two per call.
+    // Each flush seals the segment being written and deletes it once its records are in the ledger, so the outbox
+    // holds only what came since the last flush instead of growing with every call.
     [Fact]
-    public async Task RecordAsync_ManyCallsWithFlushes_OutboxWalStaysSmall()
+    public async Task RecordAsync_ManyCallsWithFlushes_OutboxKeepsOneSmallSegment()
     {
         var options = Options();
         await using var ledger = Open(options);
@@ -179,10 +179,12 @@ public sealed class LedgerTests : IDisposable
         }
 
         await ledger.FlushAsync();
-        await ledger.RecordAsync(Calls.Hosted("req-last"), CancellationToken.None); // restarts the WAL after the checkpoint
-        var wal = new FileInfo(options.EffectiveOutboxPath + "-wal").Length;
-        Assert.True(wal < 2 * 1024 * 1024, $"outbox WAL is {wal} bytes after 3,001 calls");
+        await ledger.RecordAsync(Calls.Hosted("req-last"), CancellationToken.None); // starts a new segment
+        var segments = Segments(options);
+        var segment = Assert.Single(segments);
+        Assert.True(segment.Length < 4096, $"outbox segment is {segment.Length} bytes holding 1 record after 3,001 calls");
         Assert.Equal(1, ledger.OutboxDepth());
+        Assert.Equal(3000, Rows().Count);
     }
 
     [Fact]
@@ -236,17 +238,22 @@ public sealed class LedgerTests : IDisposable
             }
 
             // Snapshot the outbox as it was before the flush, flush, then put the snapshot back: exactly the state a
-            // crash between the ledger commit and the outbox delete leaves behind.
-            SqliteConnection.ClearAllPools();
-            Checkpoint(options.EffectiveOutboxPath);
-            File.Copy(options.EffectiveOutboxPath, _dir.File("outbox.snapshot"));
+            // crash between the ledger commit and the segment delete leaves behind.
+            var snapshot = Directory.CreateDirectory(_dir.File("snapshot")).FullName;
+            foreach (var segment in Segments(options))
+            {
+                segment.CopyTo(Path.Combine(snapshot, segment.Name));
+            }
+
             await ledger.FlushAsync();
+            Assert.Empty(Segments(options));
         }
 
-        SqliteConnection.ClearAllPools();
-        File.Delete(options.EffectiveOutboxPath + "-wal");
-        File.Delete(options.EffectiveOutboxPath + "-shm");
-        File.Copy(_dir.File("outbox.snapshot"), options.EffectiveOutboxPath, overwrite: true);
+        foreach (var saved in new DirectoryInfo(_dir.File("snapshot")).GetFiles())
+        {
+            saved.CopyTo(Path.Combine(Path.GetDirectoryName(options.EffectiveOutboxPath)!, saved.Name));
+        }
+
         await using var reopened = Open(options);
         Assert.Equal(20, reopened.OutboxDepth());
         Assert.Equal(0, await reopened.FlushAsync());
@@ -366,14 +373,9 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(0, ledger.OutboxDepth());
     }
 
-    private static void Checkpoint(string path)
-    {
-        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-        cmd.ExecuteNonQuery();
-    }
+    private static List<FileInfo> Segments(GatewayOptions options) =>
+        new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(options.EffectiveOutboxPath))!)
+            .GetFiles(Path.GetFileName(options.EffectiveOutboxPath) + ".*.log").OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
 
     private List<(string RequestId, long Attempt, string Tenant, string Tier, long TokensIn, long TokensOut, long Cost, long Credit, string? Contributor)> Rows()
     {

@@ -1,26 +1,35 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Daalu.Gateway.Abstractions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 using SQLitePCL;
 
 namespace Daalu.Gateway.Metering;
 
 /// <summary>
-/// The metering sink: every record is priced, appended to a SQLite outbox (WAL, group-committed) and only then
-/// acknowledged. With few calls in flight, whichever caller finds the outbox free commits every queued record, so a
-/// lone call commits on its own thread with no hand-off; with more than two (<see cref="CallsInFlight"/>), or with
+/// The metering sink: every record is priced, appended to an outbox and only then acknowledged. The outbox is an
+/// append-only log of segment files next to <see cref="GatewayOptions.EffectiveOutboxPath"/> (format and names in
+/// <see cref="OutboxFormat"/> and <see cref="OutboxFiles"/>), because one buffered write per commit costs a fraction of
+/// a SQLite transaction on the request path. Commits are grouped: with few calls in flight, whichever caller finds the
+/// outbox free serialises every queued record into one buffer and writes it with one write() on its own thread, so a
+/// lone call commits with no hand-off; with more than two (<see cref="CallsInFlight"/>), or with
 /// <see cref="GatewayOptions.LedgerFsync"/>, one commit work item on the thread pool takes every record queued by then.
-/// By default the outbox runs synchronous=NORMAL, so a commit survives a process crash without an fsync on the
-/// request path; LedgerFsync restores synchronous=FULL for power-loss durability. The ledger table always commits with
-/// synchronous=FULL: that fsync is off the request path and makes the ledger commit durable before the outbox rows are
-/// deleted. A background flusher moves outbox rows into the ledger table in batches
-/// (<see cref="GatewayOptions.FlushBatchWindow"/>), whose UNIQUE(request_id, attempt) refuses a repeated write, and
-/// deletes them from the outbox after the ledger commit; a crash between the two is repaired on the next flush by the
-/// same unique key. The outbox lives in its own file so a locked or unavailable ledger never blocks acknowledgement.
-/// On start, pending rows are flushed.
+/// A write that returned is in the OS page cache and survives a process crash; LedgerFsync adds an fsync per commit
+/// (and of the directory for a new segment) for power-loss durability. A failed write fails exactly its commit's
+/// callers and is cut off the segment, which is sealed, so no garbage sits before later records.
+/// A background flusher seals the segment being written (the next commit starts a new one), moves the sealed
+/// segments' records into the ledger table in transactions (<see cref="GatewayOptions.FlushBatchWindow"/> paces it),
+/// whose UNIQUE(request_id, attempt) refuses a repeated write, and deletes a segment only after the ledger commit,
+/// which is always synchronous=FULL; a crash between the two is repaired on the next flush by the same unique key.
+/// A segment whose last record was cut by a crash loses only that never-acknowledged record; a damaged record with
+/// data after it keeps the whole segment aside as corrupt, for an operator, after flushing the records before it.
+/// The outbox is not in the ledger's file, so a locked or unavailable ledger never blocks acknowledgement. On start,
+/// pending segments are flushed, and a SQLite outbox left at the outbox path by an older version is drained into the
+/// ledger and then deleted. One process owns an outbox.
 /// </summary>
 public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsyncDisposable, IDisposable
 {
@@ -31,23 +40,30 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private const int CommitBatchSize = 256;
 
     // Up to this many calls in flight (the recording call included) a record is committed on the caller's thread; above
-    // it the commit is handed to the thread pool. Measured with strace at 32 connections: inline, 5.7 fcntl and 3.2
-    // pwrite calls per request (one commit each); handed off, 0.9-1.2 and 1.5-1.8 (docs/benchmarks.md).
+    // it the commit is handed to the thread pool. Measured with strace at 32 connections on the SQLite outbox: inline,
+    // 5.7 fcntl and 3.2 pwrite calls per request (one commit each); handed off, 0.9-1.2 and 1.5-1.8 (docs/benchmarks.md).
     private const int BatchAboveCallsInFlight = 2;
     private readonly ConcurrentQueue<PendingRecord> _pending = new();
 
-    // Guards _outboxWriter: outbox appends and the flusher's deletes take turns in-process, so SQLite never makes a
-    // writer wait on its busy handler (which sleeps in milliseconds).
+    // Guards the segment being written, the sealed list, the sequence and the commit buffer: appends and the flusher's
+    // seal take turns in-process, and the seal holds it only to swap a reference.
     private readonly Lock _outboxLock = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
     private readonly SemaphoreSlim _flushSignal = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SqliteConnection _outboxWriter;
+    private readonly string _outboxDirectory;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json;
+    private readonly List<OutboxSegment> _sealed = [];
+    private OutboxSegment? _active;
+    private long _nextSeq;
 
-    // The flusher's own long-lived connections (guarded by _flushLock); opened on first use, dropped after a failure.
-    private SqliteConnection? _flushOutbox;
+    // Records in segments still on disk (acknowledged, or left by an earlier run), and rows in a legacy SQLite outbox.
+    private long _depth;
+    private long _legacyDepth;
+
+    // The flusher's long-lived ledger connection (guarded by _flushLock); opened on first use, dropped after a failure.
     private SqliteConnection? _flushLedger;
-    private sqlite3_stmt? _append; // prepared once on _outboxWriter, used under _outboxLock
     private Task? _flushLoop;
     private bool _ledgerReady;
     private bool _outboxClosed;
@@ -66,21 +82,26 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         _options = options;
         _logger = logger;
         _callsInFlight = callsInFlight;
-        _outboxWriter = SqliteStores.Open(options.EffectiveOutboxPath, options.LedgerBusyTimeout, fsync: options.LedgerFsync);
-        SqliteStores.Execute(_outboxWriter, SqliteStores.OutboxSchema);
+        _outboxDirectory = Path.GetDirectoryName(Path.GetFullPath(options.EffectiveOutboxPath))!;
+        Directory.CreateDirectory(_outboxDirectory);
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
-        // No automatic checkpoints on the appenders' connection: one would run (with its fsyncs) inside some caller's
-        // commit every ~1,000 pages. The flusher checkpoints from its own connection after each flush instead.
-        SqliteStores.Execute(_outboxWriter, "PRAGMA wal_autocheckpoint=0;");
+        // Everything on disk was written by an earlier run: sealed, read whole, never appended to again.
+        foreach (var (seq, path, corrupt) in OutboxFiles.List(options.EffectiveOutboxPath))
+        {
+            _nextSeq = Math.Max(_nextSeq, seq);
+            if (!corrupt)
+            {
+                var segment = new OutboxSegment(seq, path) { Length = -1, Records = CountRecords(path) };
+                _sealed.Add(segment);
+                _depth += segment.Records;
+            }
+        }
+
+        _nextSeq++;
+        _legacyDepth = CountLegacyRows();
         TryEnsureLedger();
-        try
-        {
-            GatewayMetrics.OutboxDepth.Set(OutboxDepth());
-        }
-        catch (SqliteException)
-        {
-            // Depth is best effort; the next flush sets it again.
-        }
+        GatewayMetrics.OutboxDepth.Set(OutboxDepth());
     }
 
     /// <summary>Path of the ledger database.</summary>
@@ -115,46 +136,33 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     /// <summary>Outbox commits made by this instance (each holds one or more records).</summary>
     public long OutboxCommits => Interlocked.Read(ref _outboxCommits);
 
-    /// <summary>Records waiting in the outbox.</summary>
-    public long OutboxDepth()
-    {
-        using var connection = SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM outbox";
-        return (long)command.ExecuteScalar()!;
-    }
+    /// <summary>
+    /// Records waiting in the outbox: appended and not yet flushed, including what an earlier run left on disk (a
+    /// torn last record, never acknowledged, is not counted).
+    /// </summary>
+    public long OutboxDepth() => Interlocked.Read(ref _depth) + Interlocked.Read(ref _legacyDepth);
 
     /// <summary>
-    /// Moves every pending outbox row into the ledger. Returns rows inserted; duplicates are refused and dropped
-    /// from the outbox. Throws when the ledger is unavailable (the rows stay in the outbox).
+    /// Moves every sealed outbox record into the ledger. Returns rows inserted; duplicates are refused and dropped
+    /// from the outbox. Throws when the ledger is unavailable (the records stay in the outbox).
     /// </summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken = default)
     {
         await _flushLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var inserted = 0;
-            while (true)
-            {
-                var (batchInserted, batchCount) = FlushBatch();
-                inserted += batchInserted;
-                if (batchCount < BatchSize)
-                {
-                    return inserted;
-                }
-            }
+            return DrainLegacyOutbox() + FlushSegments();
         }
         catch
         {
             // A connection that failed (locked past the timeout, I/O error, file replaced) is reopened on the next
-            // flush rather than trusted again; the rows are still in the outbox.
+            // flush rather than trusted again; the records are still in the outbox.
             CloseFlushConnections();
             throw;
         }
         finally
         {
-            UpdateDepth();
-            Checkpoint();
+            GatewayMetrics.OutboxDepth.Set(OutboxDepth());
             _flushLock.Release();
         }
     }
@@ -167,30 +175,76 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     public long HostedTokensSpent(string tenant, string period)
     {
         TryEnsureLedger();
+
+        // The outbox is read before the ledger: a record flushed in between is then in the ledger's snapshot and
+        // skipped below, where the other order could miss it in both.
+        var seen = new HashSet<(string, int)>();
+        var waiting = new List<(string RequestId, int Attempt, long Tokens)>();
+        void Consider(PricedCall call)
+        {
+            if (seen.Add((call.RequestId, call.Attempt)) && call.Tenant == tenant && call.Period == period && call.Tier == "Hosted")
+            {
+                waiting.Add((call.RequestId, call.Attempt, call.TokensIn + call.TokensOut));
+            }
+        }
+
+        foreach (var call in ReadLegacyOutbox())
+        {
+            Consider(call);
+        }
+
+        foreach (var (_, path, corrupt) in OutboxFiles.List(_options.EffectiveOutboxPath))
+        {
+            if (corrupt)
+            {
+                continue;
+            }
+
+            byte[] data;
+            try
+            {
+                data = OutboxFiles.Read(path, -1);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // flushed meanwhile: its records are in the ledger read below
+            }
+
+            var frames = new List<Range>();
+            OutboxFormat.Scan(data, frames);
+            foreach (var frame in frames)
+            {
+                Consider(OutboxFormat.Deserialize(data.AsSpan(frame)));
+            }
+        }
+
         using var connection = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout);
+        using var transaction = connection.BeginTransaction(deferred: true); // one snapshot for the sum and the checks
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT COALESCE(SUM(tokens_in + tokens_out), 0) FROM ledger WHERE tenant = $t AND period = $p AND tier = 'Hosted'";
         command.Parameters.AddWithValue("$t", tenant);
         command.Parameters.AddWithValue("$p", period);
         var spent = (long)command.ExecuteScalar()!;
 
-        command.CommandText = "ATTACH DATABASE $outbox AS ob";
-        command.Parameters.AddWithValue("$outbox", Path.GetFullPath(_options.EffectiveOutboxPath));
-        command.ExecuteNonQuery();
-        command.CommandText = """
-            SELECT COALESCE(SUM(json_extract(o.payload, '$.TokensIn') + json_extract(o.payload, '$.TokensOut')), 0)
-            FROM ob.outbox o
-            WHERE o.seq IN (SELECT MIN(seq) FROM ob.outbox GROUP BY request_id, attempt)
-              AND json_extract(o.payload, '$.Tenant') = $t
-              AND json_extract(o.payload, '$.Period') = $p
-              AND json_extract(o.payload, '$.Tier') = 'Hosted'
-              AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.request_id = o.request_id AND l.attempt = o.attempt)
-            """;
-        spent += (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT 1 FROM ledger WHERE request_id = $r AND attempt = $a";
+        command.Parameters.Clear();
+        var requestId = command.Parameters.Add("$r", SqliteType.Text);
+        var attempt = command.Parameters.Add("$a", SqliteType.Integer);
+        foreach (var (id, n, tokens) in waiting)
+        {
+            requestId.Value = id;
+            attempt.Value = n;
+            if (command.ExecuteScalar() is null)
+            {
+                spent += tokens;
+            }
+        }
+
         return spent;
     }
 
-    /// <summary>Flushes pending outbox rows (crash recovery), then keeps flushing in the background.</summary>
+    /// <summary>Flushes pending outbox records (crash recovery, and a legacy SQLite outbox), then keeps flushing in the background.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
@@ -201,10 +255,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                 LogRecovered(_logger, inserted);
             }
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (IsFlushFault(ex))
         {
-            GatewayMetrics.LedgerWriteFailures.WithLabels("ledger").Inc();
-            LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+            CountFlushFault(ex);
         }
 
         _flushLoop ??= Task.Factory.StartNew(FlushLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -223,9 +276,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SqliteException or OperationCanceledException)
+        catch (Exception ex) when (IsFlushFault(ex) || ex is OperationCanceledException)
         {
-            // The rows stay in the outbox and are flushed on the next start.
+            // The records stay in the outbox and are flushed on the next start.
         }
     }
 
@@ -250,9 +303,8 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         using (_outboxLock.EnterScope())
         {
             _outboxClosed = true;
-            _append?.Dispose();
-            _append = null;
-            _outboxWriter.Dispose();
+            _active?.Handle?.Dispose();
+            _json.Dispose();
         }
 
         // A record queued while closing is refused rather than left waiting.
@@ -319,7 +371,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                     AppendToOutbox(batch);
                 }
             }
-            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or InvalidOperationException or NotSupportedException)
             {
                 failure = ex;
             }
@@ -375,45 +427,95 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         Complete(batch, error);
     }
 
-    // Called with _outboxLock held. One prepared statement for the life of the connection, driven through SQLite's own
-    // API: Microsoft.Data.Sqlite's per-execution reader, parameter lookup by name and busy loop cost more than the
-    // insert itself. A lone record commits in autocommit mode (one statement instead of BEGIN, INSERT, COMMIT), a
-    // group in one transaction. Busy waits are SQLite's own (busy_timeout), though appends and deletes take turns.
+    // Called with _outboxLock held. The whole commit is one buffer and one positioned write, with no stream buffering
+    // in between: the write returning is the acknowledgement point. A new segment's header rides in its first write.
     private void AppendToOutbox(List<PendingRecord> batch)
     {
-        var db = _outboxWriter.Handle!;
-        if (_append is null)
+        if (_active is null)
         {
-            Check(db, raw.sqlite3_prepare_v2(db, "INSERT INTO outbox(request_id, attempt, payload) VALUES(?1, ?2, ?3)", out var stmt));
-            _append = stmt;
+            // The sequence moves on even if the create fails, so a retry never reuses a name that may now exist.
+            var seq = _nextSeq++;
+            var path = OutboxFiles.SegmentPath(_options.EffectiveOutboxPath, seq);
+            _active = new OutboxSegment(seq, path) { Handle = OutboxFiles.Create(path) };
         }
 
-        using var transaction = batch.Count > 1 ? _outboxWriter.BeginTransaction(deferred: false) : null;
+        var segment = _active;
+        var fresh = segment.Length == 0;
+        _buffer.ResetWrittenCount();
+        if (fresh)
+        {
+            OutboxFormat.WriteHeader(_buffer);
+        }
+
         foreach (var item in batch)
         {
-            var payload = JsonSerializer.SerializeToUtf8Bytes(item.Call, MeteringJsonContext.Default.PricedCall);
-            try
-            {
-                Check(db, raw.sqlite3_bind_text(_append, 1, item.Call.RequestId));
-                Check(db, raw.sqlite3_bind_int(_append, 2, item.Call.Attempt));
-                Check(db, raw.sqlite3_bind_text(_append, 3, payload));
-                var rc = raw.sqlite3_step(_append);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    Check(db, rc);
-                }
-            }
-            finally
-            {
-                raw.sqlite3_reset(_append);
-                raw.sqlite3_clear_bindings(_append);
-            }
+            OutboxFormat.AppendRecord(_buffer, _json, item.Call);
         }
 
-        transaction?.Commit();
+        try
+        {
+            WriteToSegment(segment.Handle!, _buffer.WrittenSpan, segment.Length);
+            if (_options.LedgerFsync)
+            {
+                RandomAccess.FlushToDisk(segment.Handle!);
+                if (fresh)
+                {
+                    OutboxFiles.SyncDirectory(_outboxDirectory);
+                }
+            }
+        }
+        catch
+        {
+            SealAfterFailedWrite(segment);
+            throw;
+        }
+
+        segment.Length += _buffer.WrittenCount;
+        segment.Records += batch.Count;
+        Interlocked.Add(ref _depth, batch.Count);
         Interlocked.Increment(ref _outboxCommits);
         GatewayMetrics.OutboxCommits.Inc();
     }
+
+    // Called with _outboxLock held. Part of the failed write may have reached the file; it is cut off so the segment
+    // ends with the last acknowledged record. If even that fails, the flusher still reads only up to that length, and
+    // a restart before that flush would treat the leftover as a torn tail (or, if whole records made it, flush
+    // records whose callers were told they failed: billed once, never twice). The segment takes no more writes.
+    private void SealAfterFailedWrite(OutboxSegment segment)
+    {
+        _active = null;
+        try
+        {
+            RandomAccess.SetLength(segment.Handle!, segment.Length);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            LogTruncateFailed(_logger, Path.GetFileName(segment.Path), ex.Message);
+        }
+
+        segment.Handle!.Dispose();
+        segment.Handle = null;
+        if (segment.Records == 0)
+        {
+            try
+            {
+                File.Delete(segment.Path);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Left for the flusher, which deletes an empty segment.
+            }
+        }
+
+        _sealed.Add(segment);
+    }
+
+    /// <summary>
+    /// The outbox's one write per commit; tests replace it to fail a write part way through (a full disk, an I/O error),
+    /// which a real file system does not do on demand.
+    /// </summary>
+    internal OutboxWrite WriteToSegment { get; set; } = RandomAccess.Write;
 
     // The flusher moves up to BatchSize records per transaction, several milliseconds of CPU on the router's core. It
     // offers the core to any runnable thread (a request that just woke) every few dozen rows, so a request waits for
@@ -434,8 +536,8 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
     }
 
-    // On its own thread (LongRunning): the flush blocks on SQLite and the ledger's fsync, which would otherwise hold a
-    // pool thread or, after a Task.Delay, the timer thread that fires every request's timeouts.
+    // On its own thread (LongRunning): the flush blocks on file reads and the ledger's fsync, which would otherwise
+    // hold a pool thread or, after a Task.Delay, the timer thread that fires every request's timeouts.
     private void FlushLoop()
     {
         var token = _stopping.Token;
@@ -464,10 +566,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             {
                 return;
             }
-            catch (SqliteException ex)
+            catch (Exception ex) when (IsFlushFault(ex))
             {
-                GatewayMetrics.LedgerWriteFailures.WithLabels("ledger").Inc();
-                LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+                CountFlushFault(ex);
                 if (token.WaitHandle.WaitOne(_options.FlushInterval))
                 {
                     return;
@@ -476,35 +577,272 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
     }
 
-    private (int Inserted, int Read) FlushBatch()
+    private static bool IsFlushFault(Exception ex) => ex is SqliteException or IOException or UnauthorizedAccessException;
+
+    private void CountFlushFault(Exception ex)
     {
-        var rows = new List<(long Seq, PricedCall Call)>();
-        var outbox = FlushOutbox();
-        using (var read = outbox.CreateCommand())
+        GatewayMetrics.LedgerWriteFailures.WithLabels("ledger").Inc();
+        LogFlushFailed(_logger, ex is SqliteException sqlite ? sqlite.SqliteErrorCode : 0, ex.Message);
+    }
+
+    // Called with _flushLock held. Seals the segment being written, then moves the sealed segments' records into the
+    // ledger, oldest first, in transactions of up to BatchSize records that may span segments. A segment is finished
+    // (deleted, or kept aside as corrupt) only once all its records are in a committed transaction.
+    private int FlushSegments()
+    {
+        OutboxSegment? closing = null;
+        List<OutboxSegment> work;
+        using (_outboxLock.EnterScope())
         {
-            read.CommandText = "SELECT seq, payload FROM outbox ORDER BY seq LIMIT $n";
-            read.Parameters.AddWithValue("$n", BatchSize);
-            using var reader = read.ExecuteReader();
-            while (reader.Read())
+            if (_active is { Records: > 0 } active)
             {
-                var call = JsonSerializer.Deserialize(reader.GetString(1), MeteringJsonContext.Default.PricedCall)
-                    ?? throw new InvalidDataException("Empty outbox payload.");
-                rows.Add((reader.GetInt64(0), call));
-                YieldNowAndThen(rows.Count);
+                _sealed.Add(active);
+                _active = null;
+                closing = active;
             }
+
+            work = [.. _sealed];
         }
 
-        if (rows.Count == 0)
+        // Appenders that found the lock taken by the seal left their records queued for whoever holds it next.
+        CommitPending();
+        closing?.Handle?.Dispose();
+        if (closing is not null)
         {
-            return (0, 0);
+            closing.Handle = null;
+        }
+
+        if (work.Count == 0)
+        {
+            return 0;
         }
 
         var ledger = FlushLedger();
         EnsureLedger(ledger);
         var inserted = 0;
+        var batch = new List<PricedCall>(BatchSize);
+        var read = new List<(OutboxSegment Segment, SegmentScan Scan)>();
+        foreach (var segment in work)
+        {
+            byte[] data;
+            try
+            {
+                data = OutboxFiles.Read(segment.Path, segment.Length);
+            }
+            catch (FileNotFoundException)
+            {
+                data = [];
+            }
+
+            var frames = new List<Range>();
+            var scan = OutboxFormat.Scan(data, frames);
+            for (var i = segment.Committed; i < frames.Count; i++)
+            {
+                PricedCall call;
+                try
+                {
+                    call = OutboxFormat.Deserialize(data.AsSpan(frames[i]));
+                }
+                catch (JsonException)
+                {
+                    // A record that passed its checksum but is not a priced call: written by something else.
+                    scan = new SegmentScan(SegmentState.Corrupt, i, frames[i].Start.Value - OutboxFormat.RecordHeaderSize, data.Length - frames[i].Start.Value + OutboxFormat.RecordHeaderSize);
+                    break;
+                }
+
+                batch.Add(call);
+                YieldNowAndThen(batch.Count);
+                if (batch.Count == BatchSize)
+                {
+                    inserted += InsertIntoLedger(ledger, batch);
+                    batch.Clear();
+                    segment.Committed = i + 1;
+                    FinishSegments(read);
+                }
+            }
+
+            read.Add((segment, scan));
+        }
+
+        if (batch.Count > 0)
+        {
+            inserted += InsertIntoLedger(ledger, batch);
+        }
+
+        FinishSegments(read);
+        return inserted;
+    }
+
+    // Every record of these segments is in a committed ledger transaction (synchronous=FULL), so the files can go.
+    private void FinishSegments(List<(OutboxSegment Segment, SegmentScan Scan)> segments)
+    {
+        foreach (var (segment, scan) in segments)
+        {
+            var name = Path.GetFileName(segment.Path);
+            switch (scan.State)
+            {
+                case SegmentState.Corrupt:
+                    GatewayMetrics.OutboxCorruptSegments.Inc();
+                    LogCorruptSegment(_logger, name, scan.BadOffset, scan.BadBytes, scan.Records);
+                    File.Move(segment.Path, segment.Path + OutboxFiles.CorruptSuffix);
+                    break;
+                case SegmentState.TornTail:
+                    GatewayMetrics.OutboxTornTails.Inc();
+                    LogTornTail(_logger, name, scan.BadOffset, scan.BadBytes);
+                    File.Delete(segment.Path);
+                    break;
+                default:
+                    File.Delete(segment.Path);
+                    break;
+            }
+
+            using (_outboxLock.EnterScope())
+            {
+                _sealed.Remove(segment);
+            }
+
+            Interlocked.Add(ref _depth, -segment.Records);
+        }
+
+        segments.Clear();
+    }
+
+    // Called with _flushLock held. A SQLite outbox left by a version before the segment log: its rows go into the
+    // ledger like any others, and the file (with its WAL and shared-memory index) is deleted only after the ledger
+    // commit; a crash in between drains it again and the unique key refuses what is already there.
+    private int DrainLegacyOutbox()
+    {
+        var path = Path.GetFullPath(_options.EffectiveOutboxPath);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var ledger = FlushLedger();
+        EnsureLedger(ledger);
+        var inserted = 0;
+        var drained = 0;
+        using (var legacy = SqliteStores.Open(path, _options.LedgerBusyTimeout, fsync: false))
+        {
+            if (HasOutboxTable(legacy))
+            {
+                var after = long.MinValue;
+                while (true)
+                {
+                    var rows = ReadLegacyRows(legacy, after, BatchSize);
+                    if (rows.Count == 0)
+                    {
+                        break;
+                    }
+
+                    inserted += InsertIntoLedger(ledger, rows.ConvertAll(r => r.Call));
+                    drained += rows.Count;
+                    after = rows[^1].Seq;
+                }
+            }
+        }
+
+        foreach (var suffix in new[] { "-wal", "-shm", "-journal", string.Empty })
+        {
+            File.Delete(path + suffix);
+        }
+
+        Interlocked.Exchange(ref _legacyDepth, 0);
+        LogLegacyDrained(_logger, drained, inserted);
+        return inserted;
+    }
+
+    private List<PricedCall> ReadLegacyOutbox()
+    {
+        var path = Path.GetFullPath(_options.EffectiveOutboxPath);
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var legacy = SqliteStores.Open(path, _options.LedgerBusyTimeout, readOnly: true);
+            return HasOutboxTable(legacy) ? ReadLegacyRows(legacy, long.MinValue, int.MaxValue).ConvertAll(r => r.Call) : [];
+        }
+        catch (SqliteException)
+        {
+            return []; // drained and deleted meanwhile: its rows are in the ledger
+        }
+    }
+
+    private long CountLegacyRows()
+    {
+        var path = Path.GetFullPath(_options.EffectiveOutboxPath);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        try
+        {
+            using var legacy = SqliteStores.Open(path, _options.LedgerBusyTimeout, readOnly: true);
+            if (!HasOutboxTable(legacy))
+            {
+                return 0;
+            }
+
+            using var command = legacy.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM outbox";
+            return (long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException ex)
+        {
+            LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+            return 0; // the drain on start reports it again
+        }
+    }
+
+    private static bool HasOutboxTable(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'";
+        return command.ExecuteScalar() is not null;
+    }
+
+    private static List<(long Seq, PricedCall Call)> ReadLegacyRows(SqliteConnection connection, long after, int limit)
+    {
+        var rows = new List<(long, PricedCall)>();
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT seq, payload FROM outbox WHERE seq > $after ORDER BY seq LIMIT $n";
+        read.Parameters.AddWithValue("$after", after);
+        read.Parameters.AddWithValue("$n", limit);
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            var call = JsonSerializer.Deserialize(reader.GetString(1), MeteringJsonContext.Default.PricedCall)
+                ?? throw new InvalidDataException("Empty outbox payload.");
+            rows.Add((reader.GetInt64(0), call));
+        }
+
+        return rows;
+    }
+
+    // Framing and checksums only: depth counts what a flush would move.
+    private static int CountRecords(string path)
+    {
+        try
+        {
+            return OutboxFormat.Scan(OutboxFiles.Read(path, -1)).Records;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0; // the flush reads it again and reports the fault
+        }
+    }
+
+    // One transaction (synchronous=FULL) for the rows; returns those inserted, the rest being refused duplicates.
+    // Prepared once per batch and bound by position through SQLite's own API: Microsoft.Data.Sqlite's per-row
+    // parameter lookups by name cost more than the insert (profile of the flush thread under load).
+    private int InsertIntoLedger(SqliteConnection ledger, List<PricedCall> rows)
+    {
+        var inserted = 0;
         var bound = 0;
-        // Prepared once per batch and bound by position through SQLite's own API: Microsoft.Data.Sqlite's per-row
-        // parameter lookups by name cost more than the insert (profile of the flush thread under load).
         using (var transaction = ledger.BeginTransaction(deferred: false))
         {
             var db = ledger.Handle!;
@@ -517,7 +855,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                 """, out var insert));
             using (insert)
             {
-                foreach (var (_, c) in rows)
+                foreach (var c in rows)
                 {
                     YieldNowAndThen(++bound);
                     try
@@ -567,28 +905,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             LogDuplicatesRefused(_logger, rows.Count - inserted);
         }
 
-        // Only after the ledger commit is durable; a crash here leaves rows the unique key will refuse next time.
-        // Deleted through the appenders' connection under their lock, so appends never wait on SQLite's busy handler.
-        try
-        {
-            using (_outboxLock.EnterScope())
-            {
-                ObjectDisposedException.ThrowIf(_outboxClosed, this);
-                // The rows were read in seq order with a limit, and a new row always gets a seq above every row still
-                // present, so "up to the last seq read" is exactly the rows read: one statement instead of one per row.
-                using var delete = _outboxWriter.CreateCommand();
-                delete.CommandText = "DELETE FROM outbox WHERE seq <= $s";
-                delete.Parameters.AddWithValue("$s", rows[^1].Seq);
-                delete.ExecuteNonQuery();
-            }
-        }
-        finally
-        {
-            // Appenders that found the lock taken by these deletes left their records queued for whoever holds it next.
-            CommitPending();
-        }
-
-        return (inserted, rows.Count);
+        return inserted;
     }
 
     private void TryEnsureLedger()
@@ -624,51 +941,14 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         Volatile.Write(ref _ledgerReady, true);
     }
 
-    // The flusher only reads the outbox through this connection; its deletes go through the appenders' connection.
-    private SqliteConnection FlushOutbox() =>
-        _flushOutbox ??= SqliteStores.Open(_options.EffectiveOutboxPath, _options.LedgerBusyTimeout, fsync: false);
-
-    // Always synchronous=FULL: the outbox rows are deleted right after this commit, so it must be on disk first.
+    // Always synchronous=FULL: the outbox segments are deleted right after this commit, so it must be on disk first.
     private SqliteConnection FlushLedger() =>
         _flushLedger ??= SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout, fsync: true);
 
     private void CloseFlushConnections()
     {
-        _flushOutbox?.Dispose();
-        _flushOutbox = null;
         _flushLedger?.Dispose();
         _flushLedger = null;
-    }
-
-    // Called with _flushLock held. PASSIVE never waits for the appenders; the WAL restarts from the beginning on the
-    // next append once every frame is checkpointed, so it stays small without a checkpoint on the request path.
-    private void Checkpoint()
-    {
-        try
-        {
-            SqliteStores.Execute(FlushOutbox(), "PRAGMA wal_checkpoint(PASSIVE);");
-        }
-        catch (SqliteException)
-        {
-            // Best effort; the next flush checkpoints again.
-            CloseFlushConnections();
-        }
-    }
-
-    // Called with _flushLock held, so the flusher's outbox connection is safe to use.
-    private void UpdateDepth()
-    {
-        try
-        {
-            using var command = FlushOutbox().CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM outbox";
-            GatewayMetrics.OutboxDepth.Set((long)command.ExecuteScalar()!);
-        }
-        catch (SqliteException)
-        {
-            // Depth is best effort; the next flush sets it again.
-            CloseFlushConnections();
-        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Ledger flush failed (sqlite error {Code}): {Error}; records stay in the outbox and are retried")]
@@ -683,5 +963,38 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Ledger refused {Count} duplicate (request_id, attempt) records")]
     private static partial void LogDuplicatesRefused(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Outbox segment {Segment} ends with a record cut short at offset {Offset} ({Bytes} bytes, never acknowledged); skipped")]
+    private static partial void LogTornTail(ILogger logger, string segment, int offset, int bytes);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Outbox segment {Segment} is corrupt at offset {Offset} ({Bytes} bytes from there not flushed); the {Records} records before it were flushed and the file is kept as {Segment}.corrupt")]
+    private static partial void LogCorruptSegment(ILogger logger, string segment, int offset, int bytes, int records);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Drained a legacy SQLite outbox: {Rows} rows, {Inserted} new in the ledger; the file was deleted")]
+    private static partial void LogLegacyDrained(ILogger logger, int rows, int inserted);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Could not cut a failed write off outbox segment {Segment}: {Error}; the segment is sealed and read only up to its last acknowledged record")]
+    private static partial void LogTruncateFailed(ILogger logger, string segment, string error);
+
     private sealed record PendingRecord(PricedCall Call, TaskCompletionSource Done);
+
+    /// <summary>A positioned write of a whole commit, as <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/>.</summary>
+    internal delegate void OutboxWrite(SafeFileHandle handle, ReadOnlySpan<byte> data, long offset);
+
+    // One segment file. Length is the bytes known to hold whole, acknowledged records (-1: written by an earlier run,
+    // read whole); Records is what it adds to the depth; Committed is how many of its records a flush that failed
+    // partway already put in the ledger, so the retry does not count them as duplicates.
+    private sealed class OutboxSegment(long seq, string path)
+    {
+        public long Seq { get; } = seq;
+
+        public string Path { get; } = path;
+
+        public SafeFileHandle? Handle { get; set; }
+
+        public long Length { get; set; }
+
+        public int Records { get; set; }
+
+        public int Committed { get; set; }
+    }
 }

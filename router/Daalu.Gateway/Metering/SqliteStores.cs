@@ -34,17 +34,6 @@ internal static class SqliteStores
         CREATE INDEX IF NOT EXISTS ix_ledger_contributor_day ON ledger(contributor_tenant, day);
         """;
 
-    // seq is a plain rowid, not AUTOINCREMENT: it only orders rows and names them for the flusher's delete (a new
-    // row always gets a seq above every row still present), and AUTOINCREMENT would rewrite sqlite_sequence's page
-    // on every append, tripling the bytes each commit writes to the WAL. Outboxes created with it keep working.
-    public const string OutboxSchema = """
-        CREATE TABLE IF NOT EXISTS outbox(
-            seq INTEGER PRIMARY KEY,
-            request_id TEXT NOT NULL,
-            attempt INTEGER NOT NULL,
-            payload TEXT NOT NULL);
-        """;
-
     /// <summary>
     /// Opens a connection. Writable connections use WAL; <paramref name="fsync"/> chooses synchronous=FULL (a commit
     /// is on disk when Commit returns) over synchronous=NORMAL (a commit is in the OS page cache when Commit returns:
