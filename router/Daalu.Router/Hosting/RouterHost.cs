@@ -34,7 +34,14 @@ public static class RouterHost
         ArgumentNullException.ThrowIfNull(options);
         var authFactory = options.Authenticator ?? GatewayAuthenticator;
         var initial = RouterConfigLoader.Load(options.ConfigPath, authFactory);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(RouterHost).Assembly.GetName().Name });
+        // The router's settings come from its own config file (watched by FileConfigSource) and the command line. The
+        // host's default appsettings reload would put a recursive file watcher on the working directory, where the
+        // default ledger lives: every outbox write would wake it (and under a repository checkout, every build).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(RouterHost).Assembly.GetName().Name,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k =>
         {
