@@ -71,7 +71,7 @@ public static class ComplexityInputReader
         switch (content)
         {
             case JsonValue value:
-                return (Math.Max(0, StringLength(value)), false);
+                return (Math.Max(0, JsonStringLength.Of(value)), false);
             case JsonArray parts:
                 var length = 0;
                 var hasImages = false;
@@ -83,7 +83,7 @@ public static class ComplexityInputReader
                     }
 
                     var type = p["type"];
-                    if (IsString(type, "text"u8, "text") && p["text"] is JsonValue t && StringLength(t) is var partLength and >= 0)
+                    if (IsString(type, "text"u8, "text") && p["text"] is JsonValue t && JsonStringLength.Of(t) is var partLength and >= 0)
                     {
                         length += (length > 0 ? 1 : 0) + partLength;
                     }
@@ -97,18 +97,6 @@ public static class ComplexityInputReader
             default:
                 return (0, false);
         }
-    }
-
-    // The string's UTF-16 length, or -1 when the value is not a string. A parsed DOM holds JsonElements, whose raw bytes
-    // are read in place; a value built in code falls back to the string itself.
-    private static int StringLength(JsonValue value)
-    {
-        if (value.TryGetValue<JsonElement>(out var element))
-        {
-            return element.ValueKind == JsonValueKind.String ? Utf16Length(JsonMarshal.GetRawUtf8Value(element)[1..^1]) : -1;
-        }
-
-        return value.TryGetValue<string>(out var text) ? text.Length : -1;
     }
 
     private static bool IsString(JsonNode? node, ReadOnlySpan<byte> utf8, string text)
@@ -163,24 +151,5 @@ public static class ComplexityInputReader
             default:
                 return (string.Empty, false);
         }
-    }
-
-    // UTF-16 length of a JSON string's unescaped value from its raw bytes, without decoding it. Every JSON escape stands
-    // for exactly one UTF-16 code unit (a surrogate pair is written as two \u escapes), and escapes are ASCII, which
-    // GetCharCount counts one char per byte; so each escape shortens the raw count by its length minus one.
-    private static int Utf16Length(ReadOnlySpan<byte> raw)
-    {
-        var count = Encoding.UTF8.GetCharCount(raw);
-        var i = raw.IndexOf((byte)'\\');
-        while (i >= 0)
-        {
-            // The JSON was validated: a backslash is followed by one char, or by 'u' and four hex digits.
-            var escapeLength = raw[i + 1] == (byte)'u' ? 6 : 2;
-            count -= escapeLength - 1;
-            raw = raw[(i + escapeLength)..];
-            i = raw.IndexOf((byte)'\\');
-        }
-
-        return count;
     }
 }

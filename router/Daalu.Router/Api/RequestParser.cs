@@ -6,7 +6,8 @@ namespace Daalu.Router.Api;
 
 /// <summary>
 /// Parses and validates request bodies with a depth limit and strict UTF-8, so a malformed request is a 4xx with a
-/// clear message before anything is reserved or sent upstream.
+/// clear message before anything is reserved or sent upstream. Text lengths (the prompt-token estimate) are counted
+/// from the body's bytes, so a long prompt is not copied into strings here.
 /// </summary>
 public static class RequestParser
 {
@@ -177,11 +178,11 @@ public static class RequestParser
 
                 if (prompt.GetValueKind() == JsonValueKind.String)
                 {
-                    textLength = prompt.GetValue<string>().Length;
+                    textLength = JsonStringLength.Of(prompt.AsValue());
                 }
                 else if (prompt is JsonArray pa && pa.Count > 0 && pa.All(p => p?.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Array))
                 {
-                    textLength = pa.Sum(p => p?.GetValueKind() == JsonValueKind.String ? (long)p.GetValue<string>().Length : 4);
+                    textLength = pa.Sum(p => p?.GetValueKind() == JsonValueKind.String ? (long)JsonStringLength.Of(p.AsValue()) : 4);
                 }
                 else
                 {
@@ -197,7 +198,7 @@ public static class RequestParser
 
                 if (input.GetValueKind() == JsonValueKind.String)
                 {
-                    textLength = input.GetValue<string>().Length;
+                    textLength = JsonStringLength.Of(input.AsValue());
                 }
                 else if (input is JsonArray ia && ia.Count is > 0 and <= 2048)
                 {
@@ -205,7 +206,7 @@ public static class RequestParser
                     {
                         if (i?.GetValueKind() == JsonValueKind.String)
                         {
-                            textLength += i.GetValue<string>().Length;
+                            textLength += JsonStringLength.Of(i.AsValue());
                         }
                         else if (i?.GetValueKind() is not (JsonValueKind.Number or JsonValueKind.Array))
                         {
@@ -267,7 +268,7 @@ public static class RequestParser
                 switch (content.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        textLength += content.GetValue<string>().Length;
+                        textLength += JsonStringLength.Of(content.AsValue());
                         break;
                     case JsonValueKind.Array:
                         foreach (var part in content.AsArray())
@@ -285,7 +286,7 @@ public static class RequestParser
                                         return RequestError.Invalid($"{At(i)}.content text part needs a string text", At(i) + ".content", "invalid_type");
                                     }
 
-                                    textLength += t.GetValue<string>().Length;
+                                    textLength += JsonStringLength.Of(t.AsValue());
                                     break;
                                 case "image_url" or "input_image":
                                     hasImages = true;
