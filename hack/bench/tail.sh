@@ -8,7 +8,9 @@
 # `perf record -a -g -k CLOCK_MONOTONIC` samples both CPUs every 100 us, and lines the two up (tail_report.py): for the
 # slowest 1 % of requests and for the middle ones, how much of each CPU went to what while a request was in flight
 # (the proxy's GC, JIT, ledger flusher, SQLite, kernel and own code; the stub; the client; other processes and kernel
-# threads; idle). The same run without perf comes first, so the profiler's own cost is on the page.
+# threads; idle). The same run without perf comes first, so the profiler's own cost is on the page. Then the same for
+# $STREAMS SSE streams one at a time, each window running from the send to the first token: where the time to first
+# token goes.
 # Profiling settings for both proxies: perf maps (to name JIT code) and the standalone GC (DOTNET_GCName=libclrgc.so,
 # the same GC shipped as a library of its own, because libcoreclr.so has no symbols and its GC frames could not be told
 # apart otherwise). Same pinning as router.sh: client and stub on CPU 0, the proxy under test on CPU 1.
@@ -17,6 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 SECONDS_PER_TARGET=${1:-10}
+STREAMS=${STREAMS:-1000}
 BENCH_NAME=tail.sh
 source hack/bench/lib.sh
 need_packages perf:linux-perf python3:python3 wrk:wrk curl:curl node:nodejs taskset:util-linux
@@ -29,7 +32,7 @@ bench_workdir tail
 
 PROFILE_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_GCName=libclrgc.so)
 STUB_PORT=$(free_port)
-start_stub "$STUB_PORT" --model bench-model
+start_stub "$STUB_PORT" --model bench-model --model bench-stream=1000
 BARE_PORT=$(free_port)
 start_bare "$BARE_PORT" "$STUB_PORT" "${PROFILE_ENV[@]}"
 ROUTER_PORT=$(free_port)
@@ -73,6 +76,12 @@ for t in "${TARGETS[@]}"; do
     >"$WORK/probe-$t.txt" 2>"$WORK/perf-$t.err"
   perf script -i "$WORK/perf-$t.data" -F comm,pid,tid,cpu,time,period,event,ip,sym,dso >"$WORK/perf-$t.txt" 2>/dev/null
   rm -f "$WORK/perf-$t.data"
+  log "$t: $STREAMS streams of 2 tokens one at a time under perf (time to first token)"
+  "${ON_LOAD[@]}" perf record -q -F 10000 -a -g -k CLOCK_MONOTONIC -o "$WORK/perf-sse-$t.data" -- \
+    "$STUB" ttft --url "${URL[$t]}" --model bench-stream --tokens 2 --requests "$STREAMS" --warmup 50 "${hdr[@]}" \
+    --out "$WORK/lat-sse-$t.tsv" >"$WORK/probe-sse-$t.txt" 2>"$WORK/perf-sse-$t.err"
+  perf script -i "$WORK/perf-sse-$t.data" -F comm,pid,tid,cpu,time,period,event,ip,sym,dso >"$WORK/perf-sse-$t.txt" 2>/dev/null
+  rm -f "$WORK/perf-sse-$t.data"
 done
 kill -CONT "$BARE_PID" "$ROUTER_PID"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -99,6 +108,12 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
     # Direct: the stub is the thing under test (on CPU 0, beside the client); nothing is pinned to CPU 1.
     [[ $t == direct ]] && stub=-1
     python3 hack/bench/tail_report.py "$t" "$WORK/lat-$t.tsv" "$WORK/perf-$t.txt" "$proxy" "$stub" "$(kv pid "$WORK/probe-$t.txt")"
+  done
+  for t in "${TARGETS[@]}"; do
+    proxy=${PID[$t]} stub=$STUB_PID
+    [[ $t == direct ]] && stub=-1
+    python3 hack/bench/tail_report.py "$t, SSE: send to first token" "$WORK/lat-sse-$t.tsv" "$WORK/perf-sse-$t.txt" "$proxy" "$stub" \
+      "$(kv pid "$WORK/probe-sse-$t.txt")"
   done
 } | tee "$OUT"
 log "written $OUT"

@@ -19,7 +19,8 @@ if (args.Length < 1)
 }
 
 var upstream = args[0].TrimEnd('/');
-var builder = WebApplication.CreateSlimBuilder(args[1..]);
+// As the router: no appsettings reload, so no recursive file watcher on the working directory.
+var builder = WebApplication.CreateSlimBuilder([.. args[1..], "--hostBuilder:reloadConfigOnChange=false"]);
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 builder.Logging.ClearProviders();
 var app = builder.Build();

@@ -31,7 +31,7 @@ internal sealed class ClientOptions
     /// <summary>latency: the JSON body to POST.</summary>
     public string Body { get; private set; } = "{\"model\":\"bench-model\",\"messages\":[{\"role\":\"user\",\"content\":\"What is the capital of France?\"}],\"max_tokens\":16}";
 
-    /// <summary>latency: a file for every request's start and end (CLOCK_MONOTONIC ns), tab-separated.</summary>
+    /// <summary>latency, ttft: a file with every request's start and its end (latency) or first token (ttft), CLOCK_MONOTONIC ns.</summary>
     public string? Out { get; private set; }
 
     public List<(string Name, string Value)> Headers { get; } = [];

@@ -44,12 +44,7 @@ internal static class LatencyProbe
         var micros = starts.Select((s, i) => (ends[i] - s) * 1e6 / Stopwatch.Frequency).Order().ToList();
         if (o.Out is not null)
         {
-            using var w = new StreamWriter(o.Out);
-            w.WriteLine("start_ns\tend_ns");
-            for (var i = 0; i < starts.Count; i++)
-            {
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Nanos(starts[i])}\t{Nanos(ends[i])}"));
-            }
+            WriteWindows(o.Out, starts.Select((s, i) => (s, ends[i])));
         }
 
         Print("pid", Environment.ProcessId);
@@ -62,6 +57,17 @@ internal static class LatencyProbe
 
         Print("max_us", micros.Count == 0 ? double.NaN : micros[^1]);
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>Writes request windows (Stopwatch timestamps) as CLOCK_MONOTONIC nanoseconds, tab-separated.</summary>
+    public static void WriteWindows(string path, IEnumerable<(long Start, long End)> windows)
+    {
+        using var w = new StreamWriter(path);
+        w.WriteLine("start_ns\tend_ns");
+        foreach (var (start, end) in windows)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Nanos(start)}\t{Nanos(end)}"));
+        }
     }
 
     private static long Nanos(long timestamp) => (long)(timestamp * (1e9 / Stopwatch.Frequency));

@@ -57,6 +57,7 @@ internal static class StreamClient
         using var connection = new BlockingHttpConnection(url);
         var ttft = new List<double>(o.Requests);
         var gaps = new List<double>(o.Requests * o.Tokens);
+        var windows = new List<(long Start, long FirstToken)>(o.Requests);
         var bad = 0;
         string? firstError = null;
         for (var i = 0; i < o.Warmup + o.Requests; i++)
@@ -110,6 +111,7 @@ internal static class StreamClient
             if (ok)
             {
                 ttft.Add(Stopwatch.GetElapsedTime(t0, first).TotalMicroseconds);
+                windows.Add((t0, first));
             }
             else
             {
@@ -122,6 +124,12 @@ internal static class StreamClient
             Console.Error.WriteLine($"client: first failure: {firstError}");
         }
 
+        if (o.Out is not null)
+        {
+            LatencyProbe.WriteWindows(o.Out, windows);
+        }
+
+        Print("pid", Environment.ProcessId);
         Print("requests", o.Requests);
         Print("failed", bad);
         Print("ttft_p50_us", Percentile(ttft, 0.50));
