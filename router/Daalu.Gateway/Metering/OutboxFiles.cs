@@ -32,7 +32,13 @@ internal static class OutboxFiles
 
         foreach (var path in Directory.EnumerateFiles(dir, prefix + "*"))
         {
+            // The pattern's DOS rules also match the bare outbox path (a legacy SQLite outbox): check the prefix here.
             var name = Path.GetFileName(path.AsSpan());
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var rest = name[prefix.Length..];
             var corrupt = rest.EndsWith(".log" + CorruptSuffix, StringComparison.Ordinal);
             var digits = corrupt ? rest[..^(".log".Length + CorruptSuffix.Length)] : rest.EndsWith(".log", StringComparison.Ordinal) ? rest[..^".log".Length] : [];
