@@ -16,8 +16,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
         _dir.Dispose();
     }
 
-    // Without fsync (the default, synchronous=NORMAL) a process kill must lose nothing either: the committed WAL frames
-    // are in the OS page cache, which outlives the process.
+    // Without fsync (the default) a process kill must lose nothing either: an acknowledged record's write has returned,
+    // so it is in the OS page cache, which outlives the process. A write the kill cut short was never acknowledged.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -76,7 +76,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        output.WriteLine($"fsync={fsync}: acknowledged {acknowledged.Count}, outbox rows at restart {pendingAtRestart}, ledger rows {counts.Count}");
+        output.WriteLine($"fsync={fsync}: acknowledged {acknowledged.Count}, outbox records at restart {pendingAtRestart}, ledger rows {counts.Count}");
         Assert.All(acknowledged, id => Assert.Equal(1, counts.GetValueOrDefault(id))); // I1
         Assert.All(counts.Values, n => Assert.Equal(1, n));
         Assert.Equal(0, restarted.OutboxDepth());
