@@ -40,7 +40,7 @@ public sealed class LedgerTests : IDisposable
             (row.RequestId, row.Attempt, row.Tenant, row.Tier, row.TokensIn, row.TokensOut, row.Cost, row.Credit, row.Contributor));
     }
 
-    // The flusher reuses one connection per file while writers group-commit on theirs; both durability modes.
+    // The flusher seals and deletes segments while writers group-commit into new ones; both durability modes.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -127,10 +127,9 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(200, rows.Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Count());
     }
 
-    // Callers that find the outbox lock held (by another caller's commit or by the flusher's deletes) leave their
-    // record queued for the holder; none may be stranded. A tight flush loop makes the deletes hold the lock often
-    // (with fsync each delete commit holds it for an fsync, longer than any spin), and with a single caller there is no
-    // next caller to pick up a record the lock holder left behind.
+    // Callers that find the outbox lock held (by another caller's commit or by the flusher's seal) leave their record
+    // queued for the holder; none may be stranded. A tight flush loop makes the seal take the lock often, and with a
+    // single caller there is no next caller to pick up a record the lock holder left behind.
     [Fact]
     public async Task RecordAsync_CallerRacingTheFlushersDeletes_IsNotStranded()
     {
