@@ -31,6 +31,23 @@ public sealed class OutboxRecoveryTests : IDisposable
         _dir.Dispose();
     }
 
+    // Two processes appending to one segment would interleave their records: the second owner is refused at start with
+    // a message that says why, and the outbox is free again once the first one is disposed.
+    [Fact]
+    public async Task Open_OutboxAlreadyOwned_RefusedUntilTheOwnerIsDisposed()
+    {
+        var options = Options();
+        await using (var owner = Open(options))
+        {
+            await owner.RecordAsync(Calls.Hosted("owned"), CancellationToken.None);
+            var refused = Assert.Throws<IOException>(() => Open(options));
+            Assert.Contains("in use by another process", refused.Message, StringComparison.Ordinal);
+        }
+
+        await using var next = Open(options);
+        Assert.Equal(1, next.OutboxDepth());
+    }
+
     // A crash cuts the write of a record that was never acknowledged; the records before it were, and all of them
     // reach the ledger once. Cut inside the record's header and inside its payload.
     [Theory]

@@ -54,6 +54,24 @@ internal static class OutboxFiles
     }
 
     /// <summary>
+    /// Takes the outbox for this process: an exclusive lock on <c>&lt;outbox&gt;.lock</c> (FileShare.None, an advisory
+    /// flock on Linux), held while the returned handle is open and dropped by the OS when the process dies. Two
+    /// processes appending to one segment would interleave their records, so a second one is refused at start.
+    /// </summary>
+    public static FileStream Own(string outbox)
+    {
+        var path = Path.GetFullPath(outbox) + ".lock";
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The metering outbox {outbox} is in use by another process ({path} is locked); every router process needs a ledger path of its own.", ex);
+        }
+    }
+
+    /// <summary>
     /// Creates the segment file. An empty file of that name (left by a create cut short) is taken over; any other
     /// existing file is refused, so a segment is never written into twice.
     /// </summary>

@@ -29,7 +29,7 @@ namespace Daalu.Gateway.Metering;
 /// data after it keeps the whole segment aside as corrupt, for an operator, after flushing the records before it.
 /// The outbox is not in the ledger's file, so a locked or unavailable ledger never blocks acknowledgement. On start,
 /// pending segments are flushed, and a SQLite outbox left at the outbox path by an older version is drained into the
-/// ledger and then deleted. One process owns an outbox.
+/// ledger and then deleted. One process owns an outbox (a lock file refuses a second one at start).
 /// </summary>
 public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsyncDisposable, IDisposable
 {
@@ -52,6 +52,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private readonly SemaphoreSlim _flushSignal = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _outboxDirectory;
+    private readonly FileStream _owner; // this process's lock on the outbox, released on dispose
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _json;
     private readonly List<OutboxSegment> _sealed = [];
@@ -84,23 +85,34 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         _callsInFlight = callsInFlight;
         _outboxDirectory = Path.GetDirectoryName(Path.GetFullPath(options.EffectiveOutboxPath))!;
         Directory.CreateDirectory(_outboxDirectory);
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-
-        // Everything on disk was written by an earlier run: sealed, read whole, never appended to again.
-        foreach (var (seq, path, corrupt) in OutboxFiles.List(options.EffectiveOutboxPath))
+        _owner = OutboxFiles.Own(options.EffectiveOutboxPath);
+        try
         {
-            _nextSeq = Math.Max(_nextSeq, seq);
-            if (!corrupt)
+            _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+
+            // Everything on disk was written by an earlier run: sealed, read whole, never appended to again.
+            foreach (var (seq, path, corrupt) in OutboxFiles.List(options.EffectiveOutboxPath))
             {
-                var segment = new OutboxSegment(seq, path) { Length = -1, Records = CountRecords(path) };
-                _sealed.Add(segment);
-                _depth += segment.Records;
+                _nextSeq = Math.Max(_nextSeq, seq);
+                if (!corrupt)
+                {
+                    var segment = new OutboxSegment(seq, path) { Length = -1, Records = CountRecords(path) };
+                    _sealed.Add(segment);
+                    _depth += segment.Records;
+                }
             }
+
+            _nextSeq++;
+            _legacyDepth = CountLegacyRows();
+            TryEnsureLedger();
+        }
+        catch
+        {
+            // A ledger that failed to open does not keep the outbox from the next attempt.
+            _owner.Dispose();
+            throw;
         }
 
-        _nextSeq++;
-        _legacyDepth = CountLegacyRows();
-        TryEnsureLedger();
         GatewayMetrics.OutboxDepth.Set(OutboxDepth());
     }
 
@@ -306,6 +318,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             _active?.Handle?.Dispose();
             _json.Dispose();
         }
+
+        // Only after the last segment is closed: the next owner may start appending at once.
+        await _owner.DisposeAsync().ConfigureAwait(false);
 
         // A record queued while closing is refused rather than left waiting.
         FailPending(new ObjectDisposedException(nameof(SqliteLedger)));
