@@ -5,8 +5,9 @@ namespace Daalu.Router.Configuration;
 
 /// <summary>
 /// Holds the snapshot loaded from a file and reloads it when the file changes (a FileSystemWatcher on the directory,
-/// which also sees ConfigMap symlink swaps, plus a slow poll of the content hash as a safety net). An invalid file is
-/// logged and ignored; the last good snapshot stays in force.
+/// which also sees ConfigMap symlink swaps, plus a slow poll as a safety net). A poll or an event only loads when the
+/// file's bytes or a secret it refers to changed. An invalid file is logged and ignored; the last good snapshot stays
+/// in force.
 /// </summary>
 internal sealed partial class FileConfigSource : BackgroundService, IRouterConfigSource
 {
@@ -17,6 +18,7 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
     private readonly SemaphoreSlim _signal = new(0);
     private RouterSnapshot _current;
     private string? _lastRejected;
+    private string? _inputs; // RouterConfigLoader.InputsFingerprint at the last accepted load attempt
 
     public FileConfigSource(string path, RouterSnapshot initial, TenantAuthenticatorFactory factory, ILogger<FileConfigSource> log, TimeSpan poll)
     {
@@ -37,6 +39,15 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
     /// <summary>Reloads now; returns false (keeping the last good snapshot) when the file is invalid.</summary>
     public bool TryReload()
     {
+        // Nothing a load reads has changed: skip the load. After a rejection every attempt loads, because the refused
+        // file may refer to secrets the fingerprint of the current snapshot does not cover (a key file still missing).
+        var inputs = RouterConfigLoader.InputsFingerprint(_path, Current.Config);
+        if (_lastRejected is null && inputs == _inputs)
+        {
+            return true;
+        }
+
+        _inputs = inputs;
         RouterSnapshot next;
         try
         {

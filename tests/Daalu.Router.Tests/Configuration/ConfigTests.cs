@@ -104,6 +104,68 @@ public sealed class ConfigTests
         }
     }
 
+    // The poll runs every few seconds for the router's whole life: unless the file or a secret it names changed, it
+    // must not pay for a load (parse, validate, hash every key), which landed on the requests in flight.
+    [Fact]
+    public void TryReload_NothingChanged_LoadsOnlyWhenTheFileOrASecretChanges()
+    {
+        var dir = Directory.CreateTempSubdirectory("daalu-cfg-").FullName;
+        var env = "DAALU_TEST_KEY_" + Guid.NewGuid().ToString("N");
+        try
+        {
+            Environment.SetEnvironmentVariable(env, "env-key-0123456");
+            File.WriteAllText(Path.Combine(dir, "a.key"), "file-key-0123456\n");
+            var yaml = $$"""
+                version: 1
+                tenants:
+                  - name: a
+                    keys:
+                      - file: a.key
+                  - name: b
+                    keys:
+                      - env: {{env}}
+                policies:
+                  - name: p
+                    tiers: [OwnGpu]
+                """;
+            var path = Path.Combine(dir, "r.yaml");
+            File.WriteAllText(path, yaml);
+            var loads = 0;
+            TenantAuthenticatorFactory factory = keys =>
+            {
+                loads++;
+                return new FakeAuthenticator(keys);
+            };
+            using var source = new FileConfigSource(path, RouterConfigLoader.Load(path, factory), factory,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<FileConfigSource>.Instance, TimeSpan.FromSeconds(5));
+
+            Assert.True(source.TryReload()); // the first attempt always loads
+            Assert.True(source.TryReload());
+            File.WriteAllText(path, yaml); // rewritten with the same bytes
+            Assert.True(source.TryReload());
+            Assert.Equal(2, loads);
+
+            File.WriteAllText(Path.Combine(dir, "a.key"), "rotated-key-98765");
+            Assert.True(source.TryReload());
+            Assert.Equal("a", source.Current.Authenticator.Authenticate("rotated-key-98765")?.Tenant);
+            Environment.SetEnvironmentVariable(env, "env-key-rotated-1");
+            Assert.True(source.TryReload());
+            Assert.Equal("b", source.Current.Authenticator.Authenticate("env-key-rotated-1")?.Tenant);
+            File.WriteAllText(path, yaml + "\n# a comment\n");
+            Assert.True(source.TryReload());
+            Assert.Equal(5, loads); // one load per change
+            Assert.True(source.TryReload());
+            Assert.True(source.TryReload());
+
+            Assert.Equal(5, loads);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(env, null);
+            Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void Parse_YamlTypoAndUnknownField_Refused()
     {
