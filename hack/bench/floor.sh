@@ -56,6 +56,8 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for t in "${TARGETS[@]}"; do
   log "$t: warm-up 20 s at 32 connections (as router.sh: the router's hot path needs ~15 s of load to reach tier 1)"
   "${ON_LOAD[@]}" wrk -t1 -c32 -d20s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >/dev/null 2>&1 || true
+  # One connection takes paths 32 do not; they get their own warm-up (as in router.sh).
+  "${ON_LOAD[@]}" wrk -t1 -c1 -d5s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >/dev/null 2>&1 || true
   log "$t: one request at a time, ${LAT_SECONDS}s"
   "${ON_LOAD[@]}" wrk -t1 -c1 -d"$LAT_SECONDS"s --timeout 5s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >"$WORK/lat-$t.txt" 2>&1 || true
   R[$t.p50]=$(kv P50 "$WORK/lat-$t.txt")
@@ -72,7 +74,7 @@ for t in "${TARGETS[@]}"; do
   log "$t: SSE time to first token (200 streams of 8 tokens)"
   ch=()
   [[ -n ${AUTH[$t]} ]] && ch=(--header "Authorization: ${AUTH[$t]}")
-  "${ON_LOAD[@]}" "$STUB" ttft --url "${URL[$t]}" --model bench-stream --tokens 8 --requests 200 --warmup 20 "${ch[@]}" \
+  "${ON_LOAD[@]}" "$STUB" ttft --url "${URL[$t]}" --model bench-stream --tokens 8 --requests 200 --warmup 200 "${ch[@]}" \
     >"$WORK/ttft-$t.txt" 2>"$WORK/ttft-$t.err" || true
   R[$t.ttft]=$(kv ttft_p50_us "$WORK/ttft-$t.txt")
 done

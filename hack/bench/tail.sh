@@ -5,7 +5,8 @@
 # for nginx too. This script takes the profile that explains it. For each target (direct to the stub, the bare
 # ASP.NET Core proxy, the Daalu router; set up as floor.sh sets them up) it warms up, then sends requests one at a time
 # with `Daalu.Bench.Stub latency` (blocking socket calls; every request's start and end in CLOCK_MONOTONIC ns) while
-# `perf record -a -g -k CLOCK_MONOTONIC` samples both CPUs every 100 us, and lines the two up (tail_report.py): for the
+# `perf record -a -k CLOCK_MONOTONIC` samples both CPUs every 100 us (innermost frame only: unwinding every sample's
+# stack tripled the router's p50), and lines the two up (tail_report.py): for the
 # slowest 1 % of requests and for the middle ones, how much of each CPU went to what while a request was in flight
 # (the proxy's GC, JIT, ledger flusher, SQLite, kernel and own code; the stub; the client; other processes and kernel
 # threads; idle). The same run without perf comes first, so the profiler's own cost is on the page. Then the same for
@@ -67,18 +68,20 @@ for t in "${TARGETS[@]}"; do
   done
   log "$t: warm-up 20 s at 32 connections (the router's hot path needs ~15 s of load to reach tier 1)"
   "${ON_LOAD[@]}" wrk -t1 -c32 -d20s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >/dev/null 2>&1 || true
+  log "$t: warm-up 10 s at one connection (paths 32 connections do not take; see router.sh)"
+  "${ON_LOAD[@]}" wrk -t1 -c1 -d10s -s "$WORK/wrk-$t.lua" "${URL[$t]}" >/dev/null 2>&1 || true
   log "$t: ${SECONDS_PER_TARGET}s one request at a time without perf"
   "${ON_LOAD[@]}" "$STUB" latency --url "${URL[$t]}" --seconds "$SECONDS_PER_TARGET" --body "$CHAT" "${hdr[@]}" >"$WORK/plain-$t.txt"
   log "$t: ${SECONDS_PER_TARGET}s one request at a time under perf"
   # perf itself (and so its writer) stays on CPU 0 with the client; it samples both CPUs.
-  "${ON_LOAD[@]}" perf record -q -F 10000 -a -g -k CLOCK_MONOTONIC -o "$WORK/perf-$t.data" -- \
+  "${ON_LOAD[@]}" perf record -q -F 10000 -a -k CLOCK_MONOTONIC -o "$WORK/perf-$t.data" -- \
     "$STUB" latency --url "${URL[$t]}" --seconds "$SECONDS_PER_TARGET" --body "$CHAT" "${hdr[@]}" --out "$WORK/lat-$t.tsv" \
     >"$WORK/probe-$t.txt" 2>"$WORK/perf-$t.err"
   perf script -i "$WORK/perf-$t.data" -F comm,pid,tid,cpu,time,period,event,ip,sym,dso >"$WORK/perf-$t.txt" 2>/dev/null
   rm -f "$WORK/perf-$t.data"
   log "$t: $STREAMS streams of 2 tokens one at a time under perf (time to first token)"
-  "${ON_LOAD[@]}" perf record -q -F 10000 -a -g -k CLOCK_MONOTONIC -o "$WORK/perf-sse-$t.data" -- \
-    "$STUB" ttft --url "${URL[$t]}" --model bench-stream --tokens 2 --requests "$STREAMS" --warmup 50 "${hdr[@]}" \
+  "${ON_LOAD[@]}" perf record -q -F 10000 -a -k CLOCK_MONOTONIC -o "$WORK/perf-sse-$t.data" -- \
+    "$STUB" ttft --url "${URL[$t]}" --model bench-stream --tokens 2 --requests "$STREAMS" --warmup 200 "${hdr[@]}" \
     --out "$WORK/lat-sse-$t.tsv" >"$WORK/probe-sse-$t.txt" 2>"$WORK/perf-sse-$t.err"
   perf script -i "$WORK/perf-sse-$t.data" -F comm,pid,tid,cpu,time,period,event,ip,sym,dso >"$WORK/perf-sse-$t.txt" 2>/dev/null
   rm -f "$WORK/perf-sse-$t.data"
@@ -107,13 +110,13 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
     proxy=${PID[$t]} stub=$STUB_PID
     # Direct: the stub is the thing under test (on CPU 0, beside the client); nothing is pinned to CPU 1.
     [[ $t == direct ]] && stub=-1
-    python3 hack/bench/tail_report.py "$t" "$WORK/lat-$t.tsv" "$WORK/perf-$t.txt" "$proxy" "$stub" "$(kv pid "$WORK/probe-$t.txt")"
+    python3 hack/bench/tail_report.py "$t" "$WORK/lat-$t.tsv" "$WORK/perf-$t.txt" "$proxy" "$stub" "$(kv pid "$WORK/probe-$t.txt")" 12
   done
   for t in "${TARGETS[@]}"; do
     proxy=${PID[$t]} stub=$STUB_PID
     [[ $t == direct ]] && stub=-1
     python3 hack/bench/tail_report.py "$t, SSE: send to first token" "$WORK/lat-sse-$t.tsv" "$WORK/perf-sse-$t.txt" "$proxy" "$stub" \
-      "$(kv pid "$WORK/probe-sse-$t.txt")"
+      "$(kv pid "$WORK/probe-sse-$t.txt")" 12
   done
 } | tee "$OUT"
 log "written $OUT"
