@@ -126,6 +126,24 @@ start_bare() {
   PIDS+=("$BARE_PID")
 }
 
+# floor_targets STUB_PORT BARE_PORT ROUTER_PORT BODY: the three targets floor.sh and tail.sh compare, after start_stub,
+# start_bare and start_router: TARGETS (direct, bare, daalu) and the maps URL, PID and AUTH. Waits until each answers a
+# POST of BODY with 200 and writes its wrk script to $WORK/wrk-<target>.lua.
+floor_targets() {
+  local t
+  TARGETS=(direct bare daalu)
+  declare -gA URL PID AUTH
+  URL[direct]="http://127.0.0.1:$1/v1/chat/completions"
+  URL[bare]="http://127.0.0.1:$2/v1/chat/completions"
+  URL[daalu]="http://127.0.0.1:$3/v1/chat/completions"
+  PID[direct]=$STUB_PID PID[bare]=$BARE_PID PID[daalu]=$ROUTER_PID
+  AUTH[direct]="" AUTH[bare]="" AUTH[daalu]="Bearer $DAALU_BENCH_KEY"
+  for t in "${TARGETS[@]}"; do
+    wait_for_200 "${URL[$t]}" "$4" "${AUTH[$t]}" || return 1
+    wrk_post_lua "$4" "${AUTH[$t]}" >"$WORK/wrk-$t.lua"
+  done
+}
+
 # start_router PORT [VAR=VALUE...]: starts the router as deployed (the runtime settings above, the ledger in a
 # directory of its own: the config watcher sees every write in the config's directory) on PORT with
 # $WORK/router.json, pinned with ON_PROXY, with any extra environment; sets ROUTER_PID and adds it to PIDS.

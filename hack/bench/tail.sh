@@ -41,19 +41,7 @@ bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model
 start_router "$ROUTER_PORT" "${PROFILE_ENV[@]}"
 
 CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
-TARGETS=(direct bare daalu)
-declare -A URL PID AUTH
-URL[direct]="http://127.0.0.1:$STUB_PORT/v1/chat/completions"
-URL[bare]="http://127.0.0.1:$BARE_PORT/v1/chat/completions"
-URL[daalu]="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
-PID[direct]=$STUB_PID
-PID[bare]=$BARE_PID
-PID[daalu]=$ROUTER_PID
-AUTH[daalu]="Bearer $DAALU_BENCH_KEY"
-for t in "${TARGETS[@]}"; do
-  wait_for_200 "${URL[$t]}" "$CHAT" "${AUTH[$t]:-}"
-  wrk_post_lua "$CHAT" "${AUTH[$t]:-}" >"$WORK/wrk-$t.lua"
-done
+floor_targets "$STUB_PORT" "$BARE_PORT" "$ROUTER_PORT" "$CHAT"
 kv() { sed -n "s/^$1=//p" "$2" | tail -1; }
 
 mkdir -p hack/bench/results
