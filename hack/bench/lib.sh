@@ -38,7 +38,8 @@ LUA
 # Release outputs of the projects the scripts run (build them with build_release first).
 STUB=hack/bench/Daalu.Bench.Stub/bin/Release/net10.0/Daalu.Bench.Stub
 BARE=hack/bench/Daalu.Bench.BareProxy/bin/Release/net10.0/Daalu.Bench.BareProxy
-ROUTER=router/Daalu.Router/bin/Release/net10.0/Daalu.Router
+# DAALU_BENCH_ROUTER measures another build of the router instead (an executable path, e.g. a ReadyToRun publish).
+ROUTER=${DAALU_BENCH_ROUTER:-router/Daalu.Router/bin/Release/net10.0/Daalu.Router}
 
 # build_release PROJECT...: builds each project in Release, quietly.
 build_release() { local p; for p; do dotnet build "$p" -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null; done; }
