@@ -57,7 +57,7 @@ public static class RouterConfigLoader
 
             if (!string.IsNullOrWhiteSpace(source.File))
             {
-                var full = Path.IsPathRooted(source.File) ? source.File : Path.Combine(baseDir, source.File);
+                var full = SecretFilePath(source.File, baseDir);
                 Append(hash, Encoding.UTF8.GetBytes(full));
                 Append(hash, TryReadAllBytes(full));
             }
@@ -223,12 +223,15 @@ public static class RouterConfigLoader
             backendKeys.ToFrozenDictionary(StringComparer.Ordinal), authenticatorFactory(keys), warnings, fingerprint);
     }
 
+    // A secret file named relative to the configuration file's directory, or absolute.
+    private static string SecretFilePath(string file, string baseDir) => Path.IsPathRooted(file) ? file : Path.Combine(baseDir, file);
+
     // errors == null: a missing secret is tolerated (providers are optional); otherwise it invalidates the file.
     private static string? ReadSecret(SecretSource source, string baseDir, string what, List<string>? errors, List<string> warnings)
     {
         if (!string.IsNullOrWhiteSpace(source.File))
         {
-            var full = Path.IsPathRooted(source.File) ? source.File : Path.Combine(baseDir, source.File);
+            var full = SecretFilePath(source.File, baseDir);
             try
             {
                 var v = File.ReadAllText(full).Trim();
