@@ -769,16 +769,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
     private List<PricedCall> ReadLegacyOutbox()
     {
-        var path = Path.GetFullPath(_options.EffectiveOutboxPath);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
         try
         {
-            using var legacy = SqliteStores.Open(path, _options.LedgerBusyTimeout, readOnly: true);
-            return HasOutboxTable(legacy) ? ReadLegacyRows(legacy, long.MinValue, int.MaxValue).ConvertAll(r => r.Call) : [];
+            using var legacy = OpenLegacyOutbox();
+            return legacy is null ? [] : ReadLegacyRows(legacy, long.MinValue, int.MaxValue).ConvertAll(r => r.Call);
         }
         catch (SqliteException)
         {
@@ -788,16 +782,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
     private long CountLegacyRows()
     {
-        var path = Path.GetFullPath(_options.EffectiveOutboxPath);
-        if (!File.Exists(path))
-        {
-            return 0;
-        }
-
         try
         {
-            using var legacy = SqliteStores.Open(path, _options.LedgerBusyTimeout, readOnly: true);
-            if (!HasOutboxTable(legacy))
+            using var legacy = OpenLegacyOutbox();
+            if (legacy is null)
             {
                 return 0;
             }
@@ -811,6 +799,25 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
             return 0; // the drain on start reports it again
         }
+    }
+
+    // A SQLite outbox left by an older version, opened read-only; null when there is none or it holds no outbox table.
+    private SqliteConnection? OpenLegacyOutbox()
+    {
+        var path = Path.GetFullPath(_options.EffectiveOutboxPath);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var legacy = SqliteStores.Open(path, _options.LedgerBusyTimeout, readOnly: true);
+        if (HasOutboxTable(legacy))
+        {
+            return legacy;
+        }
+
+        legacy.Dispose();
+        return null;
     }
 
     private static bool HasOutboxTable(SqliteConnection connection)
