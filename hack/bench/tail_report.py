@@ -58,6 +58,7 @@ def classify(comm, pid, frames, proxy, stub, client):
 
 
 def read_samples(path, proxy, stub, client):
+    """Samples per CPU in time order, and their times alone (for bisecting request windows)."""
     samples = {0: [], 1: []}  # cpu -> [(time_ns, period_ns, category, leaf symbol of the proxy's samples)]
     header = None
     frames = []
@@ -86,15 +87,14 @@ def read_samples(path, proxy, stub, client):
     flush()
     for cpu in samples:
         samples[cpu].sort()
-    return samples
+    return samples, {cpu: [s[0] for s in ss] for cpu, ss in samples.items()}
 
 
-def window_profile(requests, samples):
+def window_profile(requests, samples, times):
     """Mean us per request and share of requests, per (cpu, category); and mean us per request per proxy function."""
     total = defaultdict(float)
     present = defaultdict(int)
     functions = defaultdict(float)
-    times = {cpu: [s[0] for s in ss] for cpu, ss in samples.items()}
     for start, end in requests:
         seen = set()
         for cpu, ss in samples.items():
@@ -141,9 +141,9 @@ def main():
 
     slow = by_latency[int(n * 0.99):]
     middle = by_latency[int(n * 0.40):int(n * 0.60)]
-    samples = read_samples(perf_path, proxy, stub, client)
-    slow_p, slow_f = window_profile(slow, samples)
-    mid_p, mid_f = window_profile(middle, samples)
+    samples, times = read_samples(perf_path, proxy, stub, client)
+    slow_p, slow_f = window_profile(slow, samples, times)
+    mid_p, mid_f = window_profile(middle, samples, times)
     mean = lambda rs: sum(e - s for s, e in rs) / len(rs) / 1000.0  # noqa: E731
     print(f"#### {title}")
     print()
