@@ -4,8 +4,10 @@
 # Starts the bench stub and the router (same config as router.sh: auth, classification, quota, metering on) with
 # DOTNET_PerfMapEnabled=1 so perf can name JIT-compiled methods, warms up, then samples the router with
 # `perf record -e cpu-clock -g` (a software clock: works in VMs without hardware counters) while wrk drives it.
-# Prints the top methods by self time and by inclusive time; writes them to hack/bench/results/profile-router-*.txt.
-# Needs: perf (apt-get install linux-perf), wrk, curl, node (free ports). Everything on 127.0.0.1, bounded in time.
+# Prints the top methods by self time and by inclusive time, then the router's CPU by component (the innermost frame of
+# Daalu's own code on each sample's stack, hack/bench/profile_components.py); writes them to
+# hack/bench/results/profile-router-*.txt.
+# Needs: perf (apt-get install linux-perf), wrk, curl, node (free ports), python3. Everything on 127.0.0.1, bounded in time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -14,7 +16,7 @@ CONNECTIONS=${2:-1}
 
 BENCH_NAME=profile-router.sh
 source hack/bench/lib.sh
-need_packages perf:linux-perf wrk:wrk curl:curl node:nodejs
+need_packages perf:linux-perf wrk:wrk curl:curl node:nodejs python3:python3
 
 build_release hack/bench/Daalu.Bench.Stub router/Daalu.Router
 pin_cpus
@@ -54,5 +56,8 @@ OUT="hack/bench/results/profile-router-$(date -u +%Y%m%dT%H%M%SZ).txt"
   perf report -i "$WORK/perf.data" --pid "$ROUTER_PID" --percentage relative --children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60 || true
   echo "# --- by shared object ---"
   perf report -i "$WORK/perf.data" --pid "$ROUTER_PID" --percentage relative --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -15 || true
+  echo "# --- by component: the innermost Daalu frame on each sample's stack (hack/bench/profile_components.py) ---"
+  perf script -i "$WORK/perf.data" --pid "$ROUTER_PID" -F tid,ip,sym,dso 2>/dev/null >"$WORK/perf.txt" || true
+  python3 hack/bench/profile_components.py "$WORK/perf.txt" 30 || true
 } | tee "$OUT"
 log "written $OUT"
