@@ -241,17 +241,20 @@ for t in "${TARGETS[@]}"; do
   R[$t.lat_errs]=$(kv ERRS "$WORK/lat-$t.txt")
 
   log "$t: throughput steps ${STEPS[*]} (${STEP_SECONDS}s each)"
-  best=0 best_c=0 reqs=0 errs=0 any=0
+  best=0 best_c=0 reqs=0 errs=0 any=0 any_cpu_us=0
   c0=$(cpu_ticks "${PID[$t]}")
   for c in "${STEPS[@]}"; do
     out="$WORK/step-$t-$c.txt"
+    s0=$(cpu_ticks "${PID[$t]}")
     run_wrk "$t" "$c" "$STEP_SECONDS" "$out"
+    s1=$(cpu_ticks "${PID[$t]}")
     n=$(kv REQS "$out"); e=$(kv ERRS "$out"); p99=$(kv P99 "$out"); us=$(kv DUR_US "$out")
     reqs=$((reqs + n)); errs=$((errs + e))
     rps=$((n * 1000000 / us))
     log "  c=$c rps=$rps p99=${p99}us errors=$e"
     if ((p99 <= P99_LIMIT_US && e == 0 && rps > best)); then best=$rps best_c=$c; fi
-    ((rps > any)) && any=$rps
+    # The busiest step's CPU per request is what bounds throughput; the average over all steps includes the light ones.
+    if ((rps > any)); then any=$rps any_cpu_us=$(((s1 - s0) * 1000000 / CLK_TCK / (n > 0 ? n : 1))); fi
   done
   c1=$(cpu_ticks "${PID[$t]}")
   R[$t.rps]=$best
@@ -259,6 +262,7 @@ for t in "${TARGETS[@]}"; do
   R[$t.rps_any]=$any
   R[$t.step_errs]=$errs
   R[$t.cpu_us]=$(((c1 - c0) * 1000000 / CLK_TCK / (reqs > 0 ? reqs : 1)))
+  R[$t.cpu_busiest_us]=$any_cpu_us
 
   log "$t: SSE time to first token and event gap, $TTFT_REQUESTS streams of 8 tokens one at a time"
   mapfile -t ch < <(client_headers "$t")
@@ -305,7 +309,8 @@ OUT="hack/bench/results/router-$STAMP.md"
   row "**added** p99 (us)" "-" "$(sub "${R[nginx.p99]}" "${R[direct.p99]}")" "**$(sub "${R[daalu.p99]}" "${R[direct.p99]}")**" "$(sub "${R[portkey.p99]}" "${R[direct.p99]}")"
   row "max requests/s with p99 <= 10 ms (at connections)" "${R[direct.rps]} (${R[direct.rps_c]})" "${R[nginx.rps]} (${R[nginx.rps_c]})" "**${R[daalu.rps]}** (${R[daalu.rps_c]})" "${R[portkey.rps]} (${R[portkey.rps_c]})"
   row "max requests/s at any p99" "${R[direct.rps_any]}" "${R[nginx.rps_any]}" "**${R[daalu.rps_any]}**" "${R[portkey.rps_any]}"
-  row "CPU of the proxy process per request (us)" "(stub) ${R[direct.cpu_us]}" "${R[nginx.cpu_us]}" "**${R[daalu.cpu_us]}**" "${R[portkey.cpu_us]}"
+  row "CPU of the proxy process per request (us), all throughput steps" "(stub) ${R[direct.cpu_us]}" "${R[nginx.cpu_us]}" "**${R[daalu.cpu_us]}**" "${R[portkey.cpu_us]}"
+  row "CPU of the proxy process per request (us), its busiest step" "(stub) ${R[direct.cpu_busiest_us]}" "${R[nginx.cpu_busiest_us]}" "**${R[daalu.cpu_busiest_us]}**" "${R[portkey.cpu_busiest_us]}"
   row "HTTP errors in the load runs" "$((R[direct.lat_errs] + R[direct.step_errs]))" "$((R[nginx.lat_errs] + R[nginx.step_errs]))" "$((R[daalu.lat_errs] + R[daalu.step_errs]))" "$((R[portkey.lat_errs] + R[portkey.step_errs]))"
   row "SSE time to first token p50 / p99 (us)" "$(f0 "${R[direct.ttft_p50_us]}") / $(f0 "${R[direct.ttft_p99_us]}")" "$(f0 "${R[nginx.ttft_p50_us]}") / $(f0 "${R[nginx.ttft_p99_us]}")" "$(f0 "${R[daalu.ttft_p50_us]}") / $(f0 "${R[daalu.ttft_p99_us]}")" "$(f0 "${R[portkey.ttft_p50_us]}") / $(f0 "${R[portkey.ttft_p99_us]}")"
   row "**added** SSE time to first token p50 (us)" "-" "$(sub "${R[nginx.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")" "**$(sub "${R[daalu.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")**" "$(sub "${R[portkey.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")"
