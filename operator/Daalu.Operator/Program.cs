@@ -21,7 +21,7 @@ catch (ArgumentException ex)
     return 2;
 }
 
-var builder = WebApplication.CreateSlimBuilder();
+var builder = OperatorWebHost.CreateBuilder();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.ListenAnyIP(flags.MetricsPort);

@@ -25,9 +25,13 @@ public static class OperatorServiceCollectionExtensions
     /// <summary>
     /// Registers the runtime: the Kubernetes client (in-cluster or kubeconfig unless one is registered),
     /// metrics, status writer, finalizers, event recorder, leader elector, health checks, OpenTelemetry tracing
-    /// (OTLP export only when OTEL_EXPORTER_OTLP_ENDPOINT is set) and the hosted service that runs it all.
+    /// with OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set, and the hosted service that runs it all.
     /// </summary>
-    public static OperatorBuilder AddDaaluOperator(this IServiceCollection services, Action<OperatorOptions>? configure = null)
+    public static OperatorBuilder AddDaaluOperator(this IServiceCollection services, Action<OperatorOptions>? configure = null) =>
+        AddDaaluOperator(services, configure, Environment.GetEnvironmentVariable);
+
+    /// <summary><see cref="AddDaaluOperator(IServiceCollection, Action{OperatorOptions}?)"/> with the environment given.</summary>
+    internal static OperatorBuilder AddDaaluOperator(this IServiceCollection services, Action<OperatorOptions>? configure, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(services);
         var optionsBuilder = services.AddOptions<OperatorOptions>();
@@ -61,17 +65,15 @@ public static class OperatorServiceCollectionExtensions
             .AddCheck<InformersLiveCheck>("informers-live", tags: [LiveTag])
             .AddCheck<InformersReadyCheck>("informers-ready", tags: [ReadyTag]);
 
-        var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "daalu-operator"))
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(OperatorTelemetry.SourceName);
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
-            });
+        // Without an exporter no tracer is registered: a tracer with nowhere to send spans still made every reconcile
+        // create (and every delayed requeue keep alive) an activity that went nowhere, and loaded the SDK for nothing.
+        if (!string.IsNullOrEmpty(environment("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService(environment("OTEL_SERVICE_NAME") ?? "daalu-operator"))
+                .WithTracing(tracing => tracing.AddSource(OperatorTelemetry.SourceName).AddOtlpExporter());
+        }
+
         return new OperatorBuilder(services);
     }
 }
