@@ -97,8 +97,24 @@ public sealed class WorkQueue<T> : IWorkQueue<T>
             }
 
             ITimer? timer = null;
-            timer = _time.CreateTimer(_ => Fire(item, timer), null, delay, Timeout.InfiniteTimeSpan);
+            timer = CreateTimerWithoutContext(() => Fire(item, timer), delay);
             _waiting[item] = (readyAt, timer);
+        }
+    }
+
+    // A timer captures the caller's execution context unless its flow is suppressed: a requeue from a reconcile would
+    // keep that reconcile's async locals (its trace activity, its logging scopes) alive until the timer fires, one set
+    // per waiting item. Firing only adds the item; it needs none of them.
+    private ITimer CreateTimerWithoutContext(Action fire, TimeSpan delay)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            return _time.CreateTimer(_ => fire(), null, delay, Timeout.InfiniteTimeSpan);
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            return _time.CreateTimer(_ => fire(), null, delay, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Daalu.Runtime.Queue;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,6 +9,7 @@ public class WorkQueueTests
 {
     private static readonly ObjectKey A = new("ns", "a");
     private static readonly ObjectKey B = new("ns", "b");
+    private static readonly AsyncLocal<object?> Ambient = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     private WorkQueue<ObjectKey> NewQueue(BackoffOptions? options = null, double sample = 0) =>
@@ -215,5 +217,45 @@ public class WorkQueueTests
         Assert.True(shutdown);
         queue.Add(A);
         Assert.Equal(0, queue.Count);
+    }
+
+    // A requeue from a reconcile must not keep that reconcile's async locals (its activity, its logging scopes) alive
+    // until the timer fires: a real timer captures the execution context unless its flow is suppressed.
+    [Fact]
+    public void AddAfter_RealTimer_DoesNotKeepTheCallersAsyncLocalsAlive()
+    {
+        using var queue = new WorkQueue<ObjectKey>(new ExponentialBackoffRateLimiter<ObjectKey>(new BackoffOptions(), new Random(1)), TimeProvider.System);
+        var payload = ScheduleWithAmbientValue(queue);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(payload.IsAlive, "the delayed add's timer captured the caller's execution context");
+    }
+
+    [Fact]
+    public async Task AddAfter_RealTimer_StillAddsTheItem()
+    {
+        using var queue = new WorkQueue<ObjectKey>(new ExponentialBackoffRateLimiter<ObjectKey>(new BackoffOptions(), new Random(1)), TimeProvider.System);
+        ScheduleWithAmbientValue(queue, TimeSpan.FromMilliseconds(20));
+
+        Assert.Equal(A, await TryGetAsync(queue, 5000));
+    }
+
+    // ExecutionContext.Run gives the caller its own context back, so afterwards only a timer that captured the
+    // context can still reach the value set inside.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference ScheduleWithAmbientValue(WorkQueue<ObjectKey> queue, TimeSpan? delay = null)
+    {
+        WeakReference? weak = null;
+        ExecutionContext.Run(ExecutionContext.Capture()!, _ =>
+        {
+            var value = new object();
+            weak = new WeakReference(value);
+            Ambient.Value = value;
+            queue.AddAfter(A, delay ?? TimeSpan.FromHours(1));
+        }, null);
+        return weak!;
     }
 }
