@@ -36,7 +36,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(
     KubernetesClientConfiguration.IsInCluster()
         ? KubernetesClientConfiguration.InClusterConfig()
-        : KubernetesClientConfiguration.BuildDefaultConfig()));
+        : Kubeconfig.Load()));
 
 builder.Services
     .AddDaaluOperator(o =>
