@@ -97,7 +97,7 @@ public sealed class WorkQueue<T> : IWorkQueue<T>
             }
 
             ITimer? timer = null;
-            timer = CreateTimerWithoutContext(() => Fire(item, timer), delay);
+            timer = CreateTimerWithoutContext(_ => Fire(item, timer), delay);
             _waiting[item] = (readyAt, timer);
         }
     }
@@ -105,16 +105,16 @@ public sealed class WorkQueue<T> : IWorkQueue<T>
     // A timer captures the caller's execution context unless its flow is suppressed: a requeue from a reconcile would
     // keep that reconcile's async locals (its trace activity, its logging scopes) alive until the timer fires, one set
     // per waiting item. Firing only adds the item; it needs none of them.
-    private ITimer CreateTimerWithoutContext(Action fire, TimeSpan delay)
+    private ITimer CreateTimerWithoutContext(TimerCallback fire, TimeSpan delay)
     {
         if (ExecutionContext.IsFlowSuppressed())
         {
-            return _time.CreateTimer(_ => fire(), null, delay, Timeout.InfiniteTimeSpan);
+            return _time.CreateTimer(fire, null, delay, Timeout.InfiniteTimeSpan);
         }
 
         using (ExecutionContext.SuppressFlow())
         {
-            return _time.CreateTimer(_ => fire(), null, delay, Timeout.InfiniteTimeSpan);
+            return _time.CreateTimer(fire, null, delay, Timeout.InfiniteTimeSpan);
         }
     }
 
