@@ -4,7 +4,6 @@ using Daalu.Operator.Routing;
 using Daalu.Operator.Tenancy;
 using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Hosting;
-using k8s;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Prometheus;
 
@@ -30,13 +29,6 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         kestrel.ListenAnyIP(flags.ProbePort);
     }
 });
-
-// Registered before AddDaaluOperator (which only adds a client when none is) so that outside a cluster the
-// operator honours KUBECONFIG (a path list, as kubectl reads it) before falling back to ~/.kube/config.
-builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(
-    KubernetesClientConfiguration.IsInCluster()
-        ? KubernetesClientConfiguration.InClusterConfig()
-        : Kubeconfig.Load()));
 
 builder.Services
     .AddDaaluOperator(o =>

@@ -41,10 +41,11 @@ public static class OperatorServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        // Outside a cluster: KUBECONFIG (a path list, as kubectl reads it), else ~/.kube/config (Kubeconfig).
         services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(
             KubernetesClientConfiguration.IsInCluster()
                 ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile()));
+                : Kubeconfig.Load()));
         services.TryAddSingleton(_ => new OperatorMetrics());
         services.TryAddSingleton<IStatusWriter>(sp => new StatusWriter(sp.GetRequiredService<IKubernetes>()));
         services.TryAddSingleton<IFinalizers>(sp => new Finalizers(sp.GetRequiredService<IKubernetes>()));

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Daalu.Operator.Hosting;
+using Daalu.Runtime.Hosting;
 using k8s;
 using Xunit;
 
-namespace Daalu.Operator.Tests.Hosting;
+namespace Daalu.Runtime.Tests.Hosting;
 
 // The operator reads a single kubeconfig without KubernetesClient's YAML deserializer; every client setting must come
 // out as the library's own loader makes it from the same file (a differential test), and everything else must go to

@@ -3,7 +3,7 @@ using k8s.KubeConfigModels;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
-namespace Daalu.Operator.Hosting;
+namespace Daalu.Runtime.Hosting;
 
 /// <summary>
 /// The client configuration of an operator running outside a cluster (development, the benchmark), from a kubeconfig.
