@@ -187,6 +187,35 @@ public sealed class WatchTests : TestCluster
     }
 
     [Fact]
+    public async Task HoldWatches_KeepsEventsBackWhileServingWritesThenDeliversThemInOrder()
+    {
+        await using var watch = WatchConfigMaps(Server.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await WaitFor(() => Server.OpenWatchCount("configmaps") == 1);
+
+        Server.HoldWatches("configmaps");
+        await CreateCm("first");
+        await CreateCm("second");
+        Assert.True(await watch.QuietFor(0.5));
+        Assert.Equal("first", (await Client.CoreV1.ReadNamespacedConfigMapAsync("first", "default")).Metadata.Name);
+
+        Server.ReleaseWatches("configmaps");
+        Assert.Equal((WatchEventType.Added, "first"), Pick(await watch.NextChange()));
+        Assert.Equal((WatchEventType.Added, "second"), Pick(await watch.NextChange()));
+    }
+
+    [Fact]
+    public async Task HoldWatches_AlsoHoldsWatchesOpenedWhileHeld()
+    {
+        Server.HoldWatches("configmaps");
+        await using var opened = WatchConfigMaps(null);
+        await CreateCm("x");
+        Assert.True(await opened.QuietFor(0.5));
+
+        Server.ReleaseWatches();
+        Assert.Equal("x", (await opened.NextChange()).Object.Metadata.Name);
+    }
+
+    [Fact]
     public async Task Watch_LabelSelector_SendsDeletedWhenObjectStopsMatchingAndAddedWhenItStarts()
     {
         await using var watch = WatchConfigMaps(Server.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), labelSelector: "tier=gpu");

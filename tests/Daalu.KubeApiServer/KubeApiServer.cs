@@ -22,7 +22,7 @@
 // kubelet or any workload controller (Deployments never get Pods or ready replicas unless a test writes their status),
 // field selectors beyond the listed ones, graceful pod deletion
 // (pods go at once). Server-side apply ownership is simplified (see FieldManagement).
-// Test hooks: CompactHistory, DropWatches, StallWatches/ResumeNewWatches, SendBookmarks, InjectFailure,
+// Test hooks: CompactHistory, DropWatches, StallWatches/ResumeNewWatches, HoldWatches/ReleaseWatches, SendBookmarks, InjectFailure,
 // Requests/CountWriteRequests/CountChanges, GarbageCollectorChecks.
 using System.Text.Json.Nodes;
 using k8s;
@@ -140,6 +140,16 @@ public sealed class KubeApiServer : IAsyncDisposable, IDisposable
 
     /// <summary>Open watch streams stay open but receive nothing more; with <paramref name="includeNewWatches"/> new watches are stalled too until <see cref="ResumeNewWatches"/>.</summary>
     public void StallWatches(string? resource = null, bool includeNewWatches = false) => _store.StallWatches(resource, includeNewWatches);
+
+    /// <summary>
+    /// Watch streams (for one plural resource or all, open and opened later) keep every event and bookmark back, in
+    /// order, until <see cref="ReleaseWatches"/>: a watch that lags behind the store, as when a client's informer has
+    /// not yet received the object it just wrote. Writes and reads are served as usual meanwhile.
+    /// </summary>
+    public void HoldWatches(string? resource = null) => _store.HoldWatches(resource);
+
+    /// <summary>Delivers what <see cref="HoldWatches"/> kept back, in order, and lets events through again.</summary>
+    public void ReleaseWatches(string? resource = null) => _store.ReleaseWatches(resource);
 
     /// <summary>New watches work normally again (already stalled ones stay stalled).</summary>
     public void ResumeNewWatches() => _store.ResumeNewWatches();

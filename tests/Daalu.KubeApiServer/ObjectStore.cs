@@ -33,6 +33,8 @@ internal sealed class ObjectStore
     private long _compactedThrough;
     private int _nextServiceIp = 10;
     private bool _stallNewWatches;
+    private readonly HashSet<string> _heldResources = new(StringComparer.Ordinal);
+    private bool _holdAll;
     private long _gcChecks;
 
     public ObjectStore(KubeApiServerOptions options, IReadOnlyList<ResourceType> types, IObjectValidator? validator)
@@ -790,6 +792,11 @@ internal sealed class ObjectStore
                 session.Stall();
             }
 
+            if (_holdAll || _heldResources.Contains(type.Plural))
+            {
+                session.Hold();
+            }
+
             if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
             {
                 foreach (var o in _objects[type].Values)
@@ -876,6 +883,47 @@ internal sealed class ObjectStore
             }
 
             _stallNewWatches = alsoNew;
+        }
+    }
+
+    public void HoldWatches(string? resource)
+    {
+        lock (_gate)
+        {
+            if (resource is null)
+            {
+                _holdAll = true;
+            }
+            else
+            {
+                _heldResources.Add(resource);
+            }
+
+            foreach (var w in _watches.Where(w => resource is null || w.Type.Plural == resource))
+            {
+                w.Hold();
+            }
+        }
+    }
+
+    public void ReleaseWatches(string? resource)
+    {
+        lock (_gate)
+        {
+            if (resource is null)
+            {
+                _holdAll = false;
+                _heldResources.Clear();
+            }
+            else
+            {
+                _heldResources.Remove(resource);
+            }
+
+            foreach (var w in _watches.Where(w => (resource is null || w.Type.Plural == resource) && !_holdAll && !_heldResources.Contains(w.Type.Plural)))
+            {
+                w.Release();
+            }
         }
     }
 

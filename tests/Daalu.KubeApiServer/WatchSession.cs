@@ -14,6 +14,10 @@ internal sealed class WatchSession
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _stalled;
 
+    // Lines queued while the session is held, sent in order on release (a watch that lags behind the store). Only
+    // touched under the store's lock, as every Send is.
+    private List<string>? _held;
+
     public WatchSession(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, bool bookmarks)
     {
         Type = type;
@@ -78,9 +82,19 @@ internal sealed class WatchSession
 
     public void Send(string eventType, string objectJson)
     {
-        if (!_stalled)
+        if (_stalled)
         {
-            _lines.Writer.TryWrite("{\"type\":\"" + eventType + "\",\"object\":" + objectJson + "}");
+            return;
+        }
+
+        var line = "{\"type\":\"" + eventType + "\",\"object\":" + objectJson + "}";
+        if (_held is not null)
+        {
+            _held.Add(line);
+        }
+        else
+        {
+            _lines.Writer.TryWrite(line);
         }
     }
 
@@ -106,6 +120,25 @@ internal sealed class WatchSession
         var status = StatusObjects.Failure(410, "Expired", $"too old resource version: {requested} ({oldest})", null);
         Send("ERROR", JsonText.Write(status));
         End();
+    }
+
+    /// <summary>From now on events (and bookmarks) are kept back, in order, until <see cref="Release"/>: a lagging watch.</summary>
+    public void Hold() => _held ??= [];
+
+    /// <summary>Sends everything held, in order, and delivers normally again.</summary>
+    public void Release()
+    {
+        if (_held is null)
+        {
+            return;
+        }
+
+        foreach (var line in _held)
+        {
+            _lines.Writer.TryWrite(line);
+        }
+
+        _held = null;
     }
 
     /// <summary>From now on nothing is sent, but the stream stays open (a silently stalled connection).</summary>
