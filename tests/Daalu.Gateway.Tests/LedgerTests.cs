@@ -186,6 +186,75 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(3000, Rows().Count);
     }
 
+    // The flusher takes a segment this process wrote from the records it kept, not from the file: the file is only for
+    // a restart. Overwriting the file before the flush proves which one it read (read back, zeros are a torn segment
+    // with no records), and the rows are column for column those a restart makes from the same records on disk.
+    [Fact]
+    public async Task Flush_SegmentThisProcessWrote_InsertsTheKeptRecordsWithoutReadingTheFile()
+    {
+        CallRecord[] records = [Calls.Hosted("req-1", contributor: "lender", share: 50), Calls.Hosted("req-2", tokensOut: 7, requestClass: "coding")];
+        var options = Options();
+        await using (var ledger = Open(options))
+        {
+            foreach (var r in records)
+            {
+                await ledger.RecordAsync(r, CancellationToken.None);
+            }
+
+            Assert.Equal(2, ledger.KeptRecords);
+            var segment = Assert.Single(Segments(options));
+            File.WriteAllBytes(segment.FullName, new byte[segment.Length]);
+            var torn = GatewayMetrics.OutboxTornTails.Value;
+
+            Assert.Equal(2, await ledger.FlushAsync());
+
+            Assert.Equal(torn, GatewayMetrics.OutboxTornTails.Value);
+            Assert.Equal(0, ledger.KeptRecords);
+            Assert.Empty(Segments(options));
+        }
+
+        using var other = new TempDir();
+        var fromDisk = new GatewayOptions { LedgerPath = other.File("ledger.db"), FlushInterval = TimeSpan.FromMilliseconds(100) };
+        var writer = Open(fromDisk);
+        foreach (var r in records)
+        {
+            await writer.RecordAsync(r, CancellationToken.None);
+        }
+
+        await writer.DisposeAsync(); // no flush: the records stay on disk
+        await using (var restarted = Open(fromDisk))
+        {
+            Assert.Equal(2, await restarted.FlushAsync());
+        }
+
+        var kept = AllColumns(options.LedgerPath);
+        Assert.Equal(2, kept.Count);
+        Assert.Equal(AllColumns(fromDisk.LedgerPath), kept);
+    }
+
+    // Memory is bounded when the outbox grows (a ledger down for a while): past MaxKeptRecords the segment lets its
+    // records go and the flush reads them back from disk, each exactly once.
+    [Fact]
+    public async Task RecordAsync_MoreRecordsThanKept_SegmentReadBackFromDiskExactlyOnce()
+    {
+        const int n = SqliteLedger.MaxKeptRecords + 300;
+        await using var ledger = Open();
+        var most = 0;
+        for (var i = 0; i < n; i++)
+        {
+            await ledger.RecordAsync(Calls.Hosted($"req-{i}"), CancellationToken.None);
+            most = Math.Max(most, ledger.KeptRecords);
+        }
+
+        Assert.Equal(SqliteLedger.MaxKeptRecords, most);
+        Assert.Equal(0, ledger.KeptRecords);
+        Assert.Equal(n, await ledger.FlushAsync());
+        var rows = Rows();
+        Assert.Equal(n, rows.Count);
+        Assert.Equal(n, rows.Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(0, ledger.OutboxDepth());
+    }
+
     [Fact]
     public async Task RecordAsync_SameRequestAndAttemptTwice_SecondIsRefusedNotDuplicated()
     {
@@ -370,6 +439,24 @@ public sealed class LedgerTests : IDisposable
         await using var ledger = Open();
         await Assert.ThrowsAsync<ArgumentException>(async () => await ledger.RecordAsync(Calls.Hosted("x") with { Tier = "nope" }, CancellationToken.None));
         Assert.Equal(0, ledger.OutboxDepth());
+    }
+
+    // Every column but the row id, as text, in insertion order.
+    private static List<string> AllColumns(string path)
+    {
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT * FROM ledger ORDER BY id";
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Where(i => reader.GetName(i) != "id")
+                .Select(i => $"{reader.GetName(i)}={(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))}")));
+        }
+
+        return rows;
     }
 
     private static List<FileInfo> Segments(GatewayOptions options) =>

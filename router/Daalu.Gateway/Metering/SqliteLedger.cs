@@ -22,7 +22,8 @@ namespace Daalu.Gateway.Metering;
 /// (and of the directory for a new segment) for power-loss durability. A failed write fails exactly its commit's
 /// callers and is cut off the segment, which is sealed, so no garbage sits before later records.
 /// A background flusher seals the segment being written (the next commit starts a new one), moves the sealed
-/// segments' records into the ledger table in transactions (<see cref="GatewayOptions.FlushBatchWindow"/> paces it),
+/// segments' records into the ledger table in transactions (<see cref="GatewayOptions.FlushBatchWindow"/> paces it;
+/// a segment this process wrote is flushed from the records it kept in memory, up to <see cref="MaxKeptRecords"/>),
 /// whose UNIQUE(request_id, attempt) refuses a repeated write, and deletes a segment only after the ledger commit,
 /// which is always synchronous=FULL; a crash between the two is repaired on the next flush by the same unique key.
 /// A segment whose last record was cut by a crash loses only that never-acknowledged record; a damaged record with
@@ -38,6 +39,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private readonly ILogger _logger;
     private readonly CallsInFlight? _callsInFlight;
     private const int CommitBatchSize = 256;
+
+    // Records kept in memory for the flusher, across the segments not yet flushed (about 0.4 KB each). With the ledger
+    // unavailable the outbox grows without bound on disk; past this many records, segments are read back from disk.
+    internal const int MaxKeptRecords = 20_000;
 
     // Up to this many calls in flight (the recording call included) a record is committed on the caller's thread; above
     // it the commit is handed to the thread pool. Measured with strace at 32 connections on the SQLite outbox: inline,
@@ -71,6 +76,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private int _disposed;
     private int _commitScheduled;
     private long _outboxCommits;
+    private int _keptRecords;
 
     /// <summary>Opens (or creates) the outbox and the ledger.</summary>
     /// <param name="options">Paths and durability.</param>
@@ -451,7 +457,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             // The sequence moves on even if the create fails, so a retry never reuses a name that may now exist.
             var seq = _nextSeq++;
             var path = OutboxFiles.SegmentPath(_options.EffectiveOutboxPath, seq);
-            _active = new OutboxSegment(seq, path) { Handle = OutboxFiles.Create(path) };
+            _active = new OutboxSegment(seq, path) { Handle = OutboxFiles.Create(path), Kept = [] };
         }
 
         var segment = _active;
@@ -487,10 +493,38 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
         segment.Length += _buffer.WrittenCount;
         segment.Records += batch.Count;
+        Keep(segment, batch);
         Interlocked.Add(ref _depth, batch.Count);
         Interlocked.Increment(ref _outboxCommits);
         GatewayMetrics.OutboxCommits.Inc();
     }
+
+    // Called with _outboxLock held, after the write: the segment keeps what it now holds for the flusher, unless that
+    // would pass MaxKeptRecords, in which case it lets all of its records go and is read back from disk instead.
+    private void Keep(OutboxSegment segment, List<PendingRecord> batch)
+    {
+        if (segment.Kept is not { } kept)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _keptRecords) + batch.Count > MaxKeptRecords)
+        {
+            Interlocked.Add(ref _keptRecords, -kept.Count);
+            segment.Kept = null;
+            return;
+        }
+
+        foreach (var item in batch)
+        {
+            kept.Add(item.Call);
+        }
+
+        Interlocked.Add(ref _keptRecords, batch.Count);
+    }
+
+    /// <summary>Records kept in memory for the flusher (tests check the bound).</summary>
+    internal int KeptRecords => Volatile.Read(ref _keptRecords);
 
     // Called with _outboxLock held. Part of the failed write may have reached the file; it is cut off so the segment
     // ends with the last acknowledged record. If even that fails, the flusher still reads only up to that length, and
@@ -639,33 +673,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         var read = new List<(OutboxSegment Segment, SegmentScan Scan)>();
         foreach (var segment in work)
         {
-            byte[] data;
-            try
+            var (calls, scan) = SegmentRecords(segment);
+            for (var i = segment.Committed; i < calls.Count; i++)
             {
-                data = OutboxFiles.Read(segment.Path, segment.Length);
-            }
-            catch (FileNotFoundException)
-            {
-                data = [];
-            }
-
-            var frames = new List<Range>();
-            var scan = OutboxFormat.Scan(data, frames);
-            for (var i = segment.Committed; i < frames.Count; i++)
-            {
-                PricedCall call;
-                try
-                {
-                    call = OutboxFormat.Deserialize(data.AsSpan(frames[i]));
-                }
-                catch (JsonException)
-                {
-                    // A record that passed its checksum but is not a priced call: written by something else.
-                    scan = new SegmentScan(SegmentState.Corrupt, i, frames[i].Start.Value - OutboxFormat.RecordHeaderSize, data.Length - frames[i].Start.Value + OutboxFormat.RecordHeaderSize);
-                    break;
-                }
-
-                batch.Add(call);
+                batch.Add(calls[i]);
                 YieldNowAndThen(batch.Count);
                 if (batch.Count == BatchSize)
                 {
@@ -686,6 +697,47 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
         FinishSegments(read);
         return inserted;
+    }
+
+    // A segment this process wrote (sealed, so no longer appended to) is flushed from the records it kept: they are what
+    // its acknowledged writes hold, byte for byte, so reading the file back and decoding it again would only cost the
+    // flusher's CPU on the router's core. A segment from an earlier run, or one whose records were let go to bound the
+    // memory, is read from disk and checked record by record.
+    private static (IReadOnlyList<PricedCall> Calls, SegmentScan Scan) SegmentRecords(OutboxSegment segment)
+    {
+        if (segment.Kept is { } kept && kept.Count == segment.Records)
+        {
+            return (kept, new SegmentScan(SegmentState.Clean, kept.Count, 0, 0));
+        }
+
+        byte[] data;
+        try
+        {
+            data = OutboxFiles.Read(segment.Path, segment.Length);
+        }
+        catch (FileNotFoundException)
+        {
+            data = [];
+        }
+
+        var frames = new List<Range>();
+        var scan = OutboxFormat.Scan(data, frames);
+        var calls = new List<PricedCall>(frames.Count);
+        foreach (var frame in frames)
+        {
+            try
+            {
+                calls.Add(OutboxFormat.Deserialize(data.AsSpan(frame)));
+            }
+            catch (JsonException)
+            {
+                // A record that passed its checksum but is not a priced call: written by something else.
+                scan = new SegmentScan(SegmentState.Corrupt, calls.Count, frame.Start.Value - OutboxFormat.RecordHeaderSize, data.Length - frame.Start.Value + OutboxFormat.RecordHeaderSize);
+                break;
+            }
+        }
+
+        return (calls, scan);
     }
 
     // Every record of these segments is in a committed ledger transaction (synchronous=FULL), so the files can go.
@@ -717,6 +769,11 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             }
 
             Interlocked.Add(ref _depth, -segment.Records);
+            if (segment.Kept is { } kept)
+            {
+                Interlocked.Add(ref _keptRecords, -kept.Count);
+                segment.Kept = null;
+            }
         }
 
         segments.Clear();
@@ -1018,5 +1075,8 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         public int Records { get; set; }
 
         public int Committed { get; set; }
+
+        // The records this process appended, in order, while it may keep them (null: read the file).
+        public List<PricedCall>? Kept { get; set; }
     }
 }
