@@ -34,13 +34,18 @@ public sealed class OperatorBuilder
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(listWatch);
-        Services.AddSingleton<IInformer<T>>(sp => new Informer<T>(
-            listWatch(sp),
-            sp.GetRequiredService<IOptions<OperatorOptions>>().Value.Informers,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Daalu.Runtime.Informer.{typeof(T).Name}"),
-            sp.GetRequiredService<OperatorMetrics>(),
-            transform));
+        Services.AddSingleton<IInformer<T>>(sp =>
+        {
+            var informer = new Informer<T>(
+                listWatch(sp),
+                sp.GetRequiredService<IOptions<OperatorOptions>>().Value.Informers,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger($"Daalu.Runtime.Informer.{typeof(T).Name}"),
+                sp.GetRequiredService<OperatorMetrics>(),
+                transform);
+            sp.GetRequiredService<ReadYourWrites>().Register(informer);
+            return informer;
+        });
         Services.AddSingleton<IInformer>(sp => sp.GetRequiredService<IInformer<T>>());
         return this;
     }

@@ -1,5 +1,6 @@
 using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Events;
+using Daalu.Runtime.Informers;
 using Daalu.Runtime.LeaderElection;
 using Daalu.Runtime.Resources;
 using Daalu.Runtime.Status;
@@ -23,7 +24,9 @@ public static class OperatorServiceCollectionExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Registers the runtime: the Kubernetes client (in-cluster or kubeconfig unless one is registered),
+    /// Registers the runtime: the Kubernetes client (from a registered <see cref="KubernetesClientConfiguration"/>, else
+    /// in-cluster or kubeconfig; an <see cref="IKubernetes"/> registered instead is used as it is, without
+    /// read-your-writes), <see cref="ReadYourWrites"/>,
     /// metrics, status writer, finalizers, event recorder, leader elector, health checks, OpenTelemetry tracing
     /// with OTLP export when OTEL_EXPORTER_OTLP_ENDPOINT is set, and the hosted service that runs it all.
     /// </summary>
@@ -41,11 +44,13 @@ public static class OperatorServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        // Outside a cluster: KUBECONFIG (a path list, as kubectl reads it), else ~/.kube/config (Kubeconfig).
-        services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(
-            KubernetesClientConfiguration.IsInCluster()
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : Kubeconfig.Load()));
+        // A registered configuration, else in-cluster, else KUBECONFIG (a path list, as kubectl reads it) or
+        // ~/.kube/config (Kubeconfig). The client hands every write's result to the informers (read-your-writes).
+        services.TryAddSingleton<ReadYourWrites>();
+        services.TryAddSingleton<IKubernetes>(sp => new Kubernetes(
+            sp.GetService<KubernetesClientConfiguration>()
+                ?? (KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig() : Kubeconfig.Load()),
+            sp.GetRequiredService<ReadYourWrites>().CreateHandler()));
         services.TryAddSingleton(_ => new OperatorMetrics());
         services.TryAddSingleton<IStatusWriter>(sp => new StatusWriter(sp.GetRequiredService<IKubernetes>()));
         services.TryAddSingleton<IFinalizers>(sp => new Finalizers(sp.GetRequiredService<IKubernetes>()));

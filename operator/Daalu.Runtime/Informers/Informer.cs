@@ -13,8 +13,13 @@ namespace Daalu.Runtime.Informers;
 /// re-lists and diffs, synthesizing deletes for objects that vanished meanwhile; a watchdog reopens a stream that
 /// delivers nothing (not even a bookmark) for <see cref="InformerOptions.StallTimeout"/>.
 /// </summary>
+/// <remarks>
+/// Read-your-writes: objects the operator's own writes returned (<see cref="ReadYourWrites"/> hands them over) are
+/// served by <see cref="Cache"/> in place of older cached ones until the watch delivers their resourceVersion or a
+/// later one, so a reconcile that runs before that does not write the same thing again. See the store for the rules.
+/// </remarks>
 /// <typeparam name="T">The kind.</typeparam>
-public sealed partial class Informer<T> : IInformer<T>
+public sealed partial class Informer<T> : IInformer<T>, IWrittenObjectSink
     where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IListWatch<T> _listWatch;
@@ -22,7 +27,7 @@ public sealed partial class Informer<T> : IInformer<T>
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly OperatorMetrics? _metrics;
-    private readonly ResourceCache<T> _cache = new();
+    private readonly ResourceCache<T> _cache;
     private readonly Action<T>? _transform;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _handlersGate = new();
@@ -52,6 +57,7 @@ public sealed partial class Informer<T> : IInformer<T>
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _metrics = metrics;
+        _cache = new ResourceCache<T>(_time, _options.ReadYourWritesTtl, _options.ReadYourWritesLimit);
         Touch();
     }
 
@@ -78,6 +84,37 @@ public sealed partial class Informer<T> : IInformer<T>
 
     /// <inheritdoc />
     public Task ReadyAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    ResourceInfo IWrittenObjectSink.Resource => ResourceInfo.Of<T>();
+
+    /// <inheritdoc />
+    void IWrittenObjectSink.Written(byte[] json)
+    {
+        using var stream = new MemoryStream(json, writable: false);
+        var item = KubernetesJson.Deserialize<T>(stream);
+        if (item?.Metadata?.Name is not null && (string.IsNullOrEmpty(item.Kind) || item.Kind == ResourceInfo.Of<T>().Kind))
+        {
+            RecordWrite(item);
+        }
+    }
+
+    /// <inheritdoc />
+    void IWrittenObjectSink.Deleted(ObjectKey key) => _cache.Forget(key);
+
+    /// <summary>
+    /// Serves <paramref name="written"/>, an object a write returned, from <see cref="Cache"/> until the watch delivers
+    /// its resourceVersion or a later one (only when the list and watch would include it at all).
+    /// </summary>
+    internal void RecordWrite(T written)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        if (_listWatch.Includes(written))
+        {
+            Trim(written);
+            _cache.RecordWrite(written);
+        }
+    }
 
     /// <inheritdoc />
     public IDisposable Subscribe(Action<ResourceEvent<T>> handler)
@@ -192,7 +229,7 @@ public sealed partial class Informer<T> : IInformer<T>
 
         Touch();
         var wasSynced = HasSynced;
-        var previous = _cache.Replace(items);
+        var previous = _cache.Replace(items, resourceVersion);
         foreach (var (key, item) in items)
         {
             if (!previous.TryGetValue(key, out var old))
@@ -271,6 +308,7 @@ public sealed partial class Informer<T> : IInformer<T>
         var version = item?.Metadata?.ResourceVersion;
         if (type == WatchEventType.Bookmark || item?.Metadata?.Name is null)
         {
+            _cache.Saw(version);
             return version;
         }
 
@@ -287,7 +325,7 @@ public sealed partial class Informer<T> : IInformer<T>
                     : new ResourceEvent<T>(ResourceEventType.Modified, item, old));
                 break;
             case WatchEventType.Deleted:
-                var removed = _cache.Remove(key);
+                var removed = _cache.Remove(key, version);
                 Notify(new ResourceEvent<T>(ResourceEventType.Deleted, removed ?? item));
                 break;
         }

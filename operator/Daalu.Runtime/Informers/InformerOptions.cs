@@ -27,4 +27,14 @@ public sealed class InformerOptions
     /// (client-go operators strip it with an informer transform for the same reason).
     /// </summary>
     public bool KeepManagedFields { get; set; }
+
+    /// <summary>
+    /// Read-your-writes: how long at most an object the operator wrote is served from the cache in place of the older
+    /// one the watch has not replaced yet (it normally goes within milliseconds, when the watch delivers it). Zero
+    /// turns read-your-writes off. See <see cref="Informer{T}"/>.
+    /// </summary>
+    public TimeSpan ReadYourWritesTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Read-your-writes: most written objects held per informer; the oldest gives way.</summary>
+    public int ReadYourWritesLimit { get; set; } = 1024;
 }

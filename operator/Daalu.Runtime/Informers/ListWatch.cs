@@ -16,22 +16,59 @@ public sealed class ListWatch<T, TList> : IListWatch<T>
 {
     private readonly Func<ListRequest, CancellationToken, Task<HttpOperationResponse<TList>>> _list;
     private readonly string? _labelSelector;
+    private readonly string? _namespace;
+    private readonly Dictionary<string, string>? _labels;
 
     /// <summary>Creates the list-watch.</summary>
     /// <param name="kind">The kind's name for metrics and logs.</param>
     /// <param name="list">Calls the list endpoint with the request's parameters.</param>
     /// <param name="labelSelector">Restricts the informer to matching objects.</param>
-    public ListWatch(string kind, Func<ListRequest, CancellationToken, Task<HttpOperationResponse<TList>>> list, string? labelSelector = null)
+    /// <param name="namespace">The one namespace <paramref name="list"/> lists, or null for all (or a cluster-scoped kind).</param>
+    public ListWatch(string kind, Func<ListRequest, CancellationToken, Task<HttpOperationResponse<TList>>> list, string? labelSelector = null, string? @namespace = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentNullException.ThrowIfNull(list);
         Kind = kind;
         _list = list;
         _labelSelector = labelSelector;
+        _namespace = @namespace;
+        _labels = EqualityLabels(labelSelector);
     }
 
     /// <inheritdoc />
     public string Kind { get; }
+
+    /// <inheritdoc />
+    /// <remarks>Only equality selectors (<c>a=b,c==d</c>) are understood; with any other selector nothing is included.</remarks>
+    public bool Includes(T item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (_labels is null || (_namespace is not null && item.Metadata?.NamespaceProperty != _namespace))
+        {
+            return false;
+        }
+
+        var labels = item.Metadata?.Labels;
+        return _labels.All(pair => labels is not null && labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    }
+
+    // The pairs of an equality-only selector; empty for none; null for one with any other operator (!=, in, exists).
+    private static Dictionary<string, string>? EqualityLabels(string? selector)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var requirement in (selector ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = requirement.Replace("==", "=", StringComparison.Ordinal).Split('=');
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[0].EndsWith('!') || parts[0].Contains(' ', StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            pairs[parts[0].Trim()] = parts[1].Trim();
+        }
+
+        return pairs;
+    }
 
     /// <inheritdoc />
     public async Task<ResourcePage<T>> ListAsync(string? continueToken, int? limit, CancellationToken cancellationToken)

@@ -26,7 +26,8 @@ public static class ListWatches
                     continueParameter: r.Continue, labelSelector: r.LabelSelector, limit: r.Limit,
                     resourceVersion: r.ResourceVersion, timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null,
                     cancellationToken: ct),
-            labelSelector);
+            labelSelector,
+            @namespace);
     }
 
     /// <summary>Nodes.</summary>
@@ -57,7 +58,8 @@ public static class ListWatches
                     @namespace, allowWatchBookmarks: r.AllowWatchBookmarks ? true : null, continueParameter: r.Continue,
                     labelSelector: r.LabelSelector, limit: r.Limit, resourceVersion: r.ResourceVersion,
                     timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: ct),
-            labelSelector);
+            labelSelector,
+            @namespace);
     }
 
     /// <summary>Deployments in <paramref name="namespace"/>, or in all namespaces when null.</summary>
@@ -75,7 +77,8 @@ public static class ListWatches
                     @namespace, allowWatchBookmarks: r.AllowWatchBookmarks ? true : null, continueParameter: r.Continue,
                     labelSelector: r.LabelSelector, limit: r.Limit, resourceVersion: r.ResourceVersion,
                     timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: ct),
-            labelSelector);
+            labelSelector,
+            @namespace);
     }
 
     /// <summary>Services in <paramref name="namespace"/>, or in all namespaces when null.</summary>
@@ -93,7 +96,8 @@ public static class ListWatches
                     @namespace, allowWatchBookmarks: r.AllowWatchBookmarks ? true : null, continueParameter: r.Continue,
                     labelSelector: r.LabelSelector, limit: r.Limit, resourceVersion: r.ResourceVersion,
                     timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: ct),
-            labelSelector);
+            labelSelector,
+            @namespace);
     }
 
     /// <summary>ConfigMaps in <paramref name="namespace"/>, or in all namespaces when null.</summary>
@@ -111,7 +115,8 @@ public static class ListWatches
                     @namespace, allowWatchBookmarks: r.AllowWatchBookmarks ? true : null, continueParameter: r.Continue,
                     labelSelector: r.LabelSelector, limit: r.Limit, resourceVersion: r.ResourceVersion,
                     timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: ct),
-            labelSelector);
+            labelSelector,
+            @namespace);
     }
 
     /// <summary>Pods in <paramref name="namespace"/> (always namespaced: the operator never watches pods cluster-wide).</summary>
@@ -125,6 +130,7 @@ public static class ListWatches
                 @namespace, allowWatchBookmarks: r.AllowWatchBookmarks ? true : null, continueParameter: r.Continue,
                 labelSelector: r.LabelSelector, limit: r.Limit, resourceVersion: r.ResourceVersion,
                 timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: ct),
-            labelSelector);
+            labelSelector,
+            @namespace);
     }
 }

@@ -83,7 +83,7 @@ internal sealed class RoutingHarness : IAsyncDisposable
 
     public async Task StartOperatorAsync()
     {
-        _host = TestOperatorHost.Build(Server.CreateClient("operator"), Metrics, Routes, Settings, extra: op =>
+        _host = TestOperatorHost.Build(Server.CreateClientConfiguration("operator"), Metrics, Routes, Settings, extra: op =>
         {
             op.AddDaaluRouting(Routing);
             Extra?.Invoke(op);

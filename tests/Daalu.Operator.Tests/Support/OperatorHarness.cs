@@ -73,7 +73,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         BuildOperator(user, new OperatorMetrics(Prometheus.Metrics.NewCustomRegistry()), leaderIdentity: user);
 
     private IHost BuildOperator(string user, OperatorMetrics metrics, string? leaderIdentity) =>
-        TestOperatorHost.Build(Server.CreateClient(user), metrics, Routes, Settings, leaderIdentity);
+        TestOperatorHost.Build(Server.CreateClientConfiguration(user), metrics, Routes, Settings, leaderIdentity);
 
     public async Task StopOperatorAsync()
     {

@@ -17,10 +17,13 @@ namespace Daalu.Operator.Tests.Support;
 /// </summary>
 internal static class TestOperatorHost
 {
-    /// <param name="client">The operator's API client (its requests show up under that client's user).</param>
+    /// <param name="client">
+    /// How the operator reaches the API (its requests show up under the configuration's user). The runtime builds the
+    /// client from it, as in production, so writes reach the informers (read-your-writes).
+    /// </param>
     /// <param name="leaderIdentity">With an identity, leader election on a Lease in "default" with short timings; without, none.</param>
     /// <param name="extra">Further controllers (routing, tenancy) on the same builder.</param>
-    public static IHost Build(IKubernetes client, OperatorMetrics metrics, HttpMessageHandler routes, OperatorSettings settings,
+    public static IHost Build(KubernetesClientConfiguration client, OperatorMetrics metrics, HttpMessageHandler routes, OperatorSettings settings,
         string? leaderIdentity = null, Action<OperatorBuilder>? extra = null)
     {
         var builder = Host.CreateApplicationBuilder();
