@@ -53,6 +53,11 @@ public static class RouterHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         // Per-request framework logs cost more than routing itself on the hot path and say nothing our metrics do not.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // ASP.NET Core starts an Activity and a log scope for every request whenever its hosting logger is enabled at
+        // any level, even with nothing listening: per request a trace id, two AsyncLocal writes and a traceparent
+        // header upstream. Its messages are per-request ones only (startup failures still surface as exceptions), so
+        // it is off; with OTLP tracing on, the "Microsoft.AspNetCore" source below makes the request Activity again.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         var s = builder.Services;
         var time = options.Time ?? TimeProvider.System;
         s.AddSingleton(time);

@@ -31,6 +31,22 @@ public sealed class EndpointTests
         Assert.Equal(2, f.Host.Meter.Records.Select(r => r.RequestId).Distinct().Count());
     }
 
+    // Without OTLP tracing nothing listens to the request's Activity, so the router makes none: the upstream request
+    // carries no traceparent, and the host's per-request diagnostics logger (which would force one) is off.
+    [Fact]
+    public async Task Chat_TracingOff_NoRequestActivityAndNoTraceparentUpstream()
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        var (resp, _) = await f.Host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA));
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+
+        var upstream = Assert.Single(f.Own.Calls);
+        Assert.False(upstream.Headers.ContainsKey("traceparent"), "the upstream request carries a traceparent");
+        Assert.NotEmpty(upstream.RequestId);
+        var logger = f.Host.Router.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
+    }
+
     // The router forwards the client's bytes when an attempt changes nothing, and rewrites the model when the
     // upstream serves it under another name.
     [Fact]
