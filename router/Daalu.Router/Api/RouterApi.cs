@@ -20,11 +20,16 @@ public static class RouterApi
     /// <summary>Maps every router endpoint.</summary>
     public static IEndpointRouteBuilder MapRouterApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/chat/completions", (HttpContext c) => HandleAsync(c, RequestFeatures.Chat, "/v1/chat/completions", explain: false));
-        app.MapPost("/v1/completions", (HttpContext c) => HandleAsync(c, RequestFeatures.Completions, "/v1/completions", explain: false));
-        app.MapPost("/v1/embeddings", (HttpContext c) => HandleAsync(c, RequestFeatures.Embeddings, "/v1/embeddings", explain: false));
-        app.MapPost("/v1/route/explain", (HttpContext c) => HandleAsync(c, RequestFeatures.Chat, "/v1/chat/completions", explain: true));
-        app.MapGet("/v1/models", ListModelsAsync);
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Every service the endpoints use is a singleton, so they come from the root provider: reading
+        // HttpContext.RequestServices would create (and dispose) a DI scope per request for nothing.
+        var sp = app.ServiceProvider;
+        app.MapPost("/v1/chat/completions", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false));
+        app.MapPost("/v1/completions", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Completions, "/v1/completions", explain: false));
+        app.MapPost("/v1/embeddings", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Embeddings, "/v1/embeddings", explain: false));
+        app.MapPost("/v1/route/explain", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true));
+        app.MapGet("/v1/models", (HttpContext c) => ListModelsAsync(c, sp));
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (BackendMonitor m) => m.FirstRound.IsCompleted ? Results.Text("ready") : Results.Text("probing backends", statusCode: 503));
         return app;
@@ -42,10 +47,9 @@ public static class RouterApi
         return id is not null && snap.Tenants.TryGetValue(id.Tenant, out var t) ? t : null;
     }
 
-    private static async Task HandleAsync(HttpContext ctx, string endpoint, string path, bool explain)
+    private static async Task HandleAsync(HttpContext ctx, IServiceProvider sp, string endpoint, string path, bool explain)
     {
         var start = Stopwatch.GetTimestamp();
-        var sp = ctx.RequestServices;
         var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
         var requestId = ctx.Request.Headers["X-Request-Id"].ToString();
         if (requestId.Length is 0 or > 128 || requestId.AsSpan().ContainsAnyExceptInRange((char)0x21, (char)0x7e))
@@ -189,9 +193,9 @@ public static class RouterApi
         w.WriteEndObject();
     }
 
-    private static async Task ListModelsAsync(HttpContext ctx)
+    private static async Task ListModelsAsync(HttpContext ctx, IServiceProvider sp)
     {
-        var snap = ctx.RequestServices.GetRequiredService<IRouterConfigSource>().Current;
+        var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
         var tenant = Authenticate(ctx, snap);
         if (tenant is null)
         {
@@ -199,8 +203,8 @@ public static class RouterApi
             return;
         }
 
-        var models = ModelCatalog.ForTenant(snap, tenant, ctx.RequestServices.GetRequiredService<BackendRegistry>());
-        var created = ctx.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
+        var models = ModelCatalog.ForTenant(snap, tenant, sp.GetRequiredService<BackendRegistry>());
+        var created = sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         ctx.Response.ContentType = "application/json";
         await using var w = new Utf8JsonWriter(ctx.Response.Body);
         w.WriteStartObject();
@@ -222,7 +226,8 @@ public static class RouterApi
 
     private readonly record struct BodyResult(byte[] Bytes, RequestError? Error);
 
-    private static async Task<BodyResult> ReadBodyAsync(HttpContext ctx, long limit)
+    // A ValueTask: a small body is usually in Kestrel's buffer already, and then this completes without a Task.
+    private static async ValueTask<BodyResult> ReadBodyAsync(HttpContext ctx, long limit)
     {
         if (ctx.Request.ContentLength > limit)
         {

@@ -32,113 +32,115 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
     /// <summary>Serves the call described by <paramref name="rc"/>.</summary>
-    public async Task ExecuteAsync(HttpContext ctx, RouteContext rc)
+    public Task ExecuteAsync(HttpContext ctx, RouteContext rc)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(rc);
         callsInFlight.Started();
-        try
-        {
-            await ExecuteCascadeAsync(ctx, rc);
-        }
-        finally
-        {
-            callsInFlight.Finished();
-        }
+        return ExecuteCascadeAsync(ctx, rc);
     }
 
+    // Counted in flight from ExecuteAsync until this finishes, whichever way: the finally is in this frame rather than
+    // in an async wrapper around it, which would cost a state machine and a continuation per call.
     private async Task ExecuteCascadeAsync(HttpContext ctx, RouteContext rc)
     {
-        var route = new List<string>(rc.Plan.Candidates.Count);
-        var policy = rc.Tenant.Policy;
-        Admission? lastRefusal = null;
-        // Capacity that exists but could not serve (down, failing, circuit open, saturated). When there is any,
-        // an exhausted cascade is a 503 even if the hosted pool also refused on quota: the quota is not the
-        // whole story, and the client should retry later rather than treat it as a billing problem.
-        var unavailable = rc.Plan.Skipped.Any(s => s.Reason is SkipReasons.CircuitOpen or SkipReasons.Saturated);
-        var attemptNo = 0;
-        foreach (var cand in rc.Plan.Candidates)
+        try
         {
-            if (ctx.RequestAborted.IsCancellationRequested)
+            var route = new List<string>(rc.Plan.Candidates.Count);
+            var policy = rc.Tenant.Policy;
+            Admission? lastRefusal = null;
+            // Capacity that exists but could not serve (down, failing, circuit open, saturated). When there is any,
+            // an exhausted cascade is a 503 even if the hosted pool also refused on quota: the quota is not the
+            // whole story, and the client should retry later rather than treat it as a billing problem.
+            var unavailable = rc.Plan.Skipped.Any(s => s.Reason is SkipReasons.CircuitOpen or SkipReasons.Saturated);
+            var attemptNo = 0;
+            foreach (var cand in rc.Plan.Candidates)
             {
-                return;
-            }
-
-            attemptNo++;
-            var rt = registry.Get(cand.Name);
-            if (!rt.Breaker.TryAcquire())
-            {
-                route.Add($"{cand.Tier}:{cand.Name}={SkipReasons.CircuitOpen}");
-                unavailable = true;
-                continue;
-            }
-
-            Reservation? reservation = null;
-            if (cand.Tier == TierNames.Hosted && rc.Tenant.Plan is { } plan)
-            {
-                var tokens = rc.Request.PromptTokenEstimate + (rc.Request.MaxTokens ?? plan.DefaultMaxTokens);
-                var adm = await quota.ReserveAsync(plan, tokens, ctx.RequestAborted);
-                if (!adm.Admitted)
-                {
-                    rt.Breaker.RecordNeutral();
-                    metrics.QuotaRefusals.WithLabels(adm.RefusalReason ?? "unknown").Inc();
-                    metrics.FallThroughs.WithLabels(cand.Tier, FallThroughReasons.QuotaExceeded).Inc();
-                    route.Add($"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}({adm.RefusalReason})");
-                    lastRefusal = adm;
-                    if (!policy.FallThroughOn.Contains(FallThroughReasons.QuotaExceeded))
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                lastRefusal = null;
-                reservation = adm.Reservation;
-            }
-
-            var attempt = new Attempt(rc, cand, attemptNo, reservation, route);
-            rt.Enter();
-            try
-            {
-                using var activity = RouterTracing.Source.StartActivity("attempt");
-                activity?.SetTag("daalu.tier", cand.Tier);
-                activity?.SetTag("daalu.backend", cand.Name);
-                activity?.SetTag("daalu.attempt", attemptNo);
-                var outcome = await AttemptAsync(ctx, attempt, rt);
-                if (outcome == AttemptOutcome.Done)
+                if (ctx.RequestAborted.IsCancellationRequested)
                 {
                     return;
                 }
 
-                unavailable = true;
-            }
-            finally
-            {
-                rt.Exit();
-                if (reservation is not null && !attempt.Settled)
+                attemptNo++;
+                var rt = registry.Get(cand.Name);
+                if (!rt.Breaker.TryAcquire())
                 {
-                    await quota.ReleaseAsync(reservation, CancellationToken.None);
+                    route.Add($"{cand.Tier}:{cand.Name}={SkipReasons.CircuitOpen}");
+                    unavailable = true;
+                    continue;
+                }
+
+                Reservation? reservation = null;
+                if (cand.Tier == TierNames.Hosted && rc.Tenant.Plan is { } plan)
+                {
+                    var tokens = rc.Request.PromptTokenEstimate + (rc.Request.MaxTokens ?? plan.DefaultMaxTokens);
+                    var adm = await quota.ReserveAsync(plan, tokens, ctx.RequestAborted);
+                    if (!adm.Admitted)
+                    {
+                        rt.Breaker.RecordNeutral();
+                        metrics.QuotaRefusals.WithLabels(adm.RefusalReason ?? "unknown").Inc();
+                        metrics.FallThroughs.WithLabels(cand.Tier, FallThroughReasons.QuotaExceeded).Inc();
+                        route.Add($"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}({adm.RefusalReason})");
+                        lastRefusal = adm;
+                        if (!policy.FallThroughOn.Contains(FallThroughReasons.QuotaExceeded))
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    lastRefusal = null;
+                    reservation = adm.Reservation;
+                }
+
+                var attempt = new Attempt(rc, cand, attemptNo, reservation, route);
+                rt.Enter();
+                try
+                {
+                    using var activity = RouterTracing.Source.StartActivity("attempt");
+                    activity?.SetTag("daalu.tier", cand.Tier);
+                    activity?.SetTag("daalu.backend", cand.Name);
+                    activity?.SetTag("daalu.attempt", attemptNo);
+                    var outcome = await AttemptAsync(ctx, attempt, rt);
+                    if (outcome == AttemptOutcome.Done)
+                    {
+                        return;
+                    }
+
+                    unavailable = true;
+                }
+                finally
+                {
+                    rt.Exit();
+                    if (reservation is not null && !attempt.Settled)
+                    {
+                        await quota.ReleaseAsync(reservation, CancellationToken.None);
+                    }
                 }
             }
-        }
 
-        if (route.Count == 0)
-        {
-            route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
-        }
+            if (route.Count == 0)
+            {
+                route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
+            }
 
-        SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
-        var quotaIsWholeStory = lastRefusal is not null && !unavailable;
-        metrics.Requests.WithLabels("none", rc.Plan.RequestClass, quotaIsWholeStory ? "quota" : "exhausted").Inc();
-        var listing = route.Count == 0 ? "none" : string.Join(", ", route);
-        if (quotaIsWholeStory && lastRefusal is { } refusal)
-        {
-            await OpenAIError.WriteAsync(ctx, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
+            SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
+            var quotaIsWholeStory = lastRefusal is not null && !unavailable;
+            metrics.Requests.WithLabels("none", rc.Plan.RequestClass, quotaIsWholeStory ? "quota" : "exhausted").Inc();
+            var listing = route.Count == 0 ? "none" : string.Join(", ", route);
+            if (quotaIsWholeStory && lastRefusal is { } refusal)
+            {
+                await OpenAIError.WriteAsync(ctx, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
+            }
+            else
+            {
+                await OpenAIError.WriteAsync(ctx, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
+            }
         }
-        else
+        finally
         {
-            await OpenAIError.WriteAsync(ctx, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
+            callsInFlight.Finished();
         }
     }
 
@@ -175,7 +177,11 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             return AttemptOutcome.Done;
         }
 
-        req.Options.Set(UpstreamClient.ConnectTimeoutMs, timeouts.ConnectMs);
+        if (timeouts.ConnectMs != UpstreamClient.DefaultConnectTimeoutMs)
+        {
+            // Only a non-default timeout is carried: setting any option allocates the request's options dictionary.
+            req.Options.Set(UpstreamClient.ConnectTimeoutMs, timeouts.ConnectMs);
+        }
         using var _ = req;
         using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         firstByte.CancelAfter(timeouts.FirstByteMs);

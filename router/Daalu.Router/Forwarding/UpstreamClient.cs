@@ -12,6 +12,9 @@ public sealed class UpstreamClient : IDisposable
     /// <summary>Request option carrying the connect timeout in milliseconds.</summary>
     public static readonly HttpRequestOptionsKey<int> ConnectTimeoutMs = new("daalu.connectTimeoutMs");
 
+    /// <summary>The connect timeout of a request that carries no <see cref="ConnectTimeoutMs"/> (a policy's default).</summary>
+    public const int DefaultConnectTimeoutMs = 2000;
+
     /// <summary>Creates the client.</summary>
     public UpstreamClient()
     {
@@ -37,7 +40,7 @@ public sealed class UpstreamClient : IDisposable
 
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
-        var ms = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutMs, out var v) ? v : 2000;
+        var ms = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutMs, out var v) ? v : DefaultConnectTimeoutMs;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(ms);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
