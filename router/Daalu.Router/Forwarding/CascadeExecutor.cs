@@ -811,6 +811,16 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
     {
         await using var s = await resp.Content.ReadAsStreamAsync(ct);
+        if (resp.Content.Headers.ContentLength is { } length && length <= limit)
+        {
+            // The usual answer (vLLM sends Content-Length): read it straight into its array, with no growing copy. The
+            // handler's stream ends at Content-Length (and hands the connection back there); a short body is an
+            // EndOfStreamException, an IOException like any other broken body.
+            var body = new byte[length];
+            await s.ReadExactlyAsync(body, ct);
+            return body;
+        }
+
         using var ms = new MemoryStream();
         var buf = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try

@@ -107,6 +107,30 @@ public sealed class FallThroughTests
         Assert.Equal("OwnGpu:own-a=Timeout, Hosted:pool-1=ok", Header.Get(resp, "X-Daalu-Route"));
     }
 
+    // An upstream that dies part way through a whole answer (fewer bytes than its Content-Length) has sent the client
+    // nothing yet: the attempt falls through, and only the call that answered is metered.
+    [Fact]
+    public async Task Chat_OwnGpuAnswerCutShortOfItsContentLength_FallsThroughAsServerError()
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        f.Own.Faults.TruncateBodyAfterBytes = 40;
+        var (resp, body) = await f.Host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA));
+
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+        Assert.Equal("OwnGpu:own-a=ServerError, Hosted:pool-1=ok", Header.Get(resp, "X-Daalu-Route"));
+        Assert.Contains("answer from hosted", body, StringComparison.Ordinal);
+        Assert.Single(f.Own.Calls);
+        var record = Assert.Single(f.Host.Meter.Records);
+        Assert.Equal(TierNames.Hosted, record.Tier);
+
+        // The same upstream answering whole again is served, over a fresh connection.
+        f.Own.Faults.TruncateBodyAfterBytes = null;
+        var (again, againBody) = await f.Host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("OwnGpu:own-a=ok", Header.Get(again, "X-Daalu-Route"));
+        Assert.Equal(again.Content.Headers.ContentLength, System.Text.Encoding.UTF8.GetByteCount(againBody));
+    }
+
     [Fact]
     public async Task Chat_OwnGpuNoLongerServesModel_FallsThroughAsModelNotServed()
     {

@@ -26,6 +26,9 @@ public sealed class DoubleFaults
     /// <summary>Delay between streamed chunks.</summary>
     public TimeSpan ChunkDelay { get; set; }
 
+    /// <summary>Abort the connection after this many bytes of a non-streamed answer (its Content-Length says more).</summary>
+    public int? TruncateBodyAfterBytes { get; set; }
+
     /// <summary>Clears every fault.</summary>
     public void Clear()
     {
@@ -35,6 +38,7 @@ public sealed class DoubleFaults
         DropAfterChunks = null;
         StallAfterChunks = null;
         ChunkDelay = TimeSpan.Zero;
+        TruncateBodyAfterBytes = null;
     }
 
     internal int? TakeStatus()

@@ -191,8 +191,7 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
         {
             Record(c, body, model, false, promptTokens, 0, true, false);
             var emb = $"{{\"object\":\"list\",\"data\":[{{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,0.2,0.3]}}],\"model\":\"{model}\",\"usage\":{{\"prompt_tokens\":{promptTokens},\"total_tokens\":{promptTokens}}}}}";
-            c.Response.ContentType = "application/json";
-            await c.Response.WriteAsync(emb);
+            await WriteJsonBodyAsync(c, emb);
             return;
         }
 
@@ -209,8 +208,7 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
             var obj = kind == "chat" ? "chat.completion" : "text_completion";
             var json = string.Create(CultureInfo.InvariantCulture, $"{{\"id\":\"{id}\",\"object\":\"{obj}\",\"created\":{created},\"model\":\"{model}\",\"choices\":[{choice}],\"usage\":{{\"prompt_tokens\":{promptTokens},\"completion_tokens\":{Chunks},\"total_tokens\":{promptTokens + Chunks}}}}}");
             Record(c, body, model, false, promptTokens, Chunks, true, false);
-            c.Response.ContentType = "application/json";
-            await c.Response.WriteAsync(json);
+            await WriteJsonBodyAsync(c, json);
             return;
         }
 
@@ -288,6 +286,24 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
         {
             Record(c, body, model, true, 0, 0, false, true);
         }
+    }
+
+    // A whole JSON answer goes out with its Content-Length, as vLLM's (uvicorn's) JSONResponse sends it. With
+    // TruncateBodyAfterBytes the connection dies after that many bytes of it: an upstream crashing mid-answer.
+    private async Task WriteJsonBodyAsync(HttpContext c, string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        c.Response.ContentType = "application/json";
+        c.Response.ContentLength = bytes.Length;
+        if (Faults.TruncateBodyAfterBytes is { } cut && cut < bytes.Length)
+        {
+            await c.Response.Body.WriteAsync(bytes.AsMemory(0, cut), c.RequestAborted);
+            await c.Response.Body.FlushAsync(c.RequestAborted);
+            c.Abort();
+            return;
+        }
+
+        await c.Response.Body.WriteAsync(bytes, c.RequestAborted);
     }
 
     private void Record(HttpContext c, string body, string? model, bool stream, long prompt, long completion, bool completed, bool cancelled)
