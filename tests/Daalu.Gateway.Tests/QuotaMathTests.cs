@@ -37,6 +37,21 @@ public class QuotaMathTests
         Assert.Contains("yyyy-MM", ex.Message, StringComparison.Ordinal);
     }
 
+    // Both keep the last string they formatted; random instants (mostly a new month and day each time, sometimes the
+    // same) and instants with an offset must still give exactly what formatting the UTC time gives.
+    [Fact]
+    public void PeriodOfAndDayOf_RandomInstantsInAnyOrder_AreTheUtcMonthAndDay() =>
+        Gen.Select(Gen.Long[0, 4_102_444_800_000L], Gen.Int[-14 * 60, 14 * 60], Gen.Bool).Sample((ms, offsetMinutes, repeat) =>
+        {
+            var t = DateTimeOffset.FromUnixTimeMilliseconds(ms).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
+            var utc = t.UtcDateTime;
+            for (var i = 0; i < (repeat ? 2 : 1); i++)
+            {
+                Assert.Equal(utc.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), QuotaMath.PeriodOf(t));
+                Assert.Equal(utc.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), QuotaMath.DayOf(t));
+            }
+        }, iter: 5000);
+
     [Fact]
     public void PeriodOf_EveryInstantOfAPeriod_MapsBackIntoIt() =>
         Gen.Long[0, 4_102_444_800_000L].Sample(ms =>

@@ -37,7 +37,6 @@ public static class LedgerPricing
         var commercial = plan is null ? 0 : Nano(plan.ReferenceInputPerMTok, record.TokensIn) + Nano(plan.ReferenceOutputPerMTok, record.TokensOut);
         var contributor = tier == Tiers.Hosted && !string.IsNullOrWhiteSpace(record.ContributorTenant) ? record.ContributorTenant : null;
         var credit = contributor is null ? 0 : (long)Math.Round(cost * (decimal)record.RevenueSharePercent / 100m, MidpointRounding.ToEven);
-        var utc = record.CompletedAt.UtcDateTime;
         return new PricedCall
         {
             RequestId = record.RequestId,
@@ -58,7 +57,7 @@ public static class LedgerPricing
             CreditNano = credit,
             ContributorTenant = contributor,
             CompletedAtMs = record.CompletedAt.ToUnixTimeMilliseconds(),
-            Day = utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Day = QuotaMath.DayOf(record.CompletedAt),
             Period = QuotaMath.PeriodOf(record.CompletedAt),
         };
     }

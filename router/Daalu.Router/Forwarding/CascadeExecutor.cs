@@ -327,16 +327,24 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             bytes = Serialize(body);
         }
 
-        string url;
+        Uri url;
         string? key;
         if (cand.Backend is { } b)
         {
-            url = b.Url.TrimEnd('/') + rc.Path;
+            url = UpstreamUris.For(b, b.Url, rc.Path);
             rc.Snapshot.BackendKeys.TryGetValue(b.Name, out key);
         }
         else
         {
-            url = cand.Provider!.Config.BaseUrl.TrimEnd('/') + rc.Path["/v1".Length..];
+            // A provider's base URL already ends in its version ("https://api.openai.com/v1").
+            var config = cand.Provider!.Config;
+            url = UpstreamUris.For(config, config.BaseUrl, rc.Path switch
+            {
+                "/v1/chat/completions" => "/chat/completions",
+                "/v1/completions" => "/completions",
+                "/v1/embeddings" => "/embeddings",
+                _ => rc.Path["/v1".Length..],
+            });
             key = cand.Provider.ApiKey;
         }
 
@@ -382,7 +390,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
 
         translator = rc.Request.Stream ? new AnthropicStreamTranslator(rc.Request.Model, time.GetUtcNow().ToUnixTimeSeconds(), rc.Request.ClientWantsUsage) : null;
-        var req = new HttpRequestMessage(HttpMethod.Post, p.Config.BaseUrl.TrimEnd('/') + "/v1/messages") { Content = new ByteArrayContent(Serialize(msg)) };
+        var req = new HttpRequestMessage(HttpMethod.Post, UpstreamUris.For(p.Config, p.Config.BaseUrl, "/v1/messages")) { Content = new ByteArrayContent(Serialize(msg)) };
         req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         req.Headers.TryAddWithoutValidation("x-api-key", p.ApiKey);
         req.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
