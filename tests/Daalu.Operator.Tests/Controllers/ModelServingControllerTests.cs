@@ -13,17 +13,6 @@ public sealed class ModelServingControllerTests
 {
     private const string Coder14B = "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ";
 
-    private static async Task<OperatorHarness> WithReadyGpuNodeAsync()
-    {
-        var h = await OperatorHarness.StartAsync();
-        await h.CreateNodeAsync(Fixtures.Node("node-a"));
-        await h.CreateGpuNodeAsync(Fixtures.GpuNode("gpu-1", "node-a"));
-        await OperatorHarness.EventuallyAsync(async () => await h.TryGetDaemonSetAsync() is not null, "device plugin DaemonSet");
-        await h.StartDevicePluginPodAsync("node-a");
-        await OperatorHarness.EventuallyAsync(() => h.GetGpuNodeAsync("gpu-1"), g => g.Status?.Phase == GpuNodePhases.Ready, "GpuNode Ready");
-        return h;
-    }
-
     private static Task<ModelServing> WaitAsync(OperatorHarness h, string name, Func<ModelServing, bool> until, string what) =>
         OperatorHarness.EventuallyAsync(() => h.GetModelServingAsync("team-a", name), until, what);
 
@@ -36,7 +25,7 @@ public sealed class ModelServingControllerTests
     [Fact]
     public async Task Create_DefaultCoder_DeploymentServiceThenReadyWithServedModels()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         await using var vllm = await VllmDouble.StartNewAsync("vllm", Coder14B);
         h.Routes.Route("ms-coder.team-a.svc:8000", vllm.BaseUrl);
 
@@ -73,7 +62,7 @@ public sealed class ModelServingControllerTests
     [Fact]
     public async Task Create_ModelTooBig_ModelDoesNotFitWithNumbersAndNoDeployment()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
 
         await h.CreateModelServingAsync(Fixtures.ModelServing("big", configure: s => s.Model = "Qwen/Qwen2.5-32B-Instruct"));
 
@@ -89,7 +78,7 @@ public sealed class ModelServingControllerTests
     [Fact]
     public async Task SpecChange_ArgsUpdated_ThenModelThatDoesNotFit_DeploymentRemoved()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         await h.CreateModelServingAsync(Fixtures.ModelServing("coder"));
         await OperatorHarness.EventuallyAsync(() => h.TryGetDeploymentAsync("team-a", "ms-coder"), d => true, "Deployment");
 
@@ -109,7 +98,7 @@ public sealed class ModelServingControllerTests
     [Fact]
     public async Task Delete_ModelServing_ChildrenGarbageCollected()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         await h.CreateModelServingAsync(Fixtures.ModelServing("coder"));
         await OperatorHarness.EventuallyAsync(() => h.TryGetDeploymentAsync("team-a", "ms-coder"), d => true, "Deployment");
 
@@ -148,7 +137,7 @@ public sealed class ModelServingControllerTests
     public async Task HuggingFaceTokenSecretMissing_ConditionThenDeploysWithoutLeakingToken()
     {
         const string Token = "hf_TOPSECRETvalue123";
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
 
         await h.CreateModelServingAsync(Fixtures.ModelServing("gated", configure: s => s.Weights = new WeightsSource
         {
@@ -232,7 +221,7 @@ public sealed class ModelServingControllerTests
     [Fact]
     public async Task ReconcileAgain_NoChange_WritesNothing()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         await using var vllm = await VllmDouble.StartNewAsync("vllm", Coder14B);
         h.Routes.Route("ms-coder.team-a.svc:8000", vllm.BaseUrl);
         await h.CreateModelServingAsync(Fixtures.ModelServing("coder"));
@@ -255,7 +244,7 @@ public sealed class ModelServingControllerTests
     [Fact]
     public async Task StatusConflict_Requeued_Converges()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         h.Server.InjectFailure(new FailureRule { Verb = "patch", Resource = "modelservings", Subresource = "status", StatusCode = 409, Times = 2 });
 
         await h.CreateModelServingAsync(Fixtures.ModelServing("coder"));

@@ -10,17 +10,6 @@ namespace Daalu.Operator.Tests.Controllers;
 // again; each reconcile must see what the operator itself just wrote, so nothing is written twice.
 public sealed class ReadYourWritesTests
 {
-    private static async Task<OperatorHarness> WithReadyGpuNodeAsync()
-    {
-        var h = await OperatorHarness.StartAsync();
-        await h.CreateNodeAsync(Fixtures.Node("node-a"));
-        await h.CreateGpuNodeAsync(Fixtures.GpuNode("gpu-1", "node-a"));
-        await OperatorHarness.EventuallyAsync(async () => await h.TryGetDaemonSetAsync() is not null, "device plugin DaemonSet");
-        await h.StartDevicePluginPodAsync("node-a");
-        await OperatorHarness.EventuallyAsync(() => h.GetGpuNodeAsync("gpu-1"), g => g.Status?.Phase == GpuNodePhases.Ready, "GpuNode Ready");
-        return h;
-    }
-
     // At least `count` more reconciles of `kind` and at least `minimum` of wall time (so a condition's
     // lastTransitionTime, which has second resolution, would differ between them).
     private static async Task ReconcileAgainAsync(OperatorHarness h, string kind, int count, TimeSpan minimum)
@@ -34,7 +23,7 @@ public sealed class ReadYourWritesTests
     [Fact]
     public async Task Reconcile_ServiceWatchLagging_CreatesTheServiceOnce()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         h.Server.ClearRequests();
         h.Server.HoldWatches("services");
 
@@ -68,7 +57,7 @@ public sealed class ReadYourWritesTests
     [Fact]
     public async Task Reconcile_OwnWatchLagging_WritesTheStatusOnceWithoutConflicts()
     {
-        await using var h = await WithReadyGpuNodeAsync();
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         await using var vllm = await VllmDouble.StartNewAsync("vllm", "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ");
         h.Routes.Route("ms-coder.team-a.svc:8000", vllm.BaseUrl);
         await h.CreateModelServingAsync(Fixtures.ModelServing("coder"));

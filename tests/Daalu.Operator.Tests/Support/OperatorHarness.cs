@@ -59,6 +59,18 @@ internal sealed class OperatorHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>An operator with Node "node-a" and GpuNode "gpu-1" on it, Ready (its device plugin pod running).</summary>
+    public static async Task<OperatorHarness> StartWithReadyGpuNodeAsync()
+    {
+        var h = await StartAsync();
+        await h.CreateNodeAsync(Fixtures.Node("node-a"));
+        await h.CreateGpuNodeAsync(Fixtures.GpuNode("gpu-1", "node-a"));
+        await EventuallyAsync(async () => await h.TryGetDaemonSetAsync() is not null, "device plugin DaemonSet");
+        await h.StartDevicePluginPodAsync("node-a");
+        await EventuallyAsync(() => h.GetGpuNodeAsync("gpu-1"), g => g.Status?.Phase == GpuNodePhases.Ready, "GpuNode Ready");
+        return h;
+    }
+
     public async Task StartOperatorAsync()
     {
         _host = BuildOperator("operator", Metrics, leaderIdentity: null);
