@@ -48,8 +48,7 @@ public sealed class ListWatch<T, TList> : IListWatch<T>
             return false;
         }
 
-        var labels = item.Metadata?.Labels;
-        return _labels.All(pair => labels is not null && labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+        return LabelMatch.Matches(item.Metadata?.Labels, _labels);
     }
 
     // The pairs of an equality-only selector; empty for none; null for one with any other operator (!=, in, exists).

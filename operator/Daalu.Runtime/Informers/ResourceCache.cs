@@ -85,7 +85,7 @@ internal sealed class ResourceCache<T> : IResourceCache<T>
         {
             return View()
                 .Where(pair => @namespace is null || pair.Key.Namespace == @namespace)
-                .Where(pair => labels is null || Matches(pair.Value.Metadata.Labels, labels))
+                .Where(pair => labels is null || LabelMatch.Matches(pair.Value.Metadata.Labels, labels))
                 .Select(pair => Copy(pair.Value))
                 .ToList();
         }
@@ -332,9 +332,6 @@ internal sealed class ResourceCache<T> : IResourceCache<T>
 
     private static long? ParseVersion(string? resourceVersion) =>
         long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
-
-    private static bool Matches(IDictionary<string, string>? actual, IReadOnlyDictionary<string, string> wanted) =>
-        wanted.All(pair => actual is not null && actual.TryGetValue(pair.Key, out var value) && value == pair.Value);
 
     // Cached objects are shared by every reader; a deep copy keeps one reconciler's edits out of the cache.
     private static T Copy(T item) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(item));
