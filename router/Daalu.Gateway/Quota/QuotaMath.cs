@@ -14,36 +14,32 @@ public static class QuotaMath
     public static string PeriodOf(DateTimeOffset time)
     {
         var utc = time.UtcDateTime;
-        var key = (utc.Year * 100) + utc.Month;
-        if (Volatile.Read(ref s_lastPeriod) is { } last && last.Key == key)
-        {
-            return last.Text;
-        }
-
-        var text = string.Create(CultureInfo.InvariantCulture, $"{utc.Year:D4}-{utc.Month:D2}");
-        Volatile.Write(ref s_lastPeriod, new FormattedDate(key, text));
-        return text;
+        return Formatted(ref s_lastPeriod, (utc.Year * 100) + utc.Month, utc, "yyyy-MM");
     }
 
     /// <summary>The UTC day of <paramref name="time"/>, "yyyy-MM-dd" (the ledger's day column).</summary>
     public static string DayOf(DateTimeOffset time)
     {
         var utc = time.UtcDateTime;
-        var key = (utc.Year * 10_000) + (utc.Month * 100) + utc.Day;
-        if (Volatile.Read(ref s_lastDay) is { } last && last.Key == key)
-        {
-            return last.Text;
-        }
-
-        var text = utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        Volatile.Write(ref s_lastDay, new FormattedDate(key, text));
-        return text;
+        return Formatted(ref s_lastDay, (utc.Year * 10_000) + (utc.Month * 100) + utc.Day, utc, "yyyy-MM-dd");
     }
 
     // Every call of a month (or a day) names the same period (or day): the last one formatted is kept, so the hot path
     // (a reservation, a ledger record) does not format and allocate the same string again.
     private static FormattedDate? s_lastPeriod;
     private static FormattedDate? s_lastDay;
+
+    private static string Formatted(ref FormattedDate? last, int key, DateTime utc, string format)
+    {
+        if (Volatile.Read(ref last) is { } kept && kept.Key == key)
+        {
+            return kept.Text;
+        }
+
+        var text = utc.ToString(format, CultureInfo.InvariantCulture);
+        Volatile.Write(ref last, new FormattedDate(key, text));
+        return text;
+    }
 
     private sealed record FormattedDate(int Key, string Text);
 
