@@ -91,6 +91,11 @@ public sealed class SchemaBuilder
                 items["maxLength"] = schemaAttr.MaxItemLength;
             }
 
+            if (schemaAttr?.ItemPattern is { } itemPattern)
+            {
+                items["pattern"] = itemPattern;
+            }
+
             if (schemaAttr?.DefaultJson is { } defJson)
             {
                 schema["default"] = JsonNode.Parse(defJson);

@@ -70,8 +70,15 @@ public sealed class CrdStructureTests
 
         if (schema["x-kubernetes-validations"] is JsonArray rules && rules.Any(r => r!["rule"]!.GetValue<string>().Contains(".all(", StringComparison.Ordinal) || r["rule"]!.GetValue<string>().Contains(".exists", StringComparison.Ordinal)))
         {
-            // Rules that iterate need bounded lists to stay within the API server's CEL cost budget.
-            foreach (var (name, child) in schema["properties"]!.AsObject())
+            // Rules that iterate need bounded lists (and bounded strings in them) to stay within the API server's CEL
+            // cost budget.
+            if (schema["type"]!.GetValue<string>() == "array")
+            {
+                Assert.True(schema["maxItems"] is not null, $"{path} is iterated by its own CEL rule but has no maxItems");
+                Assert.True(schema["items"]!["type"]!.GetValue<string>() != "string" || schema["items"]!["maxLength"] is not null, $"{path} items are strings a CEL rule reads but have no maxLength");
+            }
+
+            foreach (var (name, child) in schema["properties"]?.AsObject() ?? [])
             {
                 if (child!["type"]!.GetValue<string>() == "array" && rules.Any(r => r!["rule"]!.GetValue<string>().Contains("self." + name + ".", StringComparison.Ordinal)))
                 {

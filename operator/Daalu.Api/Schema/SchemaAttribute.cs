@@ -19,6 +19,9 @@ public sealed class SchemaAttribute : Attribute
     /// <summary>OpenAPI <c>maxLength</c> of each item of a list of strings; negative means unset. Bounds CEL rule cost.</summary>
     public int MaxItemLength { get; init; } = -1;
 
+    /// <summary>OpenAPI <c>pattern</c> of each item of a list of strings; null means unset.</summary>
+    public string? ItemPattern { get; init; }
+
     /// <summary><c>x-kubernetes-list-type</c>: atomic, set or map.</summary>
     public string? ListType { get; init; }
 

@@ -14,9 +14,11 @@ namespace Daalu.Api.V1Alpha1;
 [PrinterColumn(1, "Class", "string", ".status.gpuClass")]
 [PrinterColumn(2, "Tenant", "string", ".spec.tenant")]
 [PrinterColumn(3, "Phase", "string", ".status.phase")]
-[PrinterColumn(4, "Shared", "boolean", ".spec.sharing.enabled", Priority = 1)]
-[PrinterColumn(5, "Product", "string", ".status.product", Priority = 1)]
-[PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
+[PrinterColumn(4, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn(5, "Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason")]
+[PrinterColumn(6, "Shared", "boolean", ".spec.sharing.enabled", Priority = 1)]
+[PrinterColumn(7, "Product", "string", ".status.product", Priority = 1)]
+[PrinterColumn(8, "Age", "date", ".metadata.creationTimestamp")]
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = "GpuNode", PluralName = "gpunodes")]
 public sealed class GpuNode : CustomResource<GpuNodeSpec, GpuNodeStatus>
 {
@@ -36,8 +38,8 @@ public sealed class GpuNodeSpec
     public string NodeName { get; set; } = string.Empty;
 
     /// <summary>Tenant that owns the card; empty means hosted capacity run by the operator.</summary>
-    [MaxLength(63)]
-    [RegularExpression("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [MaxLength(TenantNames.MaxLength)]
+    [RegularExpression(TenantNames.PatternOrEmpty)]
     [Schema(DefaultJson = "\"\"")]
     [JsonPropertyName("tenant")]
     public string Tenant { get; set; } = string.Empty;

@@ -14,10 +14,13 @@ namespace Daalu.Api.V1Alpha1;
 [PrinterColumn(0, "Class", "string", ".status.gpuClass")]
 [PrinterColumn(1, "Model", "string", ".status.resolvedModel")]
 [PrinterColumn(2, "Phase", "string", ".status.phase")]
-[PrinterColumn(3, "Endpoint", "string", ".status.endpoint")]
-[PrinterColumn(4, "Purpose", "string", ".spec.purpose", Priority = 1)]
-[PrinterColumn(5, "MaxContext", "integer", ".status.fit.maxContext", Priority = 1)]
-[PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
+[PrinterColumn(3, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn(4, "Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason")]
+[PrinterColumn(5, "Served", "string", ".status.servedModels[*].id", Description = "Models the server lists on /v1/models")]
+[PrinterColumn(6, "Endpoint", "string", ".status.endpoint", Priority = 1)]
+[PrinterColumn(7, "Purpose", "string", ".spec.purpose", Priority = 1)]
+[PrinterColumn(8, "MaxContext", "integer", ".status.fit.maxContext", Priority = 1)]
+[PrinterColumn(9, "Age", "date", ".metadata.creationTimestamp")]
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = "ModelServing", PluralName = "modelservings")]
 public sealed class ModelServing : CustomResource<ModelServingSpec, ModelServingStatus>
 {
@@ -92,7 +95,8 @@ public sealed class ModelEndpoint
     public string? GpuClass { get; set; }
 
     /// <summary>Tenant whose GPU this is; empty means hosted capacity.</summary>
-    [MaxLength(63)]
+    [MaxLength(TenantNames.MaxLength)]
+    [RegularExpression(TenantNames.PatternOrEmpty)]
     [JsonPropertyName("tenant")]
     public string? Tenant { get; set; }
 }
@@ -177,13 +181,25 @@ public sealed class EngineSettings
     [JsonPropertyName("tensorParallelSize")]
     public int TensorParallelSize { get; set; } = 1;
 
-    /// <summary>Extra vLLM arguments appended verbatim.</summary>
-    [Schema(MaxItems = 64)]
+    /// <summary>
+    /// Extra vLLM arguments appended verbatim. Flags the operator sets from the plan and the spec (--model,
+    /// --served-model-name, --host, --port, --max-model-len, --gpu-memory-utilization, --tensor-parallel-size / -tp)
+    /// are refused in any spelling vLLM accepts (--flag, --flag=value, underscores for dashes).
+    /// </summary>
+    [Schema(MaxItems = 64, MaxItemLength = 4096)]
+    [CelRule(ManagedFlagsRule, "extraArgs may not set --model, --served-model-name, --host, --port, --max-model-len, --gpu-memory-utilization or --tensor-parallel-size (-tp): the operator sets them from the spec and the VRAM plan; use spec.model, spec.engine.maxModelLen, spec.engine.gpuMemoryUtilization or spec.engine.tensorParallelSize")]
     [JsonPropertyName("extraArgs")]
     public List<string> ExtraArgs { get; set; } = [];
 
     /// <summary>The image used when none is given.</summary>
     public const string DefaultImage = "vllm/vllm-openai:v0.11.0";
+
+    // vLLM's FlexibleArgumentParser turns '_' into '-' in a "--" flag name before argparse sees it, and argparse takes
+    // "--flag=value" as well as "--flag value" (vllm/utils/argparse_utils.py, parse_args); "-tp" is the short alias of
+    // --tensor-parallel-size (vllm/engine/arg_utils.py). Anything that only starts like a managed flag (--model-impl,
+    // --port-range) stays allowed.
+    private const string ManagedFlagsRule =
+        "self.all(a, !a.matches('^(--(model|served[-_]model[-_]name|host|port|max[-_]model[-_]len|gpu[-_]memory[-_]utilization|tensor[-_]parallel[-_]size)|-tp)(=.*)?$'))";
 }
 
 /// <summary>The observed state of a ModelServing.</summary>

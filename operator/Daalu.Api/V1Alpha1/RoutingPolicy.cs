@@ -14,8 +14,10 @@ namespace Daalu.Api.V1Alpha1;
 [CustomResource("RoutingPolicy", "routingpolicies", ResourceScope.Namespaced, ShortNames = ["rp", "rpol"])]
 [PrinterColumn(0, "Tiers", "string", ".status.tiers")]
 [PrinterColumn(1, "Phase", "string", ".status.phase")]
-[PrinterColumn(2, "Config", "string", ".status.configHash", Priority = 1)]
-[PrinterColumn(3, "Age", "date", ".metadata.creationTimestamp")]
+[PrinterColumn(2, "Ready", "string", ".status.conditions[?(@.type==\"Accepted\")].status", Description = "The Accepted condition: the policy is part of the compiled router configuration")]
+[PrinterColumn(3, "Reason", "string", ".status.conditions[?(@.type==\"Accepted\")].reason", Description = "Why the policy is or is not accepted")]
+[PrinterColumn(4, "Config", "string", ".status.configHash", Priority = 1)]
+[PrinterColumn(5, "Age", "date", ".metadata.creationTimestamp")]
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = "RoutingPolicy", PluralName = "routingpolicies")]
 public sealed class RoutingPolicy : CustomResource<RoutingPolicySpec, RoutingPolicyStatus>
 {
@@ -30,7 +32,7 @@ public sealed class RoutingPolicy : CustomResource<RoutingPolicySpec, RoutingPol
 public sealed class RoutingPolicySpec
 {
     /// <summary>Tenants this policy applies to; empty means every tenant without a more specific policy.</summary>
-    [Schema(MaxItems = 256, ListType = "set")]
+    [Schema(MaxItems = 256, ListType = "set", MaxItemLength = TenantNames.MaxLength, ItemPattern = TenantNames.Pattern)]
     [JsonPropertyName("tenants")]
     public List<string> Tenants { get; set; } = [];
 
@@ -169,6 +171,7 @@ public sealed class ProviderModel
 
 /// <summary>A rule that allows, denies or pins tiers for matching requests.</summary>
 [CelRule("!(self.action in ['allow', 'pin'] && has(self.tiers) && 'External' in self.tiers && has(self.requestClasses) && 'coding' in self.requestClasses)", "coding requests can never be allowed or pinned to the External tier")]
+[CelRule("!(self.action in ['allow', 'pin'] && has(self.tiers) && 'External' in self.tiers && (!has(self.requestClasses) || self.requestClasses.size() == 0))", "a rule that allows or pins the External tier must list its requestClasses: an empty list matches coding too, and coding requests never go to the External tier")]
 [CelRule("self.action != 'pin' || (has(self.tiers) && self.tiers.size() == 1)", "a pin rule names exactly one tier", FieldPath = ".tiers")]
 public sealed class RoutingRule
 {
@@ -207,7 +210,8 @@ public sealed class RoutingRule
 public sealed class ClassificationRule
 {
     /// <summary>Tenant (by its API key) the rule matches.</summary>
-    [MaxLength(63)]
+    [MaxLength(TenantNames.MaxLength)]
+    [RegularExpression(TenantNames.PatternOrEmpty)]
     [JsonPropertyName("tenant")]
     public string? Tenant { get; set; }
 

@@ -15,9 +15,11 @@ namespace Daalu.Api.V1Alpha1;
 [PrinterColumn(1, "Role", "string", ".status.role")]
 [PrinterColumn(2, "Used", "integer", ".status.tokensUsed")]
 [PrinterColumn(3, "Quota", "integer", ".spec.monthlyTokenBudget")]
-[PrinterColumn(4, "Spend", "number", ".status.spend", Priority = 1)]
-[PrinterColumn(5, "Savings%", "number", ".status.savingsPercent", Priority = 1)]
-[PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
+[PrinterColumn(4, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
+[PrinterColumn(5, "Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason")]
+[PrinterColumn(6, "Spend", "number", ".status.spend", Priority = 1)]
+[PrinterColumn(7, "Savings%", "number", ".status.savingsPercent", Priority = 1)]
+[PrinterColumn(8, "Age", "date", ".metadata.creationTimestamp")]
 [KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = "TenantQuota", PluralName = "tenantquotas")]
 public sealed class TenantQuota : CustomResource<TenantQuotaSpec, TenantQuotaStatus>
 {
@@ -32,8 +34,8 @@ public sealed class TenantQuotaSpec
     /// <summary>The tenant this plan is for; matches GpuNode.spec.tenant.</summary>
     [Required]
     [MinLength(1)]
-    [MaxLength(63)]
-    [RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [MaxLength(TenantNames.MaxLength)]
+    [RegularExpression(TenantNames.Pattern)]
     [CelRule("self == oldSelf", "tenant is immutable")]
     [JsonPropertyName("tenant")]
     public string Tenant { get; set; } = string.Empty;
