@@ -33,6 +33,13 @@ public sealed class KubeApiServerOptions
     /// </summary>
     public IObjectValidator? Validator { get; set; }
 
+    /// <summary>
+    /// Whether built-in objects are validated as the real API server does (names, labels, annotations, and the
+    /// required fields of Deployments, DaemonSets, Services, ConfigMaps, Secrets, Nodes, Leases, RuntimeClasses;
+    /// see BuiltinValidation). Metadata labels and annotations of custom resources are checked too.
+    /// </summary>
+    public bool ValidateBuiltinObjects { get; set; } = true;
+
     /// <summary>Whether x-kubernetes-validations CEL rules are evaluated (needs node and tests/js; skipped if absent).</summary>
     public bool EvaluateCelRules { get; set; } = true;
 }

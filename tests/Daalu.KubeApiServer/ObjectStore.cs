@@ -950,16 +950,20 @@ internal sealed class ObjectStore
 
     private void Admit(ResourceType type, JsonObject obj, JsonObject? old, WriteContext ctx)
     {
-        if (!type.IsCustom || _validator is null)
+        var causes = new List<FieldCause>();
+        if (type.IsCustom && _validator is not null)
         {
-            return;
+            causes.AddRange(_validator.Admit(type, obj, old, ctx.StrictFields));
+            var unknown = causes.Where(c => c.Message.StartsWith("unknown field ", StringComparison.Ordinal)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw ApiError.BadRequest("strict decoding error: " + string.Join(", ", unknown.Select(c => c.Message)));
+            }
         }
 
-        var causes = _validator.Admit(type, obj, old, ctx.StrictFields);
-        var unknown = causes.Where(c => c.Message.StartsWith("unknown field ", StringComparison.Ordinal)).ToList();
-        if (unknown.Count > 0)
+        if (_options.ValidateBuiltinObjects)
         {
-            throw ApiError.BadRequest("strict decoding error: " + string.Join(", ", unknown.Select(c => c.Message)));
+            causes.AddRange(BuiltinValidation.Validate(type, obj, old));
         }
 
         if (causes.Count > 0)
@@ -1021,15 +1025,16 @@ internal sealed class ObjectStore
         }
     }
 
-    private static void ValidateName(ResourceType type, string name)
+    // The real server reports name errors together with the rest of validation; here they come first, before the
+    // namespace and existence checks, which is what a client sees for an object whose only fault is its name.
+    private void ValidateName(ResourceType type, string name)
     {
-        var ok = name.Length <= 253 && name.Length > 0
-            && char.IsAsciiLetterLower(name[0]) | char.IsAsciiDigit(name[0])
-            && char.IsAsciiLetterLower(name[^1]) | char.IsAsciiDigit(name[^1])
-            && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.');
-        if (!ok)
+        var messages = _options.ValidateBuiltinObjects
+            ? BuiltinValidation.ValidateName(type, name)
+            : ApimachineryValidation.IsDns1123Subdomain(name);
+        if (messages.Count > 0)
         {
-            throw ApiError.Invalid(type, name, [new FieldCause("FieldValueInvalid", $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", "metadata.name")]);
+            throw ApiError.Invalid(type, name, messages.Select(m => FieldErrors.Invalid("metadata.name", name, m)).ToList());
         }
     }
 

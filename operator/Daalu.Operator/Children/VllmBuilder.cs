@@ -28,11 +28,14 @@ public static class VllmBuilder
         "d=json.load(urllib.request.urlopen('http://127.0.0.1:8000/v1/models',timeout=4))\n" +
         "sys.exit(0 if any(m.get('id')==sys.argv[1] for m in d.get('data',[])) else 1)";
 
-    /// <summary>Labels that select one ModelServing's pods.</summary>
+    /// <summary>
+    /// Labels that select one ModelServing's pods. The name is a label value, so a name longer than 63 characters is
+    /// cut and ends in a hash of the full name (<see cref="ChildNames.LabelValue"/>).
+    /// </summary>
     public static Dictionary<string, string> SelectorLabels(string modelServingName) => new()
     {
         ["app.kubernetes.io/name"] = "vllm",
-        [WellKnown.ModelServingLabel] = modelServingName,
+        [WellKnown.ModelServingLabel] = ChildNames.LabelValue(modelServingName),
     };
 
     /// <summary>The controller owner reference every child of <paramref name="owner"/> carries.</summary>
@@ -255,7 +258,7 @@ public static class VllmBuilder
     {
         var labels = SelectorLabels(modelServingName);
         labels[WellKnown.ManagedByLabel] = WellKnown.ManagedByValue;
-        labels["app.kubernetes.io/instance"] = modelServingName;
+        labels["app.kubernetes.io/instance"] = ChildNames.LabelValue(modelServingName);
         return labels;
     }
 

@@ -1,0 +1,632 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Daalu.KubeApiServer;
+
+/// <summary>
+/// The real API server's validation of what an operator writes, run after defaulting on every create and update:
+/// <list type="bullet">
+/// <item>every kind (custom resources too): object names (DNS-1123 subdomain; DNS-1035 label for Services; DNS-1123
+/// label for Namespaces), label keys and values, annotation keys and their 256 KiB total
+/// (k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateObjectMeta, ValidateAnnotations;
+/// pkg/apis/meta/v1/validation ValidateLabels);</item>
+/// <item>Deployments and DaemonSets: a non-empty selector that matches the template labels and does not change, the
+/// pod template (restartPolicy Always, containers with a DNS-1123 name and an image, port numbers and names, volume
+/// mounts that name a volume, nodeSelector labels), the strategy (kubernetes/kubernetes pkg/apis/apps/validation
+/// ValidateDeploymentSpec, ValidateDaemonSetSpec, ValidatePodTemplateSpecForReplicaSet; pkg/apis/core/validation
+/// ValidatePodSpec, validateContainers, validateContainerPorts);</item>
+/// <item>Services: type, ports (required unless headless or ExternalName, names when more than one, numbers,
+/// target ports), selector labels (pkg/apis/core/validation ValidateService);</item>
+/// <item>ConfigMaps and Secrets: key names and the 1 MiB data limit (ValidateConfigMap, ValidateSecret,
+/// core.MaxSecretSize); Nodes: taints (ValidateNode); Leases: durations (pkg/apis/coordination/validation);
+/// RuntimeClasses: the handler is a DNS-1123 label and immutable (pkg/apis/node/validation).</item>
+/// </list>
+/// Messages and field paths are the real ones (<see cref="ApimachineryValidation"/>, <see cref="FieldErrors"/>); a
+/// structured bad value is rendered as JSON as apimachinery's field errors do. Checks the operator never meets
+/// (resource quantities, security contexts, probes beyond their ports, volume sources) are not modelled.
+/// </summary>
+internal static class BuiltinValidation
+{
+    /// <summary>core.MaxSecretSize: the data limit of a ConfigMap or Secret.</summary>
+    public const int MaxDataSize = 1 << 20;
+
+    /// <summary>apimachinery's TotalAnnotationSizeLimitB.</summary>
+    public const int TotalAnnotationSizeLimit = 256 * (1 << 10);
+
+    /// <summary>The name rule of a kind: Services are DNS-1035 labels, Namespaces DNS-1123 labels, the rest subdomains.</summary>
+    public static List<string> ValidateName(ResourceType type, string name) => type switch
+    {
+        { Group: "", Kind: "Service" } => ApimachineryValidation.IsDns1035Label(name),
+        { Group: "", Kind: "Namespace" } => ApimachineryValidation.IsDns1123Label(name),
+        _ => ApimachineryValidation.IsDns1123Subdomain(name),
+    };
+
+    /// <summary>All failures of <paramref name="obj"/> (after defaulting); <paramref name="old"/> is the stored object on update.</summary>
+    public static List<FieldCause> Validate(ResourceType type, JsonObject obj, JsonObject? old)
+    {
+        var errs = new List<FieldCause>();
+        var meta = obj["metadata"] as JsonObject;
+        ValidateLabels(meta?["labels"], "metadata.labels", errs);
+        ValidateAnnotations(meta?["annotations"], "metadata.annotations", errs);
+        if (type.IsCustom)
+        {
+            return errs;
+        }
+
+        switch (type.Group, type.Kind)
+        {
+            case ("apps", "Deployment"):
+                ValidateWorkload(obj, old, "deployment", errs);
+                ValidateDeploymentStrategy(obj["spec"] as JsonObject, errs);
+                break;
+            case ("apps", "DaemonSet"):
+                ValidateWorkload(obj, old, "daemonset", errs);
+                ValidateDaemonSetStrategy(obj["spec"] as JsonObject, errs);
+                break;
+            case ("", "Service"):
+                ValidateService(obj, errs);
+                break;
+            case ("", "ConfigMap"):
+                ValidateConfigMap(obj, errs);
+                break;
+            case ("", "Secret"):
+                ValidateSecret(obj, errs);
+                break;
+            case ("", "Node"):
+                ValidateNode(obj, errs);
+                break;
+            case ("coordination.k8s.io", "Lease"):
+                ValidateLease(obj, errs);
+                break;
+            case ("node.k8s.io", "RuntimeClass"):
+                ValidateRuntimeClass(obj, old, errs);
+                break;
+        }
+
+        return errs;
+    }
+
+    // ---- metadata ------------------------------------------------------------------------------------------
+
+    private static void ValidateLabels(JsonNode? labels, string path, List<FieldCause> errs)
+    {
+        if (labels is not JsonObject map)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in map)
+        {
+            errs.AddRange(ApimachineryValidation.IsQualifiedName(key).Select(m => FieldErrors.Invalid(path, key, m)));
+            var text = Text(value);
+            errs.AddRange(ApimachineryValidation.IsValidLabelValue(text).Select(m => FieldErrors.Invalid(path, text, m)));
+        }
+    }
+
+    private static void ValidateAnnotations(JsonNode? annotations, string path, List<FieldCause> errs)
+    {
+        if (annotations is not JsonObject map)
+        {
+            return;
+        }
+
+        long total = 0;
+        foreach (var (key, value) in map)
+        {
+            // "The rule is QualifiedName except that case doesn't matter" (objectmeta.go).
+            errs.AddRange(ApimachineryValidation.IsQualifiedName(key.ToLowerInvariant()).Select(m => FieldErrors.Invalid(path, key, m)));
+            total += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(Text(value));
+        }
+
+        if (total > TotalAnnotationSizeLimit)
+        {
+            errs.Add(FieldErrors.TooLong(path, TotalAnnotationSizeLimit));
+        }
+    }
+
+    // ---- Deployment / DaemonSet ----------------------------------------------------------------------------
+
+    private static void ValidateWorkload(JsonObject obj, JsonObject? old, string kindWord, List<FieldCause> errs)
+    {
+        var spec = obj["spec"] as JsonObject ?? [];
+        if (spec["replicas"] is { } replicas && Long(replicas) < 0)
+        {
+            errs.Add(FieldErrors.Invalid("spec.replicas", Long(replicas), "must be greater than or equal to 0"));
+        }
+
+        if (spec["revisionHistoryLimit"] is { } history && Long(history) < 0)
+        {
+            errs.Add(FieldErrors.Invalid("spec.revisionHistoryLimit", Long(history), "must be greater than or equal to 0"));
+        }
+
+        var selector = spec["selector"] as JsonObject;
+        var selectorUsable = false;
+        if (selector is null)
+        {
+            errs.Add(FieldErrors.Required("spec.selector"));
+        }
+        else
+        {
+            var before = errs.Count;
+            ValidateLabelSelector(selector, "spec.selector", errs);
+            if (IsEmptySelector(selector))
+            {
+                errs.Add(FieldErrors.Invalid("spec.selector", selector, $"empty selector is invalid for {kindWord}"));
+            }
+            else
+            {
+                selectorUsable = errs.Count == before;
+            }
+        }
+
+        if (old?["spec"]?["selector"] is { } oldSelector && selector is not null && !JsonNode.DeepEquals(oldSelector, selector))
+        {
+            errs.Add(FieldErrors.Invalid("spec.selector", selector, "field is immutable"));
+        }
+
+        var template = spec["template"] as JsonObject ?? [];
+        var templateLabels = template["metadata"]?["labels"] as JsonObject;
+        if (selectorUsable && !SelectorMatches(selector!, templateLabels))
+        {
+            errs.Add(FieldErrors.Invalid("spec.template.metadata.labels", (JsonNode?)templateLabels ?? new JsonObject(), "`selector` does not match template `labels`"));
+        }
+
+        ValidateLabels(templateLabels, "spec.template.metadata.labels", errs);
+        ValidateAnnotations(template["metadata"]?["annotations"], "spec.template.metadata.annotations", errs);
+        var podSpec = template["spec"] as JsonObject ?? [];
+        if (podSpec["restartPolicy"] is { } restart && Text(restart) != "Always")
+        {
+            errs.Add(FieldErrors.NotSupported("spec.template.spec.restartPolicy", Text(restart), "Always"));
+        }
+
+        ValidatePodSpec(podSpec, "spec.template.spec", errs);
+    }
+
+    private static void ValidateDeploymentStrategy(JsonObject? spec, List<FieldCause> errs)
+    {
+        if (spec?["strategy"] is not JsonObject strategy)
+        {
+            return;
+        }
+
+        var type = Text(strategy["type"]);
+        if (type is not ("Recreate" or "RollingUpdate"))
+        {
+            errs.Add(FieldErrors.NotSupported("spec.strategy.type", type, "Recreate", "RollingUpdate"));
+        }
+        else if (type == "Recreate" && strategy["rollingUpdate"] is not null)
+        {
+            errs.Add(FieldErrors.Forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+        }
+
+        if (spec["progressDeadlineSeconds"] is { } deadline && Long(deadline) <= Long(spec["minReadySeconds"]))
+        {
+            errs.Add(FieldErrors.Invalid("spec.progressDeadlineSeconds", Long(deadline), "must be greater than minReadySeconds"));
+        }
+    }
+
+    private static void ValidateDaemonSetStrategy(JsonObject? spec, List<FieldCause> errs)
+    {
+        var type = Text(spec?["updateStrategy"]?["type"]);
+        if (type is not ("OnDelete" or "RollingUpdate"))
+        {
+            errs.Add(FieldErrors.NotSupported("spec.updateStrategy.type", type, "OnDelete", "RollingUpdate"));
+        }
+    }
+
+    private static void ValidateLabelSelector(JsonObject selector, string path, List<FieldCause> errs)
+    {
+        ValidateLabels(selector["matchLabels"], path + ".matchLabels", errs);
+        if (selector["matchExpressions"] is not JsonArray expressions)
+        {
+            return;
+        }
+
+        for (var i = 0; i < expressions.Count; i++)
+        {
+            var at = $"{path}.matchExpressions[{i}]";
+            var expression = expressions[i] as JsonObject ?? [];
+            var op = Text(expression["operator"]);
+            var values = expression["values"] as JsonArray;
+            switch (op)
+            {
+                case "In" or "NotIn" when values is null || values.Count == 0:
+                    errs.Add(FieldErrors.Required(at + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
+                    break;
+                case "Exists" or "DoesNotExist" when values is { Count: > 0 }:
+                    errs.Add(FieldErrors.Forbidden(at + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                    break;
+                case "In" or "NotIn" or "Exists" or "DoesNotExist":
+                    break;
+                default:
+                    errs.Add(FieldErrors.Invalid(at + ".operator", op, "not a valid selector operator"));
+                    break;
+            }
+
+            var key = Text(expression["key"]);
+            errs.AddRange(ApimachineryValidation.IsQualifiedName(key).Select(m => FieldErrors.Invalid(at + ".key", key, m)));
+        }
+    }
+
+    private static bool IsEmptySelector(JsonObject selector) =>
+        (selector["matchLabels"] as JsonObject)?.Count is null or 0 && (selector["matchExpressions"] as JsonArray)?.Count is null or 0;
+
+    private static bool SelectorMatches(JsonObject selector, JsonObject? labels)
+    {
+        var have = labels?.ToDictionary(kv => kv.Key, kv => Text(kv.Value), StringComparer.Ordinal) ?? [];
+        foreach (var (key, value) in selector["matchLabels"] as JsonObject ?? [])
+        {
+            if (!have.TryGetValue(key, out var actual) || actual != Text(value))
+            {
+                return false;
+            }
+        }
+
+        foreach (var expression in (selector["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var key = Text(expression["key"]);
+            var values = (expression["values"] as JsonArray ?? []).Select(v => Text(v)).ToList();
+            var present = have.TryGetValue(key, out var actual);
+            var ok = Text(expression["operator"]) switch
+            {
+                "In" => present && values.Contains(actual!),
+                "NotIn" => !present || !values.Contains(actual!),
+                "Exists" => present,
+                "DoesNotExist" => !present,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // ---- pod spec ------------------------------------------------------------------------------------------
+
+    private static void ValidatePodSpec(JsonObject pod, string path, List<FieldCause> errs)
+    {
+        var volumeNames = new HashSet<string>(StringComparer.Ordinal);
+        if (pod["volumes"] is JsonArray volumes)
+        {
+            for (var i = 0; i < volumes.Count; i++)
+            {
+                var name = Text(volumes[i]?["name"]);
+                var at = $"{path}.volumes[{i}].name";
+                if (name.Length == 0)
+                {
+                    errs.Add(FieldErrors.Required(at));
+                    continue;
+                }
+
+                errs.AddRange(ApimachineryValidation.IsDns1123Label(name).Select(m => FieldErrors.Invalid(at, name, m)));
+                if (!volumeNames.Add(name))
+                {
+                    errs.Add(FieldErrors.Duplicate(at, name));
+                }
+            }
+        }
+
+        var containerNames = new HashSet<string>(StringComparer.Ordinal);
+        if (pod["initContainers"] is JsonArray init)
+        {
+            ValidateContainers(init, path + ".initContainers", volumeNames, containerNames, errs);
+        }
+
+        if (pod["containers"] is JsonArray { Count: > 0 } containers)
+        {
+            ValidateContainers(containers, path + ".containers", volumeNames, containerNames, errs);
+        }
+        else
+        {
+            errs.Add(FieldErrors.Required(path + ".containers"));
+        }
+
+        ValidateLabels(pod["nodeSelector"], path + ".nodeSelector", errs);
+    }
+
+    private static void ValidateContainers(JsonArray containers, string path, HashSet<string> volumeNames, HashSet<string> containerNames, List<FieldCause> errs)
+    {
+        for (var i = 0; i < containers.Count; i++)
+        {
+            var at = $"{path}[{i}]";
+            var c = containers[i] as JsonObject ?? [];
+            var name = Text(c["name"]);
+            if (name.Length == 0)
+            {
+                errs.Add(FieldErrors.Required(at + ".name"));
+            }
+            else
+            {
+                errs.AddRange(ApimachineryValidation.IsDns1123Label(name).Select(m => FieldErrors.Invalid(at + ".name", name, m)));
+                if (!containerNames.Add(name))
+                {
+                    errs.Add(FieldErrors.Duplicate(at + ".name", name));
+                }
+            }
+
+            if (Text(c["image"]).Length == 0)
+            {
+                errs.Add(FieldErrors.Required(at + ".image"));
+            }
+
+            var portNames = new HashSet<string>(StringComparer.Ordinal);
+            if (c["ports"] is JsonArray ports)
+            {
+                for (var j = 0; j < ports.Count; j++)
+                {
+                    var pat = $"{at}.ports[{j}]";
+                    var port = ports[j] as JsonObject ?? [];
+                    var portName = Text(port["name"]);
+                    if (portName.Length > 0)
+                    {
+                        errs.AddRange(ApimachineryValidation.IsValidPortName(portName).Select(m => FieldErrors.Invalid(pat + ".name", portName, m)));
+                        if (!portNames.Add(portName))
+                        {
+                            errs.Add(FieldErrors.Duplicate(pat + ".name", portName));
+                        }
+                    }
+
+                    var containerPort = Long(port["containerPort"]);
+                    if (port["containerPort"] is null)
+                    {
+                        errs.Add(FieldErrors.Required(pat + ".containerPort"));
+                    }
+                    else
+                    {
+                        errs.AddRange(ApimachineryValidation.IsValidPortNum(containerPort).Select(m => FieldErrors.Invalid(pat + ".containerPort", containerPort, m)));
+                    }
+
+                    if (port["hostPort"] is { } hostPortNode && Long(hostPortNode) != 0)
+                    {
+                        var hostPort = Long(hostPortNode);
+                        errs.AddRange(ApimachineryValidation.IsValidPortNum(hostPort).Select(m => FieldErrors.Invalid(pat + ".hostPort", hostPort, m)));
+                    }
+
+                    ValidateProtocol(port["protocol"], pat + ".protocol", errs);
+                }
+            }
+
+            if (c["volumeMounts"] is JsonArray mounts)
+            {
+                for (var k = 0; k < mounts.Count; k++)
+                {
+                    var mat = $"{at}.volumeMounts[{k}]";
+                    var mountName = Text(mounts[k]?["name"]);
+                    if (mountName.Length == 0)
+                    {
+                        errs.Add(FieldErrors.Required(mat + ".name"));
+                    }
+                    else if (!volumeNames.Contains(mountName))
+                    {
+                        errs.Add(FieldErrors.NotFound(mat + ".name", mountName));
+                    }
+
+                    if (Text(mounts[k]?["mountPath"]).Length == 0)
+                    {
+                        errs.Add(FieldErrors.Required(mat + ".mountPath"));
+                    }
+                }
+            }
+
+            if (c["env"] is JsonArray env)
+            {
+                for (var k = 0; k < env.Count; k++)
+                {
+                    if (Text(env[k]?["name"]).Length == 0)
+                    {
+                        errs.Add(FieldErrors.Required($"{at}.env[{k}].name"));
+                    }
+                }
+            }
+
+            foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
+            {
+                if (c[probe]?["httpGet"]?["port"] is { } probePort)
+                {
+                    ValidatePortNumOrName(probePort, $"{at}.{probe}.httpGet.port", errs);
+                }
+            }
+        }
+    }
+
+    private static void ValidateProtocol(JsonNode? protocol, string path, List<FieldCause> errs)
+    {
+        if (protocol is null)
+        {
+            errs.Add(FieldErrors.Required(path));
+        }
+        else if (Text(protocol) is not ("TCP" or "UDP" or "SCTP"))
+        {
+            errs.Add(FieldErrors.NotSupported(path, Text(protocol), "SCTP", "TCP", "UDP"));
+        }
+    }
+
+    private static void ValidatePortNumOrName(JsonNode port, string path, List<FieldCause> errs)
+    {
+        if (port is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            var name = v.GetValue<string>();
+            errs.AddRange(ApimachineryValidation.IsValidPortName(name).Select(m => FieldErrors.Invalid(path, name, m)));
+        }
+        else
+        {
+            var number = Long(port);
+            errs.AddRange(ApimachineryValidation.IsValidPortNum(number).Select(m => FieldErrors.Invalid(path, number, m)));
+        }
+    }
+
+    // ---- Service -------------------------------------------------------------------------------------------
+
+    private static void ValidateService(JsonObject obj, List<FieldCause> errs)
+    {
+        var spec = obj["spec"] as JsonObject ?? [];
+        var type = Text(spec["type"]);
+        if (type is not ("ClusterIP" or "ExternalName" or "LoadBalancer" or "NodePort"))
+        {
+            errs.Add(FieldErrors.NotSupported("spec.type", type, "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"));
+        }
+
+        var headless = Text(spec["clusterIP"]) == "None";
+        var ports = spec["ports"] as JsonArray ?? [];
+        if (ports.Count == 0 && !headless && type != "ExternalName")
+        {
+            errs.Add(FieldErrors.Required("spec.ports"));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var at = $"spec.ports[{i}]";
+            var port = ports[i] as JsonObject ?? [];
+            var name = Text(port["name"]);
+            if (name.Length == 0)
+            {
+                if (ports.Count > 1)
+                {
+                    errs.Add(FieldErrors.Required(at + ".name"));
+                }
+            }
+            else
+            {
+                errs.AddRange(ApimachineryValidation.IsDns1123Label(name).Select(m => FieldErrors.Invalid(at + ".name", name, m)));
+                if (!names.Add(name))
+                {
+                    errs.Add(FieldErrors.Duplicate(at + ".name", name));
+                }
+            }
+
+            var number = Long(port["port"]);
+            errs.AddRange(ApimachineryValidation.IsValidPortNum(number).Select(m => FieldErrors.Invalid(at + ".port", number, m)));
+            ValidateProtocol(port["protocol"], at + ".protocol", errs);
+            if (port["targetPort"] is { } target)
+            {
+                ValidatePortNumOrName(target, at + ".targetPort", errs);
+            }
+        }
+
+        if (type != "ExternalName")
+        {
+            ValidateLabels(spec["selector"], "spec.selector", errs);
+        }
+    }
+
+    // ---- ConfigMap / Secret --------------------------------------------------------------------------------
+
+    private static void ValidateConfigMap(JsonObject obj, List<FieldCause> errs)
+    {
+        long total = 0;
+        var data = obj["data"] as JsonObject ?? [];
+        foreach (var (key, value) in data)
+        {
+            errs.AddRange(ApimachineryValidation.IsConfigMapKey(key).Select(m => FieldErrors.Invalid($"data[{key}]", key, m)));
+            total += Encoding.UTF8.GetByteCount(Text(value));
+        }
+
+        foreach (var (key, value) in obj["binaryData"] as JsonObject ?? [])
+        {
+            errs.AddRange(ApimachineryValidation.IsConfigMapKey(key).Select(m => FieldErrors.Invalid($"binaryData[{key}]", key, m)));
+            if (data.ContainsKey(key))
+            {
+                errs.Add(FieldErrors.Invalid($"binaryData[{key}]", key, "duplicate of key present in data"));
+            }
+
+            total += DecodedLength(Text(value));
+        }
+
+        if (total > MaxDataSize)
+        {
+            errs.Add(FieldErrors.TooLong(string.Empty, MaxDataSize));
+        }
+    }
+
+    private static void ValidateSecret(JsonObject obj, List<FieldCause> errs)
+    {
+        long total = 0;
+        foreach (var (key, value) in obj["data"] as JsonObject ?? [])
+        {
+            errs.AddRange(ApimachineryValidation.IsConfigMapKey(key).Select(m => FieldErrors.Invalid($"data[{key}]", key, m)));
+            total += DecodedLength(Text(value));
+        }
+
+        if (total > MaxDataSize)
+        {
+            errs.Add(FieldErrors.TooLong("data", MaxDataSize));
+        }
+    }
+
+    private static long DecodedLength(string base64)
+    {
+        var buffer = new byte[(base64.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(base64, buffer, out var written) ? written : base64.Length;
+    }
+
+    // ---- Node, Lease, RuntimeClass -------------------------------------------------------------------------
+
+    private static void ValidateNode(JsonObject obj, List<FieldCause> errs)
+    {
+        if (obj["spec"]?["taints"] is not JsonArray taints)
+        {
+            return;
+        }
+
+        for (var i = 0; i < taints.Count; i++)
+        {
+            var at = $"spec.taints[{i}]";
+            var key = Text(taints[i]?["key"]);
+            errs.AddRange(ApimachineryValidation.IsQualifiedName(key).Select(m => FieldErrors.Invalid(at + ".key", key, m)));
+            var value = Text(taints[i]?["value"]);
+            errs.AddRange(ApimachineryValidation.IsValidLabelValue(value).Select(m => FieldErrors.Invalid(at + ".value", value, m)));
+            var effect = Text(taints[i]?["effect"]);
+            if (effect.Length == 0)
+            {
+                errs.Add(FieldErrors.Required(at + ".effect"));
+            }
+            else if (effect is not ("NoExecute" or "NoSchedule" or "PreferNoSchedule"))
+            {
+                errs.Add(FieldErrors.NotSupported(at + ".effect", effect, "NoExecute", "NoSchedule", "PreferNoSchedule"));
+            }
+        }
+    }
+
+    private static void ValidateLease(JsonObject obj, List<FieldCause> errs)
+    {
+        var spec = obj["spec"] as JsonObject ?? [];
+        if (spec["leaseDurationSeconds"] is { } duration && Long(duration) <= 0)
+        {
+            errs.Add(FieldErrors.Invalid("spec.leaseDurationSeconds", Long(duration), "must be greater than 0"));
+        }
+
+        if (spec["leaseTransitions"] is { } transitions && Long(transitions) < 0)
+        {
+            errs.Add(FieldErrors.Invalid("spec.leaseTransitions", Long(transitions), "must be greater than or equal to 0"));
+        }
+    }
+
+    private static void ValidateRuntimeClass(JsonObject obj, JsonObject? old, List<FieldCause> errs)
+    {
+        var handler = Text(obj["handler"]);
+        errs.AddRange(ApimachineryValidation.IsDns1123Label(handler).Select(m => FieldErrors.Invalid("handler", handler, m)));
+        if (old is not null && Text(old["handler"]) != handler)
+        {
+            errs.Add(FieldErrors.Invalid("handler", handler, "field is immutable"));
+        }
+
+        ValidateLabels(obj["scheduling"]?["nodeSelector"], "scheduling.nodeSelector", errs);
+    }
+
+    // ---- JSON helpers --------------------------------------------------------------------------------------
+
+    private static string Text(JsonNode? node) => node switch
+    {
+        null => string.Empty,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+
+    private static long Long(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.ToJsonString() is var raw && long.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+}
