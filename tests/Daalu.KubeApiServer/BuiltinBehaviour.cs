@@ -45,6 +45,12 @@ internal static class BuiltinBehaviour
                     break;
             }
         }
+        else if (type is { Group: "apps", Kind: "DaemonSet" })
+        {
+            // Non-omitempty int32 fields of DaemonSetStatus: the real server always shows them, and the OpenAPI
+            // schema requires them.
+            obj["status"] = new JsonObject { ["currentNumberScheduled"] = 0, ["numberMisscheduled"] = 0, ["desiredNumberScheduled"] = 0, ["numberReady"] = 0 };
+        }
         else if (type.HasStatusSubresource)
         {
             obj["status"] = new JsonObject();

@@ -140,23 +140,22 @@ internal static class BuiltinValidation
             errs.Add(FieldErrors.Invalid("spec.revisionHistoryLimit", Long(history), "must be greater than or equal to 0"));
         }
 
+        // As apps/validation: a missing selector is required on a Deployment only, and (LabelSelectorAsSelector(nil)
+        // being "nothing") matches no template; an empty one is refused but (being "everything") matches any.
         var selector = spec["selector"] as JsonObject;
-        var selectorUsable = false;
         if (selector is null)
         {
-            errs.Add(FieldErrors.Required("spec.selector"));
+            if (kindWord == "deployment")
+            {
+                errs.Add(FieldErrors.Required("spec.selector"));
+            }
         }
         else
         {
-            var before = errs.Count;
             ValidateLabelSelector(selector, "spec.selector", errs);
             if (IsEmptySelector(selector))
             {
                 errs.Add(FieldErrors.Invalid("spec.selector", selector, $"empty selector is invalid for {kindWord}"));
-            }
-            else
-            {
-                selectorUsable = errs.Count == before;
             }
         }
 
@@ -167,7 +166,7 @@ internal static class BuiltinValidation
 
         var template = spec["template"] as JsonObject ?? [];
         var templateLabels = template["metadata"]?["labels"] as JsonObject;
-        if (selectorUsable && !SelectorMatches(selector!, templateLabels))
+        if (selector is null || (!IsEmptySelector(selector) && !SelectorMatches(selector, templateLabels)))
         {
             errs.Add(FieldErrors.Invalid("spec.template.metadata.labels", (JsonNode?)templateLabels ?? new JsonObject(), "`selector` does not match template `labels`"));
         }
@@ -193,7 +192,7 @@ internal static class BuiltinValidation
         var type = Text(strategy["type"]);
         if (type is not ("Recreate" or "RollingUpdate"))
         {
-            errs.Add(FieldErrors.NotSupported("spec.strategy.type", type, "Recreate", "RollingUpdate"));
+            errs.Add(FieldErrors.NotSupported("spec.strategy", strategy, "Recreate", "RollingUpdate"));
         }
         else if (type == "Recreate" && strategy["rollingUpdate"] is not null)
         {
@@ -208,10 +207,10 @@ internal static class BuiltinValidation
 
     private static void ValidateDaemonSetStrategy(JsonObject? spec, List<FieldCause> errs)
     {
-        var type = Text(spec?["updateStrategy"]?["type"]);
-        if (type is not ("OnDelete" or "RollingUpdate"))
+        var strategy = spec?["updateStrategy"] as JsonObject ?? [];
+        if (Text(strategy["type"]) is not ("OnDelete" or "RollingUpdate"))
         {
-            errs.Add(FieldErrors.NotSupported("spec.updateStrategy.type", type, "OnDelete", "RollingUpdate"));
+            errs.Add(FieldErrors.NotSupported("spec.updateStrategy", strategy, "RollingUpdate", "OnDelete"));
         }
     }
 

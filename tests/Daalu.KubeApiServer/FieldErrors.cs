@@ -61,7 +61,18 @@ internal static class FieldErrors
         bool b => b ? "true" : "false",
         long or int or double => Convert.ToString(value, CultureInfo.InvariantCulture)!,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => Quote(v.GetValue<string>()),
-        JsonNode n => n.ToJsonString(),
+        JsonNode n => Sorted(n).ToJsonString(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
+    };
+
+    // Go's json.Marshal writes a map's keys sorted and a struct's fields in declaration order; the maps among the
+    // values rendered here are string maps (labels, selectors' matchLabels), so those are sorted.
+    private static JsonNode Sorted(JsonNode node) => node switch
+    {
+        JsonObject o when o.All(kv => kv.Value is JsonValue v && v.GetValueKind() == JsonValueKind.String) =>
+            new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone()))),
+        JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, kv.Value is null ? null : Sorted(kv.Value)))),
+        JsonArray a => new JsonArray(a.Select(e => e is null ? null : Sorted(e)).ToArray()),
+        _ => node.DeepClone(),
     };
 }

@@ -93,6 +93,9 @@ public sealed class KubeApiServer : IAsyncDisposable, IDisposable
     /// <summary>Whether CRD x-kubernetes-validations CEL rules are evaluated (node and tests/js found); false with a custom <see cref="KubeApiServerOptions.Validator"/>.</summary>
     public bool CelRulesEvaluated => _defaultValidator?.CelAvailable ?? false;
 
+    /// <summary>Whether built-in objects are checked against the Kubernetes OpenAPI schemas (node and tests/js/node_modules/kubernetes-models found).</summary>
+    public bool OpenApiSchemasChecked => Options.CheckOpenApiSchemas && OpenApiSchemaChecker.Shared is not null;
+
     /// <summary>The latest resourceVersion handed out.</summary>
     public long CurrentResourceVersion => _store.CurrentRv;
 

@@ -40,6 +40,12 @@ public sealed class KubeApiServerOptions
     /// </summary>
     public bool ValidateBuiltinObjects { get; set; } = true;
 
+    /// <summary>
+    /// Whether built-in objects are also checked against the Kubernetes OpenAPI definitions (the npm package
+    /// kubernetes-models through tests/js/k8s-schema.mjs; skipped when node or the package is absent).
+    /// </summary>
+    public bool CheckOpenApiSchemas { get; set; } = true;
+
     /// <summary>Whether x-kubernetes-validations CEL rules are evaluated (needs node and tests/js; skipped if absent).</summary>
     public bool EvaluateCelRules { get; set; } = true;
 }

@@ -966,6 +966,13 @@ internal sealed class ObjectStore
             causes.AddRange(BuiltinValidation.Validate(type, obj, old));
         }
 
+        if (!type.IsCustom && _options.CheckOpenApiSchemas && OpenApiSchemaChecker.Shared is { } schemas)
+        {
+            // A field the server's own validation already refused keeps that (real-worded) cause only.
+            var refused = causes.Select(c => c.Field).ToHashSet(StringComparer.Ordinal);
+            causes.AddRange(schemas.Check(obj).Where(c => !refused.Contains(c.Field)));
+        }
+
         if (causes.Count > 0)
         {
             throw ApiError.Invalid(type, obj["metadata"]?["name"]?.GetValue<string>() ?? string.Empty, causes);

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Daalu.KubeApiServer;
+
+/// <summary>
+/// Checks built-in objects against the Kubernetes OpenAPI definitions (field types, required fields, enums, formats)
+/// through tests/js/k8s-schema.mjs, which validates with the schemas of the npm package kubernetes-models (generated
+/// from the Kubernetes OpenAPI spec). One long-lived node process, JSON lines over stdin/stdout, calls serialised.
+/// The API server decodes into typed Go structs and validates required fields, so an object that breaks the schema
+/// would be refused there; the messages here are ajv's (e.g. "must be integer"), not the Go decoder's.
+/// </summary>
+internal sealed class OpenApiSchemaChecker : IDisposable
+{
+    private readonly Process _process;
+    private readonly Lock _gate = new();
+    private long _nextId;
+    private bool _disposed;
+
+    // One node process for every server in the test process, as for the CEL evaluator; it ends with the test process.
+    private static readonly Lazy<OpenApiSchemaChecker?> SharedChecker = new(TryStart);
+
+    private OpenApiSchemaChecker(Process process) => _process = process;
+
+    /// <summary>The checker shared by every server in this process, or null when it cannot run here.</summary>
+    public static OpenApiSchemaChecker? Shared => SharedChecker.Value;
+
+    /// <summary>Starts the checker, or returns null when node, the script or kubernetes-models is missing.</summary>
+    public static OpenApiSchemaChecker? TryStart()
+    {
+        var script = FindScript();
+        if (script is null || !Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "kubernetes-models")))
+        {
+            return null;
+        }
+
+        var psi = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(script)!,
+        };
+        psi.ArgumentList.Add(script);
+        try
+        {
+            var process = Process.Start(psi);
+            if (process is null)
+            {
+                return null;
+            }
+
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            return new OpenApiSchemaChecker(process);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The schema failures of <paramref name="obj"/> as field causes (path in dotted form), empty when it is valid or
+    /// when kubernetes-models has no model for its kind.
+    /// </summary>
+    public IReadOnlyList<FieldCause> Check(JsonObject obj)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var id = ++_nextId;
+            _process.StandardInput.WriteLine(new JsonObject { ["id"] = id, ["object"] = obj.DeepClone() }.ToJsonString());
+            _process.StandardInput.Flush();
+            var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the OpenAPI schema checker (node tests/js/k8s-schema.mjs) exited");
+            var response = JsonNode.Parse(line)!.AsObject();
+            if (response["id"]?.GetValue<long>() != id)
+            {
+                throw new InvalidOperationException("OpenAPI schema checker answered out of order: " + line);
+            }
+
+            if (response["error"] is { } error)
+            {
+                throw new InvalidOperationException("OpenAPI schema checker failed: " + error.GetValue<string>());
+            }
+
+            if (response["errors"] is not JsonArray errors)
+            {
+                return [];
+            }
+
+            return errors.Select(e => ToCause(e!["path"]!.GetValue<string>(), e["message"]!.GetValue<string>(), obj)).ToList();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        try
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(2000))
+            {
+                _process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+    }
+
+    // ajv's instancePath "/spec/template/spec/containers/0/ports/0/containerPort" becomes the API server's field path
+    // "spec.template.spec.containers[0].ports[0].containerPort"; the bad value is looked up there.
+    internal static FieldCause ToCause(string instancePath, string message, JsonObject obj)
+    {
+        var field = string.Empty;
+        JsonNode? value = obj;
+        foreach (var raw in instancePath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (int.TryParse(segment, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && value is JsonArray array)
+            {
+                field += $"[{index}]";
+                value = index < array.Count ? array[index] : null;
+            }
+            else
+            {
+                field += field.Length == 0 ? segment : "." + segment;
+                value = value is JsonObject o ? o[segment] : null;
+            }
+        }
+
+        if (message.StartsWith("must have required property ", StringComparison.Ordinal))
+        {
+            var property = message["must have required property ".Length..].Trim('\'');
+            return FieldErrors.Required(field.Length == 0 ? property : field + "." + property);
+        }
+
+        return FieldErrors.Invalid(field, value, message + " (Kubernetes OpenAPI schema)");
+    }
+
+    private static string? FindScript()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "tests", "js", "k8s-schema.mjs");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}
