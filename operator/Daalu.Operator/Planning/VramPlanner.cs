@@ -175,7 +175,7 @@ public static class VramPlanner
             return plan with
             {
                 Reason = PlanReasons.WeightsDoNotLoad,
-                Message = Invariant($"{id} ({quantization}) on {card}: loading holds {loadPeak:F2} GiB of weights{(loadPeak > weights ? $" (vLLM loads the {architecture.Quantization} checkpoint before quantising it to {quantization})" : string.Empty)}, more than the {total - VllmMemory.CudaContextGiB:F2} GiB the card has beside the CUDA context."),
+                Message = Invariant($"{id} ({quantization}) on {card}: loading holds {loadPeak:F2} GiB of weights{(loadPeak > weights ? $" (vLLM loads the {(architecture.Quantization == Quantizations.None ? "16-bit" : architecture.Quantization)} checkpoint before quantising it to {quantization})" : string.Empty)}, more than the {total - VllmMemory.CudaContextGiB:F2} GiB the card has beside the CUDA context."),
             };
         }
 
