@@ -68,8 +68,9 @@ public static class VllmBuilder
             "--tensor-parallel-size", Math.Max(1, engine.TensorParallelSize).ToString(CultureInfo.InvariantCulture),
         };
 
-        // Concurrency the KV cache can hold (VramPlanner.PlanMaxNumSeqs); unchecked plans keep vLLM's default.
-        if (plan.MaxNumSeqs > 0)
+        // Concurrency the KV cache can hold (VramPlanner.PlanMaxNumSeqs); unchecked plans keep vLLM's default, and a
+        // --max-num-seqs among the extra args is the user's choice (lower only lowers the profiled peak).
+        if (plan.MaxNumSeqs > 0 && engine.ExtraArgs?.Any(a => a == "--max-num-seqs" || a.StartsWith("--max-num-seqs=", StringComparison.Ordinal)) != true)
         {
             args.Add("--max-num-seqs");
             args.Add(plan.MaxNumSeqs.ToString(CultureInfo.InvariantCulture));

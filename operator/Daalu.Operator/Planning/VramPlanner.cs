@@ -66,6 +66,12 @@ public static class VramPlanner
             best ??= plan;
         }
 
+        if (best?.Reason is PlanReasons.UtilizationTooHigh or PlanReasons.NotEnoughGpus)
+        {
+            // About the card and settings, not the model: no default changes the answer.
+            return best;
+        }
+
         var tried = string.Join(", ", defaults.Select(d => d.Id));
         return (best ?? Empty(request)) with
         {
