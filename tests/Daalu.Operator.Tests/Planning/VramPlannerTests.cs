@@ -211,6 +211,36 @@ public sealed class VramPlannerTests
         Assert.Equal(PlanReasons.NotEnoughGpus, plan.Reason);
     }
 
+    [Theory]
+    [InlineData(18_224, 8)]       // Qwen2.5-Coder-14B-AWQ on RTX 2000 Ada: 8 sequences of 2048 tokens
+    [InlineData(61_072, 24)]      // 29 rounded down to a multiple of 8
+    [InlineData(5_000, 2)]        // below 8: not rounded
+    [InlineData(1_000, 1)]        // never below one
+    [InlineData(10_000_000, 256)] // never above vLLM's default
+    public void PlanMaxNumSeqs_KvTokens_SequencesOf2048TokensUpToDefault(long kvTokens, int expected) =>
+        Assert.Equal(expected, VramPlanner.PlanMaxNumSeqs(kvTokens, VllmMemory.DefaultMaxNumSeqs));
+
+    [Fact]
+    public void Plan_EnforceEager_NoGraphsSoHigherUtilisationStarts()
+    {
+        var graphs = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ", utilisation: 0.94));
+        var eager = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ", utilisation: 0.94) with { EnforceEager = true });
+
+        Assert.Equal(PlanReasons.UtilizationTooHigh, graphs.Reason);
+        Assert.Contains("At most 0.92 fits this card", graphs.Message, StringComparison.Ordinal);
+        Assert.Equal(PlanOutcome.Fits, eager.Outcome);
+        Assert.True(eager.MaxContext > VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ")).MaxContext);
+    }
+
+    [Fact]
+    public void Plan_EmptyModelUtilisationTooHigh_SaysSoInsteadOfNoDefaultFits()
+    {
+        var plan = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, model: null, purpose: ModelPurposes.Coding, utilisation: 0.95));
+
+        Assert.Equal(PlanReasons.UtilizationTooHigh, plan.Reason);
+        Assert.Equal(0.92, plan.MaxGpuMemoryUtilization);
+    }
+
     // Weight sizes agree with the published checkpoints (safetensors totals on Hugging Face) within 5%.
     [Theory]
     [InlineData("meta-llama/Llama-3.1-8B-Instruct", 16.06)]
