@@ -152,6 +152,11 @@ public sealed partial class ModelServingReconciler : IReconciler
         var plan = configRead is { Definitive: true, Architecture: null } refused
             ? ConfigRefusedPlan(spec.Model!, refused)
             : VramPlanner.Plan(PlanRequestFor(spec, target.GpuClass!, target.MemoryMiB, target.GpuCount, configRead?.Architecture));
+        if (configRead is { Architecture: null, Definitive: false, Message: { } why } && plan.Outcome is PlanOutcome.Unchecked or PlanOutcome.Invalid)
+        {
+            plan = plan with { Message = $"{plan.Message} ({why})" };
+        }
+
         status.ResolvedModel = plan.ModelId;
         status.Fit = plan.Outcome is PlanOutcome.Fits or PlanOutcome.DoesNotFit ? plan.ToModelFit() : null;
 

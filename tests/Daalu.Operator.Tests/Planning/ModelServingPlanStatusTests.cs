@@ -53,6 +53,32 @@ public sealed class ModelServingPlanStatusTests
     }
 
     [Fact]
+    public async Task Create_PrestagedModelTheHubDoesNotKnow_DeployedUncheckedWithTheReason()
+    {
+        await using var hub = await HuggingFaceHubDouble.StartNewAsync(HubModels.All);
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
+        h.Routes.Route("huggingface.co", hub.Endpoint.AbsoluteUri);
+
+        // Weights on a PVC need no Hub: a 404 there only means the fit cannot be checked.
+        await h.CreateModelServingAsync(Fixtures.ModelServing("inhouse", configure: s =>
+        {
+            s.Model = "acme/inhouse-coder";
+            s.Engine.MaxModelLen = 4096;
+            s.Weights = new WeightsSource { Pvc = new PvcSource { ClaimName = "models" } };
+        }));
+
+        var deploying = await WaitAsync(h, "inhouse", m => m.Status?.Phase == ModelServingPhases.Deploying, "Deploying");
+        var condition = deploying.Status!.Conditions.Single(c => c.Type == "ModelDoesNotFit");
+        Assert.Equal(ConditionStatus.Unknown, condition.Status);
+        Assert.Equal(PlanReasons.ModelNotInCatalog, condition.Reason);
+        Assert.Contains("404", condition.Message, StringComparison.Ordinal);
+        var deployment = await OperatorHarness.EventuallyAsync(() => h.TryGetDeploymentAsync("team-a", "ms-inhouse"), d => true, "Deployment");
+        var args = deployment!.Spec.Template.Spec.Containers[0].Args;
+        Assert.Equal("4096", args[args.IndexOf("--max-model-len") + 1]);
+        Assert.DoesNotContain("--max-num-seqs", args);
+    }
+
+    [Fact]
     public async Task Create_CatalogModelUtilisationTooHigh_RefusedWithTheCap()
     {
         await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
