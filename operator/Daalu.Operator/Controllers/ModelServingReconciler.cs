@@ -147,7 +147,6 @@ public sealed partial class ModelServingReconciler : IReconciler
             return _settings.RetryInterval;
         }
 
-        var engine = spec.Engine ?? new EngineSettings();
         var configRead = await ReadModelConfigAsync(modelServing, cancellationToken).ConfigureAwait(false);
         var plan = configRead is { Definitive: true, Architecture: null } refused
             ? ConfigRefusedPlan(spec.Model!, refused)
