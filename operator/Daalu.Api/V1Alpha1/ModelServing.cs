@@ -164,8 +164,12 @@ public sealed class EngineSettings
     [JsonPropertyName("maxModelLen")]
     public int? MaxModelLen { get; set; }
 
-    /// <summary>Fraction of GPU memory vLLM may use (--gpu-memory-utilization).</summary>
-    [Range(0.1, 0.99)]
+    /// <summary>
+    /// Fraction of GPU memory vLLM may use (--gpu-memory-utilization). At most 0.95: vLLM needs the CUDA context and
+    /// its CUDA graphs beside this share; the operator refuses a value the card cannot start with
+    /// (status.fit.maxGpuMemoryUtilization).
+    /// </summary>
+    [Range(0.1, 0.95)]
     [Schema(DefaultJson = "0.9")]
     [JsonPropertyName("gpuMemoryUtilization")]
     public double GpuMemoryUtilization { get; set; } = 0.9;
@@ -245,28 +249,76 @@ public sealed class ModelServingStatus
     public List<Condition> Conditions { get; set; } = [];
 }
 
-/// <summary>The VRAM plan for a model on a card.</summary>
+/// <summary>
+/// The VRAM plan for a model on a card, per GPU, in vLLM's own accounting: availableGiB (gpuMemoryUtilization x
+/// cudaTotalGiB) - weightsGiB - overheadGiB (activationGiB + nonTorchGiB + marginGiB) = kvBudgetGiB, which holds
+/// kvCacheTokens; maxContext must fit it (vLLM refuses to start otherwise).
+/// </summary>
 public sealed class ModelFit
 {
-    /// <summary>Weights in GiB after quantisation.</summary>
+    /// <summary>Where the model's figures came from: catalog, huggingface:&lt;repo&gt;@&lt;revision&gt;, or path:&lt;dir&gt;.</summary>
+    [JsonPropertyName("source")]
+    public string? Source { get; set; }
+
+    /// <summary>Memory CUDA reports for one card, in GiB (below the NVML total in nvidia.com/gpu.memory).</summary>
+    [JsonPropertyName("cudaTotalGiB")]
+    public double CudaTotalGiB { get; set; }
+
+    /// <summary>cudaTotalGiB times gpuMemoryUtilization: what vLLM may use, in GiB.</summary>
+    [JsonPropertyName("availableGiB")]
+    public double AvailableGiB { get; set; }
+
+    /// <summary>Weights held after loading, in GiB.</summary>
     [JsonPropertyName("weightsGiB")]
     public double WeightsGiB { get; set; }
 
-    /// <summary>KV cache in GiB at maxContext.</summary>
-    [JsonPropertyName("kvCacheGiB")]
-    public double KvCacheGiB { get; set; }
+    /// <summary>Weights held at the peak of loading, in GiB (the 16-bit checkpoint for online FP8).</summary>
+    [JsonPropertyName("loadPeakGiB")]
+    public double LoadPeakGiB { get; set; }
 
-    /// <summary>Runtime overhead (activations, CUDA graphs) in GiB.</summary>
+    /// <summary>Profiled activation peak (forward pass and sampler), in GiB.</summary>
+    [JsonPropertyName("activationGiB")]
+    public double ActivationGiB { get; set; }
+
+    /// <summary>Non-torch memory inside the budget, in GiB.</summary>
+    [JsonPropertyName("nonTorchGiB")]
+    public double NonTorchGiB { get; set; }
+
+    /// <summary>The planner's safety margin, in GiB.</summary>
+    [JsonPropertyName("marginGiB")]
+    public double MarginGiB { get; set; }
+
+    /// <summary>activationGiB + nonTorchGiB + marginGiB.</summary>
     [JsonPropertyName("overheadGiB")]
     public double OverheadGiB { get; set; }
 
-    /// <summary>Card memory times gpuMemoryUtilization, in GiB.</summary>
-    [JsonPropertyName("availableGiB")]
-    public double AvailableGiB { get; set; }
+    /// <summary>What is left for the KV cache, in GiB.</summary>
+    [JsonPropertyName("kvBudgetGiB")]
+    public double KvBudgetGiB { get; set; }
+
+    /// <summary>Tokens the KV cache holds (vLLM's "GPU KV cache size").</summary>
+    [JsonPropertyName("kvCacheTokens")]
+    public long KvCacheTokens { get; set; }
+
+    /// <summary>KV cache one sequence of maxContext tokens needs, in GiB.</summary>
+    [JsonPropertyName("kvCacheGiB")]
+    public double KvCacheGiB { get; set; }
 
     /// <summary>The largest context that fits, passed as --max-model-len.</summary>
     [JsonPropertyName("maxContext")]
     public int MaxContext { get; set; }
+
+    /// <summary>Concurrent sequences planned from the KV budget, passed as --max-num-seqs.</summary>
+    [JsonPropertyName("maxNumSeqs")]
+    public int MaxNumSeqs { get; set; }
+
+    /// <summary>Sequences of maxContext tokens the KV cache holds at once (vLLM's "Maximum concurrency").</summary>
+    [JsonPropertyName("concurrency")]
+    public double Concurrency { get; set; }
+
+    /// <summary>The highest gpuMemoryUtilization vLLM can start with on this card.</summary>
+    [JsonPropertyName("maxGpuMemoryUtilization")]
+    public double MaxGpuMemoryUtilization { get; set; }
 
     /// <summary>Whether the model fits.</summary>
     [JsonPropertyName("fits")]

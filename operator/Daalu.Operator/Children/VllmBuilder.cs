@@ -71,6 +71,14 @@ public static class VllmBuilder
             "--tensor-parallel-size", Math.Max(1, engine.TensorParallelSize).ToString(CultureInfo.InvariantCulture),
         };
 
+        // Concurrency the KV cache can hold (VramPlanner.PlanMaxNumSeqs); unchecked plans keep vLLM's default, and a
+        // --max-num-seqs among the extra args is the user's choice (lower only lowers the profiled peak).
+        if (plan.MaxNumSeqs > 0 && engine.ExtraArgs?.Any(a => a == "--max-num-seqs" || a.StartsWith("--max-num-seqs=", StringComparison.Ordinal)) != true)
+        {
+            args.Add("--max-num-seqs");
+            args.Add(plan.MaxNumSeqs.ToString(CultureInfo.InvariantCulture));
+        }
+
         // A pre-quantised checkpoint declares its format in config.json and vLLM then picks the fastest kernel (e.g.
         // awq_marlin); forcing --quantization awq would select the slower one. So the flag is passed only when the user
         // asked for a format explicitly, which is also the only way to get dynamic FP8 on a 16-bit checkpoint.

@@ -32,6 +32,7 @@ public sealed partial class ModelServingReconciler : IReconciler
     private readonly OperatorSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IModelConfigSource _modelConfigs;
 
     /// <summary>Creates the reconciler over the informer caches it reads, the API it writes and the detection seam.</summary>
     public ModelServingReconciler(
@@ -45,7 +46,8 @@ public sealed partial class ModelServingReconciler : IReconciler
         IEventRecorder events,
         OperatorSettings settings,
         TimeProvider time,
-        ILogger<ModelServingReconciler> logger)
+        ILogger<ModelServingReconciler> logger,
+        IModelConfigSource? modelConfigs = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _modelServings = (modelServings ?? throw new ArgumentNullException(nameof(modelServings))).Cache;
@@ -58,7 +60,11 @@ public sealed partial class ModelServingReconciler : IReconciler
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _modelConfigs = modelConfigs ?? new ModelConfigReader(HubClient.Value, ModelConfigReader.EndpointFromEnvironment(), time);
     }
+
+    // One client for every reconciler instance: configs are small and read rarely (the reader caches them).
+    private static readonly Lazy<HttpClient> HubClient = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(20) });
 
     /// <summary>The ModelServings a GpuNode change can affect: those naming it, and those asking for its class.</summary>
     public static IEnumerable<ObjectKey> KeysForGpuNode(IResourceCache<ModelServing> modelServings, GpuNode gpuNode)
@@ -141,9 +147,15 @@ public sealed partial class ModelServingReconciler : IReconciler
             return _settings.RetryInterval;
         }
 
-        var engine = spec.Engine ?? new EngineSettings();
-        var plan = VramPlanner.Plan(new PlanRequest(target.GpuClass!, target.MemoryMiB, target.GpuCount, spec.Purpose ?? ModelPurposes.General,
-            spec.Model, engine.Quantization, engine.GpuMemoryUtilization, engine.TensorParallelSize, engine.MaxModelLen));
+        var configRead = await ReadModelConfigAsync(modelServing, cancellationToken).ConfigureAwait(false);
+        var plan = configRead is { Definitive: true, Architecture: null } refused
+            ? ConfigRefusedPlan(spec.Model!, refused)
+            : VramPlanner.Plan(PlanRequestFor(spec, target.GpuClass!, target.MemoryMiB, target.GpuCount, configRead?.Architecture));
+        if (configRead is { Architecture: null, Definitive: false, Message: { } why } && plan.Outcome is PlanOutcome.Unchecked or PlanOutcome.Invalid)
+        {
+            plan = plan with { Message = $"{plan.Message} ({why})" };
+        }
+
         status.ResolvedModel = plan.ModelId;
         status.Fit = plan.Outcome is PlanOutcome.Fits or PlanOutcome.DoesNotFit ? plan.ToModelFit() : null;
 
@@ -199,9 +211,7 @@ public sealed partial class ModelServingReconciler : IReconciler
         var model = ModelCatalog.Find(spec.Model);
         if (card is not null && model is not null)
         {
-            var engine = spec.Engine ?? new EngineSettings();
-            var plan = VramPlanner.PlanModel(model, new PlanRequest(card.GpuClass, card.MemoryMiB, null, spec.Purpose ?? ModelPurposes.General,
-                model.Id, engine.Quantization, engine.GpuMemoryUtilization, engine.TensorParallelSize, engine.MaxModelLen));
+            var plan = VramPlanner.PlanModel(model, PlanRequestFor(spec, card.GpuClass, card.MemoryMiB, null, null));
             status.Fit = plan.Outcome is PlanOutcome.Fits or PlanOutcome.DoesNotFit ? plan.ToModelFit() : null;
             Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition,
                 plan.Outcome switch { PlanOutcome.Fits => ConditionStatus.False, PlanOutcome.DoesNotFit => ConditionStatus.True, _ => ConditionStatus.Unknown },
@@ -363,6 +373,56 @@ public sealed partial class ModelServingReconciler : IReconciler
         return new Target(wanted.GpuClass, ready.Min(g => g.Status!.MemoryMiB ?? wanted.MemoryMiB),
             ready.Any(g => g.Status!.GpuCount is null) ? null : ready.Min(g => g.Status!.GpuCount),
             new Placement(null, wanted.GpuClass), null);
+    }
+
+    // The plan request from the spec: the card, the engine settings, and for a model outside the catalog its figures
+    // read from config.json. --enforce-eager among the extra args means no CUDA graphs to leave room for.
+    private static PlanRequest PlanRequestFor(ModelServingSpec spec, string gpuClass, long memoryMiB, int? gpuCount, ModelArchitecture? architecture)
+    {
+        var engine = spec.Engine ?? new EngineSettings();
+        return new PlanRequest(gpuClass, memoryMiB, gpuCount, spec.Purpose ?? ModelPurposes.General, spec.Model, engine.Quantization,
+            engine.GpuMemoryUtilization, engine.TensorParallelSize, engine.MaxModelLen, architecture,
+            EnforceEager: engine.ExtraArgs?.Any(a => a is "--enforce-eager" or "--enforce-eager=true" or "--enforce_eager") == true);
+    }
+
+    // A Hub answer that settles it (404, 401/403): vLLM would fail to download the same files, so nothing is deployed.
+    private static VramPlan ConfigRefusedPlan(string model, ModelConfigResult refused) => new()
+    {
+        Outcome = PlanOutcome.Invalid,
+        ModelId = model.Trim(),
+        Quantization = Quantizations.None,
+        AvailableGiB = 0,
+        Reason = refused.Reason ?? PlanReasons.ModelConfigUnreadable,
+        Message = refused.Message ?? "The model's config.json could not be read.",
+    };
+
+    // For a model outside the catalog, its config.json and checkpoint size: from the pre-staged directory when the
+    // operator can see it, else from the Hugging Face Hub with the token Secret. Null for catalog models and defaults.
+    private async Task<ModelConfigResult?> ReadModelConfigAsync(ModelServing modelServing, CancellationToken cancellationToken)
+    {
+        var spec = modelServing.Spec;
+        if (string.IsNullOrWhiteSpace(spec.Model) || ModelCatalog.Find(spec.Model) is not null)
+        {
+            return null;
+        }
+
+        var local = spec.Weights?.HostPath?.Path is { } hostPath ? _modelConfigs.ReadDirectory(hostPath) : null;
+        if (local is not null)
+        {
+            return local;
+        }
+
+        string? token = null;
+        if (spec.Weights?.HuggingFace?.TokenSecretRef is { } tokenRef)
+        {
+            token = (await ReadSecretAsync(modelServing, tokenRef, "Hugging Face token", cancellationToken).ConfigureAwait(false)).Value;
+        }
+
+        var read = await _modelConfigs.ReadHubAsync(spec.Model.Trim(), "main", token, cancellationToken).ConfigureAwait(false);
+
+        // Pre-staged weights do not need the Hub: its refusal is then only a missing check, not a failed download.
+        var prestaged = spec.Weights?.Pvc is not null || spec.Weights?.HostPath is not null;
+        return prestaged && read.Architecture is null ? read with { Definitive = false } : read;
     }
 
     private async Task<string?> CheckSecretAsync(ModelServing owner, SecretKeyReference? reference, string what, CancellationToken cancellationToken) =>

@@ -2,7 +2,7 @@ namespace Daalu.Operator.Models;
 
 /// <summary>
 /// One model the operator knows the architecture of, from the model's own config.json: enough to compute its weights
-/// and KV cache size.
+/// and KV cache size without asking the Hub.
 /// </summary>
 /// <param name="Id">Hugging Face id, passed to vLLM as --model (or as --served-model-name for pre-staged weights).</param>
 /// <param name="Family">Model family, for humans.</param>
@@ -10,6 +10,7 @@ namespace Daalu.Operator.Models;
 /// <param name="ParameterCount">Total parameters (all experts for a mixture-of-experts model).</param>
 /// <param name="VocabularySize">vocab_size.</param>
 /// <param name="HiddenSize">hidden_size.</param>
+/// <param name="ActiveIntermediateSize">intermediate_size (dense) or moe_intermediate_size x num_experts_per_tok (MoE).</param>
 /// <param name="TiedEmbeddings">tie_word_embeddings: the LM head shares the embedding matrix.</param>
 /// <param name="Layers">num_hidden_layers.</param>
 /// <param name="KvHeads">num_key_value_heads.</param>
@@ -25,6 +26,7 @@ public sealed record CatalogModel(
     long ParameterCount,
     long VocabularySize,
     long HiddenSize,
+    long ActiveIntermediateSize,
     bool TiedEmbeddings,
     int Layers,
     int KvHeads,
@@ -34,14 +36,14 @@ public sealed record CatalogModel(
     string? ToolCallParser,
     IReadOnlyList<string> DefaultFor)
 {
-    /// <summary>Parameters in the embedding matrix and LM head, which every catalog format keeps at 16 bits.</summary>
-    public long EmbeddingParameterCount => VocabularySize * HiddenSize * (TiedEmbeddings ? 1 : 2);
+    /// <summary>The planner's view of this entry.</summary>
+    public ModelArchitecture Architecture => new(
+        Layers, KvHeads, HeadDim, HiddenSize, ActiveIntermediateSize, VocabularySize, MaxContext, Quantization,
+        CheckpointBytes: null, ParameterCount, TiedEmbeddings, Source: "catalog");
 
     /// <summary>KV cache bytes per token at a 16-bit KV dtype: keys and values for every layer and KV head.</summary>
-    public long KvCacheBytesPerToken => 2L * Layers * KvHeads * HeadDim * 2;
+    public long KvCacheBytesPerToken => Architecture.KvCacheBytesPerTokenPerGpu(1);
 
     /// <summary>Weight bytes when loaded in <paramref name="quantization"/>.</summary>
-    public double WeightBytes(string quantization) =>
-        (EmbeddingParameterCount * 2.0)
-        + ((ParameterCount - EmbeddingParameterCount) * Quantizations.BytesPerLinearParameter(quantization));
+    public double WeightBytes(string quantization) => Architecture.ResidentWeightBytes(quantization);
 }

@@ -14,19 +14,20 @@ public static class ModelCatalog
     private static readonly string[] Large = [GpuClasses.Rtx6000Ada];
     private static readonly string[] NoDefault = [];
 
-    // Qwen2.5 7B: 28 layers, 4 KV heads, hidden 3584 (28 heads x 128), vocab 152064, untied, 32768 positions.
+    // Qwen2.5 7B: 28 layers, 4 KV heads, hidden 3584 (28 heads x 128), intermediate 18944, vocab 152064, untied, 32768 positions.
     private const long Qwen25Size7B = 7_615_616_512;
 
-    // Qwen2.5 14B: 48 layers, 8 KV heads, hidden 5120 (40 heads x 128), vocab 152064, untied, 32768 positions.
+    // Qwen2.5 14B: 48 layers, 8 KV heads, hidden 5120 (40 heads x 128), intermediate 13824, vocab 152064, untied, 32768 positions.
     private const long Qwen25Size14B = 14_770_033_664;
 
-    // Qwen2.5 32B: 64 layers, 8 KV heads, hidden 5120 (40 heads x 128), vocab 152064, untied, 32768 positions.
+    // Qwen2.5 32B: 64 layers, 8 KV heads, hidden 5120 (40 heads x 128), intermediate 27648, vocab 152064, untied, 32768 positions.
     private const long Qwen25Size32B = 32_763_876_352;
 
-    // Qwen3 30B-A3B (MoE, 128 experts, 8 active): 48 layers, 4 KV heads, head_dim 128, hidden 2048, vocab 151936, untied.
+    // Qwen3 30B-A3B (MoE, 128 experts, 8 active of moe_intermediate 768): 48 layers, 4 KV heads, head_dim 128, hidden 2048,
+    // vocab 151936, untied.
     private const long Qwen3Size30BA3B = 30_532_122_624;
 
-    // Llama 3.1 8B: 32 layers, 8 KV heads, hidden 4096 (32 heads x 128), vocab 128256, untied, 131072 positions.
+    // Llama 3.1 8B: 32 layers, 8 KV heads, hidden 4096 (32 heads x 128), intermediate 14336, vocab 128256, untied, 131072 positions.
     private const long Llama31Size8B = 8_030_261_248;
 
     /// <summary>Every catalog model; defaults first, in preference order within each class and purpose.</summary>
@@ -70,17 +71,17 @@ public static class ModelCatalog
         All.Where(m => m.Purpose == purpose && m.DefaultFor.Contains(gpuClass)).ToList();
 
     private static CatalogModel Qwen25_7B(string id, string purpose, string quantization, string[] defaults) =>
-        new(id, "Qwen2.5", purpose, Qwen25Size7B, 152_064, 3_584, false, 28, 4, 128, 32_768, quantization, "hermes", defaults);
+        new(id, "Qwen2.5", purpose, Qwen25Size7B, 152_064, 3_584, 18_944, false, 28, 4, 128, 32_768, quantization, "hermes", defaults);
 
     private static CatalogModel Qwen25_14B(string id, string purpose, string quantization, string[] defaults) =>
-        new(id, "Qwen2.5", purpose, Qwen25Size14B, 152_064, 5_120, false, 48, 8, 128, 32_768, quantization, "hermes", defaults);
+        new(id, "Qwen2.5", purpose, Qwen25Size14B, 152_064, 5_120, 13_824, false, 48, 8, 128, 32_768, quantization, "hermes", defaults);
 
     private static CatalogModel Qwen25_32B(string id, string purpose, string quantization, string[] defaults) =>
-        new(id, "Qwen2.5", purpose, Qwen25Size32B, 152_064, 5_120, false, 64, 8, 128, 32_768, quantization, "hermes", defaults);
+        new(id, "Qwen2.5", purpose, Qwen25Size32B, 152_064, 5_120, 27_648, false, 64, 8, 128, 32_768, quantization, "hermes", defaults);
 
     private static CatalogModel Qwen3_30BA3B(string id, string purpose, string quantization, int maxContext, string parser, string[] defaults) =>
-        new(id, "Qwen3-MoE", purpose, Qwen3Size30BA3B, 151_936, 2_048, false, 48, 4, 128, maxContext, quantization, parser, defaults);
+        new(id, "Qwen3-MoE", purpose, Qwen3Size30BA3B, 151_936, 2_048, 8 * 768, false, 48, 4, 128, maxContext, quantization, parser, defaults);
 
     private static CatalogModel Llama31_8B(string id, string quantization, string[] defaults) =>
-        new(id, "Llama-3.1", ModelPurposes.General, Llama31Size8B, 128_256, 4_096, false, 32, 8, 128, 131_072, quantization, "llama3_json", defaults);
+        new(id, "Llama-3.1", ModelPurposes.General, Llama31Size8B, 128_256, 4_096, 14_336, false, 32, 8, 128, 131_072, quantization, "llama3_json", defaults);
 }

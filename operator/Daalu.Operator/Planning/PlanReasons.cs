@@ -29,4 +29,19 @@ public static class PlanReasons
 
     /// <summary>spec.engine.quantization cannot be applied to this checkpoint.</summary>
     public const string QuantizationMismatch = "QuantizationMismatch";
+
+    /// <summary>gpuMemoryUtilization leaves too little beside the budget for the CUDA context and CUDA graphs: vLLM would not start.</summary>
+    public const string UtilizationTooHigh = "UtilizationTooHigh";
+
+    /// <summary>The weights do not fit the card while loading (online quantisation loads the 16-bit checkpoint first).</summary>
+    public const string WeightsDoNotLoad = "WeightsDoNotLoad";
+
+    /// <summary>The model's config.json (or safetensors index) does not exist at that repository and revision.</summary>
+    public const string ModelConfigNotFound = "ModelConfigNotFound";
+
+    /// <summary>The Hub refused the token (gated or private model, missing or wrong token).</summary>
+    public const string ModelConfigUnauthorized = "ModelConfigUnauthorized";
+
+    /// <summary>The model's config.json could not be read or lacks a figure the plan needs.</summary>
+    public const string ModelConfigUnreadable = "ModelConfigUnreadable";
 }

@@ -11,38 +11,40 @@ public sealed class VramPlannerTests
         int tp = 1, int? gpus = 1, int? maxModelLen = null, string? quantization = null) =>
         new(card.GpuClass, card.MemoryMiB, gpus, purpose, model, quantization, utilisation, tp, maxModelLen);
 
-    // The table: model x card x utilisation -> outcome and context range.
+    // The table: model x card x utilisation -> outcome, reason and context range.
     [Theory]
     // An 8B-class model in 16-bit weights does not fit 16 GB at the default utilisation...
-    [InlineData("Qwen/Qwen2.5-7B-Instruct", "rtx-2000-ada", 0.90, PlanOutcome.DoesNotFit, 0, 0)]
-    // ...and fits only with a short context when vLLM may take nearly the whole card.
-    [InlineData("Qwen/Qwen2.5-7B-Instruct", "rtx-2000-ada", 0.97, PlanOutcome.Fits, 2048, 8191)]
-    // Llama 3.1 8B in BF16 (16.06 GB of weights) does not fit a 16 GB card at all.
-    [InlineData("meta-llama/Llama-3.1-8B-Instruct", "rtx-2000-ada", 0.95, PlanOutcome.DoesNotFit, 0, 0)]
+    [InlineData("Qwen/Qwen2.5-7B-Instruct", "rtx-2000-ada", 0.90, PlanOutcome.DoesNotFit, PlanReasons.InsufficientMemory, 0, 0)]
+    // ...and 0.97 is refused outright: vLLM would reserve 15.1 GiB and leave no room for the CUDA context and graphs.
+    [InlineData("Qwen/Qwen2.5-7B-Instruct", "rtx-2000-ada", 0.97, PlanOutcome.DoesNotFit, PlanReasons.UtilizationTooHigh, 0, 0)]
+    // Llama 3.1 8B in BF16 (14.96 GiB of weights) does not fit a 16 GB card at all.
+    [InlineData("meta-llama/Llama-3.1-8B-Instruct", "rtx-2000-ada", 0.92, PlanOutcome.DoesNotFit, PlanReasons.InsufficientMemory, 0, 0)]
     // On 48 GB it gets its full native context.
-    [InlineData("meta-llama/Llama-3.1-8B-Instruct", "rtx-6000-ada", 0.90, PlanOutcome.Fits, 131072, 131072)]
+    [InlineData("meta-llama/Llama-3.1-8B-Instruct", "rtx-6000-ada", 0.90, PlanOutcome.Fits, PlanReasons.ModelFits, 131072, 131072)]
     // The same 8B in 4-bit fits 16 GB with a long context.
-    [InlineData("hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", "rtx-2000-ada", 0.90, PlanOutcome.Fits, 32768, 131072)]
+    [InlineData("hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", "rtx-2000-ada", 0.90, PlanOutcome.Fits, PlanReasons.ModelFits, 32768, 131072)]
     // A 14B coder needs 4-bit weights on 16 GB.
-    [InlineData("Qwen/Qwen2.5-Coder-14B-Instruct", "rtx-2000-ada", 0.90, PlanOutcome.DoesNotFit, 0, 0)]
-    [InlineData("Qwen/Qwen2.5-Coder-14B-Instruct-AWQ", "rtx-2000-ada", 0.90, PlanOutcome.Fits, 16384, 32767)]
+    [InlineData("Qwen/Qwen2.5-Coder-14B-Instruct", "rtx-2000-ada", 0.90, PlanOutcome.DoesNotFit, PlanReasons.WeightsDoNotLoad, 0, 0)]
+    [InlineData("Qwen/Qwen2.5-Coder-14B-Instruct-AWQ", "rtx-2000-ada", 0.90, PlanOutcome.Fits, PlanReasons.ModelFits, 16384, 32767)]
     // A 32B model in AWQ fits 48 GB with its full 32k context; in 16-bit it does not.
-    [InlineData("Qwen/Qwen2.5-32B-Instruct-AWQ", "rtx-6000-ada", 0.90, PlanOutcome.Fits, 32768, 32768)]
-    [InlineData("Qwen/Qwen2.5-32B-Instruct", "rtx-6000-ada", 0.90, PlanOutcome.DoesNotFit, 0, 0)]
-    [InlineData("Qwen/Qwen2.5-Coder-32B-Instruct-AWQ", "rtx-2000-ada", 0.90, PlanOutcome.DoesNotFit, 0, 0)]
-    // The 30B mixture-of-experts model: 61 GB in BF16 does not fit 48 GB; FP8 fits with a long context.
-    [InlineData("Qwen/Qwen3-30B-A3B", "rtx-6000-ada", 0.90, PlanOutcome.DoesNotFit, 0, 0)]
-    [InlineData("Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8", "rtx-6000-ada", 0.90, PlanOutcome.Fits, 100000, 262143)]
-    public void Plan_ModelOnCard_MatchesTable(string model, string gpuClass, double utilisation, PlanOutcome outcome, int minContext, int maxContext)
+    [InlineData("Qwen/Qwen2.5-32B-Instruct-AWQ", "rtx-6000-ada", 0.90, PlanOutcome.Fits, PlanReasons.ModelFits, 32768, 32768)]
+    [InlineData("Qwen/Qwen2.5-32B-Instruct", "rtx-6000-ada", 0.90, PlanOutcome.DoesNotFit, PlanReasons.WeightsDoNotLoad, 0, 0)]
+    [InlineData("Qwen/Qwen2.5-Coder-32B-Instruct-AWQ", "rtx-2000-ada", 0.90, PlanOutcome.DoesNotFit, PlanReasons.WeightsDoNotLoad, 0, 0)]
+    // The 30B mixture-of-experts model: 57 GiB in BF16 does not even load on 48 GB; FP8 fits with a long context.
+    [InlineData("Qwen/Qwen3-30B-A3B", "rtx-6000-ada", 0.90, PlanOutcome.DoesNotFit, PlanReasons.WeightsDoNotLoad, 0, 0)]
+    [InlineData("Qwen/Qwen3-Coder-30B-A3B-Instruct-FP8", "rtx-6000-ada", 0.90, PlanOutcome.Fits, PlanReasons.ModelFits, 100000, 262143)]
+    public void Plan_ModelOnCard_MatchesTable(string model, string gpuClass, double utilisation, PlanOutcome outcome, string reason, int minContext, int maxContext)
     {
         var plan = VramPlanner.Plan(On(GpuCard.ForClass(gpuClass)!, model, utilisation: utilisation));
 
         Assert.Equal(outcome, plan.Outcome);
+        Assert.Equal(reason, plan.Reason);
         Assert.InRange(plan.MaxContext, minContext, maxContext);
         Assert.Equal(model, plan.ModelId);
         if (outcome == PlanOutcome.Fits)
         {
-            Assert.True(plan.WeightsGiB + plan.KvCacheGiB + plan.OverheadGiB <= plan.AvailableGiB);
+            Assert.True(plan.WeightsGiB + plan.OverheadGiB + plan.KvBudgetGiB <= plan.AvailableGiB + 1e-9);
+            Assert.True(plan.MaxContext <= plan.KvCacheTokens);
             Assert.Equal(0, plan.MaxContext % VramPlanner.ContextGranularity);
         }
         else
@@ -95,6 +97,7 @@ public sealed class VramPlannerTests
         Assert.Equal(PlanOutcome.Fits, plan.Outcome);
         Assert.Equal(8000, plan.MaxContext);
         Assert.Equal(8000 * 196608 / VramPlanner.GiB, plan.KvCacheGiB, 6);
+        Assert.True(plan.KvCacheTokens >= 8000);
     }
 
     [Fact]
@@ -104,7 +107,7 @@ public sealed class VramPlannerTests
 
         Assert.Equal(PlanOutcome.DoesNotFit, plan.Outcome);
         Assert.Equal(PlanReasons.ContextDoesNotFit, plan.Reason);
-        Assert.Contains("32768 tokens", plan.Message, StringComparison.Ordinal);
+        Assert.Contains("maxModelLen 32768 tokens does not fit", plan.Message, StringComparison.Ordinal);
         Assert.Contains("at most", plan.Message, StringComparison.Ordinal);
     }
 
@@ -140,14 +143,30 @@ public sealed class VramPlannerTests
     }
 
     [Fact]
-    public void Plan_Fp8OnSixteenBitCheckpoint_HalvesWeights()
+    public void Plan_Fp8OnSixteenBitCheckpoint_HalvesResidentWeightsButLoadsSixteenBit()
     {
         var bf16 = VramPlanner.Plan(On(GpuCard.Rtx6000Ada, "meta-llama/Llama-3.1-8B-Instruct"));
-        var fp8 = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "meta-llama/Llama-3.1-8B-Instruct", quantization: "fp8"));
+        var fp8 = VramPlanner.Plan(On(GpuCard.Rtx6000Ada, "meta-llama/Llama-3.1-8B-Instruct", quantization: "fp8"));
 
         Assert.Equal(PlanOutcome.Fits, fp8.Outcome);
         Assert.Equal(Quantizations.Fp8, fp8.Quantization);
         Assert.True(fp8.WeightsGiB < bf16.WeightsGiB * 0.6);
+        Assert.Equal(bf16.WeightsGiB, fp8.LoadPeakGiB, 6);
+    }
+
+    [Fact]
+    public void Plan_Fp8OfSixteenBitCheckpointThatDoesNotLoad_WeightsDoNotLoad()
+    {
+        // Llama 3.1 8B BF16 is 14.96 GiB: at FP8 it would leave room on 16 GB, but vLLM loads the BF16 weights first
+        // and the card has 15.14 GiB beside the CUDA context: it loads, so the plan fits on FP8 size...
+        var fits = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "meta-llama/Llama-3.1-8B-Instruct", quantization: "fp8"));
+        // ...while Qwen2.5-14B BF16 (27.5 GiB) at FP8 would be 14.5 GiB and cannot load at all.
+        var refused = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-14B-Instruct", quantization: "fp8"));
+
+        Assert.Equal(PlanOutcome.Fits, fits.Outcome);
+        Assert.Equal(PlanOutcome.DoesNotFit, refused.Outcome);
+        Assert.Equal(PlanReasons.WeightsDoNotLoad, refused.Reason);
+        Assert.Contains("loads the 16-bit checkpoint before quantising it to fp8", refused.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -176,9 +195,11 @@ public sealed class VramPlannerTests
     {
         var plan = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-Coder-32B-Instruct-AWQ", tp: 2, gpus: 2));
 
+        // Per GPU: half the weights (9.0 GiB of 18 GiB), KV heads split 4 + 4, and NCCL buffers in the overhead.
         Assert.Equal(PlanOutcome.Fits, plan.Outcome);
-        Assert.Equal(32768, plan.MaxContext);
-        Assert.Equal(2 * 16380 * 0.9 / 1024, plan.AvailableGiB, 6);
+        Assert.InRange(plan.MaxContext, 16384, 32768);
+        Assert.Equal(16380 / 1024d * VllmMemory.CudaVisibleRatioSmall * 0.9, plan.AvailableGiB, 6);
+        Assert.Equal(VllmMemory.NonTorchGiB + VllmMemory.TensorParallelNonTorchGiB, plan.NonTorchGiB, 6);
     }
 
     [Fact]
@@ -188,6 +209,36 @@ public sealed class VramPlannerTests
 
         Assert.Equal(PlanOutcome.DoesNotFit, plan.Outcome);
         Assert.Equal(PlanReasons.NotEnoughGpus, plan.Reason);
+    }
+
+    [Theory]
+    [InlineData(18_224, 8)]       // Qwen2.5-Coder-14B-AWQ on RTX 2000 Ada: 8 sequences of 2048 tokens
+    [InlineData(61_072, 24)]      // 29 rounded down to a multiple of 8
+    [InlineData(5_000, 2)]        // below 8: not rounded
+    [InlineData(1_000, 1)]        // never below one
+    [InlineData(10_000_000, 256)] // never above vLLM's default
+    public void PlanMaxNumSeqs_KvTokens_SequencesOf2048TokensUpToDefault(long kvTokens, int expected) =>
+        Assert.Equal(expected, VramPlanner.PlanMaxNumSeqs(kvTokens, VllmMemory.DefaultMaxNumSeqs));
+
+    [Fact]
+    public void Plan_EnforceEager_NoGraphsSoHigherUtilisationStarts()
+    {
+        var graphs = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ", utilisation: 0.94));
+        var eager = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ", utilisation: 0.94) with { EnforceEager = true });
+
+        Assert.Equal(PlanReasons.UtilizationTooHigh, graphs.Reason);
+        Assert.Contains("At most 0.92 fits this card", graphs.Message, StringComparison.Ordinal);
+        Assert.Equal(PlanOutcome.Fits, eager.Outcome);
+        Assert.True(eager.MaxContext > VramPlanner.Plan(On(GpuCard.Rtx2000Ada, "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ")).MaxContext);
+    }
+
+    [Fact]
+    public void Plan_EmptyModelUtilisationTooHigh_SaysSoInsteadOfNoDefaultFits()
+    {
+        var plan = VramPlanner.Plan(On(GpuCard.Rtx2000Ada, model: null, purpose: ModelPurposes.Coding, utilisation: 0.95));
+
+        Assert.Equal(PlanReasons.UtilizationTooHigh, plan.Reason);
+        Assert.Equal(0.92, plan.MaxGpuMemoryUtilization);
     }
 
     // Weight sizes agree with the published checkpoints (safetensors totals on Hugging Face) within 5%.

@@ -31,6 +31,8 @@ internal static class TestOperatorHost
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<IServedModelDetector>(new HttpServedModelDetector(new HttpClient(routes, disposeHandler: false), TimeSpan.FromSeconds(2)));
+        builder.Services.AddSingleton<Daalu.Operator.Models.IModelConfigSource>(new Daalu.Operator.Models.ModelConfigReader(
+            new HttpClient(routes, disposeHandler: false), Daalu.Operator.Models.ModelConfigReader.DefaultEndpoint, TimeProvider.System));
         var op = builder.Services
             .AddDaaluOperator(o =>
             {
