@@ -125,17 +125,17 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
             }
 
-            SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
             var quotaIsWholeStory = lastRefusal is not null && !unavailable;
             metrics.Requests.WithLabels("none", rc.Plan.RequestClass, quotaIsWholeStory ? "quota" : "exhausted").Inc();
             var listing = route.Count == 0 ? "none" : string.Join(", ", route);
             if (quotaIsWholeStory && lastRefusal is { } refusal)
             {
-                await OpenAIError.WriteAsync(ctx, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
+                await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
             }
             else
             {
-                await OpenAIError.WriteAsync(ctx, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
+                await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
             }
         }
         finally
@@ -172,8 +172,8 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         {
             rt.Breaker.RecordNeutral();
             a.Route.Add($"{cand.Tier}:{cand.Name}=untranslatable");
-            SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
-            await OpenAIError.WriteAsync(ctx, 400, "invalid_request_error", "untranslatable_request", ex.Message);
+            ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+            await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 400, "invalid_request_error", "untranslatable_request", ex.Message);
             return AttemptOutcome.Done;
         }
 
@@ -252,14 +252,12 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             // A 4xx caused by the request itself goes back to the caller and does not cascade.
             rt.Breaker.RecordSuccess();
             a.Route.Add($"{cand.Tier}:{cand.Name}=client_error({status})");
-            SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+            ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
             metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "client_error").Inc();
-            ctx.Response.StatusCode = status;
-            ctx.Response.ContentType = "application/json";
             var body = anthropic
                 ? Encoding.UTF8.GetBytes(AnthropicResponseTranslator.ErrorToOpenAI(status, Encoding.UTF8.GetString(errorBody)).ToJsonString())
                 : NormalizeError(errorBody, status);
-            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, status, body);
             return AttemptOutcome.Done;
         }
     }
@@ -285,17 +283,15 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
 
         // The policy says this failure does not fall through: the caller gets it.
-        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
         metrics.Requests.WithLabels(a.Cand.Tier, a.Rc.Plan.RequestClass, "upstream_error").Inc();
         if (body is { Length: > 0 } && a.Cand.Provider?.Config.ApiStyle != ApiStyles.Anthropic)
         {
-            ctx.Response.StatusCode = status;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.Body.WriteAsync(NormalizeError(body, status), ctx.RequestAborted);
+            await ResponseWriter.WriteErrorBodyAsync(ctx, a.Rc.Request.Dialect, status, NormalizeError(body, status));
         }
         else
         {
-            await OpenAIError.WriteAsync(ctx, status, "upstream_error", reason, $"{a.Cand.Tier} {a.Cand.Name}: {detail}");
+            await ResponseWriter.WriteErrorAsync(ctx, a.Rc.Request.Dialect, status, "upstream_error", reason, $"{a.Cand.Tier} {a.Cand.Name}: {detail}");
         }
 
         return AttemptOutcome.Done;
@@ -434,10 +430,21 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
 
         UsageScanner.TryScan(body, out pin, out pout, out hasUsage, out _);
+        if (a.Rc.Request.Dialect is { } dialect)
+        {
+            try
+            {
+                body = dialect.FromChatCompletion(body);
+            }
+            catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+            {
+                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable upstream response", 502, null);
+            }
+        }
         a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
         rt.Breaker.RecordSuccess();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
-        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
         ctx.Response.ContentLength = body.Length;
@@ -471,6 +478,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         var output = translator is null ? null : new List<string>();
         string? eventName = null;
         var data = translator is null ? null : new ArrayBufferWriter<byte>(1024);
+        var client = rc.Request.Dialect?.CreateStreamTranslator();
         await using var stream = await resp.Content.ReadAsStreamAsync(ctx.RequestAborted);
         await using var lines = new SseLineReader(stream);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
@@ -515,7 +523,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                             foreach (var o in output)
                             {
                                 started = EnsureStarted(ctx, a, rt, started);
-                                WriteEvent(ctx, Encoding.UTF8.GetBytes(o));
+                                WriteChunk(ctx, client, Encoding.UTF8.GetBytes(o));
                                 unflushed = true;
                                 chunks++;
                             }
@@ -535,7 +543,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                                 started = EnsureStarted(ctx, a, rt, started);
                                 completed = true;
                                 await CompleteAsync(a, pin, pout, estimated: false, partial: false);
-                                ctx.Response.BodyWriter.Write(Done);
+                                WriteDone(ctx, client);
                                 await FlushEventsAsync(ctx, ctx.RequestAborted);
                                 break;
                             }
@@ -577,7 +585,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                     // Metered before the client sees [DONE], so a crash after a client-visible success cannot lose the record.
                     completed = true;
                     await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
-                    ctx.Response.BodyWriter.Write(Done);
+                    WriteDone(ctx, client);
                     await FlushEventsAsync(ctx, ctx.RequestAborted);
                     break;
                 }
@@ -601,7 +609,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 var payloadStart = span.Length - payload.Length;
                 started = EnsureStarted(ctx, a, rt, started);
                 chunks++;
-                WriteEvent(ctx, line[payloadStart..].Span);
+                WriteChunk(ctx, client, line[payloadStart..].Span);
                 unflushed = true;
             }
         }
@@ -654,7 +662,16 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         LogAttemptFailed(log, rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, "MidStream", failure);
         try
         {
-            await WriteEventAsync(ctx, OpenAIError.Build("upstream_error", "stream_interrupted", $"{a.Cand.Tier} {a.Cand.Name}: {failure}; the answer is incomplete"), ctx.RequestAborted);
+            var message = $"{a.Cand.Tier} {a.Cand.Name}: {failure}; the answer is incomplete";
+            if (client is null)
+            {
+                await WriteEventAsync(ctx, OpenAIError.Build("upstream_error", "stream_interrupted", message), ctx.RequestAborted);
+            }
+            else
+            {
+                client.OnError(message, ctx.Response.BodyWriter);
+                await FlushEventsAsync(ctx, ctx.RequestAborted);
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
@@ -678,7 +695,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
         rt.Breaker.RecordSuccess();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
-        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
         ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "text/event-stream";
@@ -700,6 +717,39 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         w.Write(DataPrefix);
         w.Write(payload);
         w.Write(EventEnd);
+    }
+
+    // One chat chunk to the client: as is for Chat Completions, or through the client's dialect (Responses, Messages).
+    private static void WriteChunk(HttpContext ctx, IChatStreamTranslator? client, ReadOnlySpan<byte> payload)
+    {
+        if (client is null)
+        {
+            WriteEvent(ctx, payload);
+            return;
+        }
+
+        try
+        {
+            client.OnChunk(payload, ctx.Response.BodyWriter);
+        }
+        catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+        {
+            // Handled like a broken upstream stream: a fall-through before the first byte, an in-band error after it.
+            throw new IOException("upstream sent an unreadable stream event", ex);
+        }
+    }
+
+    // The clean end: [DONE] for Chat Completions, the dialect's closing events otherwise.
+    private static void WriteDone(HttpContext ctx, IChatStreamTranslator? client)
+    {
+        if (client is null)
+        {
+            ctx.Response.BodyWriter.Write(Done);
+        }
+        else
+        {
+            client.OnDone(ctx.Response.BodyWriter);
+        }
     }
 
     private static async ValueTask FlushEventsAsync(HttpContext ctx, CancellationToken ct)
@@ -774,22 +824,6 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             metrics.MeteringFailures.WithLabels("record", ex.GetType().Name).Inc();
             LogMeteringFailed(log, rc.RequestId, a.Number, rc.Tenant.Name, a.Cand.Tier, tokensIn, tokensOut, ex.GetType().Name, ex.Message);
         }
-    }
-
-    /// <summary>Sets the four route headers; called before the response starts.</summary>
-    public static void SetRouteHeaders(HttpContext ctx, string tier, string backend, string model, IReadOnlyList<string> route)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        if (ctx.Response.HasStarted)
-        {
-            return;
-        }
-
-        var h = ctx.Response.Headers;
-        h["X-Daalu-Tier"] = tier;
-        h["X-Daalu-Backend"] = backend;
-        h["X-Daalu-Model"] = model;
-        h["X-Daalu-Route"] = route.Count == 0 ? "none" : string.Join(", ", route);
     }
 
     private static byte[] NormalizeError(byte[] body, int status)
