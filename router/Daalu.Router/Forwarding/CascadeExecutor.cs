@@ -9,7 +9,6 @@ using System.Text.Json.Nodes;
 using Daalu.Api.V1Alpha1;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Metering;
-using Daalu.Router.Api;
 using Daalu.Router.Backends;
 using Daalu.Router.Observability;
 using Daalu.Router.Planning;

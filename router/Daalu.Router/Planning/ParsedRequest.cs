@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Daalu.Router.Planning;
 using Daalu.Router.Translation;
 
-namespace Daalu.Router.Api;
+namespace Daalu.Router.Planning;
 
 /// <summary>A validated request body and the facts routing needs from it.</summary>
 public sealed class ParsedRequest
