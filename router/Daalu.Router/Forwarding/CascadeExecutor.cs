@@ -160,12 +160,12 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         var rc = a.Rc;
         var cand = a.Cand;
         var timeouts = rc.Tenant.Policy.Config.Timeouts;
-        var anthropic = cand.Provider?.Config.ApiStyle == ApiStyles.Anthropic;
+        var outbound = OutboundDialects.For(cand);
         HttpRequestMessage req;
-        AnthropicStreamTranslator? translator = null;
+        AnthropicStreamTranslator? translator;
         try
         {
-            req = anthropic ? BuildAnthropic(rc, cand, out translator) : BuildOpenAI(rc, cand);
+            req = outbound.Build(rc, cand, time, out translator);
         }
         catch (TranslationException ex)
         {
@@ -219,7 +219,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                     return await StreamAsync(ctx, a, rt, resp, firstByte, translator);
                 }
 
-                return await CopyJsonAsync(ctx, a, rt, resp, anthropic, firstByte.Token);
+                return await CopyJsonAsync(ctx, a, rt, resp, outbound, firstByte.Token);
             }
 
             byte[] errorBody;
@@ -253,10 +253,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             a.Route.Add($"{cand.Tier}:{cand.Name}=client_error({status})");
             ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
             metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "client_error").Inc();
-            var body = anthropic
-                ? Encoding.UTF8.GetBytes(AnthropicResponseTranslator.ErrorToOpenAI(status, Encoding.UTF8.GetString(errorBody)).ToJsonString())
-                : NormalizeError(errorBody, status);
-            await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, status, body);
+            await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, status, outbound.ToOpenAIError(errorBody, status));
             return AttemptOutcome.Done;
         }
     }
@@ -284,9 +281,9 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         // The policy says this failure does not fall through: the caller gets it.
         ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
         metrics.Requests.WithLabels(a.Cand.Tier, a.Rc.Plan.RequestClass, "upstream_error").Inc();
-        if (body is { Length: > 0 } && a.Cand.Provider?.Config.ApiStyle != ApiStyles.Anthropic)
+        if (body is { Length: > 0 } && OutboundDialects.For(a.Cand).PassesErrorBodies)
         {
-            await ResponseWriter.WriteErrorBodyAsync(ctx, a.Rc.Request.Dialect, status, NormalizeError(body, status));
+            await ResponseWriter.WriteErrorBodyAsync(ctx, a.Rc.Request.Dialect, status, OpenAIChatOutbound.NormalizeError(body, status));
         }
         else
         {
@@ -296,104 +293,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         return AttemptOutcome.Done;
     }
 
-    private static HttpRequestMessage BuildOpenAI(RouteContext rc, Candidate cand)
-    {
-        var body = rc.Request.Body;
-        var needsUsage = rc.Request.Stream && rc.Request.Features.Endpoint != RequestFeatures.Embeddings && !rc.Request.ClientWantsUsage;
-        byte[] bytes;
-        if (rc.Request.Raw is { } raw && string.Equals(cand.UpstreamModel, rc.Request.Model, StringComparison.Ordinal)
-            && (!needsUsage || TryAddUsageOption(raw, body, out raw)))
-        {
-            // Nothing else to rewrite: forward the client's bytes (plus the usage option) instead of serialising the
-            // parsed tree again.
-            bytes = raw;
-        }
-        else
-        {
-            body["model"] = cand.UpstreamModel;
-            if (needsUsage)
-            {
-                // Ask for usage upstream so streamed calls are metered exactly; the extra chunk is dropped since the client did not ask.
-                var so = body["stream_options"] as JsonObject ?? [];
-                so["include_usage"] = true;
-                body["stream_options"] = so;
-            }
-
-            bytes = Serialize(body);
-        }
-
-        Uri url;
-        string? key;
-        if (cand.Backend is { } b)
-        {
-            url = UpstreamUris.For(b, b.Url, rc.Path);
-            rc.Snapshot.BackendKeys.TryGetValue(b.Name, out key);
-        }
-        else
-        {
-            // A provider's base URL already ends in its version ("https://api.openai.com/v1").
-            var config = cand.Provider!.Config;
-            url = UpstreamUris.For(config, config.BaseUrl, rc.Path switch
-            {
-                "/v1/chat/completions" => "/chat/completions",
-                "/v1/completions" => "/completions",
-                "/v1/embeddings" => "/embeddings",
-                _ => rc.Path["/v1".Length..],
-            });
-            key = cand.Provider.ApiKey;
-        }
-
-        var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
-        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (key is not null)
-        {
-            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        req.Headers.TryAddWithoutValidation("X-Request-Id", rc.RequestId);
-        return req;
-    }
-
-    private static readonly byte[] UsageOption = ",\"stream_options\":{\"include_usage\":true}"u8.ToArray();
-
-    // Appends "stream_options":{"include_usage":true} to the client's JSON object when it has no stream_options of its
-    // own (the parser has checked the bytes are one valid JSON object, so the last non-space byte is its '}').
-    private static bool TryAddUsageOption(byte[] raw, JsonObject body, out byte[] spliced)
-    {
-        spliced = raw;
-        var end = raw.AsSpan().LastIndexOf((byte)'}');
-        if (body.ContainsKey("stream_options") || end < 0)
-        {
-            return false;
-        }
-
-        var option = body.Count == 0 ? UsageOption.AsSpan(1) : UsageOption;
-        spliced = new byte[raw.Length + option.Length];
-        raw.AsSpan(0, end).CopyTo(spliced);
-        option.CopyTo(spliced.AsSpan(end));
-        raw.AsSpan(end).CopyTo(spliced.AsSpan(end + option.Length));
-        return true;
-    }
-
-    private HttpRequestMessage BuildAnthropic(RouteContext rc, Candidate cand, out AnthropicStreamTranslator? translator)
-    {
-        var p = cand.Provider!;
-        var msg = AnthropicRequestTranslator.ToAnthropic(rc.Request.Body, cand.UpstreamModel, p.Config.DefaultMaxTokens);
-        if (rc.Request.Stream)
-        {
-            msg["stream"] = true;
-        }
-
-        translator = rc.Request.Stream ? new AnthropicStreamTranslator(rc.Request.Model, time.GetUtcNow().ToUnixTimeSeconds(), rc.Request.ClientWantsUsage) : null;
-        var req = new HttpRequestMessage(HttpMethod.Post, UpstreamUris.For(p.Config, p.Config.BaseUrl, "/v1/messages")) { Content = new ByteArrayContent(Serialize(msg)) };
-        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        req.Headers.TryAddWithoutValidation("x-api-key", p.ApiKey);
-        req.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
-        req.Headers.TryAddWithoutValidation("X-Request-Id", rc.RequestId);
-        return req;
-    }
-
-    private async Task<AttemptOutcome> CopyJsonAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, bool anthropic, CancellationToken ct)
+    private async Task<AttemptOutcome> CopyJsonAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, IOutboundDialect outbound, CancellationToken ct)
     {
         byte[] body;
         try
@@ -413,19 +313,13 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         long pin, pout;
         bool hasUsage;
-        if (anthropic)
+        try
         {
-            try
-            {
-                var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 128 }) as JsonObject
-                    ?? throw new JsonException("not an object");
-                var oa = AnthropicResponseTranslator.ToOpenAI(node, a.Rc.Request.Model, time.GetUtcNow().ToUnixTimeSeconds());
-                body = Serialize(oa);
-            }
-            catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
-            {
-                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable provider response", 502, null);
-            }
+            body = outbound.ToChatCompletion(body, a.Rc, time);
+        }
+        catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+        {
+            return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable provider response", 502, null);
         }
 
         UsageScanner.TryScan(body, out pin, out pout, out hasUsage, out _);
@@ -825,30 +719,6 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
     }
 
-    private static byte[] NormalizeError(byte[] body, int status)
-    {
-        // vLLM has two error shapes (nested and a flat {"object":"error",...}); clients expect the nested OpenAI one.
-        try
-        {
-            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) as JsonObject;
-            if (node is not null && node["error"] is JsonObject)
-            {
-                return body;
-            }
-
-            if (node is not null && node["message"]?.GetValueKind() == JsonValueKind.String)
-            {
-                return OpenAIError.Build(node["type"]?.GetValueKind() == JsonValueKind.String ? node["type"]!.GetValue<string>() : "invalid_request_error",
-                    status.ToString(CultureInfo.InvariantCulture), node["message"]!.GetValue<string>());
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream answered {status}");
-    }
-
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
     {
         await using var s = await resp.Content.ReadAsStreamAsync(ct);
@@ -882,17 +752,6 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
 
         return ms.ToArray();
-    }
-
-    private static byte[] Serialize(JsonNode node)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            node.WriteTo(w);
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     private static bool IsConnectFailure(HttpRequestException ex) =>
