@@ -24,11 +24,11 @@ namespace Daalu.Router.Forwarding;
 /// client; after that a failure becomes an in-band SSE error (never a clean [DONE]). Reserves hosted quota before a
 /// hosted attempt, settles or releases it on every path, and meters every successful or partially streamed call.
 /// </summary>
-public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, CallsInFlight callsInFlight, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
+public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, CallsInFlight callsInFlight, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private readonly SseRelay _relay = new(time, metrics, log, new CallMeter(quota, meter, metrics, time, log));
+
+    private CallMeter Metering => _relay.Meter;
 
     /// <summary>Serves the call described by <paramref name="rc"/>.</summary>
     public Task ExecuteAsync(HttpContext ctx, RouteContext rc)
@@ -143,16 +143,11 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
     }
 
-    private sealed class Attempt(RouteContext rc, Candidate cand, int number, Reservation? reservation, List<string> route)
+    private async Task<AttemptOutcome> StreamAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)
     {
-        public RouteContext Rc { get; } = rc;
-        public Candidate Cand { get; } = cand;
-        public int Number { get; } = number;
-        public Reservation? Reservation { get; } = reservation;
-        public List<string> Route { get; } = route;
-        public bool Settled { get; set; }
-        public long SentTimestamp { get; set; }
-        public double TtftMs { get; set; }
+        // The relay commits, meters and reports a broken stream itself; before the first byte it only says why it failed.
+        var failed = await _relay.RelayAsync(ctx, a, rt, resp, firstByte, translator);
+        return failed is { } f ? await FailAsync(ctx, a, rt, f.Reason, f.Detail, 502, null) : AttemptOutcome.Done;
     }
 
     private async Task<AttemptOutcome> AttemptAsync(HttpContext ctx, Attempt a, BackendRuntime rt)
@@ -272,7 +267,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         metrics.FallThroughs.WithLabels(a.Cand.Tier, reason).Inc();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}={reason}");
-        LogAttemptFailed(log, a.Rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, reason, detail);
+        ForwardingLog.AttemptFailed(log, a.Rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, reason, detail);
         if (a.Rc.Tenant.Policy.FallThroughOn.Contains(reason))
         {
             return AttemptOutcome.FallThrough;
@@ -344,7 +339,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         // Metered before the client gets the answer: a crash (SIGKILL) after the client saw a success must not lose
         // its record. The answer was produced, so it is billed even if the client leaves while it is written.
-        await CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
+        await Metering.CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
         try
         {
             await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
@@ -354,369 +349,6 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
 
         return AttemptOutcome.Done;
-    }
-
-    private async Task<AttemptOutcome> StreamAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)
-    {
-        var rc = a.Rc;
-        var idleMs = rc.Tenant.Policy.Config.Timeouts.StreamIdleMs;
-        var wantsUsage = rc.Request.ClientWantsUsage;
-        var started = false;
-        var sawDone = false;
-        var completed = false;
-        long pin = 0, pout = 0, chunks = 0;
-        var hasUsage = false;
-        var unflushed = false;
-        string? failure = null;
-        var output = translator is null ? null : new List<string>();
-        string? eventName = null;
-        var data = translator is null ? null : new ArrayBufferWriter<byte>(1024);
-        var client = rc.Request.Dialect?.CreateStreamTranslator();
-        await using var stream = await resp.Content.ReadAsStreamAsync(ctx.RequestAborted);
-        await using var lines = new SseLineReader(stream);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
-        try
-        {
-            while (true)
-            {
-                ReadOnlyMemory<byte>? maybe;
-                var buffered = lines.HasBufferedLine;
-                if (unflushed && !buffered)
-                {
-                    // What the upstream sent in one piece (vLLM's role event and first token, or the last token, usage
-                    // and [DONE]) leaves in one write once it is drained: one packet and one client wake-up, not one per event.
-                    await FlushEventsAsync(ctx, ctx.RequestAborted);
-                    unflushed = false;
-                }
-
-                // Before the first event the first-byte timeout applies; after it, the idle timeout per upstream read.
-                var token = started ? idle.Token : firstByte.Token;
-                if (started && !buffered)
-                {
-                    idle.CancelAfter(idleMs);
-                }
-
-                maybe = await lines.ReadLineAsync(token);
-                if (maybe is not { } line)
-                {
-                    break;
-                }
-
-                var span = line.Span;
-                if (translator is not null)
-                {
-                    if (span.IsEmpty)
-                    {
-                        if (eventName is not null || data!.WrittenCount > 0)
-                        {
-                            output!.Clear();
-                            translator.OnEvent(eventName ?? "message", data!.WrittenSpan, output);
-                            data.ResetWrittenCount();
-                            eventName = null;
-                            foreach (var o in output)
-                            {
-                                started = EnsureStarted(ctx, a, rt, started);
-                                WriteChunk(ctx, client, Encoding.UTF8.GetBytes(o));
-                                unflushed = true;
-                                chunks++;
-                            }
-
-                            if (translator.Error is not null)
-                            {
-                                failure = "provider reported an error in the stream";
-                                break;
-                            }
-
-                            if (translator.Finished)
-                            {
-                                pin = translator.PromptTokens;
-                                pout = translator.CompletionTokens;
-                                hasUsage = true;
-                                sawDone = true;
-                                started = EnsureStarted(ctx, a, rt, started);
-                                completed = true;
-                                await CompleteAsync(a, pin, pout, estimated: false, partial: false);
-                                WriteDone(ctx, client);
-                                await FlushEventsAsync(ctx, ctx.RequestAborted);
-                                break;
-                            }
-                        }
-                    }
-                    else if (span.StartsWith("event:"u8))
-                    {
-                        eventName = Encoding.UTF8.GetString(span["event:".Length..].Trim((byte)' '));
-                    }
-                    else if (span.StartsWith("data:"u8))
-                    {
-                        var d = span["data:".Length..];
-                        if (!d.IsEmpty && d[0] == (byte)' ')
-                        {
-                            d = d[1..];
-                        }
-
-                        data!.Write(d);
-                    }
-
-                    continue;
-                }
-
-                if (!span.StartsWith("data:"u8))
-                {
-                    continue;
-                }
-
-                var payload = span["data:".Length..];
-                if (!payload.IsEmpty && payload[0] == (byte)' ')
-                {
-                    payload = payload[1..];
-                }
-
-                if (payload.SequenceEqual("[DONE]"u8))
-                {
-                    sawDone = true;
-                    started = EnsureStarted(ctx, a, rt, started);
-                    // Metered before the client sees [DONE], so a crash after a client-visible success cannot lose the record.
-                    completed = true;
-                    await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
-                    WriteDone(ctx, client);
-                    await FlushEventsAsync(ctx, ctx.RequestAborted);
-                    break;
-                }
-
-                if (payload.IndexOf("\"usage\""u8) >= 0 && UsageScanner.TryScan(payload, out var p1, out var p2, out var u, out var empty) && u)
-                {
-                    pin = p1;
-                    pout = p2;
-                    hasUsage = true;
-                    if (empty && !wantsUsage)
-                    {
-                        continue;
-                    }
-                }
-                else if (payload.IndexOf("\"error\""u8) >= 0 && !started)
-                {
-                    failure = "upstream error event before the first chunk";
-                    break;
-                }
-
-                var payloadStart = span.Length - payload.Length;
-                started = EnsureStarted(ctx, a, rt, started);
-                chunks++;
-                WriteChunk(ctx, client, line[payloadStart..].Span);
-                unflushed = true;
-            }
-        }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested && completed)
-        {
-            // The client left while [DONE] was written; the call was already metered in full.
-            return AttemptOutcome.Done;
-        }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
-        {
-            // Client went away: disposing the upstream response cancels the upstream call.
-            rt.Breaker.RecordNeutral();
-            metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "client_cancel").Inc();
-            if (started)
-            {
-                await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: true);
-            }
-
-            return AttemptOutcome.Done;
-        }
-        catch (OperationCanceledException)
-        {
-            failure = started ? $"stream stalled for {idleMs} ms" : "no first event in time";
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            failure = "upstream stream broke";
-        }
-
-        if (sawDone)
-        {
-            if (!completed)
-            {
-                await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
-            }
-
-            return AttemptOutcome.Done;
-        }
-
-        failure ??= "upstream stream ended before completion";
-        if (!started)
-        {
-            return await FailAsync(ctx, a, rt, failure.StartsWith("no first", StringComparison.Ordinal) ? FallThroughReasons.Timeout : FallThroughReasons.ServerError, failure, 502, null);
-        }
-
-        // Bytes already reached the client: no retry. Say so in-band and never send [DONE].
-        var cb = rc.Tenant.Policy.Config.CircuitBreaker;
-        rt.Breaker.RecordFailure(cb.ConsecutiveFailures, TimeSpan.FromSeconds(cb.OpenSeconds));
-        metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "stream_error").Inc();
-        LogAttemptFailed(log, rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, "MidStream", failure);
-        try
-        {
-            var message = $"{a.Cand.Tier} {a.Cand.Name}: {failure}; the answer is incomplete";
-            if (client is null)
-            {
-                await WriteEventAsync(ctx, OpenAIError.Build("upstream_error", "stream_interrupted", message), ctx.RequestAborted);
-            }
-            else
-            {
-                client.OnError(message, ctx.Response.BodyWriter);
-                await FlushEventsAsync(ctx, ctx.RequestAborted);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-        }
-
-        await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: true);
-        return AttemptOutcome.Done;
-    }
-
-    // Commits the attempt (no fall-through past this point) and sets the headers. They are not flushed on their own:
-    // they leave with the first event in one write, as a plain proxy sends them, instead of a packet and a client wake-up
-    // of their own ahead of the first token.
-    private bool EnsureStarted(HttpContext ctx, Attempt a, BackendRuntime rt, bool started)
-    {
-        if (started)
-        {
-            return true;
-        }
-
-        a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
-        metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
-        rt.Breaker.RecordSuccess();
-        a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
-        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
-        ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = "text/event-stream";
-        ctx.Response.Headers.CacheControl = "no-cache";
-        ctx.Response.Headers["X-Accel-Buffering"] = "no";
-        return true;
-    }
-
-    private static async ValueTask WriteEventAsync(HttpContext ctx, ReadOnlyMemory<byte> payload, CancellationToken ct)
-    {
-        WriteEvent(ctx, payload.Span);
-        await FlushEventsAsync(ctx, ct);
-    }
-
-    // Buffers one event in the response pipe (after any events still buffered); FlushEventsAsync sends what is buffered.
-    private static void WriteEvent(HttpContext ctx, ReadOnlySpan<byte> payload)
-    {
-        var w = ctx.Response.BodyWriter;
-        w.Write(DataPrefix);
-        w.Write(payload);
-        w.Write(EventEnd);
-    }
-
-    // One chat chunk to the client: as is for Chat Completions, or through the client's dialect (Responses, Messages).
-    private static void WriteChunk(HttpContext ctx, IChatStreamTranslator? client, ReadOnlySpan<byte> payload)
-    {
-        if (client is null)
-        {
-            WriteEvent(ctx, payload);
-            return;
-        }
-
-        try
-        {
-            client.OnChunk(payload, ctx.Response.BodyWriter);
-        }
-        catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
-        {
-            // Handled like a broken upstream stream: a fall-through before the first byte, an in-band error after it.
-            throw new IOException("upstream sent an unreadable stream event", ex);
-        }
-    }
-
-    // The clean end: [DONE] for Chat Completions, the dialect's closing events otherwise.
-    private static void WriteDone(HttpContext ctx, IChatStreamTranslator? client)
-    {
-        if (client is null)
-        {
-            ctx.Response.BodyWriter.Write(Done);
-        }
-        else
-        {
-            client.OnDone(ctx.Response.BodyWriter);
-        }
-    }
-
-    private static async ValueTask FlushEventsAsync(HttpContext ctx, CancellationToken ct)
-    {
-        var r = await ctx.Response.BodyWriter.FlushAsync(ct);
-        if (r.IsCanceled)
-        {
-            throw new OperationCanceledException(ct);
-        }
-    }
-
-    private async Task CompleteAsync(Attempt a, long tokensIn, long tokensOut, bool estimated, bool partial)
-    {
-        var rc = a.Rc;
-        var latency = Stopwatch.GetElapsedTime(rc.StartTimestamp);
-        metrics.Latency.WithLabels(a.Cand.Tier).Observe(latency.TotalSeconds);
-        if (!partial)
-        {
-            metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "ok").Inc();
-            if (!rc.Request.Stream)
-            {
-                metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
-            }
-        }
-
-        if (a.Reservation is { } res)
-        {
-            // The answer already went out: a failing gate must not turn it into a 5xx nor skip the ledger record.
-            // An unsettled reservation is released by the caller's finally (or reclaimed after its TTL).
-            try
-            {
-                await quota.SettleAsync(res, tokensIn + tokensOut, CancellationToken.None);
-                a.Settled = true;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                metrics.MeteringFailures.WithLabels("settle", ex.GetType().Name).Inc();
-                LogSettleFailed(log, rc.RequestId, ex.GetType().Name, ex.Message);
-            }
-        }
-
-        var record = new CallRecord
-        {
-            RequestId = rc.RequestId,
-            Attempt = a.Number,
-            Tenant = rc.Tenant.Name,
-            Tier = a.Cand.Tier,
-            Backend = a.Cand.Name,
-            Model = a.Cand.UpstreamModel,
-            RequestClass = rc.Plan.RequestClass,
-            TokensIn = tokensIn,
-            TokensOut = tokensOut,
-            Estimated = estimated,
-            Partial = partial,
-            TtftMs = a.TtftMs,
-            LatencyMs = latency.TotalMilliseconds,
-            Plan = rc.Tenant.Plan,
-            ExternalInputPerMTok = a.Cand.ProviderModel?.InputPricePerMTok ?? 0,
-            ExternalOutputPerMTok = a.Cand.ProviderModel?.OutputPricePerMTok ?? 0,
-            ContributorTenant = a.Cand.ContributorTenant,
-            RevenueSharePercent = a.Cand.ContributorTenant is null ? 0 : a.Cand.Backend!.RevenueSharePercent,
-            CompletedAt = time.GetUtcNow(),
-        };
-        try
-        {
-            await meter.RecordAsync(record, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Any failure (a store fault, or ArgumentException for a record the sink refuses) is logged with the
-            // record's key and counted; the client's answer was already sent and stays a success.
-            metrics.MeteringFailures.WithLabels("record", ex.GetType().Name).Inc();
-            LogMeteringFailed(log, rc.RequestId, a.Number, rc.Tenant.Name, a.Cand.Tier, tokensIn, tokensOut, ex.GetType().Name, ex.Message);
-        }
     }
 
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
@@ -756,13 +388,4 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
     private static bool IsConnectFailure(HttpRequestException ex) =>
         ex.InnerException is SocketException or ConnectTimeoutException || ex.HttpRequestError == HttpRequestError.ConnectionError || ex.HttpRequestError == HttpRequestError.NameResolutionError;
-
-    [LoggerMessage(1, LogLevel.Information, "Request {RequestId} attempt {Attempt} on {Tier}/{Backend} failed: {Reason} ({Detail})")]
-    private static partial void LogAttemptFailed(ILogger logger, string requestId, int attempt, string tier, string backend, string reason, string detail);
-
-    [LoggerMessage(2, LogLevel.Error, "Request {RequestId} attempt {Attempt}: metering record could not be written (tenant {Tenant}, tier {Tier}, tokens in {TokensIn} out {TokensOut}): {Error}: {Detail}")]
-    private static partial void LogMeteringFailed(ILogger logger, string requestId, int attempt, string tenant, string tier, long tokensIn, long tokensOut, string error, string detail);
-
-    [LoggerMessage(3, LogLevel.Error, "Request {RequestId}: quota settlement failed ({Error}: {Detail}); the reservation is released instead")]
-    private static partial void LogSettleFailed(ILogger logger, string requestId, string error, string detail);
 }
