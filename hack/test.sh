@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d tests/js/node_modules/@marcbachmann/cel-js ] || [ ! -d tests/js/node_modules/openai ]; then
+if [ ! -d tests/js/node_modules/@marcbachmann/cel-js ] || [ ! -d tests/js/node_modules/openai ] || [ ! -d tests/js/node_modules/@anthropic-ai/sdk ]; then
   npm ci --prefix tests/js --no-audit --no-fund
 fi
 
