@@ -1,11 +1,6 @@
 using System.Buffers;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Daalu.Api.V1Alpha1;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Metering;
@@ -14,7 +9,6 @@ using Daalu.Router.Observability;
 using Daalu.Router.Planning;
 using Daalu.Router.Translation;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Daalu.Router.Forwarding;
@@ -333,9 +327,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
         rt.Breaker.RecordSuccess();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
         ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = "application/json";
-        ctx.Response.ContentLength = body.Length;
+        ResponseWriter.BeginJson(ctx, body.Length);
 
         // Metered before the client gets the answer: a crash (SIGKILL) after the client saw a success must not lose
         // its record. The answer was produced, so it is billed even if the client leaves while it is written.

@@ -1,5 +1,6 @@
 using Daalu.Router.Translation;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Daalu.Router.Forwarding;
 
@@ -23,6 +24,29 @@ public static class ResponseWriter
         h["X-Daalu-Backend"] = backend;
         h["X-Daalu-Model"] = model;
         h["X-Daalu-Route"] = route.Count == 0 ? "none" : string.Join(", ", route);
+    }
+
+    /// <summary>Starts a served JSON answer: 200, its type and length (the body follows once the call is metered).</summary>
+    public static void BeginJson(HttpContext ctx, long length)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.ContentLength = length;
+    }
+
+    /// <summary>
+    /// Starts a served event stream: 200, <c>text/event-stream</c>, no caching, and no buffering here or in a proxy in
+    /// front (buffering breaks SSE). Nothing is flushed: the headers leave with the first event.
+    /// </summary>
+    public static void BeginEventStream(HttpContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/event-stream";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        ctx.Response.Headers["X-Accel-Buffering"] = "no";
     }
 
     /// <summary>Writes an error as the whole response, in the dialect's shape (OpenAI's when <paramref name="dialect"/> is null).</summary>

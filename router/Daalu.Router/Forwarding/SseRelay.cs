@@ -7,7 +7,6 @@ using Daalu.Router.Observability;
 using Daalu.Router.Planning;
 using Daalu.Router.Translation;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Daalu.Router.Forwarding;
@@ -267,11 +266,7 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
         rt.Breaker.RecordSuccess();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
         ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
-        ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = "text/event-stream";
-        ctx.Response.Headers.CacheControl = "no-cache";
-        ctx.Response.Headers["X-Accel-Buffering"] = "no";
+        ResponseWriter.BeginEventStream(ctx);
         return true;
     }
 
