@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d tests/js/node_modules/@marcbachmann/cel-js ] || [ ! -d tests/js/node_modules/openai ] || [ ! -d tests/js/node_modules/kubernetes-models ]; then
+# Reinstall whenever the lock file changed since the last install (a new tool, a new pin).
+lock_hash="$(sha256sum tests/js/package-lock.json | cut -d' ' -f1)"
+if [ "$(cat tests/js/node_modules/.daalu-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
   npm ci --prefix tests/js --no-audit --no-fund
+  echo "$lock_hash" > tests/js/node_modules/.daalu-lock-hash
 fi
 
 dotnet build Daalu.Operator.sln -c Release -nologo -clp:ErrorsOnly

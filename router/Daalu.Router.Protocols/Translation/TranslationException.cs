@@ -19,4 +19,18 @@ public sealed class TranslationException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>A refusal that names the offending request parameter (and, optionally, an error code for it).</summary>
+    public TranslationException(string param, string message, string? code = null)
+        : base(message)
+    {
+        Param = param;
+        Code = code;
+    }
+
+    /// <summary>The request parameter the refusal is about, when one is.</summary>
+    public string? Param { get; }
+
+    /// <summary>An error code for the refusal, when a more specific one than the default exists.</summary>
+    public string? Code { get; }
 }

@@ -16,6 +16,33 @@ public static class RequestParser
     /// <summary>Parses <paramref name="body"/> for <paramref name="endpoint"/>; exactly one of the results is non-null.</summary>
     public static (ParsedRequest? Request, RequestError? Error) Parse(ReadOnlySpan<byte> body, string endpoint, int maxDepth)
     {
+        var (obj, error) = ParseObject(body, maxDepth);
+        return obj is null ? (null, error) : Validate(obj, endpoint);
+    }
+
+    /// <summary>
+    /// Validates an already parsed chat, completions or embeddings body (an inbound dialect's request translated to
+    /// chat); exactly one of the results is non-null.
+    /// </summary>
+    public static (ParsedRequest? Request, RequestError? Error) Validate(JsonObject obj, string endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        try
+        {
+            return ValidateFields(obj, endpoint);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or JsonException)
+        {
+            return (null, RequestError.Invalid("request body has a field of the wrong type"));
+        }
+    }
+
+    /// <summary>
+    /// Parses a body into a JSON object with the depth limit, strict UTF-8 and no repeated property names; exactly one
+    /// of the results is non-null. Every inbound API's body is read through this.
+    /// </summary>
+    public static (JsonObject? Body, RequestError? Error) ParseObject(ReadOnlySpan<byte> body, int maxDepth)
+    {
         if (!System.Text.Unicode.Utf8.IsValid(body))
         {
             return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
@@ -53,19 +80,7 @@ public static class RequestParser
             return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
         }
 
-        if (root is not JsonObject obj)
-        {
-            return (null, RequestError.Invalid("request body must be a JSON object", code: "invalid_json"));
-        }
-
-        try
-        {
-            return Validate(obj, endpoint);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or JsonException)
-        {
-            return (null, RequestError.Invalid("request body has a field of the wrong type"));
-        }
+        return root is JsonObject obj ? (obj, null) : (null, RequestError.Invalid("request body must be a JSON object", code: "invalid_json"));
     }
 
     // JsonNode defers unescaping; walk once so a lone surrogate is a 400 here rather than an exception later.
@@ -90,7 +105,7 @@ public static class RequestParser
         }
     }
 
-    private static (ParsedRequest?, RequestError?) Validate(JsonObject obj, string endpoint)
+    private static (ParsedRequest?, RequestError?) ValidateFields(JsonObject obj, string endpoint)
     {
         if (!obj.TryGetPropertyValue("model", out var modelNode) || modelNode is null)
         {

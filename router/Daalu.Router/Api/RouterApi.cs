@@ -7,6 +7,7 @@ using Daalu.Router.Classification;
 using Daalu.Router.Configuration;
 using Daalu.Router.Forwarding;
 using Daalu.Router.Planning;
+using Daalu.Router.Translation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,25 +30,41 @@ public static class RouterApi
         app.MapPost("/v1/completions", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Completions, "/v1/completions", explain: false));
         app.MapPost("/v1/embeddings", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Embeddings, "/v1/embeddings", explain: false));
         app.MapPost("/v1/route/explain", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true));
+        app.MapPost("/v1/responses", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.Responses));
+        app.MapGet("/v1/responses/{id}", (HttpContext c) => NotStoredAsync(c, sp));
+        app.MapPost("/v1/messages", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.AnthropicMessages));
+        app.MapPost("/v1/messages/count_tokens", (HttpContext c) => CountTokensAsync(c, sp));
         app.MapGet("/v1/models", (HttpContext c) => ListModelsAsync(c, sp));
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (BackendMonitor m) => m.FirstRound.IsCompleted ? Results.Text("ready") : Results.Text("probing backends", statusCode: 503));
         return app;
     }
 
+    private const string MissingKey = "Missing or invalid API key. Send Authorization: Bearer <key> (or x-api-key: <key>).";
+
+    // The tenant key comes as a bearer token (OpenAI clients) or in x-api-key (Anthropic clients), on every endpoint.
     private static TenantRuntime? Authenticate(HttpContext ctx, RouterSnapshot snap)
     {
         var auth = ctx.Request.Headers.Authorization.ToString();
-        if (!auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        ReadOnlySpan<char> key;
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            key = auth.AsSpan(7).Trim();
+        }
+        else if (auth.Length == 0 && ctx.Request.Headers.TryGetValue("x-api-key", out var apiKey) && apiKey.Count == 1)
+        {
+            key = apiKey.ToString().AsSpan().Trim();
+        }
+        else
         {
             return null;
         }
 
-        var id = snap.Authenticator.Authenticate(auth.AsSpan(7).Trim());
+        var id = snap.Authenticator.Authenticate(key);
         return id is not null && snap.Tenants.TryGetValue(id.Tenant, out var t) ? t : null;
     }
 
-    private static async Task HandleAsync(HttpContext ctx, IServiceProvider sp, string endpoint, string path, bool explain)
+    private static async Task HandleAsync(HttpContext ctx, IServiceProvider sp, string endpoint, string path, bool explain, InboundApi api = InboundApi.OpenAI)
     {
         var start = Stopwatch.GetTimestamp();
         var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
@@ -59,37 +76,46 @@ public static class RouterApi
 
         ctx.Response.Headers["X-Request-Id"] = requestId;
         var noRoute = Array.Empty<string>();
+        // Errors before parsing take the shape of the API the client called (the dialect object needs the body).
+        IInboundDialect? shape = api == InboundApi.AnthropicMessages ? new AnthropicMessagesDialect("", "error") : null;
         var tenant = Authenticate(ctx, snap);
         if (tenant is null)
         {
-            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
-            await OpenAIError.WriteAsync(ctx, 401, "invalid_request_error", "invalid_api_key", "Missing or invalid API key. Send Authorization: Bearer <key>.");
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
+            await ResponseWriter.WriteErrorAsync(ctx, shape, 401, "invalid_request_error", "invalid_api_key", MissingKey);
             return;
         }
 
         var body = await ReadBodyAsync(ctx, snap.Config.Limits.MaxRequestBodyBytes);
         if (body.Error is { } bodyError)
         {
-            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
-            await OpenAIError.WriteAsync(ctx, bodyError.Status, bodyError.Type, bodyError.Code, bodyError.Message);
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
+            await ResponseWriter.WriteErrorAsync(ctx, shape, bodyError.Status, bodyError.Type, bodyError.Code, bodyError.Message);
             return;
         }
 
-        var (parsed, error) = RequestParser.Parse(body.Bytes, endpoint, snap.Config.Limits.MaxJsonDepth);
+        var (parsed, error) = api == InboundApi.OpenAI
+            ? RequestParser.Parse(body.Bytes, endpoint, snap.Config.Limits.MaxJsonDepth)
+            : InboundRequests.Parse(body.Bytes, api, snap.Config.Limits.MaxJsonDepth, sp.GetRequiredService<TimeProvider>());
         if (error is not null)
         {
-            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
-            await OpenAIError.WriteAsync(ctx, error.Status, error.Type, error.Code, error.Message, error.Param);
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
+            await ResponseWriter.WriteErrorAsync(ctx, shape, error.Status, error.Type, error.Code, error.Message, error.Param);
             return;
         }
 
         var req = parsed!;
-        req.Raw = body.Bytes;
+        if (api == InboundApi.OpenAI)
+        {
+            req.Raw = body.Bytes;
+        }
+
+        var dialect = req.Dialect;
         var cls = RequestClassResolver.Resolve(ctx.Request.Headers["X-Daalu-Request-Class"].ToString(), tenant, req.Model);
         if (cls is null)
         {
-            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
-            await OpenAIError.WriteAsync(ctx, 400, "invalid_request_error", "invalid_request_class", "X-Daalu-Request-Class must be chat, agent, classifier or coding", "X-Daalu-Request-Class");
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
+            await ResponseWriter.WriteErrorAsync(ctx, dialect, 400, "invalid_request_error", "invalid_request_class", "X-Daalu-Request-Class must be chat, agent, classifier or coding", "X-Daalu-Request-Class");
             return;
         }
 
@@ -97,14 +123,14 @@ public static class RouterApi
         var visibility = ModelCatalog.Check(snap, tenant, req.Model, registry);
         if (visibility != ModelVisibility.Visible)
         {
-            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
             if (visibility == ModelVisibility.OtherTenant)
             {
-                await OpenAIError.WriteAsync(ctx, 403, "invalid_request_error", "model_not_allowed", $"The model '{req.Model}' is not available to this API key.", "model");
+                await ResponseWriter.WriteErrorAsync(ctx, dialect, 403, "invalid_request_error", "model_not_allowed", $"The model '{req.Model}' is not available to this API key.", "model");
             }
             else
             {
-                await OpenAIError.WriteAsync(ctx, 404, "invalid_request_error", "model_not_found", $"The model '{req.Model}' does not exist or is not served.", "model");
+                await ResponseWriter.WriteErrorAsync(ctx, dialect, 404, "invalid_request_error", "model_not_found", $"The model '{req.Model}' does not exist or is not served.", "model");
             }
 
             return;
@@ -121,7 +147,7 @@ public static class RouterApi
         if (explain)
         {
             var first = plan.Candidates.Count > 0 ? plan.Candidates[0] : null;
-            CascadeExecutor.SetRouteHeaders(ctx, first?.Tier ?? "none", first?.Name ?? "none", first?.UpstreamModel ?? req.Model, ["explain"]);
+            ResponseWriter.SetRouteHeaders(ctx, first?.Tier ?? "none", first?.Name ?? "none", first?.UpstreamModel ?? req.Model, ["explain"]);
             await WriteExplainAsync(ctx, tenant, req, plan, snap);
             return;
         }
@@ -193,13 +219,65 @@ public static class RouterApi
         w.WriteEndObject();
     }
 
+    // GET /v1/responses/{id}: the router keeps no responses (each says "store": false), so none can be fetched.
+    private static async Task NotStoredAsync(HttpContext ctx, IServiceProvider sp)
+    {
+        var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
+        if (Authenticate(ctx, snap) is null)
+        {
+            await OpenAIError.WriteAsync(ctx, 401, "invalid_request_error", "invalid_api_key", MissingKey);
+            return;
+        }
+
+        await OpenAIError.WriteAsync(ctx, 404, "invalid_request_error", "response_not_stored", "This router does not store responses (every response it returns has store: false), so none can be retrieved.");
+    }
+
+    // POST /v1/messages/count_tokens: the router has no tokenizer for every backend's model, so the count is its own
+    // estimate (text length / 4, the figure it reserves quota with), marked so by X-Daalu-Token-Count: estimate.
+    private static async Task CountTokensAsync(HttpContext ctx, IServiceProvider sp)
+    {
+        var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
+        var shape = new AnthropicMessagesDialect("", "error");
+        var tenant = Authenticate(ctx, snap);
+        if (tenant is null)
+        {
+            await ResponseWriter.WriteErrorAsync(ctx, shape, 401, "invalid_request_error", "invalid_api_key", MissingKey);
+            return;
+        }
+
+        var body = await ReadBodyAsync(ctx, snap.Config.Limits.MaxRequestBodyBytes);
+        var (parsed, error) = body.Error is { } bodyError
+            ? (null, bodyError)
+            : InboundRequests.Parse(body.Bytes, InboundApi.AnthropicMessages, snap.Config.Limits.MaxJsonDepth, sp.GetRequiredService<TimeProvider>(), forCounting: true);
+        if (parsed is null)
+        {
+            await ResponseWriter.WriteErrorAsync(ctx, shape, error!.Status, error.Type, error.Code, error.Message, error.Param);
+            return;
+        }
+
+        var visibility = ModelCatalog.Check(snap, tenant, parsed.Model, sp.GetRequiredService<BackendRegistry>());
+        if (visibility != ModelVisibility.Visible)
+        {
+            var status = visibility == ModelVisibility.OtherTenant ? 403 : 404;
+            await ResponseWriter.WriteErrorAsync(ctx, shape, status, "invalid_request_error", "model_not_found", $"model: {parsed.Model} is not available to this API key");
+            return;
+        }
+
+        ctx.Response.Headers["X-Daalu-Token-Count"] = "estimate";
+        ctx.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(ctx.Response.Body);
+        w.WriteStartObject();
+        w.WriteNumber("input_tokens", parsed.PromptTokenEstimate);
+        w.WriteEndObject();
+    }
+
     private static async Task ListModelsAsync(HttpContext ctx, IServiceProvider sp)
     {
         var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
         var tenant = Authenticate(ctx, snap);
         if (tenant is null)
         {
-            await OpenAIError.WriteAsync(ctx, 401, "invalid_request_error", "invalid_api_key", "Missing or invalid API key. Send Authorization: Bearer <key>.");
+            await OpenAIError.WriteAsync(ctx, 401, "invalid_request_error", "invalid_api_key", MissingKey);
             return;
         }
 

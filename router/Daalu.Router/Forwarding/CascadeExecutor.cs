@@ -1,21 +1,14 @@
 using System.Buffers;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Daalu.Api.V1Alpha1;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Metering;
-using Daalu.Router.Api;
 using Daalu.Router.Backends;
 using Daalu.Router.Observability;
 using Daalu.Router.Planning;
 using Daalu.Router.Translation;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Daalu.Router.Forwarding;
@@ -25,11 +18,11 @@ namespace Daalu.Router.Forwarding;
 /// client; after that a failure becomes an in-band SSE error (never a clean [DONE]). Reserves hosted quota before a
 /// hosted attempt, settles or releases it on every path, and meters every successful or partially streamed call.
 /// </summary>
-public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, CallsInFlight callsInFlight, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
+public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, CallsInFlight callsInFlight, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private readonly SseRelay _relay = new(time, metrics, log, new CallMeter(quota, meter, metrics, time, log));
+
+    private CallMeter Metering => _relay.Meter;
 
     /// <summary>Serves the call described by <paramref name="rc"/>.</summary>
     public Task ExecuteAsync(HttpContext ctx, RouteContext rc)
@@ -125,17 +118,17 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
             }
 
-            SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
             var quotaIsWholeStory = lastRefusal is not null && !unavailable;
             metrics.Requests.WithLabels("none", rc.Plan.RequestClass, quotaIsWholeStory ? "quota" : "exhausted").Inc();
             var listing = route.Count == 0 ? "none" : string.Join(", ", route);
             if (quotaIsWholeStory && lastRefusal is { } refusal)
             {
-                await OpenAIError.WriteAsync(ctx, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
+                await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
             }
             else
             {
-                await OpenAIError.WriteAsync(ctx, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
+                await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
             }
         }
         finally
@@ -144,16 +137,11 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
     }
 
-    private sealed class Attempt(RouteContext rc, Candidate cand, int number, Reservation? reservation, List<string> route)
+    private async Task<AttemptOutcome> StreamAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)
     {
-        public RouteContext Rc { get; } = rc;
-        public Candidate Cand { get; } = cand;
-        public int Number { get; } = number;
-        public Reservation? Reservation { get; } = reservation;
-        public List<string> Route { get; } = route;
-        public bool Settled { get; set; }
-        public long SentTimestamp { get; set; }
-        public double TtftMs { get; set; }
+        // The relay commits, meters and reports a broken stream itself; before the first byte it only says why it failed.
+        var failed = await _relay.RelayAsync(ctx, a, rt, resp, firstByte, translator);
+        return failed is { } f ? await FailAsync(ctx, a, rt, f.Reason, f.Detail, 502, null) : AttemptOutcome.Done;
     }
 
     private async Task<AttemptOutcome> AttemptAsync(HttpContext ctx, Attempt a, BackendRuntime rt)
@@ -161,19 +149,19 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         var rc = a.Rc;
         var cand = a.Cand;
         var timeouts = rc.Tenant.Policy.Config.Timeouts;
-        var anthropic = cand.Provider?.Config.ApiStyle == ApiStyles.Anthropic;
+        var outbound = OutboundDialects.For(cand);
         HttpRequestMessage req;
-        AnthropicStreamTranslator? translator = null;
+        AnthropicStreamTranslator? translator;
         try
         {
-            req = anthropic ? BuildAnthropic(rc, cand, out translator) : BuildOpenAI(rc, cand);
+            req = outbound.Build(rc, cand, time, out translator);
         }
         catch (TranslationException ex)
         {
             rt.Breaker.RecordNeutral();
             a.Route.Add($"{cand.Tier}:{cand.Name}=untranslatable");
-            SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
-            await OpenAIError.WriteAsync(ctx, 400, "invalid_request_error", "untranslatable_request", ex.Message);
+            ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+            await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 400, "invalid_request_error", "untranslatable_request", ex.Message);
             return AttemptOutcome.Done;
         }
 
@@ -220,7 +208,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                     return await StreamAsync(ctx, a, rt, resp, firstByte, translator);
                 }
 
-                return await CopyJsonAsync(ctx, a, rt, resp, anthropic, firstByte.Token);
+                return await CopyJsonAsync(ctx, a, rt, resp, outbound, firstByte.Token);
             }
 
             byte[] errorBody;
@@ -252,14 +240,9 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             // A 4xx caused by the request itself goes back to the caller and does not cascade.
             rt.Breaker.RecordSuccess();
             a.Route.Add($"{cand.Tier}:{cand.Name}=client_error({status})");
-            SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+            ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
             metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "client_error").Inc();
-            ctx.Response.StatusCode = status;
-            ctx.Response.ContentType = "application/json";
-            var body = anthropic
-                ? Encoding.UTF8.GetBytes(AnthropicResponseTranslator.ErrorToOpenAI(status, Encoding.UTF8.GetString(errorBody)).ToJsonString())
-                : NormalizeError(errorBody, status);
-            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+            await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, status, outbound.ToOpenAIError(errorBody, status));
             return AttemptOutcome.Done;
         }
     }
@@ -278,127 +261,28 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         metrics.FallThroughs.WithLabels(a.Cand.Tier, reason).Inc();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}={reason}");
-        LogAttemptFailed(log, a.Rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, reason, detail);
+        ForwardingLog.AttemptFailed(log, a.Rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, reason, detail);
         if (a.Rc.Tenant.Policy.FallThroughOn.Contains(reason))
         {
             return AttemptOutcome.FallThrough;
         }
 
         // The policy says this failure does not fall through: the caller gets it.
-        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
         metrics.Requests.WithLabels(a.Cand.Tier, a.Rc.Plan.RequestClass, "upstream_error").Inc();
-        if (body is { Length: > 0 } && a.Cand.Provider?.Config.ApiStyle != ApiStyles.Anthropic)
+        if (body is { Length: > 0 } && OutboundDialects.For(a.Cand).PassesErrorBodies)
         {
-            ctx.Response.StatusCode = status;
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.Body.WriteAsync(NormalizeError(body, status), ctx.RequestAborted);
+            await ResponseWriter.WriteErrorBodyAsync(ctx, a.Rc.Request.Dialect, status, OpenAIChatOutbound.NormalizeError(body, status));
         }
         else
         {
-            await OpenAIError.WriteAsync(ctx, status, "upstream_error", reason, $"{a.Cand.Tier} {a.Cand.Name}: {detail}");
+            await ResponseWriter.WriteErrorAsync(ctx, a.Rc.Request.Dialect, status, "upstream_error", reason, $"{a.Cand.Tier} {a.Cand.Name}: {detail}");
         }
 
         return AttemptOutcome.Done;
     }
 
-    private static HttpRequestMessage BuildOpenAI(RouteContext rc, Candidate cand)
-    {
-        var body = rc.Request.Body;
-        var needsUsage = rc.Request.Stream && rc.Request.Features.Endpoint != RequestFeatures.Embeddings && !rc.Request.ClientWantsUsage;
-        byte[] bytes;
-        if (rc.Request.Raw is { } raw && string.Equals(cand.UpstreamModel, rc.Request.Model, StringComparison.Ordinal)
-            && (!needsUsage || TryAddUsageOption(raw, body, out raw)))
-        {
-            // Nothing else to rewrite: forward the client's bytes (plus the usage option) instead of serialising the
-            // parsed tree again.
-            bytes = raw;
-        }
-        else
-        {
-            body["model"] = cand.UpstreamModel;
-            if (needsUsage)
-            {
-                // Ask for usage upstream so streamed calls are metered exactly; the extra chunk is dropped since the client did not ask.
-                var so = body["stream_options"] as JsonObject ?? [];
-                so["include_usage"] = true;
-                body["stream_options"] = so;
-            }
-
-            bytes = Serialize(body);
-        }
-
-        Uri url;
-        string? key;
-        if (cand.Backend is { } b)
-        {
-            url = UpstreamUris.For(b, b.Url, rc.Path);
-            rc.Snapshot.BackendKeys.TryGetValue(b.Name, out key);
-        }
-        else
-        {
-            // A provider's base URL already ends in its version ("https://api.openai.com/v1").
-            var config = cand.Provider!.Config;
-            url = UpstreamUris.For(config, config.BaseUrl, rc.Path switch
-            {
-                "/v1/chat/completions" => "/chat/completions",
-                "/v1/completions" => "/completions",
-                "/v1/embeddings" => "/embeddings",
-                _ => rc.Path["/v1".Length..],
-            });
-            key = cand.Provider.ApiKey;
-        }
-
-        var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(bytes) };
-        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        if (key is not null)
-        {
-            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        }
-
-        req.Headers.TryAddWithoutValidation("X-Request-Id", rc.RequestId);
-        return req;
-    }
-
-    private static readonly byte[] UsageOption = ",\"stream_options\":{\"include_usage\":true}"u8.ToArray();
-
-    // Appends "stream_options":{"include_usage":true} to the client's JSON object when it has no stream_options of its
-    // own (the parser has checked the bytes are one valid JSON object, so the last non-space byte is its '}').
-    private static bool TryAddUsageOption(byte[] raw, JsonObject body, out byte[] spliced)
-    {
-        spliced = raw;
-        var end = raw.AsSpan().LastIndexOf((byte)'}');
-        if (body.ContainsKey("stream_options") || end < 0)
-        {
-            return false;
-        }
-
-        var option = body.Count == 0 ? UsageOption.AsSpan(1) : UsageOption;
-        spliced = new byte[raw.Length + option.Length];
-        raw.AsSpan(0, end).CopyTo(spliced);
-        option.CopyTo(spliced.AsSpan(end));
-        raw.AsSpan(end).CopyTo(spliced.AsSpan(end + option.Length));
-        return true;
-    }
-
-    private HttpRequestMessage BuildAnthropic(RouteContext rc, Candidate cand, out AnthropicStreamTranslator? translator)
-    {
-        var p = cand.Provider!;
-        var msg = AnthropicRequestTranslator.ToAnthropic(rc.Request.Body, cand.UpstreamModel, p.Config.DefaultMaxTokens);
-        if (rc.Request.Stream)
-        {
-            msg["stream"] = true;
-        }
-
-        translator = rc.Request.Stream ? new AnthropicStreamTranslator(rc.Request.Model, time.GetUtcNow().ToUnixTimeSeconds(), rc.Request.ClientWantsUsage) : null;
-        var req = new HttpRequestMessage(HttpMethod.Post, UpstreamUris.For(p.Config, p.Config.BaseUrl, "/v1/messages")) { Content = new ByteArrayContent(Serialize(msg)) };
-        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        req.Headers.TryAddWithoutValidation("x-api-key", p.ApiKey);
-        req.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
-        req.Headers.TryAddWithoutValidation("X-Request-Id", rc.RequestId);
-        return req;
-    }
-
-    private async Task<AttemptOutcome> CopyJsonAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, bool anthropic, CancellationToken ct)
+    private async Task<AttemptOutcome> CopyJsonAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, IOutboundDialect outbound, CancellationToken ct)
     {
         byte[] body;
         try
@@ -418,33 +302,36 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         long pin, pout;
         bool hasUsage;
-        if (anthropic)
+        try
         {
-            try
-            {
-                var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 128 }) as JsonObject
-                    ?? throw new JsonException("not an object");
-                var oa = AnthropicResponseTranslator.ToOpenAI(node, a.Rc.Request.Model, time.GetUtcNow().ToUnixTimeSeconds());
-                body = Serialize(oa);
-            }
-            catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
-            {
-                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable provider response", 502, null);
-            }
+            body = outbound.ToChatCompletion(body, a.Rc, time);
+        }
+        catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+        {
+            return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable provider response", 502, null);
         }
 
         UsageScanner.TryScan(body, out pin, out pout, out hasUsage, out _);
+        if (a.Rc.Request.Dialect is { } dialect)
+        {
+            try
+            {
+                body = dialect.FromChatCompletion(body);
+            }
+            catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
+            {
+                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable upstream response", 502, null);
+            }
+        }
         a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
         rt.Breaker.RecordSuccess();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
-        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = "application/json";
-        ctx.Response.ContentLength = body.Length;
+        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
+        ResponseWriter.BeginJson(ctx, body.Length);
 
         // Metered before the client gets the answer: a crash (SIGKILL) after the client saw a success must not lose
         // its record. The answer was produced, so it is billed even if the client leaves while it is written.
-        await CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
+        await Metering.CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
         try
         {
             await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
@@ -454,366 +341,6 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         }
 
         return AttemptOutcome.Done;
-    }
-
-    private async Task<AttemptOutcome> StreamAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)
-    {
-        var rc = a.Rc;
-        var idleMs = rc.Tenant.Policy.Config.Timeouts.StreamIdleMs;
-        var wantsUsage = rc.Request.ClientWantsUsage;
-        var started = false;
-        var sawDone = false;
-        var completed = false;
-        long pin = 0, pout = 0, chunks = 0;
-        var hasUsage = false;
-        var unflushed = false;
-        string? failure = null;
-        var output = translator is null ? null : new List<string>();
-        string? eventName = null;
-        var data = translator is null ? null : new ArrayBufferWriter<byte>(1024);
-        await using var stream = await resp.Content.ReadAsStreamAsync(ctx.RequestAborted);
-        await using var lines = new SseLineReader(stream);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
-        try
-        {
-            while (true)
-            {
-                ReadOnlyMemory<byte>? maybe;
-                var buffered = lines.HasBufferedLine;
-                if (unflushed && !buffered)
-                {
-                    // What the upstream sent in one piece (vLLM's role event and first token, or the last token, usage
-                    // and [DONE]) leaves in one write once it is drained: one packet and one client wake-up, not one per event.
-                    await FlushEventsAsync(ctx, ctx.RequestAborted);
-                    unflushed = false;
-                }
-
-                // Before the first event the first-byte timeout applies; after it, the idle timeout per upstream read.
-                var token = started ? idle.Token : firstByte.Token;
-                if (started && !buffered)
-                {
-                    idle.CancelAfter(idleMs);
-                }
-
-                maybe = await lines.ReadLineAsync(token);
-                if (maybe is not { } line)
-                {
-                    break;
-                }
-
-                var span = line.Span;
-                if (translator is not null)
-                {
-                    if (span.IsEmpty)
-                    {
-                        if (eventName is not null || data!.WrittenCount > 0)
-                        {
-                            output!.Clear();
-                            translator.OnEvent(eventName ?? "message", data!.WrittenSpan, output);
-                            data.ResetWrittenCount();
-                            eventName = null;
-                            foreach (var o in output)
-                            {
-                                started = EnsureStarted(ctx, a, rt, started);
-                                WriteEvent(ctx, Encoding.UTF8.GetBytes(o));
-                                unflushed = true;
-                                chunks++;
-                            }
-
-                            if (translator.Error is not null)
-                            {
-                                failure = "provider reported an error in the stream";
-                                break;
-                            }
-
-                            if (translator.Finished)
-                            {
-                                pin = translator.PromptTokens;
-                                pout = translator.CompletionTokens;
-                                hasUsage = true;
-                                sawDone = true;
-                                started = EnsureStarted(ctx, a, rt, started);
-                                completed = true;
-                                await CompleteAsync(a, pin, pout, estimated: false, partial: false);
-                                ctx.Response.BodyWriter.Write(Done);
-                                await FlushEventsAsync(ctx, ctx.RequestAborted);
-                                break;
-                            }
-                        }
-                    }
-                    else if (span.StartsWith("event:"u8))
-                    {
-                        eventName = Encoding.UTF8.GetString(span["event:".Length..].Trim((byte)' '));
-                    }
-                    else if (span.StartsWith("data:"u8))
-                    {
-                        var d = span["data:".Length..];
-                        if (!d.IsEmpty && d[0] == (byte)' ')
-                        {
-                            d = d[1..];
-                        }
-
-                        data!.Write(d);
-                    }
-
-                    continue;
-                }
-
-                if (!span.StartsWith("data:"u8))
-                {
-                    continue;
-                }
-
-                var payload = span["data:".Length..];
-                if (!payload.IsEmpty && payload[0] == (byte)' ')
-                {
-                    payload = payload[1..];
-                }
-
-                if (payload.SequenceEqual("[DONE]"u8))
-                {
-                    sawDone = true;
-                    started = EnsureStarted(ctx, a, rt, started);
-                    // Metered before the client sees [DONE], so a crash after a client-visible success cannot lose the record.
-                    completed = true;
-                    await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
-                    ctx.Response.BodyWriter.Write(Done);
-                    await FlushEventsAsync(ctx, ctx.RequestAborted);
-                    break;
-                }
-
-                if (payload.IndexOf("\"usage\""u8) >= 0 && UsageScanner.TryScan(payload, out var p1, out var p2, out var u, out var empty) && u)
-                {
-                    pin = p1;
-                    pout = p2;
-                    hasUsage = true;
-                    if (empty && !wantsUsage)
-                    {
-                        continue;
-                    }
-                }
-                else if (payload.IndexOf("\"error\""u8) >= 0 && !started)
-                {
-                    failure = "upstream error event before the first chunk";
-                    break;
-                }
-
-                var payloadStart = span.Length - payload.Length;
-                started = EnsureStarted(ctx, a, rt, started);
-                chunks++;
-                WriteEvent(ctx, line[payloadStart..].Span);
-                unflushed = true;
-            }
-        }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested && completed)
-        {
-            // The client left while [DONE] was written; the call was already metered in full.
-            return AttemptOutcome.Done;
-        }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
-        {
-            // Client went away: disposing the upstream response cancels the upstream call.
-            rt.Breaker.RecordNeutral();
-            metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "client_cancel").Inc();
-            if (started)
-            {
-                await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: true);
-            }
-
-            return AttemptOutcome.Done;
-        }
-        catch (OperationCanceledException)
-        {
-            failure = started ? $"stream stalled for {idleMs} ms" : "no first event in time";
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            failure = "upstream stream broke";
-        }
-
-        if (sawDone)
-        {
-            if (!completed)
-            {
-                await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
-            }
-
-            return AttemptOutcome.Done;
-        }
-
-        failure ??= "upstream stream ended before completion";
-        if (!started)
-        {
-            return await FailAsync(ctx, a, rt, failure.StartsWith("no first", StringComparison.Ordinal) ? FallThroughReasons.Timeout : FallThroughReasons.ServerError, failure, 502, null);
-        }
-
-        // Bytes already reached the client: no retry. Say so in-band and never send [DONE].
-        var cb = rc.Tenant.Policy.Config.CircuitBreaker;
-        rt.Breaker.RecordFailure(cb.ConsecutiveFailures, TimeSpan.FromSeconds(cb.OpenSeconds));
-        metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "stream_error").Inc();
-        LogAttemptFailed(log, rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, "MidStream", failure);
-        try
-        {
-            await WriteEventAsync(ctx, OpenAIError.Build("upstream_error", "stream_interrupted", $"{a.Cand.Tier} {a.Cand.Name}: {failure}; the answer is incomplete"), ctx.RequestAborted);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-        }
-
-        await CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: true);
-        return AttemptOutcome.Done;
-    }
-
-    // Commits the attempt (no fall-through past this point) and sets the headers. They are not flushed on their own:
-    // they leave with the first event in one write, as a plain proxy sends them, instead of a packet and a client wake-up
-    // of their own ahead of the first token.
-    private bool EnsureStarted(HttpContext ctx, Attempt a, BackendRuntime rt, bool started)
-    {
-        if (started)
-        {
-            return true;
-        }
-
-        a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
-        metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
-        rt.Breaker.RecordSuccess();
-        a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
-        SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
-        ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = "text/event-stream";
-        ctx.Response.Headers.CacheControl = "no-cache";
-        ctx.Response.Headers["X-Accel-Buffering"] = "no";
-        return true;
-    }
-
-    private static async ValueTask WriteEventAsync(HttpContext ctx, ReadOnlyMemory<byte> payload, CancellationToken ct)
-    {
-        WriteEvent(ctx, payload.Span);
-        await FlushEventsAsync(ctx, ct);
-    }
-
-    // Buffers one event in the response pipe (after any events still buffered); FlushEventsAsync sends what is buffered.
-    private static void WriteEvent(HttpContext ctx, ReadOnlySpan<byte> payload)
-    {
-        var w = ctx.Response.BodyWriter;
-        w.Write(DataPrefix);
-        w.Write(payload);
-        w.Write(EventEnd);
-    }
-
-    private static async ValueTask FlushEventsAsync(HttpContext ctx, CancellationToken ct)
-    {
-        var r = await ctx.Response.BodyWriter.FlushAsync(ct);
-        if (r.IsCanceled)
-        {
-            throw new OperationCanceledException(ct);
-        }
-    }
-
-    private async Task CompleteAsync(Attempt a, long tokensIn, long tokensOut, bool estimated, bool partial)
-    {
-        var rc = a.Rc;
-        var latency = Stopwatch.GetElapsedTime(rc.StartTimestamp);
-        metrics.Latency.WithLabels(a.Cand.Tier).Observe(latency.TotalSeconds);
-        if (!partial)
-        {
-            metrics.Requests.WithLabels(a.Cand.Tier, rc.Plan.RequestClass, "ok").Inc();
-            if (!rc.Request.Stream)
-            {
-                metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
-            }
-        }
-
-        if (a.Reservation is { } res)
-        {
-            // The answer already went out: a failing gate must not turn it into a 5xx nor skip the ledger record.
-            // An unsettled reservation is released by the caller's finally (or reclaimed after its TTL).
-            try
-            {
-                await quota.SettleAsync(res, tokensIn + tokensOut, CancellationToken.None);
-                a.Settled = true;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                metrics.MeteringFailures.WithLabels("settle", ex.GetType().Name).Inc();
-                LogSettleFailed(log, rc.RequestId, ex.GetType().Name, ex.Message);
-            }
-        }
-
-        var record = new CallRecord
-        {
-            RequestId = rc.RequestId,
-            Attempt = a.Number,
-            Tenant = rc.Tenant.Name,
-            Tier = a.Cand.Tier,
-            Backend = a.Cand.Name,
-            Model = a.Cand.UpstreamModel,
-            RequestClass = rc.Plan.RequestClass,
-            TokensIn = tokensIn,
-            TokensOut = tokensOut,
-            Estimated = estimated,
-            Partial = partial,
-            TtftMs = a.TtftMs,
-            LatencyMs = latency.TotalMilliseconds,
-            Plan = rc.Tenant.Plan,
-            ExternalInputPerMTok = a.Cand.ProviderModel?.InputPricePerMTok ?? 0,
-            ExternalOutputPerMTok = a.Cand.ProviderModel?.OutputPricePerMTok ?? 0,
-            ContributorTenant = a.Cand.ContributorTenant,
-            RevenueSharePercent = a.Cand.ContributorTenant is null ? 0 : a.Cand.Backend!.RevenueSharePercent,
-            CompletedAt = time.GetUtcNow(),
-        };
-        try
-        {
-            await meter.RecordAsync(record, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Any failure (a store fault, or ArgumentException for a record the sink refuses) is logged with the
-            // record's key and counted; the client's answer was already sent and stays a success.
-            metrics.MeteringFailures.WithLabels("record", ex.GetType().Name).Inc();
-            LogMeteringFailed(log, rc.RequestId, a.Number, rc.Tenant.Name, a.Cand.Tier, tokensIn, tokensOut, ex.GetType().Name, ex.Message);
-        }
-    }
-
-    /// <summary>Sets the four route headers; called before the response starts.</summary>
-    public static void SetRouteHeaders(HttpContext ctx, string tier, string backend, string model, IReadOnlyList<string> route)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        if (ctx.Response.HasStarted)
-        {
-            return;
-        }
-
-        var h = ctx.Response.Headers;
-        h["X-Daalu-Tier"] = tier;
-        h["X-Daalu-Backend"] = backend;
-        h["X-Daalu-Model"] = model;
-        h["X-Daalu-Route"] = route.Count == 0 ? "none" : string.Join(", ", route);
-    }
-
-    private static byte[] NormalizeError(byte[] body, int status)
-    {
-        // vLLM has two error shapes (nested and a flat {"object":"error",...}); clients expect the nested OpenAI one.
-        try
-        {
-            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 32 }) as JsonObject;
-            if (node is not null && node["error"] is JsonObject)
-            {
-                return body;
-            }
-
-            if (node is not null && node["message"]?.GetValueKind() == JsonValueKind.String)
-            {
-                return OpenAIError.Build(node["type"]?.GetValueKind() == JsonValueKind.String ? node["type"]!.GetValue<string>() : "invalid_request_error",
-                    status.ToString(CultureInfo.InvariantCulture), node["message"]!.GetValue<string>());
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream answered {status}");
     }
 
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
@@ -851,26 +378,6 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         return ms.ToArray();
     }
 
-    private static byte[] Serialize(JsonNode node)
-    {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            node.WriteTo(w);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
     private static bool IsConnectFailure(HttpRequestException ex) =>
         ex.InnerException is SocketException or ConnectTimeoutException || ex.HttpRequestError == HttpRequestError.ConnectionError || ex.HttpRequestError == HttpRequestError.NameResolutionError;
-
-    [LoggerMessage(1, LogLevel.Information, "Request {RequestId} attempt {Attempt} on {Tier}/{Backend} failed: {Reason} ({Detail})")]
-    private static partial void LogAttemptFailed(ILogger logger, string requestId, int attempt, string tier, string backend, string reason, string detail);
-
-    [LoggerMessage(2, LogLevel.Error, "Request {RequestId} attempt {Attempt}: metering record could not be written (tenant {Tenant}, tier {Tier}, tokens in {TokensIn} out {TokensOut}): {Error}: {Detail}")]
-    private static partial void LogMeteringFailed(ILogger logger, string requestId, int attempt, string tenant, string tier, long tokensIn, long tokensOut, string error, string detail);
-
-    [LoggerMessage(3, LogLevel.Error, "Request {RequestId}: quota settlement failed ({Error}: {Detail}); the reservation is released instead")]
-    private static partial void LogSettleFailed(ILogger logger, string requestId, string error, string detail);
 }

@@ -1,4 +1,3 @@
-using Daalu.Router.Api;
 using Daalu.Router.Configuration;
 using Daalu.Router.Planning;
 

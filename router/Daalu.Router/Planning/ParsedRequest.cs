@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Daalu.Router.Planning;
+using Daalu.Router.Translation;
 
-namespace Daalu.Router.Api;
+namespace Daalu.Router.Planning;
 
 /// <summary>A validated request body and the facts routing needs from it.</summary>
 public sealed class ParsedRequest
@@ -14,6 +14,12 @@ public sealed class ParsedRequest
     /// as is when an attempt would not change anything; null when the request was parsed from a span.
     /// </summary>
     public byte[]? Raw { get; internal set; }
+
+    /// <summary>
+    /// The client API the request came in, when it is not Chat Completions (Responses, Anthropic Messages): the
+    /// request was translated to chat, and the answer, stream and errors are translated back through this.
+    /// </summary>
+    public IInboundDialect? Dialect { get; internal set; }
 
     /// <summary>Requested model or alias.</summary>
     public required string Model { get; init; }

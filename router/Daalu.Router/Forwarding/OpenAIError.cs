@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Daalu.Router.Api;
+namespace Daalu.Router.Forwarding;
 
 /// <summary>OpenAI-shaped error responses: {"error":{"message","type","param","code"}}.</summary>
 public static class OpenAIError
