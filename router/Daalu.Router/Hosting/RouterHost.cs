@@ -7,6 +7,7 @@ using Daalu.Router.Classification;
 using Daalu.Router.Configuration;
 using Daalu.Router.Forwarding;
 using Daalu.Router.Observability;
+using Daalu.Router.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -113,6 +114,7 @@ public static class RouterHost
                 var auth = ctx.Request.Headers.Authorization.ToString();
                 return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? source.Current.Authenticator.Authenticate(auth.AsSpan(7).Trim()) : null;
             });
+            app.MapConsole();
         }
         return app;
     }
