@@ -18,7 +18,7 @@ internal static class BillingPage
         var sb = new StringBuilder();
         sb.Append("<h1>Billing</h1>");
         sb.Append("<section class=\"card\" data-panel=\"tier-breakdown\"><h2>Tokens by tier and request class, ").Append(Html.E(report.From)).Append(" to ").Append(Html.E(report.To))
-          .Append("</h2><p class=\"hint\">One bar per request class each day, stacked by tier.</p><div class=\"chart tall\"><canvas id=\"chart-billing\" aria-label=\"Tokens by tier and class per day\"></canvas></div></section>");
+          .Append("</h2><p class=\"hint\">Each day: one bar per request class (left to right: classifier, chat, agent, coding), stacked by tier. Hover a bar for its class.</p><div class=\"chart tall\"><canvas id=\"chart-billing\" aria-label=\"Tokens by tier and class per day\"></canvas></div></section>");
         sb.Append("<section class=\"card\" data-panel=\"savings\"><h2>Spend and savings</h2><div class=\"kpis\">");
         Kpi(sb, "Spend", Html.Money(t.Spend), "spend");
         Kpi(sb, "On commercial models alone", Html.Money(t.CommercialEquivalent), "commercial");

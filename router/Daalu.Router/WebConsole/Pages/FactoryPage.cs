@@ -54,7 +54,7 @@ internal static class FactoryPage
         Kpi(sb, "Tokens used", Html.Num(totals.TokensIn + totals.TokensOut), "usage-tokens");
         Kpi(sb, "Requests", Html.Num(totals.Requests), "usage-requests");
         Kpi(sb, "Hosted quota left", report.Quota is { } q ? $"{Html.Num(q.Left)} of {Html.Num(q.Budget)}" : "no plan", "usage-quota-left");
-        Kpi(sb, "Average latency", latency.MeanLatencyMs is { } ms ? Html.Num(ms, "0") + " ms" : "–", "usage-latency");
+        Kpi(sb, "Average latency", latency.MeanLatencyMs is { } ms ? Html.Num(ms, "0.#") + " ms" : "–", "usage-latency");
         sb.Append("</div><div class=\"chart small\"><canvas id=\"chart-tier-usage\" aria-label=\"Requests by tier\"></canvas></div></section>");
 
         if (p.Hardware)
