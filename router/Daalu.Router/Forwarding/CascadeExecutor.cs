@@ -763,6 +763,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             RevenueSharePercent = a.Cand.ContributorTenant is null ? 0 : a.Cand.Backend!.RevenueSharePercent,
             CompletedAt = time.GetUtcNow(),
         };
+        metrics.GenAi.Record(record, rc.Path, rc.Request.Model, a.Cand.Provider?.Config.ApiStyle);
         try
         {
             await meter.RecordAsync(record, CancellationToken.None);

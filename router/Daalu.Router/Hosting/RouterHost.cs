@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Prometheus;
 
@@ -84,7 +85,8 @@ public static class RouterHost
         {
             // ASP.NET Core's own source ("Microsoft.AspNetCore") makes the server span the root: without it the
             // parent-based sampler drops every router span, because their parent (the request activity) is unsampled.
-            s.AddOpenTelemetry().WithTracing(t => t.AddSource("Microsoft.AspNetCore", RouterTracing.SourceName).AddOtlpExporter());
+            s.AddOpenTelemetry().WithTracing(t => t.AddSource("Microsoft.AspNetCore", RouterTracing.SourceName).AddOtlpExporter())
+                .WithMetrics(m => m.AddMeter(GenAiMetrics.MeterName).AddOtlpExporter());
         }
 
         options.ConfigureServices?.Invoke(s);
