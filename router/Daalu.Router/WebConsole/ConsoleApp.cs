@@ -76,6 +76,12 @@ internal sealed class ConsoleApp(
             return Page(LoginPage.Render(Base, "That key is not valid."), StatusCodes.Status401Unauthorized);
         }
 
+        // A new login replaces the browser's previous session rather than leaving it alive beside the new one.
+        if (ctx.Request.Cookies[CookieName] is { Length: > 0 } previous)
+        {
+            sessions.Remove(previous);
+        }
+
         var session = sessions.Create(identity.Tenant);
         if (session is null)
         {

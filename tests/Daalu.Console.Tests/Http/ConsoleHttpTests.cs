@@ -151,6 +151,25 @@ public sealed class ConsoleHttpTests(ConsoleWorld world)
     }
 
     [Fact]
+    public async Task Login_Again_PreviousSessionEnds()
+    {
+        using var client = await ConsoleClient.LoginAsync(world, ConsoleWorld.OwnerKey);
+        var first = client.Cookies.GetCookies(new Uri(world.ConsoleUrl + "/"))["daalu_console"]!.Value;
+        using (var again = await client.PostFormAsync("/console/login", new() { ["key"] = ConsoleWorld.OwnerKey }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        }
+
+        var second = client.Cookies.GetCookies(new Uri(world.ConsoleUrl + "/"))["daalu_console"]!.Value;
+        Assert.NotEqual(first, second);
+        using var old = new HttpRequestMessage(HttpMethod.Get, "/console/api/usage");
+        old.Headers.Add("Cookie", "daalu_console=" + first);
+        using var plain = new HttpClient { BaseAddress = new Uri(world.BaseUrl) };
+        using var response = await plain.SendAsync(old);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Api_NoSession_UnauthorizedAndPagesRedirectToLogin()
     {
         using var client = ConsoleClient.Anonymous(world);

@@ -8,15 +8,16 @@ public sealed partial class ConsoleClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    private ConsoleClient(HttpClient http, string origin)
+    private ConsoleClient(HttpClient http, CookieContainer cookies, string origin)
     {
         _http = http;
+        Cookies = cookies;
         Origin = origin;
     }
 
     public string Origin { get; }
 
-    public CookieContainer Cookies { get; } = new();
+    public CookieContainer Cookies { get; }
 
     public string CsrfToken { get; private set; } = string.Empty;
 
@@ -26,7 +27,7 @@ public sealed partial class ConsoleClient : IDisposable
     {
         var cookies = new CookieContainer();
         var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = new Uri(world.BaseUrl) };
-        return new ConsoleClient(http, world.BaseUrl);
+        return new ConsoleClient(http, cookies, world.BaseUrl);
     }
 
     public static async Task<ConsoleClient> LoginAsync(ConsoleWorld world, string key)
