@@ -5,6 +5,12 @@
 # The runtime images hold only the ASP.NET Core runtime and the published app (no SDK) and run as the
 # non-root user 65532, matching runAsUser in config/manager and config/router.
 
+# ---- web: the console's chart library from npm (build time only; the router embeds it, no Node at run time) ----
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY router/Daalu.Router/WebConsole/web/package.json router/Daalu.Router/WebConsole/web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 # ---- build: restore and publish both apps with the SDK ----
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -13,6 +19,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY operator/ operator/
 COPY router/ router/
+COPY --from=web /web/node_modules router/Daalu.Router/WebConsole/web/node_modules
 RUN dotnet restore operator/Daalu.Operator/Daalu.Operator.csproj \
  && dotnet restore router/Daalu.Router/Daalu.Router.csproj
 RUN dotnet publish operator/Daalu.Operator/Daalu.Operator.csproj -c Release --no-restore -o /out/operator /p:UseAppHost=false \

@@ -45,6 +45,13 @@ public sealed class BackendConfig
     [JsonPropertyName("supportsImages")]
     public bool SupportsImages { get; set; }
 
+    /// <summary>
+    /// NVIDIA dcgm-exporter metrics URL for the card(s) behind this backend (e.g. http://10.0.0.5:9400/metrics), read
+    /// by the console's hardware view; null when no exporter is known.
+    /// </summary>
+    [JsonPropertyName("dcgmExporterUrl")]
+    public string? DcgmExporterUrl { get; set; }
+
     /// <summary>Bearer key the server expects, if any.</summary>
     [JsonPropertyName("apiKey")]
     public SecretSource? ApiKey { get; set; }

@@ -69,6 +69,11 @@ public static class RouterConfigValidator
                 errors.Add($"backend '{b.Name}' url '{b.Url}' is not an absolute http(s) URL");
             }
 
+            if (b.DcgmExporterUrl is not null && !IsHttpUrl(b.DcgmExporterUrl))
+            {
+                errors.Add($"backend '{b.Name}' dcgmExporterUrl '{b.DcgmExporterUrl}' is not an absolute http(s) URL");
+            }
+
             if (b.Tier == TierNames.OwnGpu && string.IsNullOrEmpty(b.Tenant))
             {
                 errors.Add($"backend '{b.Name}' is OwnGpu and needs a tenant");

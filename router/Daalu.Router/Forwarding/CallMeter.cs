@@ -66,6 +66,7 @@ internal sealed class CallMeter(IQuotaGate quota, IMeteringSink meter, RouterMet
             RevenueSharePercent = a.Cand.ContributorTenant is null ? 0 : a.Cand.Backend!.RevenueSharePercent,
             CompletedAt = time.GetUtcNow(),
         };
+        metrics.GenAi.Record(record, rc.Path, rc.Request.Model, a.Cand.Provider?.Config.ApiStyle);
         try
         {
             await meter.RecordAsync(record, CancellationToken.None);

@@ -7,6 +7,7 @@ using Daalu.Router.Classification;
 using Daalu.Router.Configuration;
 using Daalu.Router.Forwarding;
 using Daalu.Router.Observability;
+using Daalu.Router.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Prometheus;
 
@@ -83,7 +85,8 @@ public static class RouterHost
         {
             // ASP.NET Core's own source ("Microsoft.AspNetCore") makes the server span the root: without it the
             // parent-based sampler drops every router span, because their parent (the request activity) is unsampled.
-            s.AddOpenTelemetry().WithTracing(t => t.AddSource("Microsoft.AspNetCore", RouterTracing.SourceName).AddOtlpExporter());
+            s.AddOpenTelemetry().WithTracing(t => t.AddSource("Microsoft.AspNetCore", RouterTracing.SourceName).AddOtlpExporter())
+                .WithMetrics(m => m.AddMeter(GenAiMetrics.MeterName).AddOtlpExporter());
         }
 
         options.ConfigureServices?.Invoke(s);
@@ -113,6 +116,7 @@ public static class RouterHost
                 var auth = ctx.Request.Headers.Authorization.ToString();
                 return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? source.Current.Authenticator.Authenticate(auth.AsSpan(7).Trim()) : null;
             });
+            app.MapConsole();
         }
         return app;
     }

@@ -3,8 +3,9 @@ using Prometheus;
 namespace Daalu.Router.Observability;
 
 /// <summary>The router's Prometheus metrics, in a registry of its own so several routers can run in one process (tests).</summary>
-public sealed class RouterMetrics
+public sealed class RouterMetrics : IDisposable
 {
+
     private static readonly double[] TimeBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
     /// <summary>Creates the metrics in a new registry.</summary>
@@ -22,8 +23,12 @@ public sealed class RouterMetrics
         Circuit = f.CreateGauge("daalu_router_backend_circuit_state", "Circuit state: 0 closed, 1 half-open, 2 open.", "backend");
         InFlight = f.CreateGauge("daalu_router_backend_in_flight", "Calls in flight to the backend.", "backend");
         ConfigReloads = f.CreateCounter("daalu_router_config_reloads_total", "Configuration reload attempts by result.", "result");
+        GenAi = new GenAiMetrics(f);
         MeteringFailures = f.CreateCounter("daalu_router_metering_failures_total", "Served calls whose metering record could not be written, by stage (settle, record) and error type.", "stage", "error");
     }
+
+    /// <summary>The OpenTelemetry GenAI instruments and span attributes.</summary>
+    public GenAiMetrics GenAi { get; }
 
     /// <summary>The registry served at /metrics.</summary>
     public CollectorRegistry Registry { get; }
@@ -60,4 +65,7 @@ public sealed class RouterMetrics
 
     /// <summary>Served calls whose quota settlement or ledger record failed (the client's answer stands; the failure is logged).</summary>
     public Counter MeteringFailures { get; }
+
+    /// <inheritdoc/>
+    public void Dispose() => GenAi.Dispose();
 }

@@ -20,6 +20,9 @@ public sealed class VllmDouble(string name, params string[] models) : OpenAIComp
     /// <summary>vllm:num_requests_running.</summary>
     public double RequestsRunning { get; set; }
 
+    /// <summary>Seconds each finished request's first token took, reported in vllm:time_to_first_token_seconds (sum and count).</summary>
+    public double TimeToFirstTokenSeconds { get; set; } = 0.05;
+
     /// <summary>Expose the deprecated vllm:gpu_cache_usage_perc instead of vllm:kv_cache_usage_perc (older vLLM).</summary>
     public bool LegacyCacheMetric { get; set; }
 
@@ -64,6 +67,10 @@ public sealed class VllmDouble(string name, params string[] models) : OpenAIComp
                 # HELP vllm:generation_tokens_total Number of generation tokens processed.
                 # TYPE vllm:generation_tokens_total counter
                 vllm:generation_tokens_total{"{"}engine="0",model_name="{model}"{"}"} {gen:0.0}
+                # HELP vllm:time_to_first_token_seconds Histogram of time to first token in seconds.
+                # TYPE vllm:time_to_first_token_seconds histogram
+                vllm:time_to_first_token_seconds_sum{"{"}engine="0",model_name="{model}"{"}"} {Calls.Count * TimeToFirstTokenSeconds:0.0###}
+                vllm:time_to_first_token_seconds_count{"{"}engine="0",model_name="{model}"{"}"} {Calls.Count:0.0}
 
                 """);
             return Results.Text(text, "text/plain; version=0.0.4; charset=utf-8");

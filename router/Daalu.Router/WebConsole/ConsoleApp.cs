@@ -1,0 +1,376 @@
+using System.Globalization;
+using Daalu.Api.RouterConfig;
+using Daalu.Api.V1Alpha1;
+using Daalu.Gateway;
+using Daalu.Gateway.Abstractions;
+using Daalu.Gateway.Usage;
+using Daalu.Router.Backends;
+using Daalu.Router.Configuration;
+using Daalu.Router.WebConsole.Access;
+using Daalu.Router.WebConsole.Billing;
+using Daalu.Router.WebConsole.Diagnostics;
+using Daalu.Router.WebConsole.Live;
+using Daalu.Router.WebConsole.Pages;
+using Daalu.Router.WebConsole.Security;
+using Daalu.Router.WebConsole.Sessions;
+using Daalu.Router.WebConsole.Usage;
+using Microsoft.AspNetCore.Http;
+
+namespace Daalu.Router.WebConsole;
+
+/// <summary>
+/// The console's handlers with their services bundled once. Every handler resolves the viewer on the server (session
+/// -> tenant -> derived role -> panels) before it reads any data; the browser only renders what it was given.
+/// </summary>
+internal sealed class ConsoleApp(
+    IRouterConfigSource config,
+    BackendRegistry registry,
+    UsageQueryService usage,
+    IUsageDirectory directory,
+    GatewayOptions gateway,
+    SessionStore sessions,
+    LiveScraper scraper,
+    DiagnosticsProbe probe,
+    ProbeRateLimit probeLimit,
+    ConsoleOptions options,
+    TimeProvider time)
+{
+    public const string CookieName = "daalu_console";
+    public const int ChartDays = 7;
+
+    private string Base => options.PathBase;
+
+    public IResult Root(HttpContext ctx) => Results.Redirect(Base + (Viewer(ctx, null) is null ? "/login" : "/factory"));
+
+    public IResult LoginForm(HttpContext ctx)
+    {
+        if (Viewer(ctx, null) is not null)
+        {
+            return Results.Redirect(Base + "/factory");
+        }
+
+        var q = ctx.Request.Query;
+        var message = q.ContainsKey("expired") ? "Your session has expired. Please log in again."
+            : q.ContainsKey("loggedout") ? "You are logged out." : null;
+        return Page(LoginPage.Render(Base, message));
+    }
+
+    public async Task<IResult> LoginAsync(HttpContext ctx)
+    {
+        if (!SameOrigin(ctx))
+        {
+            return Forbidden("cross-origin login refused");
+        }
+
+        if (!ctx.Request.HasFormContentType)
+        {
+            return Page(LoginPage.Render(Base, "Send the form."), StatusCodes.Status400BadRequest);
+        }
+
+        var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+        var key = form["key"].ToString().Trim();
+        var snap = config.Current;
+        var identity = key.Length == 0 ? null : snap.Authenticator.Authenticate(key);
+        if (identity is null || !snap.Tenants.ContainsKey(identity.Tenant))
+        {
+            return Page(LoginPage.Render(Base, "That key is not valid."), StatusCodes.Status401Unauthorized);
+        }
+
+        // A new login replaces the browser's previous session rather than leaving it alive beside the new one.
+        if (ctx.Request.Cookies[CookieName] is { Length: > 0 } previous)
+        {
+            sessions.Remove(previous);
+        }
+
+        var session = sessions.Create(identity.Tenant);
+        if (session is null)
+        {
+            return Page(LoginPage.Render(Base, "Too many open sessions; try again later."), StatusCodes.Status503ServiceUnavailable);
+        }
+
+        ctx.Response.Cookies.Append(CookieName, session.Id, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = ctx.Request.IsHttps,
+            Path = Base,
+            IsEssential = true,
+        });
+        return Results.Redirect(Base + "/factory");
+    }
+
+    public async Task<IResult> LogoutAsync(HttpContext ctx)
+    {
+        var session = sessions.Find(ctx.Request.Cookies[CookieName]);
+        if (session is null)
+        {
+            return Results.Redirect(Base + "/login?expired=1");
+        }
+
+        var form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync(ctx.RequestAborted) : null;
+        if (!SameOrigin(ctx) || !CsrfCheck.TokenMatches(form?["csrf"].ToString(), session.CsrfToken))
+        {
+            return Forbidden("cross-site request refused");
+        }
+
+        sessions.Remove(session.Id);
+        ctx.Response.Cookies.Delete(CookieName, new CookieOptions { Path = Base, HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = ctx.Request.IsHttps });
+        return Results.Redirect(Base + "/login?loggedout=1");
+    }
+
+    public IResult FactoryPage(HttpContext ctx)
+    {
+        if (PageViewer(ctx, out var viewer) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var report = Report(viewer, ChartDays);
+        var latency = LedgerLatency.Read(gateway.LedgerPath, Scope(viewer), report.From, report.To);
+        var cards = CardsOf(viewer).Select(b => (b.Name, registry.Get(b.Name).Reachable)).ToList();
+        var tiers = BillingChart.TierOrder.Select(t => new
+        {
+            tier = t,
+            requests = report.Rows.Where(r => r.Tier == t).Sum(r => r.Requests),
+            tokens = report.Rows.Where(r => r.Tier == t).Sum(r => r.TokensIn + r.TokensOut),
+        }).ToList();
+        var served = ServedByDay(report);
+        var body = Pages.FactoryPage.Body(viewer, report, latency, cards);
+        return Page(Html.Page(Base, "AI Factory", "factory", viewer, body, new
+        {
+            page = "factory",
+            tenant = viewer.ViewedTenant,
+            role = viewer.RoleName,
+            panels = viewer.Panels,
+            csrf = viewer.Session.CsrfToken,
+            tiers,
+            usage = new { report.Totals.Requests, tokens = report.Totals.TokensIn + report.Totals.TokensOut, quota = report.Quota, latency },
+            poolServed = viewer.Panels.PoolServed ? served : null,
+            api = Api(viewer),
+        }));
+    }
+
+    public IResult BillingPage(HttpContext ctx)
+    {
+        if (PageViewer(ctx, out var viewer) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var report = Report(viewer, ChartDays);
+        var chart = BillingChart.From(report);
+        var skus = SkuQuote.From(directory.CommercialSkus, report.SkuComparison);
+        return Page(Html.Page(Base, "Billing", "billing", viewer, Pages.BillingPage.Body(viewer, report, skus), new
+        {
+            page = "billing",
+            tenant = viewer.ViewedTenant,
+            role = viewer.RoleName,
+            chart,
+            totals = report.Totals,
+            credits = viewer.Panels.Credits ? report.ProviderCredits : null,
+            skus,
+            api = Api(viewer),
+        }));
+    }
+
+    public IResult AdminPage(HttpContext ctx)
+    {
+        if (PageViewer(ctx, out var viewer) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!viewer.Admin)
+        {
+            return Forbidden("admin keys only");
+        }
+
+        var snap = config.Current;
+        var report = Report(viewer with { ViewedTenant = null }, ChartDays);
+        var tenants = snap.Tenants.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (t.Name, directory.RoleOf(t.Name).ToString(), snap.Backends.Count(b => b.Tier == TierNames.OwnGpu && b.Tenant == t.Name), t.Admin))
+            .ToList();
+        return Page(Html.Page(Base, "All tenants", "admin", viewer, Pages.AdminPage.Body(Base, report, tenants), new { page = "admin" }));
+    }
+
+    public IResult UsageJson(HttpContext ctx)
+    {
+        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var daysText = ctx.Request.Query["days"].ToString();
+        var days = ChartDays;
+        if (daysText.Length > 0 && (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > UsageQueryService.MaxDays))
+        {
+            return Results.Json(new { error = "days must be 1..366" }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var report = Report(viewer, days);
+        return NoStore(ctx, Results.Json(new { report, latency = LedgerLatency.Read(gateway.LedgerPath, Scope(viewer), report.From, report.To) }));
+    }
+
+    public async Task<IResult> HardwareJsonAsync(HttpContext ctx)
+    {
+        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!viewer.Panels.Hardware)
+        {
+            return Forbidden($"the {viewer.RoleName} role has no hardware view");
+        }
+
+        var views = await Task.WhenAll(CardsOf(viewer).Select(b => scraper.HardwareAsync(b.Name, b.DcgmExporterUrl, ctx.RequestAborted)));
+        return NoStore(ctx, Results.Json(new { backends = views }));
+    }
+
+    public async Task<IResult> BackendsJsonAsync(HttpContext ctx)
+    {
+        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!viewer.Panels.Backends)
+        {
+            return Forbidden($"the {viewer.RoleName} role has no backend view");
+        }
+
+        var snap = config.Current;
+        var live = await Task.WhenAll(CardsOf(viewer).Select(async b =>
+        {
+            var view = registry.View(b.Name);
+            var (previous, current, error) = await scraper.VllmAsync(b.Name, b.Url, snap.BackendKeys.GetValueOrDefault(b.Name), ctx.RequestAborted);
+            var ttft = current is null ? null : VllmReading.MeanTtftSeconds(previous, current);
+            return new BackendLive(b.Name, b.Tier, b.Tenant, b.Shared, registry.Get(b.Name).Reachable, view.Circuit.ToString(), view.InFlight,
+                view.DetectedModels ?? b.Models, current?.KvCacheUsage ?? view.KvCacheUsage, current?.Running, current?.Waiting ?? view.RequestsWaiting,
+                current is null ? null : VllmReading.TokensPerSecond(previous, current), ttft * 1000, !string.IsNullOrEmpty(b.DcgmExporterUrl), error);
+        }));
+        return NoStore(ctx, Results.Json(new { at = time.GetUtcNow(), backends = live }));
+    }
+
+    public async Task<IResult> DiagnosticsAsync(HttpContext ctx)
+    {
+        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (!SameOrigin(ctx) || !CsrfCheck.TokenMatches(ctx.Request.Headers["X-Daalu-Csrf"].ToString(), viewer.Session.CsrfToken))
+        {
+            return Forbidden("cross-site request refused");
+        }
+
+        if (!viewer.Panels.Diagnostics)
+        {
+            return Forbidden($"the {viewer.RoleName} role cannot run diagnostics");
+        }
+
+        var wait = probeLimit.TryAcquire(viewer.ViewedTenant ?? "*", time.GetUtcNow());
+        if (wait > TimeSpan.Zero)
+        {
+            ctx.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return Results.Json(new { error = "diagnostics are rate-limited", retryAfterSeconds = Math.Ceiling(wait.TotalSeconds) }, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        var snap = config.Current;
+        var results = await Task.WhenAll(CardsOf(viewer).Take(16).Select(b => probe.RunAsync(b.Name, b.Url, snap.BackendKeys.GetValueOrDefault(b.Name), ctx.RequestAborted)));
+        return NoStore(ctx, Results.Json(new { results }));
+    }
+
+    /// <summary>The viewer for a request, or null when there is no live session (or its tenant left the configuration).</summary>
+    private ConsoleViewer? Viewer(HttpContext ctx, string? requestedTenant)
+    {
+        var session = sessions.Find(ctx.Request.Cookies[CookieName]);
+        if (session is null || !config.Current.Tenants.TryGetValue(session.Tenant, out var tenant))
+        {
+            return null;
+        }
+
+        var viewed = ConsoleAccess.ViewedTenant(session.Tenant, tenant.Admin, requestedTenant);
+        if (viewed is null)
+        {
+            return new ConsoleViewer(session, false, null, null, ConsolePanels.UsageOnly) { Refused = true };
+        }
+
+        var viewedTenant = viewed.Length == 0 ? null : viewed;
+        var role = viewedTenant is null ? (TenantRole?)null : directory.RoleOf(viewedTenant);
+        return new ConsoleViewer(session, tenant.Admin, viewedTenant, role, ConsoleAccess.For(role, tenant.Admin));
+    }
+
+    private IResult? PageViewer(HttpContext ctx, out ConsoleViewer viewer)
+    {
+        viewer = Viewer(ctx, ctx.Request.Query["tenant"].ToString())!;
+        if (viewer is null)
+        {
+            return Results.Redirect(Base + (ctx.Request.Cookies.ContainsKey(CookieName) ? "/login?expired=1" : "/login"));
+        }
+
+        return viewer.Refused ? Forbidden("a tenant may only view itself") : null;
+    }
+
+    private IResult? ApiViewer(HttpContext ctx, out ConsoleViewer viewer)
+    {
+        viewer = Viewer(ctx, ctx.Request.Query["tenant"].ToString())!;
+        if (viewer is null)
+        {
+            return Results.Json(new { error = "not logged in or session expired" }, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        return viewer.Refused ? Forbidden("a tenant may only view itself") : null;
+    }
+
+    private UsageReport Report(ConsoleViewer viewer, int days) =>
+        usage.Query(new UsageQuery(new TenantIdentity(viewer.Session.Tenant, viewer.Admin), days, viewer.ViewedTenant));
+
+    private static string? Scope(ConsoleViewer viewer) => viewer.ViewedTenant;
+
+    /// <summary>The backends whose hardware and live state the viewer may see: its own cards; every backend for an admin's all-tenants view.</summary>
+    private IEnumerable<BackendConfig> CardsOf(ConsoleViewer viewer)
+    {
+        var backends = config.Current.Backends;
+        if (viewer.ViewedTenant is null)
+        {
+            return viewer.Admin ? backends : [];
+        }
+
+        return viewer.Role is TenantRole.Owner or TenantRole.Provider
+            ? backends.Where(b => b.Tier == TierNames.OwnGpu && b.Tenant == viewer.ViewedTenant)
+            : [];
+    }
+
+    private static object ServedByDay(UsageReport report)
+    {
+        var chart = BillingChart.From(report);
+        var byCard = report.ProviderCredits?.ByCard ?? [];
+        return new
+        {
+            days = chart.Days,
+            tokens = chart.Days.Select(d => byCard.Where(c => c.Day == d).Sum(c => c.Tokens)).ToList(),
+            requests = chart.Days.Select(d => byCard.Where(c => c.Day == d).Sum(c => c.Requests)).ToList(),
+            credit = report.ProviderCredits?.Total ?? 0,
+        };
+    }
+
+    private object Api(ConsoleViewer viewer)
+    {
+        var q = viewer.Admin && viewer.ViewedTenant is not null ? "?tenant=" + Uri.EscapeDataString(viewer.ViewedTenant) : string.Empty;
+        return new { usage = Base + "/api/usage" + q, hardware = Base + "/api/hardware" + q, backends = Base + "/api/backends" + q, diagnostics = Base + "/api/diagnostics" + q };
+    }
+
+    private static bool SameOrigin(HttpContext ctx) =>
+        CsrfCheck.SameOrigin(ctx.Request.Headers.Origin.ToString(), ctx.Request.Headers.Referer.ToString(), ctx.Request.Host.Value ?? string.Empty);
+
+    private static IResult Forbidden(string message) => Results.Json(new { error = message }, statusCode: StatusCodes.Status403Forbidden);
+
+    private static IResult NoStore(HttpContext ctx, IResult result)
+    {
+        ctx.Response.Headers.CacheControl = "no-store";
+        return result;
+    }
+
+    private static IResult Page(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", null, status);
+}

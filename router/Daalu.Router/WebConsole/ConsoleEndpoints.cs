@@ -1,0 +1,95 @@
+using System.Net;
+using Daalu.Gateway;
+using Daalu.Gateway.Usage;
+using Daalu.Router.Backends;
+using Daalu.Router.Configuration;
+using Daalu.Router.WebConsole.Diagnostics;
+using Daalu.Router.WebConsole.Live;
+using Daalu.Router.WebConsole.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Daalu.Router.WebConsole;
+
+/// <summary>
+/// Mounts the AI Factory and Billing console (docs/console.md) on any router host: it takes what it needs from the
+/// host's services (configuration, backend registry, the gateway's usage service) and builds its own (sessions, the
+/// scraper's connection pool), so the standalone router and the demo mount it with one call.
+/// </summary>
+public static class ConsoleEndpoints
+{
+    /// <summary>
+    /// Maps the console under <see cref="ConsoleOptions.PathBase"/> (a <see cref="ConsoleOptions"/> registered in DI
+    /// wins over the defaults). Maps nothing when the host has no gateway (no usage service to read).
+    /// </summary>
+    public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var sp = app.ServiceProvider;
+        if (sp.GetService<UsageQueryService>() is not { } usage)
+        {
+            return app;
+        }
+
+        var options = sp.GetService<ConsoleOptions>() ?? new ConsoleOptions();
+        var routerTime = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+        var time = options.Time ?? routerTime;
+        // Its own pool: console scrapes and probes never queue behind (or hold) the router's upstream connections.
+        var http = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = options.UpstreamTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+        sp.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(http.Dispose);
+        var console = new ConsoleApp(
+            sp.GetRequiredService<IRouterConfigSource>(),
+            sp.GetRequiredService<BackendRegistry>(),
+            usage,
+            sp.GetRequiredService<IUsageDirectory>(),
+            sp.GetRequiredService<GatewayOptions>(),
+            new SessionStore(options, time),
+            new LiveScraper(http, options, routerTime),
+            new DiagnosticsProbe(http, options),
+            new ProbeRateLimit(options.DiagnosticsInterval),
+            options,
+            time);
+
+        var g = app.MapGroup(options.PathBase);
+        g.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            if (!context.HttpContext.Request.Path.StartsWithSegments(options.PathBase + "/assets", StringComparison.Ordinal))
+            {
+                headers.CacheControl = "no-store";
+            }
+
+            return await next(context);
+        });
+        g.MapGet("", new Func<HttpContext, IResult>(console.Root));
+        g.MapGet("/", new Func<HttpContext, IResult>(console.Root));
+        g.MapGet("/login", new Func<HttpContext, IResult>(console.LoginForm));
+        g.MapPost("/login", new Func<HttpContext, Task<IResult>>(console.LoginAsync)).DisableAntiforgery();
+        g.MapPost("/logout", new Func<HttpContext, Task<IResult>>(console.LogoutAsync)).DisableAntiforgery();
+        g.MapGet("/factory", new Func<HttpContext, IResult>(console.FactoryPage));
+        g.MapGet("/billing", new Func<HttpContext, IResult>(console.BillingPage));
+        g.MapGet("/admin", new Func<HttpContext, IResult>(console.AdminPage));
+        g.MapGet("/api/usage", new Func<HttpContext, IResult>(console.UsageJson));
+        g.MapGet("/api/hardware", new Func<HttpContext, Task<IResult>>(console.HardwareJsonAsync));
+        g.MapGet("/api/backends", new Func<HttpContext, Task<IResult>>(console.BackendsJsonAsync));
+        g.MapPost("/api/diagnostics", new Func<HttpContext, Task<IResult>>(console.DiagnosticsAsync)).DisableAntiforgery();
+        g.MapGet("/assets/{name}", ConsoleAssets.Serve);
+        return app;
+    }
+}
