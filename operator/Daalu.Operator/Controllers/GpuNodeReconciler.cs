@@ -28,6 +28,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
     private readonly IStatusWriter _status;
     private readonly IFinalizers _finalizers;
     private readonly IEventRecorder _events;
+    private readonly IRuntimeClassProbe _runtimeClasses;
     private readonly OperatorSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -42,6 +43,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
         IStatusWriter status,
         IFinalizers finalizers,
         IEventRecorder events,
+        IRuntimeClassProbe runtimeClasses,
         OperatorSettings settings,
         TimeProvider time,
         ILogger<GpuNodeReconciler> logger)
@@ -54,6 +56,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
         _status = status ?? throw new ArgumentNullException(nameof(status));
         _finalizers = finalizers ?? throw new ArgumentNullException(nameof(finalizers));
         _events = events ?? throw new ArgumentNullException(nameof(events));
+        _runtimeClasses = runtimeClasses ?? throw new ArgumentNullException(nameof(runtimeClasses));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -116,26 +119,14 @@ public sealed partial class GpuNodeReconciler : IReconciler
         status.Product = detection.Product;
         status.MemoryMiB = detection.MemoryMiB;
         status.GpuCount = detection.GpuCount;
-        status.DevicePluginReady = detection.Supported && DevicePluginReady(spec, node);
 
-        if (!detection.Supported)
-        {
-            status.Phase = detection.AwaitingLabels ? GpuNodePhases.Pending : GpuNodePhases.Unsupported;
-            Conditions.Set(status.Conditions, "Ready", ConditionStatus.False, detection.Reason, detection.Message, generation, now);
-        }
-        else if (!status.DevicePluginReady)
-        {
-            status.Phase = GpuNodePhases.Pending;
-            var (reason, message) = spec.DevicePlugin?.Enabled != false
-                ? (GpuNodeReasons.DevicePluginNotReady, $"{detection.Message} Waiting for the device plugin pod on node '{spec.NodeName}' to be ready.")
-                : (GpuNodeReasons.GpuNotAdvertised, $"{detection.Message} The device plugin is disabled and node '{spec.NodeName}' does not advertise {WellKnown.GpuResource}.");
-            Conditions.Set(status.Conditions, "Ready", ConditionStatus.False, reason, message, generation, now);
-        }
-        else
-        {
-            status.Phase = GpuNodePhases.Ready;
-            Conditions.Set(status.Conditions, "Ready", ConditionStatus.True, GpuNodeReasons.Ready, detection.Message, generation, now);
-        }
+        var runtimeClass = await ResolveRuntimeClassAsync(spec.RuntimeClassName, cancellationToken).ConfigureAwait(false);
+        var readiness = GpuReadiness.Evaluate(spec, detection, PluginPodReady(node), GpuReadiness.AllocatableGpus(node), runtimeClass,
+            _settings.DevicePluginNamespace);
+        status.Phase = readiness.Phase;
+        status.DevicePluginReady = readiness.DevicePluginReady;
+        Conditions.Set(status.Conditions, "Ready", readiness.Ready ? ConditionStatus.True : ConditionStatus.False, readiness.Reason,
+            readiness.Message, generation, now);
 
         return await WriteStatusAsync(gpuNode, status, previousPhase, cancellationToken).ConfigureAwait(false);
     }
@@ -246,9 +237,11 @@ public sealed partial class GpuNodeReconciler : IReconciler
             return;
         }
 
-        // One DaemonSet serves every node, so one image: the first GpuNode by name decides (documented).
-        var image = wanting.MinBy(g => g.Metadata.Name, StringComparer.Ordinal)!.Spec.DevicePlugin?.Image;
-        var desired = DevicePluginBuilder.Build(ns, string.IsNullOrWhiteSpace(image) ? DevicePluginSpec.DefaultImage : image);
+        // One DaemonSet serves every node, so one image and one RuntimeClass: the first GpuNode by name decides (documented).
+        var first = wanting.MinBy(g => g.Metadata.Name, StringComparer.Ordinal)!.Spec;
+        var image = first.DevicePlugin?.Image;
+        var runtimeClass = await ResolveRuntimeClassAsync(first.RuntimeClassName, cancellationToken).ConfigureAwait(false);
+        var desired = DevicePluginBuilder.Build(ns, string.IsNullOrWhiteSpace(image) ? DevicePluginSpec.DefaultImage : image, runtimeClass);
         if (live is null)
         {
             await CreateDaemonSetAsync(desired, cancellationToken).ConfigureAwait(false);
@@ -294,16 +287,13 @@ public sealed partial class GpuNodeReconciler : IReconciler
         Log.DevicePluginCreated(_logger, ns, desired.Spec.Template.Spec.Containers[0].Image);
     }
 
-    private bool DevicePluginReady(GpuNodeSpec spec, V1Node node)
-    {
-        if (spec.DevicePlugin?.Enabled == false)
-        {
-            // Someone else (e.g. the GPU Operator) runs the plugin: ready when the node advertises GPUs.
-            return node.Status?.Allocatable is { } allocatable
-                && allocatable.TryGetValue(WellKnown.GpuResource, out var quantity)
-                && quantity?.ToInt32() > 0;
-        }
+    private async ValueTask<string?> ResolveRuntimeClassAsync(string? gpuNodeSetting, CancellationToken cancellationToken) =>
+        GpuRuntime.Resolve(gpuNodeSetting, _settings.GpuRuntimeClass,
+            GpuRuntime.NeedsLookup(gpuNodeSetting, _settings.GpuRuntimeClass)
+            && await _runtimeClasses.ExistsAsync(GpuRuntime.NvidiaRuntimeClass, cancellationToken).ConfigureAwait(false));
 
+    private bool PluginPodReady(V1Node node)
+    {
         var ns = _settings.DevicePluginNamespace;
         return _pluginPods.Keys(p =>
             p.Metadata.NamespaceProperty == ns

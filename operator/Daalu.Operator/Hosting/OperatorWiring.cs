@@ -2,6 +2,7 @@ using Daalu.Api.V1Alpha1;
 using Daalu.Operator.Children;
 using Daalu.Operator.Controllers;
 using Daalu.Operator.Detection;
+using Daalu.Operator.Gpu;
 using Daalu.Runtime;
 using Daalu.Runtime.Hosting;
 using Daalu.Runtime.Informers;
@@ -29,6 +30,7 @@ public static class OperatorWiring
         ArgumentNullException.ThrowIfNull(settings);
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.TryAddSingleton<IRuntimeClassProbe, ApiRuntimeClassProbe>();
         services.TryAddSingleton<IServedModelDetector>(_ => new HttpServedModelDetector(new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
