@@ -14,16 +14,16 @@ using Microsoft.Extensions.Logging;
 namespace Daalu.Operator.Controllers;
 
 /// <summary>
-/// Reconciles a GpuNode: resolves its card from the Node, labels the Node (class, tenant, device plugin), keeps the
-/// one device plugin DaemonSet in step with every GpuNode, and writes status. A finalizer removes the node labels
-/// when the GpuNode is deleted, because labels on a Node are not children the garbage collector could remove.
+/// Reconciles a GpuNode: resolves its card from the Node, labels the Node (class, tenant, device plugin) and writes
+/// status. The device plugin DaemonSet all GpuNodes share has its own controller (<see cref="DevicePluginReconciler"/>).
+/// A finalizer removes the node labels when the GpuNode is deleted, because labels on a Node are not children the
+/// garbage collector could remove.
 /// </summary>
 public sealed partial class GpuNodeReconciler : IReconciler
 {
     private readonly IKubernetes _client;
     private readonly IResourceCache<GpuNode> _gpuNodes;
     private readonly IResourceCache<V1Node> _nodes;
-    private readonly IResourceCache<V1DaemonSet> _daemonSets;
     private readonly IResourceCache<V1Pod> _pluginPods;
     private readonly IStatusWriter _status;
     private readonly IFinalizers _finalizers;
@@ -38,7 +38,6 @@ public sealed partial class GpuNodeReconciler : IReconciler
         IKubernetes client,
         IInformer<GpuNode> gpuNodes,
         IInformer<V1Node> nodes,
-        IInformer<V1DaemonSet> daemonSets,
         IInformer<V1Pod> pluginPods,
         IStatusWriter status,
         IFinalizers finalizers,
@@ -51,7 +50,6 @@ public sealed partial class GpuNodeReconciler : IReconciler
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _gpuNodes = (gpuNodes ?? throw new ArgumentNullException(nameof(gpuNodes))).Cache;
         _nodes = (nodes ?? throw new ArgumentNullException(nameof(nodes))).Cache;
-        _daemonSets = (daemonSets ?? throw new ArgumentNullException(nameof(daemonSets))).Cache;
         _pluginPods = (pluginPods ?? throw new ArgumentNullException(nameof(pluginPods))).Cache;
         _status = status ?? throw new ArgumentNullException(nameof(status));
         _finalizers = finalizers ?? throw new ArgumentNullException(nameof(finalizers));
@@ -77,8 +75,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
         var gpuNode = _gpuNodes.Get(key);
         if (gpuNode is null)
         {
-            // Gone (its finalizer already ran): only the shared DaemonSet may need to follow.
-            await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
+            // Gone (its finalizer already ran); the device plugin controller follows on its own.
             return ReconcileResult.Success();
         }
 
@@ -107,13 +104,11 @@ public sealed partial class GpuNodeReconciler : IReconciler
             status.DevicePluginReady = false;
             Conditions.Set(status.Conditions, "Ready", ConditionStatus.False, GpuNodeReasons.NodeNotFound,
                 $"Node '{spec.NodeName}' does not exist.", generation, now);
-            await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
             return await WriteStatusAsync(gpuNode, status, previousPhase, cancellationToken).ConfigureAwait(false);
         }
 
         var detection = GpuClassDetector.Detect(node, spec.GpuClass);
         await LabelNodeAsync(node, DesiredLabels(spec, detection), cancellationToken).ConfigureAwait(false);
-        await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
 
         status.GpuClass = detection.GpuClass;
         status.Product = detection.Product;
@@ -170,7 +165,6 @@ public sealed partial class GpuNodeReconciler : IReconciler
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
         await _finalizers.RemoveAsync(gpuNode, WellKnown.NodeLabelsFinalizer, cancellationToken).ConfigureAwait(false);
         Log.Finalized(_logger, gpuNode.Metadata.Name);
         return ReconcileResult.Success();
@@ -212,81 +206,6 @@ public sealed partial class GpuNodeReconciler : IReconciler
         }
     }
 
-    private async Task EnsureDevicePluginAsync(CancellationToken cancellationToken)
-    {
-        // Runs on every GpuNode reconcile and looks at every GpuNode: read the cached instances in place (a deep copy
-        // of all of them per reconcile was the operator's largest CPU cost at 100 GpuNodes).
-        var wanting = _gpuNodes.ListShared(g => g.Metadata.DeletionTimestamp is null && g.Spec?.DevicePlugin?.Enabled != false);
-        var ns = _settings.DevicePluginNamespace;
-        var live = _daemonSets.GetShared(new ObjectKey(ns, ChildNames.DevicePlugin));
-
-        if (wanting.Count == 0)
-        {
-            if (live is not null && live.Metadata.Labels is { } labels && labels.TryGetValue(WellKnown.ManagedByLabel, out var manager) && manager == WellKnown.ManagedByValue)
-            {
-                try
-                {
-                    await _client.AppsV1.DeleteNamespacedDaemonSetAsync(ChildNames.DevicePlugin, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    Log.DevicePluginRemoved(_logger, ns);
-                }
-                catch (Exception ex) when (ApiErrors.IsNotFound(ex))
-                {
-                }
-            }
-
-            return;
-        }
-
-        // One DaemonSet serves every node, so one image and one RuntimeClass: the first GpuNode by name decides (documented).
-        var first = wanting.MinBy(g => g.Metadata.Name, StringComparer.Ordinal)!.Spec;
-        var image = first.DevicePlugin?.Image;
-        var runtimeClass = await ResolveRuntimeClassAsync(first.RuntimeClassName, cancellationToken).ConfigureAwait(false);
-        var desired = DevicePluginBuilder.Build(ns, string.IsNullOrWhiteSpace(image) ? DevicePluginSpec.DefaultImage : image, runtimeClass);
-        if (live is null)
-        {
-            await CreateDaemonSetAsync(desired, cancellationToken).ConfigureAwait(false);
-        }
-        else if (SpecHash.Of(live) != SpecHash.Of(desired))
-        {
-            desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
-            await _client.AppsV1.ReplaceNamespacedDaemonSetAsync(desired, ChildNames.DevicePlugin, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Log.DevicePluginUpdated(_logger, ns, desired.Spec.Template.Spec.Containers[0].Image);
-        }
-    }
-
-    private async Task CreateDaemonSetAsync(V1DaemonSet desired, CancellationToken cancellationToken)
-    {
-        var ns = desired.Metadata.NamespaceProperty;
-        try
-        {
-            await _client.AppsV1.CreateNamespacedDaemonSetAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ApiErrors.IsConflict(ex))
-        {
-            // Another worker reconciling another GpuNode created it first (workers run in parallel). Its watch event
-            // requeues every GpuNode, and those reconciles compare it with the desired spec.
-            return;
-        }
-        catch (Exception ex) when (ApiErrors.IsNotFound(ex))
-        {
-            // The namespace does not exist yet: make it, then try once more (a failure retries the reconcile).
-            try
-            {
-                await _client.CoreV1.CreateNamespaceAsync(new V1Namespace
-                {
-                    Metadata = new V1ObjectMeta { Name = ns, Labels = new Dictionary<string, string> { [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue } },
-                }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception nsEx) when (ApiErrors.IsConflict(nsEx))
-            {
-            }
-
-            await _client.AppsV1.CreateNamespacedDaemonSetAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        Log.DevicePluginCreated(_logger, ns, desired.Spec.Template.Spec.Containers[0].Image);
-    }
-
     private async ValueTask<string?> ResolveRuntimeClassAsync(string? gpuNodeSetting, CancellationToken cancellationToken) =>
         GpuRuntime.Resolve(gpuNodeSetting, _settings.GpuRuntimeClass,
             GpuRuntime.NeedsLookup(gpuNodeSetting, _settings.GpuRuntimeClass)
@@ -325,15 +244,6 @@ public sealed partial class GpuNodeReconciler : IReconciler
     {
         [LoggerMessage(1, LogLevel.Information, "Labelled node {Node} ({Changes} label changes)")]
         public static partial void NodeLabelled(ILogger logger, string node, int changes);
-
-        [LoggerMessage(2, LogLevel.Information, "Created the device plugin DaemonSet in {Namespace} with image {Image}")]
-        public static partial void DevicePluginCreated(ILogger logger, string @namespace, string image);
-
-        [LoggerMessage(3, LogLevel.Information, "Updated the device plugin DaemonSet in {Namespace} to image {Image}")]
-        public static partial void DevicePluginUpdated(ILogger logger, string @namespace, string image);
-
-        [LoggerMessage(4, LogLevel.Information, "Removed the device plugin DaemonSet from {Namespace}: no GpuNode wants it")]
-        public static partial void DevicePluginRemoved(ILogger logger, string @namespace);
 
         [LoggerMessage(5, LogLevel.Information, "Removed node labels of GpuNode {GpuNode} and its finalizer")]
         public static partial void Finalized(ILogger logger, string gpuNode);

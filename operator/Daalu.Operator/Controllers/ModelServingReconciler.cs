@@ -402,9 +402,9 @@ public sealed partial class ModelServingReconciler : IReconciler
             GpuRuntime.NeedsLookup(gpuNodeSetting, _settings.GpuRuntimeClass)
             && await _runtimeClasses.ExistsAsync(GpuRuntime.NvidiaRuntimeClass, cancellationToken).ConfigureAwait(false));
 
-    // Makes the cache claim when missing (never updates it: a claim's size only grows, with an expandable StorageClass,
-    // and the rest of its spec is immutable). Runs only while the Deployment is new, changed or not ready, so a healthy
-    // ModelServing costs no request. Returns a sentence for the status when the claim cannot bind yet.
+    // Makes the cache claim when missing (create-only: a claim's size only grows, with an expandable StorageClass, and
+    // the rest of its spec is immutable). Runs only while the Deployment is new, changed or not ready, so a healthy
+    // ModelServing costs no request. Returns a sentence for the status when the claim cannot bind.
     private async Task<string?> EnsureCacheClaimAsync(ModelServing owner, VramPlan plan, CancellationToken cancellationToken)
     {
         if (VllmBuilder.BuildCacheClaim(owner, plan) is not { } desired)
@@ -412,29 +412,13 @@ public sealed partial class ModelServingReconciler : IReconciler
             return null;
         }
 
-        var ns = desired.Metadata.NamespaceProperty;
-        V1PersistentVolumeClaim live;
-        try
-        {
-            live = await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ApiErrors.IsNotFound(ex))
-        {
-            try
-            {
-                live = await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Log.ChildCreated(_logger, "PersistentVolumeClaim", ns, desired.Metadata.Name);
-            }
-            catch (Exception createEx) when (ApiErrors.IsConflict(createEx))
-            {
-                live = await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        EnsureOwnedBy(live, owner);
+        var result = await ChildApplier.ApplyAsync(_client, ChildKinds.PersistentVolumeClaim, desired, owner, cached: null, readFromApi: true,
+            ChildApplyMode.CreateOnly, cancellationToken).ConfigureAwait(false);
+        LogApplied(result.Outcome, "PersistentVolumeClaim", desired);
 
         // The API server's DefaultStorageClass admission fills in storageClassName on create when the cluster has a
         // default StorageClass; a claim still without one has nothing to provision it and stays Pending.
+        var live = result.Live;
         return live.Status?.Phase == "Pending" && string.IsNullOrEmpty(live.Spec?.StorageClassName)
             ? $"Its model cache claim {desired.Metadata.Name} is Pending with no StorageClass (the cluster has no default one): set " +
               "spec.cache.storageClassName, or spec.cache.type emptyDir (weights are then downloaded again by every new pod)."
@@ -472,67 +456,31 @@ public sealed partial class ModelServingReconciler : IReconciler
 
     private async Task<V1Deployment> EnsureDeploymentAsync(V1Deployment desired, ModelServing owner, CancellationToken cancellationToken)
     {
-        var ns = desired.Metadata.NamespaceProperty;
-        var live = _deployments.GetShared(new ObjectKey(ns, desired.Metadata.Name));
-        if (live is null)
-        {
-            try
-            {
-                var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Log.ChildCreated(_logger, "Deployment", ns, desired.Metadata.Name);
-                return created;
-            }
-            catch (Exception ex) when (ApiErrors.IsConflict(ex))
-            {
-                // AlreadyExists: the cache has not seen it yet (made by an earlier reconcile a moment ago). Read it
-                // and carry on instead of failing the reconcile into a backoff.
-                live = await _client.AppsV1.ReadNamespacedDeploymentAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        EnsureOwnedBy(live, owner);
-        if (SpecHash.Of(live) == SpecHash.Of(desired))
-        {
-            return live;
-        }
-
-        desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
-        var replaced = await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        Log.ChildUpdated(_logger, "Deployment", ns, desired.Metadata.Name);
-        return replaced;
+        var cached = _deployments.GetShared(new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name));
+        var result = await ChildApplier.ApplyAsync(_client, ChildKinds.Deployment, desired, owner, cached, readFromApi: false,
+            ChildApplyMode.CreateOrUpdate, cancellationToken).ConfigureAwait(false);
+        LogApplied(result.Outcome, "Deployment", desired);
+        return result.Live;
     }
 
     private async Task EnsureServiceAsync(V1Service desired, ModelServing owner, CancellationToken cancellationToken)
     {
-        var ns = desired.Metadata.NamespaceProperty;
-        var live = _services.GetShared(new ObjectKey(ns, desired.Metadata.Name));
-        if (live is null)
-        {
-            try
-            {
-                await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Log.ChildCreated(_logger, "Service", ns, desired.Metadata.Name);
-                return;
-            }
-            catch (Exception ex) when (ApiErrors.IsConflict(ex))
-            {
-                // As for the Deployment: a cache that has not seen the Service yet.
-                live = await _client.CoreV1.ReadNamespacedServiceAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var cached = _services.GetShared(new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name));
+        var result = await ChildApplier.ApplyAsync(_client, ChildKinds.Service, desired, owner, cached, readFromApi: false,
+            ChildApplyMode.CreateOrUpdate, cancellationToken).ConfigureAwait(false);
+        LogApplied(result.Outcome, "Service", desired);
+    }
 
-        EnsureOwnedBy(live, owner);
-        if (SpecHash.Of(live) == SpecHash.Of(desired))
+    private void LogApplied(ChildApplyOutcome outcome, string kind, IKubernetesObject<V1ObjectMeta> desired)
+    {
+        if (outcome == ChildApplyOutcome.Created)
         {
-            return;
+            Log.ChildCreated(_logger, kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
         }
-
-        // clusterIP is immutable and assigned by the server: carry it over.
-        desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
-        desired.Spec.ClusterIP = live.Spec?.ClusterIP;
-        desired.Spec.ClusterIPs = live.Spec?.ClusterIPs is { } ips ? [.. ips] : null;
-        await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        Log.ChildUpdated(_logger, "Service", ns, desired.Metadata.Name);
+        else if (outcome == ChildApplyOutcome.Updated)
+        {
+            Log.ChildUpdated(_logger, kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        }
     }
 
     private async Task DeleteChildrenAsync(ModelServing owner, CancellationToken cancellationToken)
@@ -540,13 +488,13 @@ public sealed partial class ModelServingReconciler : IReconciler
         var ns = owner.Metadata.NamespaceProperty;
         var name = ChildNames.ForModelServing(owner.Metadata.Name);
         var key = new ObjectKey(ns, name);
-        if (_deployments.GetShared(key) is { } deployment && IsOwnedBy(deployment, owner))
+        if (_deployments.GetShared(key) is { } deployment && ChildApplier.IsOurs(deployment, owner))
         {
             await IgnoreNotFound(_client.AppsV1.DeleteNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             Log.ChildDeleted(_logger, "Deployment", ns, name);
         }
 
-        if (_services.GetShared(key) is { } service && IsOwnedBy(service, owner))
+        if (_services.GetShared(key) is { } service && ChildApplier.IsOurs(service, owner))
         {
             await IgnoreNotFound(_client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             Log.ChildDeleted(_logger, "Service", ns, name);
@@ -561,18 +509,6 @@ public sealed partial class ModelServingReconciler : IReconciler
         }
         catch (Exception ex) when (ApiErrors.IsNotFound(ex))
         {
-        }
-    }
-
-    private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, ModelServing owner) =>
-        child.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == owner.Metadata.Uid) == true;
-
-    private static void EnsureOwnedBy(IKubernetesObject<V1ObjectMeta> live, ModelServing owner)
-    {
-        if (!IsOwnedBy(live, owner))
-        {
-            throw new InvalidOperationException(
-                $"{live.Kind ?? "object"} {live.Metadata.NamespaceProperty}/{live.Metadata.Name} exists and is not controlled by ModelServing {owner.Metadata.Name}; refusing to take it over");
         }
     }
 
