@@ -42,6 +42,7 @@ builder.Services
         DevicePluginNamespace = flags.DevicePluginNamespace,
         DetectionInterval = flags.DetectionInterval,
         Workers = flags.Workers,
+        GpuRuntimeClass = flags.GpuRuntimeClass,
     })
     .AddDaaluRouting(routing)
     .AddDaaluTenancy();

@@ -22,7 +22,7 @@ public sealed class SchemaValidatorTests(CrdFixture crds)
         Assert.Equal(string.Empty, spec["tenant"]!.GetValue<string>());
         Assert.False(spec["sharing"]!["enabled"]!.GetValue<bool>());
         Assert.Equal(70, spec["sharing"]!["revenueSharePercent"]!.GetValue<long>());
-        Assert.Equal("nvcr.io/nvidia/k8s-device-plugin:v0.17.0", spec["devicePlugin"]!["image"]!.GetValue<string>());
+        Assert.Equal("nvcr.io/nvidia/k8s-device-plugin:v0.20.0", spec["devicePlugin"]!["image"]!.GetValue<string>());
         Assert.Null(obj["spec"]!["gpuClass"]);
     }
 

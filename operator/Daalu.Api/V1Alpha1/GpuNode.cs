@@ -59,6 +59,16 @@ public sealed class GpuNodeSpec
     [Schema(DefaultJson = "{}")]
     [JsonPropertyName("devicePlugin")]
     public DevicePluginSpec DevicePlugin { get; set; } = new();
+
+    /// <summary>
+    /// RuntimeClass for the GPU pods on this node (vLLM, and the device plugin when this GpuNode is the first by name).
+    /// Omitted: the operator's --gpu-runtime-class, else `nvidia` when a RuntimeClass of that name exists (k3s, RKE2
+    /// and the GPU Operator create it). An empty string runs them with the node's default runtime.
+    /// </summary>
+    [MaxLength(253)]
+    [RegularExpression("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    [JsonPropertyName("runtimeClassName")]
+    public string? RuntimeClassName { get; set; }
 }
 
 /// <summary>Contribution of a tenant's card to the hosted pool.</summary>
@@ -86,12 +96,15 @@ public sealed class DevicePluginSpec
 
     /// <summary>Pinned device plugin image.</summary>
     [MinLength(1)]
-    [Schema(DefaultJson = "\"nvcr.io/nvidia/k8s-device-plugin:v0.17.0\"")]
+    [Schema(DefaultJson = "\"nvcr.io/nvidia/k8s-device-plugin:v0.20.0\"")]
     [JsonPropertyName("image")]
     public string Image { get; set; } = DefaultImage;
 
-    /// <summary>The image used when none is given.</summary>
-    public const string DefaultImage = "nvcr.io/nvidia/k8s-device-plugin:v0.17.0";
+    /// <summary>
+    /// The image used when none is given: the release NVIDIA's static manifest deploys
+    /// (deployments/static/nvidia-device-plugin.yml at tag v0.20.0 of github.com/NVIDIA/k8s-device-plugin).
+    /// </summary>
+    public const string DefaultImage = "nvcr.io/nvidia/k8s-device-plugin:v0.20.0";
 }
 
 /// <summary>The observed state of a GpuNode.</summary>

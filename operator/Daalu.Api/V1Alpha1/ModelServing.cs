@@ -73,6 +73,23 @@ public sealed class ModelServingSpec
     [Schema(DefaultJson = "false")]
     [JsonPropertyName("shared")]
     public bool Shared { get; set; }
+
+    /// <summary>
+    /// Tenant this model serves. Empty: with gpuNode, the GpuNode's tenant; with gpuClass, the hosted pool, placed only on
+    /// operator-run (empty tenant) or sharing GpuNodes. A tenant's model is placed on its own GpuNodes or on sharing ones.
+    /// </summary>
+    [MaxLength(63)]
+    [RegularExpression("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [JsonPropertyName("tenant")]
+    public string? Tenant { get; set; }
+
+    /// <summary>CPU, memory and ephemeral-storage requests of the vLLM pod; each omitted one is derived from the model size.</summary>
+    [JsonPropertyName("resources")]
+    public PodResources? Resources { get; set; }
+
+    /// <summary>Where downloaded weights are kept (HF_HOME); a PersistentVolumeClaim per ModelServing unless set otherwise.</summary>
+    [JsonPropertyName("cache")]
+    public ModelCache? Cache { get; set; }
 }
 
 /// <summary>An existing OpenAI-compatible server.</summary>

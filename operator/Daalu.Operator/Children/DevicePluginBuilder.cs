@@ -3,7 +3,15 @@ using k8s.Models;
 
 namespace Daalu.Operator.Children;
 
-/// <summary>Builds the NVIDIA device plugin DaemonSet that advertises nvidia.com/gpu on nodes declared by GpuNodes.</summary>
+/// <summary>
+/// Builds the NVIDIA device plugin DaemonSet that advertises nvidia.com/gpu on nodes declared by GpuNodes. The pod
+/// follows NVIDIA's static manifest (deployments/static/nvidia-device-plugin.yml at v0.20.0 of
+/// github.com/NVIDIA/k8s-device-plugin): the nvidia.com/gpu NoSchedule toleration, priorityClassName
+/// system-node-critical, no privilege escalation with ALL capabilities dropped, the kubelet's device-plugins directory
+/// as a hostPath of type Directory, and no env (so FAIL_ON_INIT_ERROR keeps its default, true: a node whose driver or
+/// runtime is broken shows a crash-looping plugin instead of a Ready one that advertises nothing). Added here: node
+/// affinity to the declared Ada nodes and the RuntimeClass its Helm chart's runtimeClassName value sets.
+/// </summary>
 public static class DevicePluginBuilder
 {
     /// <summary>The kubelet's device-plugin socket directory.</summary>
@@ -16,8 +24,11 @@ public static class DevicePluginBuilder
         [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue,
     };
 
-    /// <summary>The desired DaemonSet in <paramref name="namespaceName"/> running <paramref name="image"/>, hash-stamped.</summary>
-    public static V1DaemonSet Build(string namespaceName, string image)
+    /// <summary>
+    /// The desired DaemonSet in <paramref name="namespaceName"/> running <paramref name="image"/> with
+    /// <paramref name="runtimeClassName"/> (null: the nodes' default runtime), hash-stamped.
+    /// </summary>
+    public static V1DaemonSet Build(string namespaceName, string image, string? runtimeClassName = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(namespaceName);
         ArgumentException.ThrowIfNullOrEmpty(image);
@@ -41,6 +52,7 @@ public static class DevicePluginBuilder
                     Spec = new V1PodSpec
                     {
                         PriorityClassName = "system-node-critical",
+                        RuntimeClassName = runtimeClassName,
                         AutomountServiceAccountToken = false,
                         EnableServiceLinks = false,
                         Tolerations = [new V1Toleration { Key = WellKnown.GpuResource, OperatorProperty = "Exists", Effect = "NoSchedule" }],
@@ -80,8 +92,6 @@ public static class DevicePluginBuilder
                             {
                                 Name = "nvidia-device-plugin-ctr",
                                 Image = image,
-                                // Keep running (and retrying) on nodes whose driver is not ready yet instead of crash-looping.
-                                Env = [new V1EnvVar { Name = "FAIL_ON_INIT_ERROR", Value = "false" }],
                                 SecurityContext = new V1SecurityContext
                                 {
                                     AllowPrivilegeEscalation = false,
@@ -90,7 +100,7 @@ public static class DevicePluginBuilder
                                 VolumeMounts = [new V1VolumeMount { Name = "device-plugin", MountPath = SocketDirectory }],
                             },
                         ],
-                        Volumes = [new V1Volume { Name = "device-plugin", HostPath = new V1HostPathVolumeSource { Path = SocketDirectory } }],
+                        Volumes = [new V1Volume { Name = "device-plugin", HostPath = new V1HostPathVolumeSource { Path = SocketDirectory, Type = "Directory" } }],
                     },
                 },
             },

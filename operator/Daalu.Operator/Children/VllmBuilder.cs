@@ -14,6 +14,9 @@ public static class VllmBuilder
     /// <summary>Where the cache volume is mounted (HF_HOME lives below it).</summary>
     public const string CacheDirectory = "/cache";
 
+    /// <summary>Annotation on the Deployment naming the operator version that last wrote it.</summary>
+    public const string OperatorVersionAnnotation = "ai.daalu.io/operator-version";
+
     /// <summary>Where pre-staged weights (PVC or host path) are mounted, read-only.</summary>
     public const string ModelsDirectory = "/models";
 
@@ -99,15 +102,78 @@ public static class VllmBuilder
         return args;
     }
 
-    /// <summary>The desired Deployment, hash-stamped.</summary>
-    public static V1Deployment BuildDeployment(ModelServing modelServing, VramPlan plan, Placement placement)
+    /// <summary>
+    /// Whether the model cache is a PersistentVolumeClaim: spec.cache.type, else a claim for Hugging Face downloads and
+    /// an emptyDir when the weights are pre-staged (a PVC or host path: nothing is downloaded).
+    /// </summary>
+    public static bool CacheOnClaim(ModelServingSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Cache?.Type switch
+        {
+            ModelCacheTypes.Pvc => true,
+            ModelCacheTypes.EmptyDir => false,
+            _ => spec.Weights?.Pvc is null && spec.Weights?.HostPath is null,
+        };
+    }
+
+    /// <summary>The cache claim's name: the vLLM children's name with a -cache suffix.</summary>
+    public static string CacheClaimName(ModelServing modelServing)
+    {
+        ArgumentNullException.ThrowIfNull(modelServing);
+        return ChildNames.ForModelServing(modelServing.Metadata.Name) + "-cache";
+    }
+
+    /// <summary>
+    /// The model cache claim (ReadWriteOnce, owned by the ModelServing so it goes when the ModelServing goes, and survives
+    /// every pod replacement before that), or null when the cache is an emptyDir. Its size is fixed when it is made.
+    /// </summary>
+    public static V1PersistentVolumeClaim? BuildCacheClaim(ModelServing modelServing, VramPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(modelServing);
+        ArgumentNullException.ThrowIfNull(plan);
+        var spec = modelServing.Spec;
+        if (!CacheOnClaim(spec))
+        {
+            return null;
+        }
+
+        return new V1PersistentVolumeClaim
+        {
+            ApiVersion = "v1",
+            Kind = "PersistentVolumeClaim",
+            Metadata = new V1ObjectMeta
+            {
+                Name = CacheClaimName(modelServing),
+                NamespaceProperty = modelServing.Metadata.NamespaceProperty,
+                Labels = Labels(modelServing.Metadata.Name),
+                OwnerReferences = [OwnerReference(modelServing)],
+            },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                StorageClassName = string.IsNullOrEmpty(spec.Cache?.StorageClassName) ? null : spec.Cache.StorageClassName,
+                Resources = new V1VolumeResourceRequirements
+                {
+                    Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(VllmResources.CacheSize(spec, plan.WeightsGiB)) },
+                },
+            },
+        };
+    }
+
+    /// <summary>
+    /// The desired Deployment, hash-stamped. <paramref name="operatorVersion"/> is written as an annotation on the
+    /// Deployment object only: an upgraded operator rewrites that annotation, and the pod template (whose hash decides
+    /// whether the Deployment controller replaces the pods) stays the same unless the desired pod really changed.
+    /// </summary>
+    public static V1Deployment BuildDeployment(ModelServing modelServing, VramPlan plan, Placement placement, string? operatorVersion = null)
     {
         ArgumentNullException.ThrowIfNull(modelServing);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(placement);
         var name = ChildNames.ForModelServing(modelServing.Metadata.Name);
         var engine = modelServing.Spec.Engine ?? new EngineSettings();
-        var gpus = Math.Max(1, engine.TensorParallelSize);
+        var onClaim = CacheOnClaim(modelServing.Spec);
         var labels = Labels(modelServing.Metadata.Name);
         var selector = SelectorLabels(modelServing.Metadata.Name);
         var servedName = plan.ModelId!;
@@ -133,6 +199,7 @@ public static class VllmBuilder
                 Name = name,
                 NamespaceProperty = modelServing.Metadata.NamespaceProperty,
                 Labels = labels,
+                Annotations = operatorVersion is null ? null : new Dictionary<string, string> { [OperatorVersionAnnotation] = operatorVersion },
                 OwnerReferences = [OwnerReference(modelServing)],
             },
             Spec = new V1DeploymentSpec
@@ -150,6 +217,7 @@ public static class VllmBuilder
                     Spec = new V1PodSpec
                     {
                         NodeSelector = placement.NodeSelector(),
+                        RuntimeClassName = placement.RuntimeClassName,
                         Tolerations = [new V1Toleration { Key = WellKnown.GpuResource, OperatorProperty = "Exists", Effect = "NoSchedule" }],
                         AutomountServiceAccountToken = false,
                         EnableServiceLinks = false,
@@ -173,10 +241,7 @@ public static class VllmBuilder
                                 Args = Arguments(modelServing, plan),
                                 Ports = [new V1ContainerPort { Name = "http", ContainerPort = Port, Protocol = "TCP" }],
                                 Env = env,
-                                Resources = new V1ResourceRequirements
-                                {
-                                    Limits = new Dictionary<string, ResourceQuantity> { [WellKnown.GpuResource] = new(gpus.ToString(CultureInfo.InvariantCulture)) },
-                                },
+                                Resources = VllmResources.For(modelServing.Spec, plan.WeightsGiB, cacheOnEmptyDir: !onClaim),
                                 // 180 x 10 s = 30 minutes for download + load + CUDA graph capture before liveness applies.
                                 StartupProbe = new V1Probe
                                 {
@@ -216,7 +281,10 @@ public static class VllmBuilder
                         ],
                         Volumes =
                         [
-                            new V1Volume { Name = "cache", EmptyDir = new V1EmptyDirVolumeSource() },
+                            // The cache (HF_HOME) on a claim survives pod replacement: no 10-30 GB download on every restart.
+                            onClaim
+                                ? new V1Volume { Name = "cache", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = CacheClaimName(modelServing) } }
+                                : new V1Volume { Name = "cache", EmptyDir = new V1EmptyDirVolumeSource() },
                             // NCCL and PyTorch workers exchange tensors through /dev/shm; the runtime's 64 MiB default is too small.
                             new V1Volume { Name = "dshm", EmptyDir = new V1EmptyDirVolumeSource { Medium = "Memory" } },
                             .. weightVolumes,

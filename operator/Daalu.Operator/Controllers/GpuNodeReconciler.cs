@@ -14,20 +14,21 @@ using Microsoft.Extensions.Logging;
 namespace Daalu.Operator.Controllers;
 
 /// <summary>
-/// Reconciles a GpuNode: resolves its card from the Node, labels the Node (class, tenant, device plugin), keeps the
-/// one device plugin DaemonSet in step with every GpuNode, and writes status. A finalizer removes the node labels
-/// when the GpuNode is deleted, because labels on a Node are not children the garbage collector could remove.
+/// Reconciles a GpuNode: resolves its card from the Node, labels the Node (class, tenant, device plugin) and writes
+/// status. The device plugin DaemonSet all GpuNodes share has its own controller (<see cref="DevicePluginReconciler"/>).
+/// A finalizer removes the node labels when the GpuNode is deleted, because labels on a Node are not children the
+/// garbage collector could remove.
 /// </summary>
 public sealed partial class GpuNodeReconciler : IReconciler
 {
     private readonly IKubernetes _client;
     private readonly IResourceCache<GpuNode> _gpuNodes;
     private readonly IResourceCache<V1Node> _nodes;
-    private readonly IResourceCache<V1DaemonSet> _daemonSets;
     private readonly IResourceCache<V1Pod> _pluginPods;
     private readonly IStatusWriter _status;
     private readonly IFinalizers _finalizers;
     private readonly IEventRecorder _events;
+    private readonly IRuntimeClassProbe _runtimeClasses;
     private readonly OperatorSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -37,11 +38,11 @@ public sealed partial class GpuNodeReconciler : IReconciler
         IKubernetes client,
         IInformer<GpuNode> gpuNodes,
         IInformer<V1Node> nodes,
-        IInformer<V1DaemonSet> daemonSets,
         IInformer<V1Pod> pluginPods,
         IStatusWriter status,
         IFinalizers finalizers,
         IEventRecorder events,
+        IRuntimeClassProbe runtimeClasses,
         OperatorSettings settings,
         TimeProvider time,
         ILogger<GpuNodeReconciler> logger)
@@ -49,11 +50,11 @@ public sealed partial class GpuNodeReconciler : IReconciler
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _gpuNodes = (gpuNodes ?? throw new ArgumentNullException(nameof(gpuNodes))).Cache;
         _nodes = (nodes ?? throw new ArgumentNullException(nameof(nodes))).Cache;
-        _daemonSets = (daemonSets ?? throw new ArgumentNullException(nameof(daemonSets))).Cache;
         _pluginPods = (pluginPods ?? throw new ArgumentNullException(nameof(pluginPods))).Cache;
         _status = status ?? throw new ArgumentNullException(nameof(status));
         _finalizers = finalizers ?? throw new ArgumentNullException(nameof(finalizers));
         _events = events ?? throw new ArgumentNullException(nameof(events));
+        _runtimeClasses = runtimeClasses ?? throw new ArgumentNullException(nameof(runtimeClasses));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -74,8 +75,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
         var gpuNode = _gpuNodes.Get(key);
         if (gpuNode is null)
         {
-            // Gone (its finalizer already ran): only the shared DaemonSet may need to follow.
-            await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
+            // Gone (its finalizer already ran); the device plugin controller follows on its own.
             return ReconcileResult.Success();
         }
 
@@ -104,38 +104,24 @@ public sealed partial class GpuNodeReconciler : IReconciler
             status.DevicePluginReady = false;
             Conditions.Set(status.Conditions, "Ready", ConditionStatus.False, GpuNodeReasons.NodeNotFound,
                 $"Node '{spec.NodeName}' does not exist.", generation, now);
-            await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
             return await WriteStatusAsync(gpuNode, status, previousPhase, cancellationToken).ConfigureAwait(false);
         }
 
         var detection = GpuClassDetector.Detect(node, spec.GpuClass);
         await LabelNodeAsync(node, DesiredLabels(spec, detection), cancellationToken).ConfigureAwait(false);
-        await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
 
         status.GpuClass = detection.GpuClass;
         status.Product = detection.Product;
         status.MemoryMiB = detection.MemoryMiB;
         status.GpuCount = detection.GpuCount;
-        status.DevicePluginReady = detection.Supported && DevicePluginReady(spec, node);
 
-        if (!detection.Supported)
-        {
-            status.Phase = detection.AwaitingLabels ? GpuNodePhases.Pending : GpuNodePhases.Unsupported;
-            Conditions.Set(status.Conditions, "Ready", ConditionStatus.False, detection.Reason, detection.Message, generation, now);
-        }
-        else if (!status.DevicePluginReady)
-        {
-            status.Phase = GpuNodePhases.Pending;
-            var (reason, message) = spec.DevicePlugin?.Enabled != false
-                ? (GpuNodeReasons.DevicePluginNotReady, $"{detection.Message} Waiting for the device plugin pod on node '{spec.NodeName}' to be ready.")
-                : (GpuNodeReasons.GpuNotAdvertised, $"{detection.Message} The device plugin is disabled and node '{spec.NodeName}' does not advertise {WellKnown.GpuResource}.");
-            Conditions.Set(status.Conditions, "Ready", ConditionStatus.False, reason, message, generation, now);
-        }
-        else
-        {
-            status.Phase = GpuNodePhases.Ready;
-            Conditions.Set(status.Conditions, "Ready", ConditionStatus.True, GpuNodeReasons.Ready, detection.Message, generation, now);
-        }
+        var runtimeClass = await ResolveRuntimeClassAsync(spec.RuntimeClassName, cancellationToken).ConfigureAwait(false);
+        var readiness = GpuReadiness.Evaluate(spec, detection, PluginPodReady(node), GpuReadiness.AllocatableGpus(node), runtimeClass,
+            _settings.DevicePluginNamespace);
+        status.Phase = readiness.Phase;
+        status.DevicePluginReady = readiness.DevicePluginReady;
+        Conditions.Set(status.Conditions, "Ready", readiness.Ready ? ConditionStatus.True : ConditionStatus.False, readiness.Reason,
+            readiness.Message, generation, now);
 
         return await WriteStatusAsync(gpuNode, status, previousPhase, cancellationToken).ConfigureAwait(false);
     }
@@ -179,7 +165,6 @@ public sealed partial class GpuNodeReconciler : IReconciler
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        await EnsureDevicePluginAsync(cancellationToken).ConfigureAwait(false);
         await _finalizers.RemoveAsync(gpuNode, WellKnown.NodeLabelsFinalizer, cancellationToken).ConfigureAwait(false);
         Log.Finalized(_logger, gpuNode.Metadata.Name);
         return ReconcileResult.Success();
@@ -221,89 +206,13 @@ public sealed partial class GpuNodeReconciler : IReconciler
         }
     }
 
-    private async Task EnsureDevicePluginAsync(CancellationToken cancellationToken)
+    private async ValueTask<string?> ResolveRuntimeClassAsync(string? gpuNodeSetting, CancellationToken cancellationToken) =>
+        GpuRuntime.Resolve(gpuNodeSetting, _settings.GpuRuntimeClass,
+            GpuRuntime.NeedsLookup(gpuNodeSetting, _settings.GpuRuntimeClass)
+            && await _runtimeClasses.ExistsAsync(GpuRuntime.NvidiaRuntimeClass, cancellationToken).ConfigureAwait(false));
+
+    private bool PluginPodReady(V1Node node)
     {
-        // Runs on every GpuNode reconcile and looks at every GpuNode: read the cached instances in place (a deep copy
-        // of all of them per reconcile was the operator's largest CPU cost at 100 GpuNodes).
-        var wanting = _gpuNodes.ListShared(g => g.Metadata.DeletionTimestamp is null && g.Spec?.DevicePlugin?.Enabled != false);
-        var ns = _settings.DevicePluginNamespace;
-        var live = _daemonSets.GetShared(new ObjectKey(ns, ChildNames.DevicePlugin));
-
-        if (wanting.Count == 0)
-        {
-            if (live is not null && live.Metadata.Labels is { } labels && labels.TryGetValue(WellKnown.ManagedByLabel, out var manager) && manager == WellKnown.ManagedByValue)
-            {
-                try
-                {
-                    await _client.AppsV1.DeleteNamespacedDaemonSetAsync(ChildNames.DevicePlugin, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    Log.DevicePluginRemoved(_logger, ns);
-                }
-                catch (Exception ex) when (ApiErrors.IsNotFound(ex))
-                {
-                }
-            }
-
-            return;
-        }
-
-        // One DaemonSet serves every node, so one image: the first GpuNode by name decides (documented).
-        var image = wanting.MinBy(g => g.Metadata.Name, StringComparer.Ordinal)!.Spec.DevicePlugin?.Image;
-        var desired = DevicePluginBuilder.Build(ns, string.IsNullOrWhiteSpace(image) ? DevicePluginSpec.DefaultImage : image);
-        if (live is null)
-        {
-            await CreateDaemonSetAsync(desired, cancellationToken).ConfigureAwait(false);
-        }
-        else if (SpecHash.Of(live) != SpecHash.Of(desired))
-        {
-            desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
-            await _client.AppsV1.ReplaceNamespacedDaemonSetAsync(desired, ChildNames.DevicePlugin, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Log.DevicePluginUpdated(_logger, ns, desired.Spec.Template.Spec.Containers[0].Image);
-        }
-    }
-
-    private async Task CreateDaemonSetAsync(V1DaemonSet desired, CancellationToken cancellationToken)
-    {
-        var ns = desired.Metadata.NamespaceProperty;
-        try
-        {
-            await _client.AppsV1.CreateNamespacedDaemonSetAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ApiErrors.IsConflict(ex))
-        {
-            // Another worker reconciling another GpuNode created it first (workers run in parallel). Its watch event
-            // requeues every GpuNode, and those reconciles compare it with the desired spec.
-            return;
-        }
-        catch (Exception ex) when (ApiErrors.IsNotFound(ex))
-        {
-            // The namespace does not exist yet: make it, then try once more (a failure retries the reconcile).
-            try
-            {
-                await _client.CoreV1.CreateNamespaceAsync(new V1Namespace
-                {
-                    Metadata = new V1ObjectMeta { Name = ns, Labels = new Dictionary<string, string> { [WellKnown.ManagedByLabel] = WellKnown.ManagedByValue } },
-                }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception nsEx) when (ApiErrors.IsConflict(nsEx))
-            {
-            }
-
-            await _client.AppsV1.CreateNamespacedDaemonSetAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        Log.DevicePluginCreated(_logger, ns, desired.Spec.Template.Spec.Containers[0].Image);
-    }
-
-    private bool DevicePluginReady(GpuNodeSpec spec, V1Node node)
-    {
-        if (spec.DevicePlugin?.Enabled == false)
-        {
-            // Someone else (e.g. the GPU Operator) runs the plugin: ready when the node advertises GPUs.
-            return node.Status?.Allocatable is { } allocatable
-                && allocatable.TryGetValue(WellKnown.GpuResource, out var quantity)
-                && quantity?.ToInt32() > 0;
-        }
-
         var ns = _settings.DevicePluginNamespace;
         return _pluginPods.Keys(p =>
             p.Metadata.NamespaceProperty == ns
@@ -335,15 +244,6 @@ public sealed partial class GpuNodeReconciler : IReconciler
     {
         [LoggerMessage(1, LogLevel.Information, "Labelled node {Node} ({Changes} label changes)")]
         public static partial void NodeLabelled(ILogger logger, string node, int changes);
-
-        [LoggerMessage(2, LogLevel.Information, "Created the device plugin DaemonSet in {Namespace} with image {Image}")]
-        public static partial void DevicePluginCreated(ILogger logger, string @namespace, string image);
-
-        [LoggerMessage(3, LogLevel.Information, "Updated the device plugin DaemonSet in {Namespace} to image {Image}")]
-        public static partial void DevicePluginUpdated(ILogger logger, string @namespace, string image);
-
-        [LoggerMessage(4, LogLevel.Information, "Removed the device plugin DaemonSet from {Namespace}: no GpuNode wants it")]
-        public static partial void DevicePluginRemoved(ILogger logger, string @namespace);
 
         [LoggerMessage(5, LogLevel.Information, "Removed node labels of GpuNode {GpuNode} and its finalizer")]
         public static partial void Finalized(ILogger logger, string gpuNode);

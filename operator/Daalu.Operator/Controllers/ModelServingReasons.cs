@@ -30,6 +30,12 @@ public static class ModelServingReasons
     /// <summary>No Ready GpuNode of spec.gpuClass exists.</summary>
     public const string NoReadyGpuNodeOfClass = "NoReadyGpuNodeOfClass";
 
+    /// <summary>Ready GpuNodes of the class exist, but none the ModelServing's tenant (or the hosted pool) may use.</summary>
+    public const string NoEligibleGpuNode = "NoEligibleGpuNode";
+
+    /// <summary>spec.gpuNode names a GpuNode of another tenant that does not share it.</summary>
+    public const string GpuNodeNotEligible = "GpuNodeNotEligible";
+
     /// <summary>The Hugging Face token Secret or its key is missing.</summary>
     public const string TokenSecretMissing = "TokenSecretMissing";
 

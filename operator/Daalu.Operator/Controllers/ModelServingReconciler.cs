@@ -29,6 +29,7 @@ public sealed partial class ModelServingReconciler : IReconciler
     private readonly IServedModelDetector _detector;
     private readonly IStatusWriter _status;
     private readonly IEventRecorder _events;
+    private readonly IRuntimeClassProbe _runtimeClasses;
     private readonly OperatorSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -44,6 +45,7 @@ public sealed partial class ModelServingReconciler : IReconciler
         IServedModelDetector detector,
         IStatusWriter status,
         IEventRecorder events,
+        IRuntimeClassProbe runtimeClasses,
         OperatorSettings settings,
         TimeProvider time,
         ILogger<ModelServingReconciler> logger,
@@ -57,6 +59,7 @@ public sealed partial class ModelServingReconciler : IReconciler
         _detector = detector ?? throw new ArgumentNullException(nameof(detector));
         _status = status ?? throw new ArgumentNullException(nameof(status));
         _events = events ?? throw new ArgumentNullException(nameof(events));
+        _runtimeClasses = runtimeClasses ?? throw new ArgumentNullException(nameof(runtimeClasses));
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -128,7 +131,7 @@ public sealed partial class ModelServingReconciler : IReconciler
         var generation = status.ObservedGeneration;
         var now = _time.GetUtcNow();
 
-        var target = ResolveTarget(spec);
+        var target = ResolveTarget(modelServing);
         if (target.Error is { } targetError)
         {
             // Without a card there is nothing to plan; running children are left as they are until it is back.
@@ -174,7 +177,13 @@ public sealed partial class ModelServingReconciler : IReconciler
         Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition,
             plan.Outcome == PlanOutcome.Fits ? ConditionStatus.False : ConditionStatus.Unknown, plan.Reason, plan.Message, generation, now);
 
-        var deployment = await EnsureDeploymentAsync(VllmBuilder.BuildDeployment(modelServing, plan, target.Placement), modelServing, cancellationToken).ConfigureAwait(false);
+        var runtimeClass = await ResolveRuntimeClassAsync(target.GpuNode?.Spec?.RuntimeClassName, cancellationToken).ConfigureAwait(false);
+        var placement = target.Placement with { RuntimeClassName = runtimeClass };
+        var desiredDeployment = VllmBuilder.BuildDeployment(modelServing, plan, placement, _settings.OperatorVersion);
+        var liveDeployment = _deployments.GetShared(new ObjectKey(desiredDeployment.Metadata.NamespaceProperty, desiredDeployment.Metadata.Name));
+        var liveReady = liveDeployment?.Status?.ReadyReplicas >= 1 && SpecHash.Of(liveDeployment) == SpecHash.Of(desiredDeployment);
+        var cacheProblem = liveReady ? null : await EnsureCacheClaimAsync(modelServing, plan, cancellationToken).ConfigureAwait(false);
+        var deployment = await EnsureDeploymentAsync(desiredDeployment, modelServing, cancellationToken).ConfigureAwait(false);
         await EnsureServiceAsync(VllmBuilder.BuildService(modelServing), modelServing, cancellationToken).ConfigureAwait(false);
         status.Endpoint = VllmBuilder.ServiceUrl(modelServing);
 
@@ -184,7 +193,8 @@ public sealed partial class ModelServingReconciler : IReconciler
         {
             status.ServedModels = [];
             SetNotReady(status, ModelServingReasons.Deploying,
-                $"Waiting for Deployment {deployment.Metadata.Name} to have a ready replica (vLLM loads {plan.ModelId} with max context {plan.MaxContext}).", now);
+                $"Waiting for Deployment {deployment.Metadata.Name} to have a ready replica (vLLM loads {plan.ModelId} with max context {plan.MaxContext})." +
+                (cacheProblem is null ? string.Empty : " " + cacheProblem), now);
             return _settings.DetectionInterval;
         }
 
@@ -340,8 +350,9 @@ public sealed partial class ModelServingReconciler : IReconciler
         Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.False, reason, message, status.ObservedGeneration, now);
     }
 
-    private Target ResolveTarget(ModelServingSpec spec)
+    private Target ResolveTarget(ModelServing modelServing)
     {
+        var spec = modelServing.Spec;
         if (!string.IsNullOrEmpty(spec.GpuNode))
         {
             // Only read: the shared cached instance, no copy (this runs on every ModelServing reconcile).
@@ -349,6 +360,12 @@ public sealed partial class ModelServingReconciler : IReconciler
             if (gpuNode is null)
             {
                 return Target.Failed(ModelServingReasons.GpuNodeNotFound, $"GpuNode '{spec.GpuNode}' does not exist.");
+            }
+
+            // Without spec.tenant the ModelServing belongs to the GpuNode's tenant; with one, the card must be its own or shared.
+            if (!string.IsNullOrEmpty(spec.Tenant) && !PlacementPolicy.MayRunOn(spec.Tenant, gpuNode.Spec ?? new GpuNodeSpec()))
+            {
+                return Target.Failed(ModelServingReasons.GpuNodeNotEligible, PlacementPolicy.Refusal(spec.Tenant, gpuNode));
             }
 
             if (gpuNode.Status?.Phase != GpuNodePhases.Ready || GpuCard.ForClass(gpuNode.Status.GpuClass) is not { } card)
@@ -359,20 +376,63 @@ public sealed partial class ModelServingReconciler : IReconciler
             }
 
             return new Target(card.GpuClass, gpuNode.Status.MemoryMiB ?? card.MemoryMiB, gpuNode.Status.GpuCount,
-                new Placement(gpuNode.Spec.NodeName, card.GpuClass), null);
+                new Placement(gpuNode.Spec!.NodeName, card.GpuClass), gpuNode, null);
         }
 
         var wanted = GpuCard.ForClass(spec.GpuClass);
-        var ready = _gpuNodes.ListShared(g => g.Metadata.DeletionTimestamp is null && g.Status?.Phase == GpuNodePhases.Ready && g.Status.GpuClass == spec.GpuClass);
-        if (wanted is null || ready.Count == 0)
+        if (wanted is null)
         {
             return Target.Failed(ModelServingReasons.NoReadyGpuNodeOfClass, $"No Ready GpuNode of class '{spec.GpuClass}'.");
         }
 
-        // The pod may land on any node of the class, so plan for the smallest of them.
-        return new Target(wanted.GpuClass, ready.Min(g => g.Status!.MemoryMiB ?? wanted.MemoryMiB),
-            ready.Any(g => g.Status!.GpuCount is null) ? null : ready.Min(g => g.Status!.GpuCount),
-            new Placement(null, wanted.GpuClass), null);
+        var ready = _gpuNodes.ListShared(g => g.Metadata.DeletionTimestamp is null && g.Spec is not null && g.Status?.Phase == GpuNodePhases.Ready
+            && g.Status.GpuClass == spec.GpuClass);
+        var self = modelServing.Metadata.Uid;
+        var placed = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var other in _modelServings.ListShared(m => m.Metadata.Uid != self && !string.IsNullOrEmpty(m.Status?.NodeName) && m.Spec?.Endpoint is null))
+        {
+            var node = other.Status!.NodeName!;
+            placed[node] = placed.TryGetValue(node, out var n) ? n + 1 : 1;
+        }
+
+        // Pinned to one chosen node (not the class label): the card's owner decides who may use it, and the plan and
+        // the router's tenant follow that node.
+        var choice = PlacementPolicy.Choose(spec.Tenant, wanted.GpuClass, ready, modelServing.Status?.NodeName, placed);
+        if (choice.GpuNode is not { } chosen)
+        {
+            return Target.Failed(choice.Reason!, choice.Message!);
+        }
+
+        return new Target(wanted.GpuClass, chosen.Status!.MemoryMiB ?? wanted.MemoryMiB, chosen.Status.GpuCount,
+            new Placement(chosen.Spec.NodeName, wanted.GpuClass), chosen, null);
+    }
+
+    private async ValueTask<string?> ResolveRuntimeClassAsync(string? gpuNodeSetting, CancellationToken cancellationToken) =>
+        GpuRuntime.Resolve(gpuNodeSetting, _settings.GpuRuntimeClass,
+            GpuRuntime.NeedsLookup(gpuNodeSetting, _settings.GpuRuntimeClass)
+            && await _runtimeClasses.ExistsAsync(GpuRuntime.NvidiaRuntimeClass, cancellationToken).ConfigureAwait(false));
+
+    // Makes the cache claim when missing (create-only: a claim's size only grows, with an expandable StorageClass, and
+    // the rest of its spec is immutable). Runs only while the Deployment is new, changed or not ready, so a healthy
+    // ModelServing costs no request. Returns a sentence for the status when the claim cannot bind.
+    private async Task<string?> EnsureCacheClaimAsync(ModelServing owner, VramPlan plan, CancellationToken cancellationToken)
+    {
+        if (VllmBuilder.BuildCacheClaim(owner, plan) is not { } desired)
+        {
+            return null;
+        }
+
+        var result = await ChildApplier.ApplyAsync(_client, ChildKinds.PersistentVolumeClaim, desired, owner, cached: null, readFromApi: true,
+            ChildApplyMode.CreateOnly, cancellationToken).ConfigureAwait(false);
+        LogApplied(result.Outcome, "PersistentVolumeClaim", desired);
+
+        // The API server's DefaultStorageClass admission fills in storageClassName on create when the cluster has a
+        // default StorageClass; a claim still without one has nothing to provision it and stays Pending.
+        var live = result.Live;
+        return live.Status?.Phase == "Pending" && string.IsNullOrEmpty(live.Spec?.StorageClassName)
+            ? $"Its model cache claim {desired.Metadata.Name} is Pending with no StorageClass (the cluster has no default one): set " +
+              "spec.cache.storageClassName, or spec.cache.type emptyDir (weights are then downloaded again by every new pod)."
+            : null;
     }
 
     // The plan request from the spec: the card, the engine settings, and for a model outside the catalog its figures
@@ -456,67 +516,31 @@ public sealed partial class ModelServingReconciler : IReconciler
 
     private async Task<V1Deployment> EnsureDeploymentAsync(V1Deployment desired, ModelServing owner, CancellationToken cancellationToken)
     {
-        var ns = desired.Metadata.NamespaceProperty;
-        var live = _deployments.GetShared(new ObjectKey(ns, desired.Metadata.Name));
-        if (live is null)
-        {
-            try
-            {
-                var created = await _client.AppsV1.CreateNamespacedDeploymentAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Log.ChildCreated(_logger, "Deployment", ns, desired.Metadata.Name);
-                return created;
-            }
-            catch (Exception ex) when (ApiErrors.IsConflict(ex))
-            {
-                // AlreadyExists: the cache has not seen it yet (made by an earlier reconcile a moment ago). Read it
-                // and carry on instead of failing the reconcile into a backoff.
-                live = await _client.AppsV1.ReadNamespacedDeploymentAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        EnsureOwnedBy(live, owner);
-        if (SpecHash.Of(live) == SpecHash.Of(desired))
-        {
-            return live;
-        }
-
-        desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
-        var replaced = await _client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        Log.ChildUpdated(_logger, "Deployment", ns, desired.Metadata.Name);
-        return replaced;
+        var cached = _deployments.GetShared(new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name));
+        var result = await ChildApplier.ApplyAsync(_client, ChildKinds.Deployment, desired, owner, cached, readFromApi: false,
+            ChildApplyMode.CreateOrUpdate, cancellationToken).ConfigureAwait(false);
+        LogApplied(result.Outcome, "Deployment", desired);
+        return result.Live;
     }
 
     private async Task EnsureServiceAsync(V1Service desired, ModelServing owner, CancellationToken cancellationToken)
     {
-        var ns = desired.Metadata.NamespaceProperty;
-        var live = _services.GetShared(new ObjectKey(ns, desired.Metadata.Name));
-        if (live is null)
-        {
-            try
-            {
-                await _client.CoreV1.CreateNamespacedServiceAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                Log.ChildCreated(_logger, "Service", ns, desired.Metadata.Name);
-                return;
-            }
-            catch (Exception ex) when (ApiErrors.IsConflict(ex))
-            {
-                // As for the Deployment: a cache that has not seen the Service yet.
-                live = await _client.CoreV1.ReadNamespacedServiceAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var cached = _services.GetShared(new ObjectKey(desired.Metadata.NamespaceProperty, desired.Metadata.Name));
+        var result = await ChildApplier.ApplyAsync(_client, ChildKinds.Service, desired, owner, cached, readFromApi: false,
+            ChildApplyMode.CreateOrUpdate, cancellationToken).ConfigureAwait(false);
+        LogApplied(result.Outcome, "Service", desired);
+    }
 
-        EnsureOwnedBy(live, owner);
-        if (SpecHash.Of(live) == SpecHash.Of(desired))
+    private void LogApplied(ChildApplyOutcome outcome, string kind, IKubernetesObject<V1ObjectMeta> desired)
+    {
+        if (outcome == ChildApplyOutcome.Created)
         {
-            return;
+            Log.ChildCreated(_logger, kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
         }
-
-        // clusterIP is immutable and assigned by the server: carry it over.
-        desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
-        desired.Spec.ClusterIP = live.Spec?.ClusterIP;
-        desired.Spec.ClusterIPs = live.Spec?.ClusterIPs is { } ips ? [.. ips] : null;
-        await _client.CoreV1.ReplaceNamespacedServiceAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        Log.ChildUpdated(_logger, "Service", ns, desired.Metadata.Name);
+        else if (outcome == ChildApplyOutcome.Updated)
+        {
+            Log.ChildUpdated(_logger, kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        }
     }
 
     private async Task DeleteChildrenAsync(ModelServing owner, CancellationToken cancellationToken)
@@ -524,13 +548,13 @@ public sealed partial class ModelServingReconciler : IReconciler
         var ns = owner.Metadata.NamespaceProperty;
         var name = ChildNames.ForModelServing(owner.Metadata.Name);
         var key = new ObjectKey(ns, name);
-        if (_deployments.GetShared(key) is { } deployment && IsOwnedBy(deployment, owner))
+        if (_deployments.GetShared(key) is { } deployment && ChildApplier.IsOurs(deployment, owner))
         {
             await IgnoreNotFound(_client.AppsV1.DeleteNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             Log.ChildDeleted(_logger, "Deployment", ns, name);
         }
 
-        if (_services.GetShared(key) is { } service && IsOwnedBy(service, owner))
+        if (_services.GetShared(key) is { } service && ChildApplier.IsOurs(service, owner))
         {
             await IgnoreNotFound(_client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
             Log.ChildDeleted(_logger, "Service", ns, name);
@@ -548,21 +572,9 @@ public sealed partial class ModelServingReconciler : IReconciler
         }
     }
 
-    private static bool IsOwnedBy(IKubernetesObject<V1ObjectMeta> child, ModelServing owner) =>
-        child.Metadata.OwnerReferences?.Any(r => r.Controller == true && r.Uid == owner.Metadata.Uid) == true;
-
-    private static void EnsureOwnedBy(IKubernetesObject<V1ObjectMeta> live, ModelServing owner)
+    private sealed record Target(string? GpuClass, long MemoryMiB, int? GpuCount, Placement? Placement, GpuNode? GpuNode, (string Reason, string Message)? Error)
     {
-        if (!IsOwnedBy(live, owner))
-        {
-            throw new InvalidOperationException(
-                $"{live.Kind ?? "object"} {live.Metadata.NamespaceProperty}/{live.Metadata.Name} exists and is not controlled by ModelServing {owner.Metadata.Name}; refusing to take it over");
-        }
-    }
-
-    private sealed record Target(string? GpuClass, long MemoryMiB, int? GpuCount, Placement? Placement, (string Reason, string Message)? Error)
-    {
-        public static Target Failed(string reason, string message) => new(null, 0, null, null, (reason, message));
+        public static Target Failed(string reason, string message) => new(null, 0, null, null, null, (reason, message));
     }
 
     private static partial class Log

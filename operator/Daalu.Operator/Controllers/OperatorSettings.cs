@@ -28,4 +28,25 @@ public sealed class OperatorSettings
     /// turns the wait off.
     /// </summary>
     public TimeSpan UnreconciledGpuNodeGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The RuntimeClass of GPU pods when a GpuNode does not set one: null detects it (nvidia when a RuntimeClass of that
+    /// name exists), an empty string means the default runtime, anything else is used as given (--gpu-runtime-class).
+    /// </summary>
+    public string? GpuRuntimeClass { get; set; }
+
+    /// <summary>
+    /// The operator's version, written on the children it makes (ai.daalu.io/operator-version on the object, never in
+    /// a pod template, so an upgrade alone does not restart pods).
+    /// </summary>
+    public string OperatorVersion { get; set; } = DefaultVersion();
+
+    private static string DefaultVersion()
+    {
+        var version = typeof(OperatorSettings).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
 }

@@ -43,7 +43,9 @@ public static class GpuClassDetector
         if (product is null)
         {
             return new(false, null, null, labelledMemory, count, GpuDetectionReasons.NoGpuFeatureDiscoveryLabels,
-                $"Node '{node.Metadata?.Name}' has no {WellKnown.GfdProductLabel} label: run NVIDIA GPU Feature Discovery or set spec.gpuClass.");
+                $"Node '{node.Metadata?.Name}' has no {WellKnown.GfdProductLabel} label: NVIDIA GPU Feature Discovery (with Node Feature " +
+                $"Discovery) writes it once the NVIDIA driver works on the node. Check `kubectl get node {node.Metadata?.Name} -L " +
+                $"{WellKnown.GfdProductLabel}`, that a gpu-feature-discovery pod runs on the node, and `nvidia-smi` there; or set spec.gpuClass.");
         }
 
         if (detectedCard is null)

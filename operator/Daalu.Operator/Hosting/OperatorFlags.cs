@@ -26,10 +26,17 @@ public sealed record OperatorFlags
     /// <summary>Parallel reconciles per controller.</summary>
     public int Workers { get; init; } = 8;
 
+    /// <summary>
+    /// RuntimeClass of GPU pods where a GpuNode sets none: null (the default, or "auto") uses nvidia when a RuntimeClass
+    /// of that name exists; an empty value (--gpu-runtime-class=) the nodes' default runtime; a name that RuntimeClass.
+    /// </summary>
+    public string? GpuRuntimeClass { get; init; }
+
     /// <summary>The usage text.</summary>
     public const string Usage =
         "daalu-operator [--leader-elect[=true|false]] [--namespace NS] [--metrics-port 8080] [--probe-port 8081] " +
-        "[--device-plugin-namespace daalu-device-plugin] [--detection-interval 30s] [--workers 8]";
+        "[--device-plugin-namespace daalu-device-plugin] [--detection-interval 30s] [--workers 8] " +
+        "[--gpu-runtime-class auto|NAME|'']";
 
     /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> with a clear message on bad input.</summary>
     public static OperatorFlags Parse(IReadOnlyList<string> args)
@@ -71,6 +78,7 @@ public sealed record OperatorFlags
                 "device-plugin-namespace" => flags with { DevicePluginNamespace = DnsLabel(name, Value()) },
                 "detection-interval" => flags with { DetectionInterval = Interval(name, Value()) },
                 "workers" => flags with { Workers = WorkerCount(name, Value()) },
+                "gpu-runtime-class" => flags with { GpuRuntimeClass = RuntimeClass(name, Value()) },
                 _ => throw new ArgumentException($"unknown flag --{name}. Usage: {Usage}"),
             };
         }
@@ -94,6 +102,19 @@ public sealed record OperatorFlags
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers is >= 1 and <= 64
             ? workers
             : throw new ArgumentException($"--{name} must be a number of workers 1-64, not '{value}'");
+
+    // "auto" (or never given) detects; "" is the default runtime; otherwise a RuntimeClass name (a DNS-1123 subdomain).
+    private static string? RuntimeClass(string name, string value)
+    {
+        if (value == "auto")
+        {
+            return null;
+        }
+
+        var valid = value.Length == 0 || (value.Length <= 253 && value.Split('.').All(part =>
+            part.Length is > 0 and <= 63 && part.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && part[0] != '-' && part[^1] != '-'));
+        return valid ? value : throw new ArgumentException($"--{name} must be auto, a RuntimeClass name or empty (the default runtime), not '{value}'");
+    }
 
     private static string DnsLabel(string name, string value) =>
         value.Length is > 0 and <= 63 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && value[0] != '-' && value[^1] != '-'

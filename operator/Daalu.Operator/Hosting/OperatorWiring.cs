@@ -2,6 +2,7 @@ using Daalu.Api.V1Alpha1;
 using Daalu.Operator.Children;
 using Daalu.Operator.Controllers;
 using Daalu.Operator.Detection;
+using Daalu.Operator.Gpu;
 using Daalu.Runtime;
 using Daalu.Runtime.Hosting;
 using Daalu.Runtime.Informers;
@@ -29,6 +30,7 @@ public static class OperatorWiring
         ArgumentNullException.ThrowIfNull(settings);
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.TryAddSingleton<IRuntimeClassProbe, ApiRuntimeClassProbe>();
         services.TryAddSingleton<IServedModelDetector>(_ => new HttpServedModelDetector(new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -54,10 +56,14 @@ public static class OperatorWiring
                 c.Options.Workers = settings.Workers;
                 c.Watches(sp.GetRequiredService<IInformer<V1Node>>(), node => GpuNodeReconciler.KeysForNode(gpuNodes, node.Metadata?.Name));
                 c.Watches(sp.GetRequiredService<IInformer<V1Pod>>(), pod => GpuNodeReconciler.KeysForNode(gpuNodes, pod.Spec?.NodeName));
-
-                // The DaemonSet is shared by every GpuNode: any change to it concerns all of them (and its
-                // deletion by hand must be repaired).
-                c.Watches(sp.GetRequiredService<IInformer<V1DaemonSet>>(), _ => gpuNodes.Keys());
+            })
+            .AddController<V1DaemonSet, DevicePluginReconciler>((c, sp) =>
+            {
+                // One shared DaemonSet, one fixed key: every GpuNode change (and the DaemonSet's own, e.g. a deletion
+                // by hand) queues the same key, so one worker at a time writes it.
+                var key = DevicePluginReconciler.Key(settings);
+                c.Options.ResyncPeriod = settings.ResyncPeriod;
+                c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), _ => [key]);
             })
             .AddController<ModelServing, ModelServingReconciler>((c, sp) =>
             {

@@ -1,4 +1,5 @@
 using Daalu.Api.V1Alpha1;
+using Daalu.Operator.Controllers;
 using Daalu.Operator.Routing;
 using Daalu.Runtime.Hosting;
 using Daalu.Runtime.Informers;

@@ -1,3 +1,4 @@
+using Daalu.Api.V1Alpha1;
 using Daalu.Operator.Children;
 
 namespace Daalu.Operator.Tests.Children;
@@ -7,13 +8,13 @@ public sealed class DevicePluginBuilderTests
     [Fact]
     public void Build_PinnedImage_OnlyDeclaredAdaNodes()
     {
-        var ds = DevicePluginBuilder.Build("daalu-device-plugin", "nvcr.io/nvidia/k8s-device-plugin:v0.17.0");
+        var ds = DevicePluginBuilder.Build("daalu-device-plugin", "nvcr.io/nvidia/k8s-device-plugin:v0.20.0");
         var pod = ds.Spec.Template.Spec;
         var container = Assert.Single(pod.Containers);
 
         Assert.Equal("nvidia-device-plugin", ds.Metadata.Name);
         Assert.Equal("daalu-device-plugin", ds.Metadata.NamespaceProperty);
-        Assert.Equal("nvcr.io/nvidia/k8s-device-plugin:v0.17.0", container.Image);
+        Assert.Equal("nvcr.io/nvidia/k8s-device-plugin:v0.20.0", container.Image);
         Assert.Equal("system-node-critical", pod.PriorityClassName);
         Assert.Contains(pod.Tolerations, t => t.Key == "nvidia.com/gpu" && t.OperatorProperty == "Exists" && t.Effect == "NoSchedule");
         var expressions = Assert.Single(pod.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms).MatchExpressions;
@@ -37,5 +38,38 @@ public sealed class DevicePluginBuilderTests
 
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Build_MatchesNvidiasStaticManifest()
+    {
+        // deployments/static/nvidia-device-plugin.yml at tag v0.20.0 of github.com/NVIDIA/k8s-device-plugin: image
+        // v0.20.0, `env: []` (FAIL_ON_INIT_ERROR keeps its default, true), priorityClassName system-node-critical,
+        // toleration nvidia.com/gpu Exists NoSchedule, hostPath /var/lib/kubelet/device-plugins of type Directory.
+        var ds = DevicePluginBuilder.Build("ns", DevicePluginSpec.DefaultImage);
+        var pod = ds.Spec.Template.Spec;
+        var container = Assert.Single(pod.Containers);
+
+        Assert.Equal("nvcr.io/nvidia/k8s-device-plugin:v0.20.0", container.Image);
+        Assert.Equal("nvidia-device-plugin-ctr", container.Name);
+        Assert.True(container.Env is null || container.Env.Count == 0);
+        Assert.Equal("system-node-critical", pod.PriorityClassName);
+        var toleration = Assert.Single(pod.Tolerations);
+        Assert.Equal(("nvidia.com/gpu", "Exists", "NoSchedule"), (toleration.Key, toleration.OperatorProperty, toleration.Effect));
+        var volume = Assert.Single(pod.Volumes);
+        Assert.Equal(("/var/lib/kubelet/device-plugins", "Directory"), (volume.HostPath.Path, volume.HostPath.Type));
+        Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
+        Assert.Equal("RollingUpdate", ds.Spec.UpdateStrategy.Type);
+    }
+
+    [Theory]
+    [InlineData("nvidia")]
+    [InlineData(null)]
+    public void Build_RuntimeClass_OnThePodAndInTheHash(string? runtimeClass)
+    {
+        var ds = DevicePluginBuilder.Build("ns", "img:1", runtimeClass);
+
+        Assert.Equal(runtimeClass, ds.Spec.Template.Spec.RuntimeClassName);
+        Assert.Equal(runtimeClass is null, SpecHash.Of(ds) == SpecHash.Of(DevicePluginBuilder.Build("ns", "img:1")));
     }
 }

@@ -220,4 +220,95 @@ public sealed class VllmBuilderTests
         Assert.Contains("\"nvidia.com/gpu\":\"1\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("HF_TOKEN", json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BuildDeployment_RuntimeClassFromPlacement_OnThePod()
+    {
+        var ms = Fixtures.ModelServing();
+        var plan = PlanFor(ms, GpuCard.Rtx2000Ada);
+
+        var withNvidia = VllmBuilder.BuildDeployment(ms, plan, new Placement("node-a", GpuClasses.Rtx2000Ada, "nvidia"));
+        var withDefault = VllmBuilder.BuildDeployment(ms, plan, new Placement("node-a", GpuClasses.Rtx2000Ada));
+
+        Assert.Equal("nvidia", withNvidia.Spec.Template.Spec.RuntimeClassName);
+        Assert.Null(withDefault.Spec.Template.Spec.RuntimeClassName);
+        Assert.DoesNotContain("runtimeClassName", KubernetesJson.Serialize(withDefault), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuildDeployment_Requests_FromPlanWeights_Burstable()
+    {
+        var ms = Fixtures.ModelServing();
+        var plan = PlanFor(ms, GpuCard.Rtx2000Ada);
+
+        var resources = Container(VllmBuilder.BuildDeployment(ms, plan, new Placement("node-a", GpuClasses.Rtx2000Ada))).Resources;
+
+        Assert.Equal(VllmResources.For(ms.Spec, plan.WeightsGiB, cacheOnEmptyDir: false).Requests.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+            resources.Requests.ToDictionary(kv => kv.Key, kv => kv.Value.ToString()));
+        Assert.Equal(["cpu", "ephemeral-storage", "memory"], resources.Requests.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("1", resources.Limits["nvidia.com/gpu"].ToString());
+    }
+
+    [Fact]
+    public void BuildDeployment_HuggingFaceWeights_CacheOnTheModelServingsClaim()
+    {
+        var ms = Fixtures.ModelServing();
+        var plan = PlanFor(ms, GpuCard.Rtx2000Ada);
+
+        var deployment = VllmBuilder.BuildDeployment(ms, plan, new Placement("node-a", GpuClasses.Rtx2000Ada));
+        var claim = VllmBuilder.BuildCacheClaim(ms, plan);
+
+        var cache = Assert.Single(deployment.Spec.Template.Spec.Volumes, v => v.Name == "cache");
+        Assert.Equal("ms-coder-cache", cache.PersistentVolumeClaim.ClaimName);
+        Assert.NotNull(claim);
+        Assert.Equal("ms-coder-cache", claim.Metadata.Name);
+        Assert.Equal("team-a", claim.Metadata.NamespaceProperty);
+        Assert.Equal(["ReadWriteOnce"], claim.Spec.AccessModes);
+        Assert.Null(claim.Spec.StorageClassName);
+        Assert.Equal("50Gi", claim.Spec.Resources.Requests["storage"].ToString());
+        Assert.Equal(ms.Metadata.Uid, Assert.Single(claim.Metadata.OwnerReferences).Uid);
+        Assert.Contains(Container(deployment).Env, e => e.Name == "HF_HOME" && e.Value == "/cache/huggingface");
+    }
+
+    [Fact]
+    public void BuildDeployment_PrestagedWeightsOrEmptyDirAsked_NoClaim()
+    {
+        var prestaged = Fixtures.ModelServing(configure: s => s.Weights = new WeightsSource { HostPath = new HostPathSource { Path = "/srv/m" } });
+        var asked = Fixtures.ModelServing(configure: s => s.Cache = new ModelCache { Type = ModelCacheTypes.EmptyDir });
+        var claimedAnyway = Fixtures.ModelServing(configure: s =>
+        {
+            s.Weights = new WeightsSource { HostPath = new HostPathSource { Path = "/srv/m" } };
+            s.Cache = new ModelCache { Type = ModelCacheTypes.Pvc, StorageClassName = "fast", Size = "80Gi" };
+        });
+
+        foreach (var ms in new[] { prestaged, asked })
+        {
+            var plan = PlanFor(ms, GpuCard.Rtx2000Ada);
+            Assert.Null(VllmBuilder.BuildCacheClaim(ms, plan));
+            var cache = Assert.Single(VllmBuilder.BuildDeployment(ms, plan, new Placement("node-a", GpuClasses.Rtx2000Ada)).Spec.Template.Spec.Volumes, v => v.Name == "cache");
+            Assert.NotNull(cache.EmptyDir);
+        }
+
+        var claim = VllmBuilder.BuildCacheClaim(claimedAnyway, PlanFor(claimedAnyway, GpuCard.Rtx2000Ada))!;
+        Assert.Equal("fast", claim.Spec.StorageClassName);
+        Assert.Equal("80Gi", claim.Spec.Resources.Requests["storage"].ToString());
+    }
+
+    [Fact]
+    public void BuildDeployment_OperatorVersionChanged_PodTemplateUnchanged()
+    {
+        // An operator upgrade must not restart healthy vLLM pods: the Deployment controller replaces pods only when the
+        // pod template changes (its pod-template-hash), so the version may only appear outside the template.
+        var ms = Fixtures.ModelServing();
+        var plan = PlanFor(ms, GpuCard.Rtx2000Ada);
+        var placement = new Placement("node-a", GpuClasses.Rtx2000Ada, "nvidia");
+
+        var old = VllmBuilder.BuildDeployment(ms, plan, placement, operatorVersion: "0.9.0");
+        var upgraded = VllmBuilder.BuildDeployment(ms, plan, placement, operatorVersion: "1.0.0");
+
+        Assert.Equal(KubernetesJson.Serialize(old.Spec.Template), KubernetesJson.Serialize(upgraded.Spec.Template));
+        Assert.Equal(KubernetesJson.Serialize(old.Spec), KubernetesJson.Serialize(upgraded.Spec));
+        Assert.Equal("1.0.0", upgraded.Metadata.Annotations[VllmBuilder.OperatorVersionAnnotation]);
+        Assert.NotEqual(SpecHash.Of(old), SpecHash.Of(upgraded)); // the annotation is rewritten, nothing else
+    }
 }

@@ -179,12 +179,14 @@ public sealed class ModelServingControllerTests
         Assert.Equal("NoReadyGpuNodeOfClass", pending.Status!.Conditions.Single(c => c.Type == "Ready").Reason);
 
         await h.CreateNodeAsync(Fixtures.Node("node-big", product: "NVIDIA-RTX-6000-Ada-Generation", memory: "49140"));
-        await h.CreateGpuNodeAsync(Fixtures.GpuNode("gpu-big", "node-big"));
+        await h.CreateGpuNodeAsync(Fixtures.GpuNode("gpu-big", "node-big", tenant: "")); // operator-run: the hosted pool's
         await OperatorHarness.EventuallyAsync(async () => await h.TryGetDaemonSetAsync() is not null, "DaemonSet");
         await h.StartDevicePluginPodAsync("node-big");
 
         var deployment = await OperatorHarness.EventuallyAsync(() => h.TryGetDeploymentAsync("team-a", "ms-general"), d => true, "Deployment on the class");
-        Assert.Equal("rtx-6000-ada", deployment.Spec.Template.Spec.NodeSelector["ai.daalu.io/gpu-class"]);
+        // Pinned to the chosen GpuNode's node, not to any node of the class: who owns a card decides who may use it.
+        Assert.Equal(new Dictionary<string, string> { ["kubernetes.io/hostname"] = "node-big" }, deployment.Spec.Template.Spec.NodeSelector);
+        await WaitAsync(h, "general", m => m.Status?.NodeName == "node-big", "status.nodeName names the chosen node");
         Assert.Equal("Qwen/Qwen3-30B-A3B-Instruct-2507-FP8", ArgAfter(deployment, "--model"));
     }
 

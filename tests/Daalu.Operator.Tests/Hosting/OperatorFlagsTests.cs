@@ -60,4 +60,24 @@ public sealed class OperatorFlagsTests
     [Fact]
     public void Parse_MissingValue_ClearError() =>
         Assert.Contains("needs a value", Assert.Throws<ArgumentException>(() => OperatorFlags.Parse(["--namespace"])).Message, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData(new string[0], null)]                                 // not given: detect nvidia
+    [InlineData(new[] { "--gpu-runtime-class=auto" }, null)]
+    [InlineData(new[] { "--gpu-runtime-class=" }, "")]                // the nodes' default runtime
+    [InlineData(new[] { "--gpu-runtime-class", "" }, "")]
+    [InlineData(new[] { "--gpu-runtime-class", "nvidia-cdi" }, "nvidia-cdi")]
+    [InlineData(new[] { "--gpu-runtime-class=kata.nvidia" }, "kata.nvidia")]
+    public void Parse_GpuRuntimeClass_AutoEmptyOrName(string[] args, string? expected) =>
+        Assert.Equal(expected, OperatorFlags.Parse(args).GpuRuntimeClass);
+
+    [Theory]
+    [InlineData("--gpu-runtime-class=Nvidia")]
+    [InlineData("--gpu-runtime-class=-nvidia")]
+    [InlineData("--gpu-runtime-class=nv_idia")]
+    public void Parse_GpuRuntimeClassNotAName_Refused(string arg)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => OperatorFlags.Parse([arg]));
+        Assert.Contains("--gpu-runtime-class must be auto, a RuntimeClass name or empty", ex.Message, StringComparison.Ordinal);
+    }
 }

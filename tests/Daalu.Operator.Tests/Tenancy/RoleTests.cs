@@ -1,5 +1,6 @@
 using Daalu.Api.V1Alpha1;
 using Daalu.Gateway.Usage;
+using Daalu.Operator.Controllers;
 using Daalu.Operator.Tenancy;
 using Daalu.Operator.Tests.Routing;
 

@@ -1,12 +1,13 @@
 using Daalu.Api.V1Alpha1;
 using Daalu.Gateway.Usage;
 using Daalu.Operator.Routing;
+using Daalu.Operator.Tenancy;
 using Daalu.Runtime;
 using Daalu.Runtime.Informers;
 using Daalu.Runtime.Status;
 using Microsoft.Extensions.Logging;
 
-namespace Daalu.Operator.Tenancy;
+namespace Daalu.Operator.Controllers;
 
 /// <summary>
 /// Reconciles a TenantQuota: the role derived by the gateway's <see cref="RoleResolver"/> from the tenant's GpuNodes

@@ -1,6 +1,7 @@
 using System.Net;
 using Daalu.Api.V1Alpha1;
 using Daalu.Operator.Children;
+using Daalu.Operator.Routing;
 using Daalu.Runtime;
 using Daalu.Runtime.Events;
 using Daalu.Runtime.Informers;
@@ -10,7 +11,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
-namespace Daalu.Operator.Routing;
+namespace Daalu.Operator.Controllers;
 
 /// <summary>
 /// Reconciles a RoutingPolicy. Every policy shares one router, so each reconcile compiles all of them (with the Ready
