@@ -376,7 +376,9 @@ public static class SimulatorApi
         {
             foreach (var (_, reader) in pending)
             {
-                await reader.Completion.WaitAsync(ctx.RequestAborted);
+                await foreach (var _ in reader.ReadAllAsync(ctx.RequestAborted))
+                {
+                }
             }
         }
         catch (OperationCanceledException)
