@@ -54,6 +54,9 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
             // whole story, and the client should retry later rather than treat it as a billing problem.
             var unavailable = rc.Plan.Skipped.Any(s => s.Reason is SkipReasons.CircuitOpen or SkipReasons.Saturated);
             var attemptNo = 0;
+            // Backends that exist but were left out for want of capacity are part of the route (where they would have
+            // been tried), so a call that lands on Hosted says why the own GPU did not take it.
+            var unusable = new Queue<Skip>(rc.Plan.Skipped.Where(s => s.Reason is SkipReasons.CircuitOpen or SkipReasons.Saturated or SkipReasons.Unreachable));
             foreach (var cand in rc.Plan.Candidates)
             {
                 if (ctx.RequestAborted.IsCancellationRequested)
@@ -61,6 +64,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                     return;
                 }
 
+                ListUnusable(unusable, route, rc.Plan.Tiers, cand.Tier);
                 attemptNo++;
                 var rt = registry.Get(cand.Name);
                 if (!rt.Breaker.TryAcquire())
@@ -80,7 +84,9 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                         rt.Breaker.RecordNeutral();
                         metrics.QuotaRefusals.WithLabels(adm.RefusalReason ?? "unknown").Inc();
                         metrics.FallThroughs.WithLabels(cand.Tier, FallThroughReasons.QuotaExceeded).Inc();
-                        route.Add($"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}({adm.RefusalReason})");
+                        route.Add(adm.RefusalReason is null or FallThroughReasons.QuotaExceeded
+                            ? $"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}"
+                            : $"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}({adm.RefusalReason})");
                         lastRefusal = adm;
                         if (!policy.FallThroughOn.Contains(FallThroughReasons.QuotaExceeded))
                         {
@@ -120,8 +126,11 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 }
             }
 
-            if (route.Count == 0)
+            ListUnusable(unusable, route, rc.Plan.Tiers, null);
+            if (attemptNo == 0)
             {
+                // Nothing was tried: every skip, with its reason, is the whole story.
+                route.Clear();
                 route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
             }
 
@@ -142,6 +151,30 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
         {
             callsInFlight.Finished();
         }
+    }
+
+    // Moves the capacity skips of tiers up to and including `tier` (all of them when null) into the route, in plan order.
+    private static void ListUnusable(Queue<Skip> unusable, List<string> route, IReadOnlyList<string> tiers, string? tier)
+    {
+        var upTo = tier is null ? int.MaxValue : IndexOf(tiers, tier);
+        while (unusable.TryPeek(out var s) && IndexOf(tiers, s.Tier) <= upTo)
+        {
+            route.Add($"{s.Tier}:{s.Name}={s.Reason}");
+            unusable.Dequeue();
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> tiers, string tier)
+    {
+        for (var i = 0; i < tiers.Count; i++)
+        {
+            if (tiers[i] == tier)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
     }
 
     private sealed class Attempt(RouteContext rc, Candidate cand, int number, Reservation? reservation, List<string> route)
@@ -808,12 +841,26 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 return OpenAIError.Build(node["type"]?.GetValueKind() == JsonValueKind.String ? node["type"]!.GetValue<string>() : "invalid_request_error",
                     status.ToString(CultureInfo.InvariantCulture), node["message"]!.GetValue<string>());
             }
+
+            // vLLM's --api-key middleware ({"error": "Unauthorized"}), FastAPI/Starlette ({"detail": "Not Found"} or a
+            // validation list), llama.cpp and Ollama variants: the upstream's own words, in the OpenAI shape.
+            var words = node?["error"] ?? node?["detail"];
+            if (words is not null)
+            {
+                return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture),
+                    $"upstream {status}: {(words.GetValueKind() == JsonValueKind.String ? words.GetValue<string>() : words.ToJsonString())}");
+            }
         }
         catch (JsonException)
         {
+            var text = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 1024))).Trim();
+            if (text.Length > 0)
+            {
+                return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream {status}: {text}");
+            }
         }
 
-        return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream answered {status}");
+        return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream answered {status} with an empty body");
     }
 
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
