@@ -177,7 +177,7 @@ public sealed class EngineCore
 
             if (seq.Generated >= seq.TargetLength)
             {
-                seq.FinishReason = seq.Generated >= seq.NaturalLength ? "stop" : "length";
+                seq.FinishReason = seq.Generated >= seq.MaxTokens ? "length" : "stop";
                 seq.Finished = end;
                 _running.Remove(seq);
                 Release(seq);

@@ -163,7 +163,9 @@ public static class SimulatorApi
         var tool = chat ? ToolCallBuilder.Choose(body["tools"] as JsonArray, body["tool_choice"], lastUser) : null;
         var toolName = tool is null ? null : Str(tool["name"]) ?? "tool";
         var toolArgs = tool is null ? null : ToolCallBuilder.Arguments(tool).ToJsonString(Compact);
-        var natural = toolArgs is null ? SimulatedText.NaturalLength(seed) : Math.Max(1, SimTokenizer.Count(toolArgs));
+        // vLLM's ignore_eos sampling parameter: generate exactly max_tokens (benchmarks use it for fixed lengths).
+        var ignoreEos = body["ignore_eos"] is JsonValue ev && ev.TryGetValue<bool>(out var ie) && ie;
+        var natural = toolArgs is not null ? Math.Max(1, SimTokenizer.Count(toolArgs)) : ignoreEos ? maxTokens : SimulatedText.NaturalLength(seed);
         var stream = body["stream"] is JsonValue sv && sv.TryGetValue<bool>(out var st) && st;
         var includeUsage = body["stream_options"]?["include_usage"] is JsonValue uv && uv.TryGetValue<bool>(out var iu) && iu;
 
