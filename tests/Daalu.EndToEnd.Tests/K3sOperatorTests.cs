@@ -57,8 +57,8 @@ public sealed class K3sOperatorTests
         await client.CustomObjects.CreateClusterCustomObjectAsync(gpuNode, Group, Version, "gpunodes");
         var secret = KubernetesYaml.Deserialize<V1Secret>(await File.ReadAllTextAsync(Sample("v1_secret_hf-token.yaml")));
         await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty);
-        var coder = KubernetesYaml.Deserialize<ModelServing>(await File.ReadAllTextAsync(Sample("ai.daalu.io_v1alpha1_modelserving_team-a-general.yaml")));
-        await client.CustomObjects.CreateNamespacedCustomObjectAsync(coder, Group, Version, coder.Metadata.NamespaceProperty, "modelservings");
+        var serving = KubernetesYaml.Deserialize<ModelServing>(await File.ReadAllTextAsync(Sample("ai.daalu.io_v1alpha1_modelserving_team-a-general.yaml")));
+        await client.CustomObjects.CreateNamespacedCustomObjectAsync(serving, Group, Version, serving.Metadata.NamespaceProperty, "modelservings");
 
         using var host = StartOperator(config);
         await host.StartAsync();
@@ -77,7 +77,7 @@ public sealed class K3sOperatorTests
             Assert.NotNull(await TryAsync(() => client.CoreV1.ReadNamespacedServiceAsync("ms-team-a-general", "daalu-system")));
 
             var status = await EventuallyAsync(async () => KubernetesJson.Deserialize<ModelServing>(KubernetesJson.Serialize(
-                await client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, "daalu-system", "modelservings", coder.Metadata.Name))),
+                await client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, "daalu-system", "modelservings", serving.Metadata.Name))),
                 m => m.Status?.Phase == ModelServingPhases.Deploying);
             Assert.True(status.Status!.Fit!.Fits);
             Assert.Equal("Qwen/Qwen2.5-7B-Instruct-AWQ", status.Status.ResolvedModel);
