@@ -38,7 +38,9 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Simulated vLLM engine (no model runs) serving '{options.Name}' ({options.Task}) on {sim.BaseUrl}: {gpu.Name}, {spec.Size}, " +
     $"prefill {profile.PrefillTokensPerSecond:0} tok/s, decode step {profile.DecodeBaseMs:0.0} ms + {profile.DecodePerSequenceMs:0.###} ms/seq, " +
     $"{profile.KvBlocks} KV blocks of {profile.BlockSize}, max_num_seqs {profile.MaxNumSeqs}"));
+// Ctrl+C and SIGTERM (docker stop, kill) both end it.
 var done = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; done.TrySetResult(); });
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; done.TrySetResult(); });
 await done.Task;
 return 0;
