@@ -15,7 +15,23 @@ fi
 dotnet build Daalu.Operator.sln -c Release -nologo -clp:ErrorsOnly
 # Test projects run one after another in parallel-by-assembly mode off: 2 cores, and several suites
 # start real servers (Kestrel, redis-server, node) whose timing tests should not fight each other.
+# The console logger at minimal verbosity shows [SKIP] without the reason; the TRX results carry it, and the lines
+# after the run print one "SKIP <test>: <reason>" per skipped test.
+results="$(mktemp -d)"
+status=0
 dotnet test Daalu.Operator.sln -c Release --no-build -nologo \
   --blame-hang-timeout 5m \
   -m:1 \
-  --logger "console;verbosity=minimal" "$@"
+  --logger "console;verbosity=minimal" --logger trx --results-directory "$results" "$@" || status=$?
+node -e '
+const fs = require("fs"), path = require("path"), dir = process.argv[1];
+const unxml = s => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "\x27").replace(/&amp;/g, "&");
+for (const f of fs.readdirSync(dir).filter(f => f.endsWith(".trx"))) {
+  const trx = fs.readFileSync(path.join(dir, f), "utf8");
+  for (const m of trx.matchAll(/<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="NotExecuted"[^>]*>([\s\S]*?)<\/UnitTestResult>/g)) {
+    const reason = /<Message>([\s\S]*?)<\/Message>/.exec(m[2]);
+    console.log(`SKIP ${unxml(m[1])}: ${reason ? unxml(reason[1]).trim() : "(no reason given)"}`);
+  }
+}' "$results"
+rm -rf "$results"
+exit "$status"

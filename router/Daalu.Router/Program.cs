@@ -7,6 +7,26 @@ using Microsoft.Extensions.DependencyInjection;
 // Standalone run: dotnet run --project router/Daalu.Router -- --config config/samples/router-local.yaml [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db]
 //   [--redis 127.0.0.1:6379] [--redis-failure-mode FailClosed|FailOpen] [--redis-timeout-ms 250] [--reservation-ttl-seconds 900]
 //   (Redis: quota shared by several replicas)
+// Demo: dotnet run --project router/Daalu.Router -- demo [--urls http://127.0.0.1:8080]
+//   the router plus simulated engines (own GPU, hosted pool, external provider) in this process; prints what to try.
+if (args.Length > 0 && args[0] == "demo")
+{
+    var demoUrls = "http://127.0.0.1:8080";
+    for (var i = 1; i < args.Length - 1; i++)
+    {
+        if (args[i] == "--urls")
+        {
+            demoUrls = args[++i];
+        }
+    }
+
+    await using var demo = await Daalu.Router.Hosting.Demo.DemoHost.StartAsync(demoUrls);
+    Console.WriteLine(StartupReport.Render(demo.Router.Services.GetRequiredService<IRouterConfigSource>().Current, demo.Router.Services.GetRequiredService<BackendRegistry>()));
+    Console.WriteLine(Daalu.Router.Hosting.Demo.DemoHost.Banner(demo));
+    await demo.Router.App.WaitForShutdownAsync();
+    return 0;
+}
+
 string? configPath = null;
 var urls = Environment.GetEnvironmentVariable("DAALU_ROUTER_URLS") ?? "http://127.0.0.1:8080";
 var ledger = "./daalu-ledger.db";

@@ -57,6 +57,31 @@ public sealed class SampleTests(CrdFixture crds)
         Assert.Equal(["anthropic", "openai"], policy["spec"]!["providers"]!.AsArray().Select(p => p!["apiStyle"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
+    // Issue 17: the samples work as shipped for the GPU owners, not only for the consumer.
+    [Fact]
+    public void Samples_EveryGpuNodeOwner_HasATenantQuotaAndAGeneralModelOnItsCard()
+    {
+        var objects = LoadAll();
+        string Kind(JsonNode o) => o["kind"]!.GetValue<string>();
+        var quotas = objects.Where(o => Kind(o) == "TenantQuota").Select(o => o["spec"]!["tenant"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var servings = objects.Where(o => Kind(o) == "ModelServing").ToList();
+        var owned = objects.Where(o => Kind(o) == "GpuNode" && o["spec"]!["tenant"] is not null).ToList();
+        Assert.NotEmpty(owned);
+        foreach (var node in owned)
+        {
+            var tenant = node["spec"]!["tenant"]!.GetValue<string>();
+            var name = node["metadata"]!["name"]!.GetValue<string>();
+            Assert.Contains(tenant, quotas);
+            Assert.Contains(servings, s => s["spec"]!["gpuNode"]?.GetValue<string>() == name && s["spec"]!["purpose"]!.GetValue<string>() == ModelPurposes.General);
+        }
+
+        // One vLLM per card: no two ModelServings pinned to the same GpuNode (each takes nvidia.com/gpu: 1).
+        var pinned = servings.Select(s => s["spec"]!["gpuNode"]?.GetValue<string>()).Where(n => n is not null).ToList();
+        Assert.Equal(pinned.Count, pinned.Distinct().Count());
+        // The coding example (README, explain with coding) has a coding model that is not External.
+        Assert.Contains(servings, s => s["spec"]!["purpose"]!.GetValue<string>() == ModelPurposes.Coding);
+    }
+
     [Fact]
     public void Samples_EverySecretReferenceResolvesToASampleSecretKey()
     {
@@ -93,7 +118,7 @@ public sealed class SampleTests(CrdFixture crds)
             Assert.NotNull(typed);
         }
 
-        var quota = KubernetesJson.Deserialize<TenantQuota>(LoadAll().Single(o => o["kind"]!.GetValue<string>() == "TenantQuota").ToJsonString());
+        var quota = KubernetesJson.Deserialize<TenantQuota>(LoadAll().Single(o => o["kind"]!.GetValue<string>() == "TenantQuota" && o["metadata"]!["name"]!.GetValue<string>() == "team-c").ToJsonString());
         Assert.Equal(20_000_000, quota.Spec.MonthlyTokenBudget);
         Assert.Equal(0.2m, quota.Spec.Prices.InputPerMTok);
     }

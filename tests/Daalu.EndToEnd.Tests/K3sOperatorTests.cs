@@ -57,8 +57,8 @@ public sealed class K3sOperatorTests
         await client.CustomObjects.CreateClusterCustomObjectAsync(gpuNode, Group, Version, "gpunodes");
         var secret = KubernetesYaml.Deserialize<V1Secret>(await File.ReadAllTextAsync(Sample("v1_secret_hf-token.yaml")));
         await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty);
-        var coder = KubernetesYaml.Deserialize<ModelServing>(await File.ReadAllTextAsync(Sample("ai.daalu.io_v1alpha1_modelserving_coding.yaml")));
-        await client.CustomObjects.CreateNamespacedCustomObjectAsync(coder, Group, Version, coder.Metadata.NamespaceProperty, "modelservings");
+        var serving = KubernetesYaml.Deserialize<ModelServing>(await File.ReadAllTextAsync(Sample("ai.daalu.io_v1alpha1_modelserving_team-a-general.yaml")));
+        await client.CustomObjects.CreateNamespacedCustomObjectAsync(serving, Group, Version, serving.Metadata.NamespaceProperty, "modelservings");
 
         using var host = StartOperator(config);
         await host.StartAsync();
@@ -72,15 +72,15 @@ public sealed class K3sOperatorTests
             Assert.Equal("rtx-2000-ada", labels["ai.daalu.io/gpu-class"]);
             Assert.Equal("team-a", labels["ai.daalu.io/tenant"]);
 
-            var deployment = await EventuallyAsync(async () => await TryAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("ms-team-a-coder", "daalu-system")), d => d is not null);
-            Assert.Contains("Qwen/Qwen2.5-Coder-7B-Instruct-AWQ", deployment!.Spec.Template.Spec.Containers[0].Args);
-            Assert.NotNull(await TryAsync(() => client.CoreV1.ReadNamespacedServiceAsync("ms-team-a-coder", "daalu-system")));
+            var deployment = await EventuallyAsync(async () => await TryAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("ms-team-a-general", "daalu-system")), d => d is not null);
+            Assert.Contains("Qwen/Qwen2.5-7B-Instruct-AWQ", deployment!.Spec.Template.Spec.Containers[0].Args);
+            Assert.NotNull(await TryAsync(() => client.CoreV1.ReadNamespacedServiceAsync("ms-team-a-general", "daalu-system")));
 
             var status = await EventuallyAsync(async () => KubernetesJson.Deserialize<ModelServing>(KubernetesJson.Serialize(
-                await client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, "daalu-system", "modelservings", coder.Metadata.Name))),
+                await client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, "daalu-system", "modelservings", serving.Metadata.Name))),
                 m => m.Status?.Phase == ModelServingPhases.Deploying);
             Assert.True(status.Status!.Fit!.Fits);
-            Assert.Equal("Qwen/Qwen2.5-Coder-7B-Instruct-AWQ", status.Status.ResolvedModel);
+            Assert.Equal("Qwen/Qwen2.5-7B-Instruct-AWQ", status.Status.ResolvedModel);
         }
         finally
         {

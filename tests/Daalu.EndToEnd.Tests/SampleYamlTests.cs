@@ -22,15 +22,15 @@ public sealed class SampleYamlTests
     public void Samples_UsedByK3sSuite_DeserializeIntoApiTypes()
     {
         var gpuNode = KubernetesYaml.Deserialize<GpuNode>(Sample("ai.daalu.io_v1alpha1_gpunode_rtx2000-team-a.yaml"));
-        var coder = KubernetesYaml.Deserialize<ModelServing>(Sample("ai.daalu.io_v1alpha1_modelserving_coding.yaml"));
+        var general = KubernetesYaml.Deserialize<ModelServing>(Sample("ai.daalu.io_v1alpha1_modelserving_team-a-general.yaml"));
         var secret = KubernetesYaml.Deserialize<V1Secret>(Sample("v1_secret_hf-token.yaml"));
 
         Assert.Equal("team-a-rtx2000", gpuNode.Metadata.Name);
         Assert.Equal("team-a", gpuNode.Spec.Tenant);
         Assert.True(gpuNode.Spec.DevicePlugin.Enabled);
-        Assert.Equal("team-a-rtx2000", coder.Spec.GpuNode);
-        Assert.Equal("Qwen/Qwen2.5-Coder-7B-Instruct-AWQ", coder.Spec.Model);
-        Assert.Equal(0.9, coder.Spec.Engine.GpuMemoryUtilization);
+        Assert.Equal("team-a-rtx2000", general.Spec.GpuNode);
+        Assert.Equal("Qwen/Qwen2.5-7B-Instruct-AWQ", general.Spec.Model);
+        Assert.Equal(0.9, general.Spec.Engine.GpuMemoryUtilization);
         Assert.Equal("daalu-system", secret.Metadata.NamespaceProperty);
     }
 }

@@ -75,6 +75,26 @@ public sealed class UsageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Query_RowsWithoutReferencePrices_PricedAtTheFirstSkuSoRowsTotalsAndSkuAgree()
+    {
+        // A tenant with only its own GPU and no plan: the ledger has no commercial equivalent for its calls.
+        await using (var ledger = new SqliteLedger(_options, NullLogger<SqliteLedger>.Instance))
+        {
+            await ledger.RecordAsync(Calls.OwnGpu("o1", "owner-only", 2000, 1000) with { CompletedAt = _time.GetUtcNow().AddHours(-1), Plan = null }, default);
+            await ledger.FlushAsync();
+        }
+
+        var report = Service().Query(new UsageQuery(new TenantIdentity("owner-only", false), Days: 7));
+        var row = Assert.Single(report.Rows);
+        // gpt-4o: 2000 x 2.50 + 1000 x 10.00 per million = 0.015
+        Assert.Equal((0.015m, 100m), (row.CommercialEquivalent, row.SavingsPercent));
+        Assert.Equal((0.015m, 100m), (report.Totals.CommercialEquivalent, report.Totals.SavingsPercent));
+        var sku = report.SkuComparison.Single(s => s.Sku == "gpt-4o");
+        Assert.Equal((report.Totals.CommercialEquivalent, report.Totals.SavingsPercent), (sku.Cost, sku.SavingsPercent));
+        Assert.Equal("gpt-4o", report.CommercialReferenceSku);
+    }
+
+    [Fact]
     public void Query_SkuComparison_PricesTheReportTokensOnEachSku()
     {
         var report = Service().Query(new UsageQuery(new TenantIdentity("consumer", false), Days: 7));

@@ -37,6 +37,13 @@ public sealed class BackendConfig
     [JsonPropertyName("models")]
     public List<string> Models { get; set; } = [];
 
+    /// <summary>
+    /// Models this backend serves as embedding models (vLLM --task embed / a pooling runner): only these take
+    /// /v1/embeddings, and they are never chosen for chat or completions.
+    /// </summary>
+    [JsonPropertyName("embeddingModels")]
+    public List<string> EmbeddingModels { get; set; } = [];
+
     /// <summary>Model size class 1 (small) to 3 (large): the auto alias sends harder prompts to larger models.</summary>
     [JsonPropertyName("capability")]
     public int Capability { get; set; } = 2;

@@ -167,6 +167,10 @@ public sealed class ProviderModel
     [Schema(DefaultJson = "true")]
     [JsonPropertyName("supportsImages")]
     public bool SupportsImages { get; set; } = true;
+
+    /// <summary>An embedding model: serves /v1/embeddings (and only embedding requests are sent to it).</summary>
+    [JsonPropertyName("embeddings")]
+    public bool Embeddings { get; set; }
 }
 
 /// <summary>A rule that allows, denies or pins tiers for matching requests.</summary>

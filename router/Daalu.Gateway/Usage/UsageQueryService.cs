@@ -101,6 +101,25 @@ public sealed class UsageQueryService(GatewayOptions options, TimeProvider time,
         List<UsageRow> rows, QuotaStatus? quota, ProviderCredits? credits, DateTime now)
     {
         _ = now;
+        // Rows metered without commercial reference prices (a plan without them, or no plan: own-GPU calls) would say
+        // "0 % saved" while the SKU comparison prices the same tokens: they are priced at the first commercial SKU
+        // instead, so rows, totals and that SKU's line agree. The report names the SKU it used.
+        var fallback = _directory.CommercialSkus.Count > 0 ? _directory.CommercialSkus[0] : null;
+        string? fallbackUsed = null;
+        if (fallback is not null)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var r = rows[i];
+                if (r.CommercialEquivalent == 0 && r.TokensIn + r.TokensOut > 0)
+                {
+                    var cost = LedgerPricing.ToUnits(LedgerPricing.Nano(fallback.InputPerMTok, r.TokensIn) + LedgerPricing.Nano(fallback.OutputPerMTok, r.TokensOut));
+                    rows[i] = r with { CommercialEquivalent = cost, SavingsPercent = Savings(r.Spend, cost) };
+                    fallbackUsed = fallback.Sku;
+                }
+            }
+        }
+
         long requests = 0, tokensIn = 0, tokensOut = 0;
         decimal spend = 0, commercial = 0;
         foreach (var row in rows)
@@ -120,7 +139,10 @@ public sealed class UsageQueryService(GatewayOptions options, TimeProvider time,
             })
             .ToList();
         return new UsageReport(scope, role?.ToString() ?? "Admin", fromDay, toDay, days, rows,
-            new UsageTotals(requests, tokensIn, tokensOut, spend, commercial, Savings(spend, commercial)), quota, credits, skus);
+            new UsageTotals(requests, tokensIn, tokensOut, spend, commercial, Savings(spend, commercial)), quota, credits, skus)
+        {
+            CommercialReferenceSku = fallbackUsed,
+        };
     }
 
     /// <summary>Savings of <paramref name="spend"/> against <paramref name="reference"/>, in percent (0 when the reference is 0).</summary>

@@ -11,4 +11,8 @@ public sealed record UsageReport(
     UsageTotals Totals,
     QuotaStatus? Quota,
     ProviderCredits? ProviderCredits,
-    IReadOnlyList<SkuCost> SkuComparison);
+    IReadOnlyList<SkuCost> SkuComparison)
+{
+    /// <summary>The SKU whose prices gave the commercial equivalent of rows metered without reference prices; null when none needed it.</summary>
+    public string? CommercialReferenceSku { get; init; }
+}

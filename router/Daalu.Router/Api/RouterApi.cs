@@ -136,6 +136,14 @@ public static class RouterApi
             return;
         }
 
+        if (endpoint == RequestFeatures.Embeddings && !EmbeddingModels.Configured(snap, tenant))
+        {
+            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
+            await OpenAIError.WriteAsync(ctx, 404, "invalid_request_error", "no_embedding_model",
+                "No embedding model is configured for this API key: declare one in a backend's embeddingModels or mark a provider model with embeddings: true.", "model");
+            return;
+        }
+
         var complexity = 1;
         if (endpoint == RequestFeatures.Chat)
         {

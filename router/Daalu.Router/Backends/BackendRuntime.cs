@@ -41,6 +41,6 @@ public sealed class BackendRuntime(string name, TimeProvider time)
     {
         var kv = Volatile.Read(ref _kv);
         var w = Volatile.Read(ref _waiting);
-        return new BackendView(Name, Breaker.State, _models, double.IsNaN(kv) ? null : kv, double.IsNaN(w) ? null : w, InFlight);
+        return new BackendView(Name, Breaker.State, _models, double.IsNaN(kv) ? null : kv, double.IsNaN(w) ? null : w, InFlight, Reachable);
     }
 }

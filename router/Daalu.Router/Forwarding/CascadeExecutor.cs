@@ -47,6 +47,9 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
             // whole story, and the client should retry later rather than treat it as a billing problem.
             var unavailable = rc.Plan.Skipped.Any(s => s.Reason is SkipReasons.CircuitOpen or SkipReasons.Saturated);
             var attemptNo = 0;
+            // Backends that exist but were left out for want of capacity are part of the route (where they would have
+            // been tried), so a call that lands on Hosted says why the own GPU did not take it.
+            var unusable = new Queue<Skip>(rc.Plan.Skipped.Where(s => s.Reason is SkipReasons.CircuitOpen or SkipReasons.Saturated or SkipReasons.Unreachable));
             foreach (var cand in rc.Plan.Candidates)
             {
                 if (ctx.RequestAborted.IsCancellationRequested)
@@ -54,6 +57,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                     return;
                 }
 
+                ListUnusable(unusable, route, rc.Plan.Tiers, cand.Tier);
                 attemptNo++;
                 var rt = registry.Get(cand.Name);
                 if (!rt.Breaker.TryAcquire())
@@ -73,7 +77,9 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                         rt.Breaker.RecordNeutral();
                         metrics.QuotaRefusals.WithLabels(adm.RefusalReason ?? "unknown").Inc();
                         metrics.FallThroughs.WithLabels(cand.Tier, FallThroughReasons.QuotaExceeded).Inc();
-                        route.Add($"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}({adm.RefusalReason})");
+                        route.Add(adm.RefusalReason is null or FallThroughReasons.QuotaExceeded
+                            ? $"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}"
+                            : $"{cand.Tier}:{cand.Name}={FallThroughReasons.QuotaExceeded}({adm.RefusalReason})");
                         lastRefusal = adm;
                         if (!policy.FallThroughOn.Contains(FallThroughReasons.QuotaExceeded))
                         {
@@ -113,8 +119,11 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 }
             }
 
-            if (route.Count == 0)
+            ListUnusable(unusable, route, rc.Plan.Tiers, null);
+            if (attemptNo == 0)
             {
+                // Nothing was tried: every skip, with its reason, is the whole story.
+                route.Clear();
                 route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
             }
 
@@ -135,6 +144,30 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
         {
             callsInFlight.Finished();
         }
+    }
+
+    // Moves the capacity skips of tiers up to and including `tier` (all of them when null) into the route, in plan order.
+    private static void ListUnusable(Queue<Skip> unusable, List<string> route, IReadOnlyList<string> tiers, string? tier)
+    {
+        var upTo = tier is null ? int.MaxValue : IndexOf(tiers, tier);
+        while (unusable.TryPeek(out var s) && IndexOf(tiers, s.Tier) <= upTo)
+        {
+            route.Add($"{s.Tier}:{s.Name}={s.Reason}");
+            unusable.Dequeue();
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> tiers, string tier)
+    {
+        for (var i = 0; i < tiers.Count; i++)
+        {
+            if (tiers[i] == tier)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
     }
 
     private async Task<AttemptOutcome> StreamAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Daalu.Router.Planning;
@@ -126,11 +127,25 @@ internal sealed class OpenAIChatOutbound : IOutboundDialect
                 return OpenAIError.Build(node["type"]?.GetValueKind() == JsonValueKind.String ? node["type"]!.GetValue<string>() : "invalid_request_error",
                     status.ToString(CultureInfo.InvariantCulture), node["message"]!.GetValue<string>());
             }
+
+            // vLLM's --api-key middleware ({"error": "Unauthorized"}), FastAPI/Starlette ({"detail": "Not Found"} or a
+            // validation list), llama.cpp and Ollama variants: the upstream's own words, in the OpenAI shape.
+            var words = node?["error"] ?? node?["detail"];
+            if (words is not null)
+            {
+                return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture),
+                    $"upstream {status}: {(words.GetValueKind() == JsonValueKind.String ? words.GetValue<string>() : words.ToJsonString())}");
+            }
         }
         catch (JsonException)
         {
+            var text = Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 1024))).Trim();
+            if (text.Length > 0)
+            {
+                return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream {status}: {text}");
+            }
         }
 
-        return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream answered {status}");
+        return OpenAIError.Build("invalid_request_error", status.ToString(CultureInfo.InvariantCulture), $"upstream answered {status} with an empty body");
     }
 }

@@ -112,7 +112,8 @@ public static class CascadePlanner
     private static void PlanBackends(PlanRequest request, RouterSnapshot snapshot, string tier, IEnumerable<BackendConfig> pool, Func<string, BackendView> state, Random random, List<Candidate> candidates, List<Skip> skipped)
     {
         var alias = ModelAliases.IsAlias(request.Model);
-        var purpose = alias ? ModelAliases.PurposeFor(request.Model, request.RequestClass) : null;
+        var embedding = request.Features.Endpoint == RequestFeatures.Embeddings;
+        var purpose = alias && !embedding ? ModelAliases.PurposeFor(request.Model, request.RequestClass) : null;
         var sat = request.Tenant.Policy.Config.Saturation;
         var found = new List<(Candidate C, int Rank, int InFlight)>();
         var any = false;
@@ -120,9 +121,34 @@ public static class CascadePlanner
         {
             any = true;
             var view = state(b.Name);
-            var models = ServedModels(b, view);
+            var served = ServedModels(b, view);
+            if (served.Count == 0 && view.Reachable == false)
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.Unreachable, "no answer from /v1/models"));
+                continue;
+            }
+
+            // Embedding requests go only to declared embedding models, everything else only to the others.
+            var models = embedding
+                ? served.Where(b.EmbeddingModels.Contains).ToList()
+                : b.EmbeddingModels.Count == 0 ? served : served.Where(m => !b.EmbeddingModels.Contains(m)).ToList();
             string upstream;
-            if (alias)
+            if (embedding && models.Count == 0)
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.EmbeddingMismatch, b.EmbeddingModels.Count == 0 ? "no embeddingModels declared" : "embedding model not detected"));
+                continue;
+            }
+
+            if (embedding && alias)
+            {
+                upstream = models[0];
+            }
+            else if (!embedding && served.Contains(request.Model) && !models.Contains(request.Model))
+            {
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.EmbeddingMismatch, "an embedding model cannot chat"));
+                continue;
+            }
+            else if (alias)
             {
                 if (b.Purpose != purpose)
                 {
@@ -132,7 +158,9 @@ public static class CascadePlanner
 
                 if (models.Count == 0)
                 {
-                    skipped.Add(new Skip(tier, b.Name, SkipReasons.ModelNotServed, "no models detected yet"));
+                    skipped.Add(served.Count == 0
+                        ? new Skip(tier, b.Name, SkipReasons.ModelNotServed, "no models detected yet")
+                        : new Skip(tier, b.Name, SkipReasons.EmbeddingMismatch, "serves only embedding models"));
                     continue;
                 }
 
@@ -144,7 +172,9 @@ public static class CascadePlanner
             }
             else
             {
-                skipped.Add(new Skip(tier, b.Name, SkipReasons.ModelNotServed));
+                skipped.Add(embedding && served.Contains(request.Model)
+                    ? new Skip(tier, b.Name, SkipReasons.EmbeddingMismatch, "not declared in embeddingModels")
+                    : new Skip(tier, b.Name, SkipReasons.ModelNotServed));
                 continue;
             }
 
@@ -241,10 +271,13 @@ public static class CascadePlanner
                 continue;
             }
 
-            var model = p.Config.Models.FirstOrDefault(m => ProviderServes(m, request.Model));
+            var embedding = request.Features.Endpoint == RequestFeatures.Embeddings;
+            var model = p.Config.Models.FirstOrDefault(m => m.Embeddings == embedding && ProviderServes(m, request.Model))
+                ?? (embedding && request.Model == ModelAliases.Auto ? p.Config.Models.FirstOrDefault(m => m.Embeddings) : null);
             if (model is null)
             {
-                skipped.Add(new Skip(tier, p.Name, SkipReasons.ModelNotServed));
+                var other = p.Config.Models.Any(m => m.Embeddings != embedding && (m.Name == request.Model || m.Serves.Contains(request.Model)));
+                skipped.Add(new Skip(tier, p.Name, other || embedding ? SkipReasons.EmbeddingMismatch : SkipReasons.ModelNotServed));
                 continue;
             }
 

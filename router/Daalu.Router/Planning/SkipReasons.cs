@@ -39,6 +39,12 @@ public static class SkipReasons
     /// <summary>The circuit breaker is open.</summary>
     public const string CircuitOpen = "CircuitOpen";
 
+    /// <summary>The backend did not answer its last probe and its models are unknown.</summary>
+    public const string Unreachable = "Unreachable";
+
+    /// <summary>An embedding request and no declared embedding model here, or a chat/completions request for an embedding model.</summary>
+    public const string EmbeddingMismatch = "EmbeddingMismatch";
+
     /// <summary>The backend is saturated.</summary>
     public const string Saturated = "Saturated";
 }

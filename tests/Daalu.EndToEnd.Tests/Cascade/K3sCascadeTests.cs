@@ -99,7 +99,7 @@ public sealed class K3sCascadeTests
             gpuNode.Spec.DevicePlugin.Enabled = false;
             await client.CustomObjects.CreateClusterCustomObjectAsync(gpuNode, Group, Version, "gpunodes");
 
-            var teamAServing = await LoadAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_coding.yaml");
+            var teamAServing = await LoadAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_team-a-general.yaml");
             teamAServing.Spec.GpuNode = null;
             teamAServing.Spec.Weights = null;
             teamAServing.Spec.Purpose = ModelPurposes.General;
@@ -108,6 +108,7 @@ public sealed class K3sCascadeTests
             await client.CustomObjects.CreateNamespacedCustomObjectAsync(teamAServing, Group, Version, Ns, "modelservings");
             var poolServing = await LoadAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_general-auto.yaml");
             poolServing.Spec.GpuClass = null;
+            poolServing.Spec.GpuNode = null;
             poolServing.Spec.Weights = null;
             poolServing.Spec.Model = PoolModel;
             poolServing.Spec.Endpoint = new ModelEndpoint { Url = pool.BaseUrl, GpuClass = GpuClasses.Rtx6000Ada };
@@ -133,7 +134,7 @@ public sealed class K3sCascadeTests
             // --- The ConfigMap as the kubelet would mount it, and the router on it ---
             await EventuallyAsync(async () => await TryAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync("daalu-router-config", Ns)),
                 cm => cm?.Data?["config.yaml"] is { } text && text.Contains("daalu-system/pool-general", StringComparison.Ordinal)
-                    && text.Contains("daalu-system/team-a-coder", StringComparison.Ordinal));
+                    && text.Contains("daalu-system/team-a-general", StringComparison.Ordinal));
             var configPath = await MaterializeAsync(client, routing, dir);
             await using var router = await RouterHost.StartAsync(new RouterHostOptions
             {

@@ -18,14 +18,14 @@ namespace Daalu.Operator.Tests.Routing;
 /// RoutingPolicy and TenantQuota controllers on the real runtime), a real router (in-process RouterHost with the real
 /// gateway: SQLite ledger, in-memory quota gate) reading the ConfigMap as the kubelet would mount it, and vLLM / OpenAI
 /// test doubles. The samples in config/samples are applied with these adaptations: the ModelServings become endpoint
-/// ModelServings pointing at the doubles (no GPU here; the team-a one serves a general model so a chat call can stay on
-/// team-a's card), the policy's OpenAI provider points at the OpenAI double and its Anthropic provider is dropped, and
-/// team-a gets a TenantQuota (a copy of team-c's with a small budget) so it has a key and a hosted plan.
+/// ModelServings pointing at the doubles (no GPU here), the policy's OpenAI provider points at the OpenAI double and its
+/// Anthropic provider is dropped, team-a's key Secret gets a real value and its TenantQuota a small budget.
 /// </summary>
 public sealed class CascadeEndToEndTests
 {
     private const string OwnModel = "Qwen/Qwen2.5-7B-Instruct-AWQ";
     private const string PoolModel = "Qwen/Qwen2.5-32B-Instruct-AWQ";
+    private const string CoderModel = "Qwen/Qwen2.5-Coder-32B-Instruct-AWQ";
     private const string TeamAKey = "team-a-e2e-key-0000000001";
 
     private static string Sample(string file) => Path.Combine(Paths.RepoRoot, "config", "samples", file);
@@ -39,6 +39,7 @@ public sealed class CascadeEndToEndTests
         var dir = temp.Path;
         await using var own = await VllmDouble.StartNewAsync("team-a-gpu", OwnModel);
         await using var pool = await VllmDouble.StartNewAsync("hosted-pool", PoolModel);
+        await using var coder = await VllmDouble.StartNewAsync("hosted-coder", CoderModel);
         await using var external = await OpenAIDouble.StartNewAsync("sk-external-double-0001", "gpt-4.1-mini");
         await using var h = await RoutingHarness.StartAsync(configure: h =>
         {
@@ -53,28 +54,39 @@ public sealed class CascadeEndToEndTests
         await h.Client.CoreV1.CreateNamespacedSecretAsync(providerKeys, RoutingHarness.Ns);
         await h.Client.CoreV1.CreateNamespacedSecretAsync(await LoadSampleAsync<V1Secret>("v1_secret_team-c-api-keys.yaml"), RoutingHarness.Ns);
         await h.Client.CoreV1.CreateNamespacedSecretAsync(await LoadSampleAsync<V1Secret>("v1_secret_hf-token.yaml"), RoutingHarness.Ns);
-        await h.CreateSecretAsync("team-a-api-keys", ("key-1", TeamAKey));
+        var teamAKeys = await LoadSampleAsync<V1Secret>("v1_secret_team-a-api-keys.yaml");
+        teamAKeys.StringData["key-1"] = TeamAKey;
+        await h.Client.CoreV1.CreateNamespacedSecretAsync(teamAKeys, RoutingHarness.Ns);
+        await h.Client.CoreV1.CreateNamespacedSecretAsync(await LoadSampleAsync<V1Secret>("v1_secret_lab-b-api-keys.yaml"), RoutingHarness.Ns);
 
         await h.CreateGpuHostNodeAsync("gpu-worker-1");
         await h.CreateGpuHostNodeAsync("gpu-worker-2", "NVIDIA-RTX-6000-Ada-Generation", "49140");
+        await h.CreateGpuHostNodeAsync("gpu-worker-3", "NVIDIA-RTX-6000-Ada-Generation", "49140");
         await h.CreateAsync(await LoadSampleAsync<GpuNode>("ai.daalu.io_v1alpha1_gpunode_rtx2000-team-a.yaml"), "gpunodes");
         await h.CreateAsync(await LoadSampleAsync<GpuNode>("ai.daalu.io_v1alpha1_gpunode_rtx6000-lab-b-shared.yaml"), "gpunodes");
+        await h.CreateAsync(await LoadSampleAsync<GpuNode>("ai.daalu.io_v1alpha1_gpunode_rtx6000-pool.yaml"), "gpunodes");
         await h.StartDevicePluginPodAsync("gpu-worker-1");
         await h.StartDevicePluginPodAsync("gpu-worker-2");
+        await h.StartDevicePluginPodAsync("gpu-worker-3");
 
-        var teamAServing = await LoadSampleAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_coding.yaml");
+        var teamAServing = await LoadSampleAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_team-a-general.yaml");
         teamAServing.Spec.GpuNode = null;
         teamAServing.Spec.Weights = null;
-        teamAServing.Spec.Purpose = ModelPurposes.General;
         teamAServing.Spec.Model = OwnModel;
         teamAServing.Spec.Endpoint = new ModelEndpoint { Url = own.BaseUrl, Tenant = "team-a", GpuClass = GpuClasses.Rtx2000Ada };
         await h.CreateAsync(teamAServing, "modelservings");
         var poolServing = await LoadSampleAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_general-auto.yaml");
-        poolServing.Spec.GpuClass = null;
+        poolServing.Spec.GpuNode = null;
         poolServing.Spec.Weights = null;
         poolServing.Spec.Model = PoolModel;
-        poolServing.Spec.Endpoint = new ModelEndpoint { Url = pool.BaseUrl, GpuClass = GpuClasses.Rtx6000Ada };
+        poolServing.Spec.Endpoint = new ModelEndpoint { Url = pool.BaseUrl, Tenant = "lab-b", GpuClass = GpuClasses.Rtx6000Ada };
         await h.CreateAsync(poolServing, "modelservings");
+        var coderServing = await LoadSampleAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_coding.yaml");
+        coderServing.Spec.GpuNode = null;
+        coderServing.Spec.Weights = null;
+        coderServing.Spec.Model = CoderModel;
+        coderServing.Spec.Endpoint = new ModelEndpoint { Url = coder.BaseUrl, GpuClass = GpuClasses.Rtx6000Ada };
+        await h.CreateAsync(coderServing, "modelservings");
 
         var policy = await LoadSampleAsync<RoutingPolicy>("ai.daalu.io_v1alpha1_routingpolicy_default.yaml");
         policy.Spec.Providers.RemoveAll(p => p.ApiStyle == ApiStyles.Anthropic);
@@ -83,10 +95,8 @@ public sealed class CascadeEndToEndTests
 
         var teamC = await LoadSampleAsync<TenantQuota>("ai.daalu.io_v1alpha1_tenantquota_consumer.yaml");
         await h.CreateAsync(teamC, "tenantquotas");
-        var teamA = await LoadSampleAsync<TenantQuota>("ai.daalu.io_v1alpha1_tenantquota_consumer.yaml");
-        teamA.Metadata.Name = "team-a";
-        teamA.Spec.Tenant = "team-a";
-        teamA.Spec.ApiKeySecretRefs = [new SecretKeyReference { Name = "team-a-api-keys", Key = "key-1" }];
+        await h.CreateAsync(await LoadSampleAsync<TenantQuota>("ai.daalu.io_v1alpha1_tenantquota_lab-b.yaml"), "tenantquotas");
+        var teamA = await LoadSampleAsync<TenantQuota>("ai.daalu.io_v1alpha1_tenantquota_team-a.yaml");
         teamA.Spec.MonthlyTokenBudget = 1000;
         teamA.Spec.DefaultMaxTokens = 600;
         teamA.Spec.TokensPerMinute = 0;
@@ -94,7 +104,7 @@ public sealed class CascadeEndToEndTests
         await h.CreateAsync(teamA, "tenantquotas");
 
         // --- The operator compiles; the "kubelet" mounts the ConfigMap and Secrets; the router starts on them ---
-        await h.WaitConfigAsync(c => c.Backends.Count == 2 && c.Providers.Count == 1 && c.Tenants.Any(t => t.Name == "team-a"), "both backends, the provider and team-a in the ConfigMap");
+        await h.WaitConfigAsync(c => c.Backends.Count == 3 && c.Providers.Count == 1 && c.Tenants.Any(t => t.Name == "team-a"), "the three backends, the provider and team-a in the ConfigMap");
         var configPath = await h.MaterializeAsync(dir);
         await using var router = await RouterHost.StartAsync(new RouterHostOptions
         {
@@ -139,7 +149,7 @@ public sealed class CascadeEndToEndTests
             using (var r = await ChatAsync(http, RequestClasses.Chat))
             {
                 Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-                Assert.Equal((TierNames.OwnGpu, "daalu-system/team-a-coder"), (Header(r, "X-Daalu-Tier"), Header(r, "X-Daalu-Backend")));
+                Assert.Equal((TierNames.OwnGpu, "daalu-system/team-a-general"), (Header(r, "X-Daalu-Tier"), Header(r, "X-Daalu-Backend")));
             }
 
             Assert.Single(own.Calls);
@@ -168,15 +178,18 @@ public sealed class CascadeEndToEndTests
             Assert.Single(external.Calls);
             Assert.Single(pool.Calls);
 
-            // 4. A coding request with the own GPU down and the quota used up: 503, and the external double saw nothing.
+            // 4. A coding request with the quota used up: the pool's coder refuses on quota (429, as OpenAI answers an
+            // exhausted quota), and the external double saw nothing.
             using (var r = await ChatAsync(http, RequestClasses.Coding))
             {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
+                Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode);
+                Assert.Contains("Hosted:daalu-system/pool-coder=QuotaExceeded", Header(r, "X-Daalu-Route"), StringComparison.Ordinal);
                 Assert.DoesNotContain("External:openai", Header(r, "X-Daalu-Route"), StringComparison.Ordinal);
-                Assert.Contains("no_backend_available", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.Contains("insufficient_quota", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
             Assert.Single(external.Calls);
+            Assert.Empty(coder.Calls); // the pool's coder was refused on team-a's quota, before any call
 
             // 5. TenantQuota status shows it, read from the router's usage API.
             var status = (await OperatorHarness.EventuallyAsync(() => h.GetAsync<TenantQuota>("tenantquotas", "team-a"),
@@ -196,6 +209,9 @@ public sealed class CascadeEndToEndTests
                 q => q.Status?.Conditions.Any(c => c.Type == RoutingReasons.UsageAvailableCondition && c.Status == ConditionStatus.True) == true, "team-c usage read")).Status!;
             Assert.Equal(TenantRoles.Consumer, consumer.Role);
             Assert.Empty(consumer.Usage);
+            var provider = (await OperatorHarness.EventuallyAsync(() => h.GetAsync<TenantQuota>("tenantquotas", "lab-b"),
+                q => q.Status?.Role is not null, "lab-b role")).Status!;
+            Assert.Equal(TenantRoles.Provider, provider.Role);
         }
         finally
         {

@@ -16,17 +16,19 @@ public sealed class EndpointTests
     [Fact]
     public async Task Embeddings_AndCompletions_ForwardedWithRouteHeaders()
     {
-        await using var f = await CascadeFixture.StartAsync();
+        // The hosted pool's model is declared as an embedding model: embeddings go there, completions to the own GPU.
+        await using var f = await CascadeFixture.StartAsync(c => c.Backends[1].EmbeddingModels = ["m-general"]);
         var (e, eb) = await f.Host.SendAsync(RouterTestHost.Post("/v1/embeddings", TestConfigs.KeyA, "{\"model\":\"m-general\",\"input\":[\"a\",\"b\"]}"));
         Assert.Equal(HttpStatusCode.OK, e.StatusCode);
         Assert.Contains("\"embedding\"", eb, StringComparison.Ordinal);
-        Assert.Equal("OwnGpu:own-a=ok", Header.Get(e, "X-Daalu-Route"));
+        Assert.Equal("Hosted:pool-1=ok", Header.Get(e, "X-Daalu-Route"));
 
         var (c, cb) = await f.Host.SendAsync(RouterTestHost.Post("/v1/completions", TestConfigs.KeyA, "{\"model\":\"m-general\",\"prompt\":\"Once\",\"stream\":true}"));
         Assert.Equal(HttpStatusCode.OK, c.StatusCode);
         Assert.Contains("\"text\":\"tok0 \"", cb, StringComparison.Ordinal);
         Assert.EndsWith("data: [DONE]\n\n", cb, StringComparison.Ordinal);
-        Assert.Equal(["/v1/embeddings", "/v1/completions"], f.Own.Calls.Select(x => x.Path));
+        Assert.Equal(["/v1/completions"], f.Own.Calls.Select(x => x.Path));
+        Assert.Equal(["/v1/embeddings"], f.Hosted.Calls.Select(x => x.Path));
         Assert.Equal(2, f.Host.Meter.Records.Count);
         Assert.Equal(2, f.Host.Meter.Records.Select(r => r.RequestId).Distinct().Count());
     }

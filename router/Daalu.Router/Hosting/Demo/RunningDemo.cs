@@ -1,0 +1,29 @@
+using Daalu.Engine.Simulator.Server;
+
+namespace Daalu.Router.Hosting.Demo;
+
+/// <summary>A started demo: the router and the simulated engines behind it.</summary>
+public sealed class RunningDemo(RunningRouter router, IReadOnlyDictionary<string, RunningSimulator> engines, string dataDir) : IAsyncDisposable
+{
+    /// <summary>The router.</summary>
+    public RunningRouter Router { get; } = router;
+
+    /// <summary>Engines by backend name, plus "openai-sim".</summary>
+    public IReadOnlyDictionary<string, RunningSimulator> Engines { get; } = engines;
+
+    /// <summary>Directory holding the generated configuration and the ledger.</summary>
+    public string DataDir { get; } = dataDir;
+
+    /// <summary>The lines to try against this demo.</summary>
+    public IReadOnlyList<DemoStep> Steps => DemoSetup.Steps(Router.BaseUrl);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await Router.DisposeAsync();
+        foreach (var e in Engines.Values)
+        {
+            await e.DisposeAsync();
+        }
+    }
+}
