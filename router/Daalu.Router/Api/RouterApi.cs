@@ -138,8 +138,8 @@ public static class RouterApi
 
         if (endpoint == RequestFeatures.Embeddings && !EmbeddingModels.Configured(snap, tenant))
         {
-            CascadeExecutor.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
-            await OpenAIError.WriteAsync(ctx, 404, "invalid_request_error", "no_embedding_model",
+            ResponseWriter.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
+            await ResponseWriter.WriteErrorAsync(ctx, dialect, 404, "invalid_request_error", "no_embedding_model",
                 "No embedding model is configured for this API key: declare one in a backend's embeddingModels or mark a provider model with embeddings: true.", "model");
             return;
         }
