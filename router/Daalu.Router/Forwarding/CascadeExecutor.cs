@@ -515,9 +515,10 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                             foreach (var o in output)
                             {
                                 started = EnsureStarted(ctx, a, rt, started);
-                                WriteEvent(ctx, Encoding.UTF8.GetBytes(o));
+                                var bytes = Encoding.UTF8.GetBytes(o);
+                                WriteEvent(ctx, bytes);
                                 unflushed = true;
-                                chunks++;
+                                chunks += TokenEvents.CarriesTokens(bytes) ? 1 : 0;
                             }
 
                             if (translator.Error is not null)
@@ -600,7 +601,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
                 var payloadStart = span.Length - payload.Length;
                 started = EnsureStarted(ctx, a, rt, started);
-                chunks++;
+                chunks += TokenEvents.CarriesTokens(payload) ? 1 : 0; // the estimate counts only events with tokens
                 WriteEvent(ctx, line[payloadStart..].Span);
                 unflushed = true;
             }
