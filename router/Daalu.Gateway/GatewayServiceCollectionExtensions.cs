@@ -46,10 +46,22 @@ public static class GatewayServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton<IQuotaGate>(sp => new RedisQuotaGate(
-                options,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<RedisQuotaGate>>()));
+            // Undelivered counter updates are kept next to the outbox this process owns; a lost period is rebuilt from
+            // the ledger (the shared PostgreSQL one in a cluster), which is also the reference of the reconciliation.
+            options.CounterOutboxPath ??= options.EffectiveOutboxPath + ".counters";
+            services.AddSingleton(sp =>
+            {
+                var ledger = sp.GetRequiredService<SqliteLedger>();
+                return new RedisQuotaGate(
+                    options,
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<RedisQuotaGate>>(),
+                    ledger.HostedTokensSpent);
+            });
+            services.AddSingleton<IQuotaGate>(sp => sp.GetRequiredService<RedisQuotaGate>());
+
+            // Stopped before the ledger (hosted services stop in reverse order): the last counter updates are tried then.
+            services.AddHostedService(sp => sp.GetRequiredService<RedisQuotaGate>());
         }
 
         return services;
