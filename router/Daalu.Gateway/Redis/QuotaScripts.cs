@@ -95,15 +95,28 @@ internal static class QuotaScripts
         """;
 
     /// <summary>
-    /// ARGV: base, id, actual (-1 = release), markerTtlMs. Returns {1, reserved left in the period} when the reservation
-    /// was open, {0, -1} when it was already closed, reclaimed or lost. Sets the id's done marker, so a reserve of the
+    /// ARGV: base, id, actual (-1 = release), markerTtlMs, period, reservedAtMs, nowMs. Returns {1, reserved left in the
+    /// period} when it closed an open reservation; {2, -1} when the reservation was already reclaimed (its TTL passed, a
+    /// replica died, Redis lost it) and the actual spend was added to the period without it, so a call that ran longer
+    /// than the TTL is still counted as the ledger counts it; {0, -1} when the id was already closed (a replayed or
+    /// retried command: nothing changes) or the call is too old to tell. Sets the id's done marker, so a reserve of the
     /// same id that Redis runs later (a command it received before a pause) is refused.
     /// </summary>
     public const string Close = CloseFunction + """
 
-        redis.call('SET', ARGV[1] .. ':x:' .. ARGV[2], 1, 'PX', tonumber(ARGV[4]))
-        local closed, reserved = close(ARGV[1], ARGV[2], tonumber(ARGV[3]))
+        local base, id, actual, markerTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+        local marker = base .. ':x:' .. id
+        if redis.call('EXISTS', marker) == 1 then return {0, -1} end
+        redis.call('SET', marker, 1, 'PX', markerTtl)
+        local closed, reserved = close(base, id, actual)
         if closed == 1 then return {1, reserved} end
+        if actual > 0 and tonumber(ARGV[7]) - tonumber(ARGV[6]) < markerTtl then
+          local pkey = base .. ':p:' .. ARGV[5]
+          if redis.call('HEXISTS', pkey, 'seeded') == 1 then
+            redis.call('HINCRBY', pkey, 'spent', actual)
+            return {2, -1}
+          end
+        end
         return {0, -1}
         """;
 

@@ -404,8 +404,13 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
                 CancellationToken.None).ConfigureAwait(false) is not null;
         }
 
+        // The marker outlives any reservation by an hour: a close retried within that window is recognised; one older
+        // than that (a replica down for longer) is dropped rather than risk counting twice, and shows as drift.
         var result = await RunAsync(actual < 0 ? "release" : "settle", QuotaScripts.Close,
-            [BaseKey(reservation.Tenant), reservation.Id, actual, (long)(_options.ReservationTtl + TimeSpan.FromHours(1)).TotalMilliseconds],
+            [
+                BaseKey(reservation.Tenant), reservation.Id, actual, (long)(_options.ReservationTtl + TimeSpan.FromHours(1)).TotalMilliseconds,
+                reservation.Period, reservation.Minute * 60_000, now.ToUnixTimeMilliseconds(),
+            ],
             CancellationToken.None).ConfigureAwait(false);
         if (result is null)
         {
