@@ -62,11 +62,11 @@ public sealed class PostgresLedgerStore : ILedgerStore
     private bool _ready;
 
     /// <summary>Creates the store; connects on first use.</summary>
-    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="connectionString">An Npgsql connection string or a postgresql:// URI (<see cref="PostgresConnectionString"/>).</param>
     public PostgresLedgerStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Normalize(connectionString));
         builder.ConnectionStringBuilder.ApplicationName ??= "daalu-router";
         _source = builder.Build();
     }
