@@ -166,15 +166,15 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
         var admitted = (long)values[0] == 1;
         var reason = (string?)values[1];
         var usage = new QuotaUsage((long)values[2], (long)values[3], (long)values[4], (long)values[5]);
-        if (!string.IsNullOrEmpty(reason))
-        {
-            GatewayMetrics.QuotaRefusals.WithLabels(plan.Tenant, reason, admitted ? "true" : "false").Inc();
-        }
-
         if (!admitted && reason is "Unseeded" or "Closed")
         {
             // Seeded and gone again at once, or an id the gate never reuses: both mean the store is not usable now.
             return Unavailable(plan, id, tokens, period, minute);
+        }
+
+        if (!string.IsNullOrEmpty(reason))
+        {
+            GatewayMetrics.QuotaRefusals.WithLabels(plan.Tenant, reason, admitted ? "true" : "false").Inc();
         }
 
         if (!admitted)
