@@ -64,4 +64,20 @@ public static class GatewayMetrics
         "daalu_gateway_quota_store_faults_total",
         "Redis quota store calls that failed, timed out or were short-circuited, by operation and outcome.",
         new CounterConfiguration { LabelNames = ["operation", "outcome"] });
+
+    /// <summary>Quota counter updates (settle, release, fail-open charge) waiting to be retried against Redis.</summary>
+    public static readonly Gauge CounterRetriesPending = Factory.CreateGauge(
+        "daalu_gateway_counter_retries_pending",
+        "Quota counter updates that could not reach Redis and wait to be retried (kept in the durable counter file).");
+
+    /// <summary>Redis spend minus ledger spend per tenant, this period, at the last reconciliation.</summary>
+    public static readonly Gauge QuotaDrift = Factory.CreateGauge(
+        "daalu_gateway_quota_drift_tokens",
+        "Hosted tokens spent this period according to Redis minus according to the ledger, at the last reconciliation.",
+        new GaugeConfiguration { LabelNames = ["tenant"] });
+
+    /// <summary>Periods whose Redis counters were rebuilt from the ledger after Redis lost them.</summary>
+    public static readonly Counter QuotaRebuilds = Factory.CreateCounter(
+        "daalu_gateway_quota_rebuilds_total",
+        "Tenant periods whose Redis spend was rebuilt from the ledger because Redis had lost it.");
 }

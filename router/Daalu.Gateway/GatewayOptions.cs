@@ -27,6 +27,27 @@ public sealed class GatewayOptions
     /// <summary>Age after which a reservation that was never settled or released is reclaimed. Default 15 min.</summary>
     public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How often the Redis gate compares Redis spend with the ledger (metric daalu_gateway_quota_drift_tokens).
+    /// Default 60 s.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// File that keeps quota counter updates Redis could not take (settle, release, fail-open charge) until they are
+    /// delivered, across a stop or crash. Null: memory only. The router sets it to <see cref="EffectiveOutboxPath"/> +
+    /// ".counters" (AddDaaluGateway).
+    /// </summary>
+    public string? CounterOutboxPath { get; set; }
+
+    /// <summary>
+    /// Npgsql connection string of a PostgreSQL ledger shared by every router replica (e.g.
+    /// "Host=pg;Database=daalu;Username=daalu;Password=..."). When set, the outbox flushes into PostgreSQL and the
+    /// usage API, credits and quota rebuilds read it; when null, the ledger is the SQLite file <see cref="LedgerPath"/>
+    /// (one replica). The outbox stays local either way (next to <see cref="LedgerPath"/>).
+    /// </summary>
+    public string? PostgresConnectionString { get; set; }
+
     /// <summary>SQLite ledger file. Default ./daalu-ledger.db.</summary>
     public string LedgerPath { get; set; } = "./daalu-ledger.db";
 

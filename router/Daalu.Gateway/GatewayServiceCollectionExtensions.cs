@@ -14,8 +14,9 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="GatewayOptions"/>, <see cref="TimeProvider"/> (System, unless one is registered),
-    /// <see cref="IMeteringSink"/> (the SQLite ledger with its outbox, also a hosted service that flushes it; it batches
-    /// commits by the <see cref="CallsInFlight"/> the router counts),
+    /// <see cref="ILedgerStore"/> (PostgreSQL when <see cref="GatewayOptions.PostgresConnectionString"/> is set, shared by
+    /// every replica; else the SQLite file), <see cref="IMeteringSink"/> (the local outbox flushed into that store, also a
+    /// hosted service that flushes it; it batches commits by the <see cref="CallsInFlight"/> the router counts),
     /// <see cref="IQuotaGate"/> (Redis when <see cref="GatewayOptions.RedisUrl"/> is set, else in-process, seeded with
     /// the period's spend from the ledger), <see cref="UsageQueryService"/> and <see cref="IUsageDirectory"/> (a
     /// <see cref="StaticUsageDirectory"/> the router fills with <c>Update</c>, unless it registered its own
@@ -30,6 +31,12 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.TryAddSingleton<CallsInFlight>();
+
+        // The ledger table: the shared PostgreSQL one when configured (every replica writes and reads it), else the
+        // embedded SQLite file. The outbox in front of it is always local to this process.
+        services.AddSingleton<ILedgerStore>(_ => string.IsNullOrWhiteSpace(options.PostgresConnectionString)
+            ? new SqliteLedgerStore(options)
+            : new Postgres.PostgresLedgerStore(options.PostgresConnectionString));
         services.AddSingleton<SqliteLedger>();
         services.AddSingleton<IMeteringSink>(sp => sp.GetRequiredService<SqliteLedger>());
         services.AddHostedService(sp => sp.GetRequiredService<SqliteLedger>());
@@ -46,10 +53,22 @@ public static class GatewayServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton<IQuotaGate>(sp => new RedisQuotaGate(
-                options,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<RedisQuotaGate>>()));
+            // Undelivered counter updates are kept next to the outbox this process owns; a lost period is rebuilt from
+            // the ledger (the shared PostgreSQL one in a cluster), which is also the reference of the reconciliation.
+            options.CounterOutboxPath ??= options.EffectiveOutboxPath + ".counters";
+            services.AddSingleton(sp =>
+            {
+                var ledger = sp.GetRequiredService<SqliteLedger>();
+                return new RedisQuotaGate(
+                    options,
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<RedisQuotaGate>>(),
+                    ledger.HostedTokensSpent);
+            });
+            services.AddSingleton<IQuotaGate>(sp => sp.GetRequiredService<RedisQuotaGate>());
+
+            // Stopped before the ledger (hosted services stop in reverse order): the last counter updates are tried then.
+            services.AddHostedService(sp => sp.GetRequiredService<RedisQuotaGate>());
         }
 
         return services;

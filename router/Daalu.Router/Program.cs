@@ -6,7 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 // Standalone run: dotnet run --project router/Daalu.Router -- --config config/samples/router-local.yaml [--urls http://127.0.0.1:8080] [--ledger ./daalu-ledger.db]
 //   [--redis 127.0.0.1:6379] [--redis-failure-mode FailClosed|FailOpen] [--redis-timeout-ms 250] [--reservation-ttl-seconds 900]
-//   (Redis: quota shared by several replicas)
+//   [--postgres <Npgsql connection string>] [--reconcile-seconds 60]
+//   (Redis: quota shared by several replicas; PostgreSQL: one ledger shared by several replicas. Prefer the environment
+//   variable DAALU_POSTGRES_CONNECTION_STRING for the connection string: a command line is visible to every process.)
 // Demo: dotnet run --project router/Daalu.Router -- demo [--urls http://127.0.0.1:8080]
 //   the router plus simulated engines (own GPU, hosted pool, external provider) in this process; prints what to try.
 if (args.Length > 0 && args[0] == "demo")
@@ -32,6 +34,8 @@ var urls = Environment.GetEnvironmentVariable("DAALU_ROUTER_URLS") ?? "http://12
 var ledger = "./daalu-ledger.db";
 var redis = Environment.GetEnvironmentVariable("DAALU_REDIS_URL");
 var failureMode = Environment.GetEnvironmentVariable("DAALU_REDIS_FAILURE_MODE") ?? nameof(RedisFailureMode.FailClosed);
+var postgres = Environment.GetEnvironmentVariable("DAALU_POSTGRES_CONNECTION_STRING");
+string? reconcileSeconds = null;
 string? redisTimeoutMs = null;
 string? reservationTtlSeconds = null;
 for (var i = 0; i < args.Length - 1; i++)
@@ -45,6 +49,8 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--redis-failure-mode": failureMode = args[++i]; break;
         case "--redis-timeout-ms": redisTimeoutMs = args[++i]; break;
         case "--reservation-ttl-seconds": reservationTtlSeconds = args[++i]; break;
+        case "--postgres": postgres = args[++i]; break;
+        case "--reconcile-seconds": reconcileSeconds = args[++i]; break;
     }
 }
 
@@ -61,7 +67,24 @@ if (!Enum.TryParse<RedisFailureMode>(failureMode, ignoreCase: true, out var mode
     return 2;
 }
 
-var gateway = new GatewayOptions { LedgerPath = ledger, RedisUrl = string.IsNullOrWhiteSpace(redis) ? null : redis, RedisFailureMode = mode };
+var gateway = new GatewayOptions
+{
+    LedgerPath = ledger,
+    RedisUrl = string.IsNullOrWhiteSpace(redis) ? null : redis,
+    RedisFailureMode = mode,
+    PostgresConnectionString = string.IsNullOrWhiteSpace(postgres) ? null : postgres,
+};
+if (reconcileSeconds is not null)
+{
+    if (!int.TryParse(reconcileSeconds, System.Globalization.CultureInfo.InvariantCulture, out var rs) || rs is < 1 or > 86_400)
+    {
+        await Console.Error.WriteLineAsync($"cannot start: --reconcile-seconds must be 1..86400, not '{reconcileSeconds}'");
+        return 2;
+    }
+
+    gateway.ReconcileInterval = TimeSpan.FromSeconds(rs);
+}
+
 if (redisTimeoutMs is not null)
 {
     if (!int.TryParse(redisTimeoutMs, System.Globalization.CultureInfo.InvariantCulture, out var ms) || ms is < 1 or > 60_000)

@@ -48,6 +48,11 @@ public sealed partial class RoutingPolicyReconciler(
         try
         {
             await EnsureConfigMapAsync(RouterObjectsBuilder.BuildConfigMap(settings, compiled), cancellationToken).ConfigureAwait(false);
+            if (RouterObjectsBuilder.BuildLedgerClaim(settings) is { } claim)
+            {
+                await EnsureLedgerClaimAsync(claim, cancellationToken).ConfigureAwait(false);
+            }
+
             await EnsureDeploymentAsync(RouterObjectsBuilder.BuildDeployment(settings, compiled.MountedSecrets), cancellationToken).ConfigureAwait(false);
             await EnsureServiceAsync(RouterObjectsBuilder.BuildService(settings), cancellationToken).ConfigureAwait(false);
         }
@@ -82,6 +87,13 @@ public sealed partial class RoutingPolicyReconciler(
         Conditions.Set(desired.Conditions, RoutingReasons.DegradedCondition, compiled.Notes.Count > 0 ? ConditionStatus.True : ConditionStatus.False,
             compiled.Notes.Count > 0 ? RoutingReasons.InputsLeftOut : RoutingReasons.AllInputsUsed,
             compiled.Notes.Count > 0 ? Truncate(string.Join(" ", compiled.Notes), 1024) : "Every Ready ModelServing and configured TenantQuota is in the router configuration.",
+            generation, now);
+
+        // More replicas than the stores allow: one runs, and the policy says which store is missing.
+        var stores = RouterStorePlan.Decide(settings);
+        Conditions.Set(desired.Conditions, RoutingReasons.RouterReplicasCondition, stores.Refused is null ? ConditionStatus.True : ConditionStatus.False,
+            stores.Refused is null ? RoutingReasons.ReplicasAsRequested : RoutingReasons.SharedStoresMissing,
+            stores.Refused ?? $"The router runs {stores.Replicas} replica(s) as asked; ledger: {(stores.LedgerOnClaim ? $"SQLite on PersistentVolumeClaim {settings.LedgerClaimName}" : "shared PostgreSQL")}.",
             generation, now);
 
         TimeSpan? requeue = null;
@@ -180,6 +192,19 @@ public sealed partial class RoutingPolicyReconciler(
         desired.Metadata.ResourceVersion = live.Metadata.ResourceVersion;
         await client.AppsV1.ReplaceNamespacedDeploymentAsync(desired, desired.Metadata.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
         LogWritten(logger, "Deployment", ns, desired.Metadata.Name, hash);
+    }
+
+    // Created once and never changed (a claim's size or class is not the operator's to shrink); kept when the router
+    // objects are rebuilt, so the ledger survives every rollout.
+    private async Task EnsureLedgerClaimAsync(V1PersistentVolumeClaim desired, CancellationToken cancellationToken)
+    {
+        var ns = desired.Metadata.NamespaceProperty;
+        var live = await TryReadAsync(() => client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(desired.Metadata.Name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (live is null)
+        {
+            await client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(desired, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            LogWritten(logger, "PersistentVolumeClaim", ns, desired.Metadata.Name, "created");
+        }
     }
 
     private async Task EnsureServiceAsync(V1Service desired, CancellationToken cancellationToken)

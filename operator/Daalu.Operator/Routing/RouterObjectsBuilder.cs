@@ -6,6 +6,8 @@ namespace Daalu.Operator.Routing;
 /// Builds the router's ConfigMap, Deployment and Service (pure). The pod template carries neither the configuration
 /// nor its hash: the router hot-reloads the mounted file, so a configuration change never restarts a pod. Only a
 /// change of image, replicas, resources, Redis URL or the set of mounted Secrets changes the template.
+/// The stores follow <see cref="RouterStorePlan"/>: Redis and PostgreSQL from Secrets (environment variables the router
+/// reads), and without PostgreSQL the single replica's SQLite ledger on the PersistentVolumeClaim <see cref="BuildLedgerClaim"/>.
 /// </summary>
 public static class RouterObjectsBuilder
 {
@@ -14,6 +16,9 @@ public static class RouterObjectsBuilder
 
     /// <summary>Environment variable the router reads its Redis URL from.</summary>
     public const string RedisUrlEnv = "DAALU_REDIS_URL";
+
+    /// <summary>Environment variable the router reads the shared ledger's PostgreSQL connection string from.</summary>
+    public const string PostgresEnv = "DAALU_POSTGRES_CONNECTION_STRING";
 
     /// <summary>
     /// Runtime settings for the router, measured side by side (docs/benchmarks.md, "Runtime settings"); the Dockerfile
@@ -86,10 +91,21 @@ public static class RouterObjectsBuilder
             new() { Name = "POD_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
         };
         env.AddRange(RuntimeEnv.Select(e => new V1EnvVar { Name = e.Name, Value = e.Value }));
-        if (!string.IsNullOrEmpty(settings.RedisUrl))
+        if (!string.IsNullOrEmpty(settings.RedisSecretName))
+        {
+            env.Add(FromSecret(RedisUrlEnv, settings.RedisSecretName, settings.RedisSecretKey));
+        }
+        else if (!string.IsNullOrEmpty(settings.RedisUrl))
         {
             env.Add(new V1EnvVar { Name = RedisUrlEnv, Value = settings.RedisUrl });
         }
+
+        if (!string.IsNullOrEmpty(settings.PostgresSecretName))
+        {
+            env.Add(FromSecret(PostgresEnv, settings.PostgresSecretName, settings.PostgresSecretKey));
+        }
+
+        var stores = RouterStorePlan.Decide(settings);
 
         var mounts = new List<V1VolumeMount>
         {
@@ -108,7 +124,10 @@ public static class RouterObjectsBuilder
                     Items = [new V1KeyToPath { Key = settings.ConfigKey, Path = settings.ConfigKey }],
                 },
             },
-            new() { Name = "ledger", EmptyDir = new V1EmptyDirVolumeSource() },
+            // The SQLite ledger must outlive the pod; with PostgreSQL the directory holds only this pod's outbox.
+            stores.LedgerOnClaim
+                ? new() { Name = "ledger", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = settings.LedgerClaimName } }
+                : new() { Name = "ledger", EmptyDir = new V1EmptyDirVolumeSource() },
             new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
         };
         if (secrets.Count > 0)
@@ -151,13 +170,15 @@ public static class RouterObjectsBuilder
             Metadata = new V1ObjectMeta { Name = settings.RouterName, NamespaceProperty = settings.RouterNamespace, Labels = Labels(settings) },
             Spec = new V1DeploymentSpec
             {
-                Replicas = settings.Replicas,
+                Replicas = stores.Replicas,
                 Selector = new V1LabelSelector { MatchLabels = SelectorLabels(settings) },
-                Strategy = new V1DeploymentStrategy
-                {
-                    Type = "RollingUpdate",
-                    RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
-                },
+                Strategy = stores.LedgerOnClaim
+                    ? new V1DeploymentStrategy { Type = "Recreate" }
+                    : new V1DeploymentStrategy
+                    {
+                        Type = "RollingUpdate",
+                        RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
+                    },
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = Labels(settings) },
@@ -212,6 +233,38 @@ public static class RouterObjectsBuilder
             },
         };
     }
+
+    /// <summary>
+    /// The claim holding the single replica's SQLite ledger and outbox (ReadWriteOnce), or null when the ledger is the
+    /// shared PostgreSQL one. Not owned by anything the operator deletes: the books outlive the Deployment.
+    /// </summary>
+    public static V1PersistentVolumeClaim? BuildLedgerClaim(RoutingSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!RouterStorePlan.Decide(settings).LedgerOnClaim)
+        {
+            return null;
+        }
+
+        return new V1PersistentVolumeClaim
+        {
+            ApiVersion = "v1",
+            Kind = "PersistentVolumeClaim",
+            Metadata = new V1ObjectMeta { Name = settings.LedgerClaimName, NamespaceProperty = settings.RouterNamespace, Labels = Labels(settings) },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = ["ReadWriteOnce"],
+                StorageClassName = settings.LedgerStorageClass,
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(settings.LedgerStorageSize) } },
+            },
+        };
+    }
+
+    private static V1EnvVar FromSecret(string name, string secret, string key) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } },
+    };
 
     /// <summary>The router's ClusterIP Service on port 80.</summary>
     public static V1Service BuildService(RoutingSettings settings)

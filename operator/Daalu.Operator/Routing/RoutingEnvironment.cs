@@ -4,7 +4,10 @@ namespace Daalu.Operator.Routing;
 
 /// <summary>
 /// Router settings from the operator's environment (so the host's flags stay as they are): DAALU_ROUTER_IMAGE,
-/// DAALU_ROUTER_REPLICAS (1-20), DAALU_ROUTER_REDIS_URL. Bad values are refused with a clear message.
+/// DAALU_ROUTER_REPLICAS (1-20), DAALU_ROUTER_REDIS_URL, DAALU_ROUTER_REDIS_SECRET and DAALU_ROUTER_POSTGRES_SECRET
+/// (<c>name</c> or <c>name/key</c> of a Secret in the router namespace), DAALU_ROUTER_LEDGER_STORAGE_CLASS and
+/// DAALU_ROUTER_LEDGER_STORAGE_SIZE. Bad values are refused with a clear message. Replicas above one without shared
+/// stores are not an error here: the router runs one replica and the RoutingPolicies say why (<see cref="RouterStorePlan"/>).
 /// </summary>
 public static class RoutingEnvironment
 {
@@ -16,6 +19,18 @@ public static class RoutingEnvironment
 
     /// <summary>Redis URL variable.</summary>
     public const string RedisVariable = "DAALU_ROUTER_REDIS_URL";
+
+    /// <summary>Secret holding the Redis URL (name or name/key).</summary>
+    public const string RedisSecretVariable = "DAALU_ROUTER_REDIS_SECRET";
+
+    /// <summary>Secret holding the PostgreSQL connection string of the shared ledger (name or name/key).</summary>
+    public const string PostgresSecretVariable = "DAALU_ROUTER_POSTGRES_SECRET";
+
+    /// <summary>StorageClass of the single replica's ledger claim.</summary>
+    public const string LedgerStorageClassVariable = "DAALU_ROUTER_LEDGER_STORAGE_CLASS";
+
+    /// <summary>Size of the single replica's ledger claim (a Kubernetes quantity, e.g. 1Gi).</summary>
+    public const string LedgerStorageSizeVariable = "DAALU_ROUTER_LEDGER_STORAGE_SIZE";
 
     /// <summary>Settings for a router in <paramref name="routerNamespace"/>; <paramref name="lookup"/> reads a variable (null when unset).</summary>
     public static RoutingSettings Read(string routerNamespace, Func<string, string?> lookup)
@@ -48,12 +63,46 @@ public static class RoutingEnvironment
             settings.RedisUrl = redis;
         }
 
-        if (settings.Replicas > 1 && settings.RedisUrl is null)
+        if (lookup(RedisSecretVariable) is { Length: > 0 } redisSecret)
         {
-            // Each replica would keep its own quota counters and a tenant could spend its budget once per replica.
-            throw new ArgumentException($"{ReplicasVariable}={settings.Replicas} needs {RedisVariable}: without Redis each router replica counts quotas on its own");
+            (settings.RedisSecretName, settings.RedisSecretKey) = SecretRef(RedisSecretVariable, redisSecret, settings.RedisSecretKey);
+        }
+
+        if (lookup(PostgresSecretVariable) is { Length: > 0 } postgresSecret)
+        {
+            (settings.PostgresSecretName, settings.PostgresSecretKey) = SecretRef(PostgresSecretVariable, postgresSecret, settings.PostgresSecretKey);
+        }
+
+        if (lookup(LedgerStorageClassVariable) is { Length: > 0 } storageClass)
+        {
+            settings.LedgerStorageClass = storageClass;
+        }
+
+        if (lookup(LedgerStorageSizeVariable) is { Length: > 0 } size)
+        {
+            try
+            {
+                _ = new k8s.Models.ResourceQuantity(size).ToDecimal();
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+            {
+                throw new ArgumentException($"{LedgerStorageSizeVariable} must be a Kubernetes quantity such as 1Gi, not '{size}'", ex);
+            }
+
+            settings.LedgerStorageSize = size;
         }
 
         return settings;
+    }
+
+    private static (string Name, string Key) SecretRef(string variable, string value, string defaultKey)
+    {
+        var parts = value.Split('/');
+        if (parts.Length > 2 || parts.Any(p => p.Length == 0 || p.Any(char.IsWhiteSpace)))
+        {
+            throw new ArgumentException($"{variable} must be a Secret name or name/key, not '{value}'");
+        }
+
+        return (parts[0], parts.Length == 2 ? parts[1] : defaultKey);
     }
 }

@@ -12,6 +12,15 @@ public static class RoutingReasons
     /// <summary>Condition: some inputs (ModelServings, TenantQuotas) could not be used and are left out.</summary>
     public const string DegradedCondition = "Degraded";
 
+    /// <summary>Condition: the router runs the replicas asked for (False: only one, shared stores are missing).</summary>
+    public const string RouterReplicasCondition = "RouterReplicas";
+
+    /// <summary>Reason: the requested replicas run.</summary>
+    public const string ReplicasAsRequested = "AsRequested";
+
+    /// <summary>Reason: more than one replica was asked for without Redis and a PostgreSQL ledger; one runs.</summary>
+    public const string SharedStoresMissing = "SharedStoresMissing";
+
     /// <summary>Reason: inputs are left out; the message lists them.</summary>
     public const string InputsLeftOut = "InputsLeftOut";
 

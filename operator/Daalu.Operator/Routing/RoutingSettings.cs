@@ -24,7 +24,10 @@ public sealed class RoutingSettings
     /// <summary>Router container image.</summary>
     public string Image { get; set; } = "daalu-router:latest";
 
-    /// <summary>Router replicas. More than one needs <see cref="RedisUrl"/> so quotas hold across replicas.</summary>
+    /// <summary>
+    /// Router replicas asked for. More than one runs only with shared stores (Redis and a PostgreSQL ledger); without
+    /// them one runs and the RoutingPolicies say why (<see cref="RouterStorePlan"/>).
+    /// </summary>
     public int Replicas { get; set; } = 1;
 
     /// <summary>CPU request of the router container.</summary>
@@ -41,6 +44,30 @@ public sealed class RoutingSettings
 
     /// <summary>Redis URL for shared quota counters (several replicas); null runs the in-process gate.</summary>
     public string? RedisUrl { get; set; }
+
+    /// <summary>Secret (router namespace) holding the Redis configuration string, passed as DAALU_REDIS_URL; wins over <see cref="RedisUrl"/>.</summary>
+    public string? RedisSecretName { get; set; }
+
+    /// <summary>Key in <see cref="RedisSecretName"/>.</summary>
+    public string RedisSecretKey { get; set; } = "url";
+
+    /// <summary>
+    /// Secret (router namespace) holding an Npgsql connection string for the shared ledger, passed as
+    /// DAALU_POSTGRES_CONNECTION_STRING. Null: the SQLite ledger on <see cref="LedgerClaimName"/>, one replica.
+    /// </summary>
+    public string? PostgresSecretName { get; set; }
+
+    /// <summary>Key in <see cref="PostgresSecretName"/>.</summary>
+    public string PostgresSecretKey { get; set; } = "connection-string";
+
+    /// <summary>PersistentVolumeClaim the operator creates for the single replica's SQLite ledger (no PostgreSQL).</summary>
+    public string LedgerClaimName { get; set; } = "daalu-router-ledger";
+
+    /// <summary>Size of <see cref="LedgerClaimName"/>.</summary>
+    public string LedgerStorageSize { get; set; } = "1Gi";
+
+    /// <summary>StorageClass of <see cref="LedgerClaimName"/>; null: the cluster's default.</summary>
+    public string? LedgerStorageClass { get; set; }
 
     /// <summary>Secret (in the router namespace) holding the operator's admin key for the router, created when missing.</summary>
     public string AdminKeySecretName { get; set; } = "daalu-router-admin-key";

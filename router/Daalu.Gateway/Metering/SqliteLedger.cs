@@ -68,10 +68,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private long _depth;
     private long _legacyDepth;
 
-    // The flusher's long-lived ledger connection (guarded by _flushLock); opened on first use, dropped after a failure.
-    private SqliteConnection? _flushLedger;
+    // The ledger table the flusher writes into (guarded by _flushLock): SQLite, or the shared PostgreSQL one.
+    private readonly ILedgerStore _store;
     private Task? _flushLoop;
-    private bool _ledgerReady;
     private bool _outboxClosed;
     private int _disposed;
     private int _commitScheduled;
@@ -82,11 +81,13 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     /// <param name="options">Paths and durability.</param>
     /// <param name="logger">Log.</param>
     /// <param name="callsInFlight">The router's calls in flight; without it every record commits on its caller's thread.</param>
-    public SqliteLedger(GatewayOptions options, ILogger<SqliteLedger> logger, CallsInFlight? callsInFlight = null)
+    /// <param name="store">The ledger table; default the SQLite file at <see cref="GatewayOptions.LedgerPath"/>.</param>
+    public SqliteLedger(GatewayOptions options, ILogger<SqliteLedger> logger, CallsInFlight? callsInFlight = null, ILedgerStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options;
+        _store = store ?? new SqliteLedgerStore(options);
         _logger = logger;
         _callsInFlight = callsInFlight;
         _outboxDirectory = Path.GetDirectoryName(Path.GetFullPath(options.EffectiveOutboxPath))!;
@@ -236,30 +237,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             }
         }
 
-        using var connection = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout);
-        using var transaction = connection.BeginTransaction(deferred: true); // one snapshot for the sum and the checks
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT COALESCE(SUM(tokens_in + tokens_out), 0) FROM ledger WHERE tenant = $t AND period = $p AND tier = 'Hosted'";
-        command.Parameters.AddWithValue("$t", tenant);
-        command.Parameters.AddWithValue("$p", period);
-        var spent = (long)command.ExecuteScalar()!;
-
-        command.CommandText = "SELECT 1 FROM ledger WHERE request_id = $r AND attempt = $a";
-        command.Parameters.Clear();
-        var requestId = command.Parameters.Add("$r", SqliteType.Text);
-        var attempt = command.Parameters.Add("$a", SqliteType.Integer);
-        foreach (var (id, n, tokens) in waiting)
-        {
-            requestId.Value = id;
-            attempt.Value = n;
-            if (command.ExecuteScalar() is null)
-            {
-                spent += tokens;
-            }
-        }
-
-        return spent;
+        return _store.HostedTokensSpent(tenant, period, waiting);
     }
 
     /// <summary>Flushes pending outbox records (crash recovery, and a legacy SQLite outbox), then keeps flushing in the background.</summary>
@@ -577,14 +555,6 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
     }
 
-    private static void Check(sqlite3 db, int rc)
-    {
-        if (rc != raw.SQLITE_OK && rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
-        }
-    }
-
     // On its own thread (LongRunning): the flush blocks on file reads and the ledger's fsync, which would otherwise
     // hold a pool thread or, after a Task.Delay, the timer thread that fires every request's timeouts.
     private void FlushLoop()
@@ -626,12 +596,14 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
     }
 
-    private static bool IsFlushFault(Exception ex) => ex is SqliteException or IOException or UnauthorizedAccessException;
+    // DbException covers SQLite's and Npgsql's errors; a PostgreSQL that is down or restarting also surfaces as a
+    // socket or timeout error inside Npgsql's NpgsqlException (a DbException), or as a TimeoutException.
+    private static bool IsFlushFault(Exception ex) => ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Sockets.SocketException;
 
     private void CountFlushFault(Exception ex)
     {
         GatewayMetrics.LedgerWriteFailures.WithLabels("ledger").Inc();
-        LogFlushFailed(_logger, ex is SqliteException sqlite ? sqlite.SqliteErrorCode : 0, ex.Message);
+        LogFlushFailed(_logger, _store.Kind, ex.Message);
     }
 
     // Called with _flushLock held. Seals the segment being written, then moves the sealed segments' records into the
@@ -666,8 +638,6 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             return 0;
         }
 
-        var ledger = FlushLedger();
-        EnsureLedger(ledger);
         var inserted = 0;
         var batch = new List<PricedCall>(BatchSize);
         var read = new List<(OutboxSegment Segment, SegmentScan Scan)>();
@@ -680,7 +650,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                 YieldNowAndThen(batch.Count);
                 if (batch.Count == BatchSize)
                 {
-                    inserted += InsertIntoLedger(ledger, batch);
+                    inserted += InsertIntoLedger(batch);
                     batch.Clear();
                     segment.Committed = i + 1;
                     FinishSegments(read);
@@ -692,7 +662,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
         if (batch.Count > 0)
         {
-            inserted += InsertIntoLedger(ledger, batch);
+            inserted += InsertIntoLedger(batch);
         }
 
         FinishSegments(read);
@@ -790,8 +760,6 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             return 0;
         }
 
-        var ledger = FlushLedger();
-        EnsureLedger(ledger);
         var inserted = 0;
         var drained = 0;
         using (var legacy = SqliteStores.Open(path, _options.LedgerBusyTimeout, fsync: false))
@@ -807,7 +775,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                         break;
                     }
 
-                    inserted += InsertIntoLedger(ledger, rows.ConvertAll(r => r.Call));
+                    inserted += InsertIntoLedger(rows.ConvertAll(r => r.Call));
                     drained += rows.Count;
                     after = rows[^1].Seq;
                 }
@@ -853,7 +821,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
         catch (SqliteException ex)
         {
-            LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+            LogFlushFailed(_logger, "sqlite", ex.Message);
             return 0; // the drain on start reports it again
         }
     }
@@ -915,69 +883,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
     }
 
-    // One transaction (synchronous=FULL) for the rows; returns those inserted, the rest being refused duplicates.
-    // Prepared once per batch and bound by position through SQLite's own API: Microsoft.Data.Sqlite's per-row
-    // parameter lookups by name cost more than the insert (profile of the flush thread under load).
-    private int InsertIntoLedger(SqliteConnection ledger, List<PricedCall> rows)
+    // Returns rows inserted; the rest were refused by the (request id, attempt) key.
+    private int InsertIntoLedger(List<PricedCall> rows)
     {
-        var inserted = 0;
-        var bound = 0;
-        using (var transaction = ledger.BeginTransaction(deferred: false))
-        {
-            var db = ledger.Handle!;
-            Check(db, raw.sqlite3_prepare_v2(db, """
-                INSERT INTO ledger(request_id, attempt, tenant, tier, backend, model, request_class, tokens_in, tokens_out,
-                    estimated, partial, ttft_ms, latency_ms, cost_nano, commercial_nano, credit_nano, contributor_tenant,
-                    completed_at_ms, day, period)
-                VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-                ON CONFLICT(request_id, attempt) DO NOTHING
-                """, out var insert));
-            using (insert)
-            {
-                foreach (var c in rows)
-                {
-                    YieldNowAndThen(++bound);
-                    try
-                    {
-                        Check(db, raw.sqlite3_bind_text(insert, 1, c.RequestId));
-                        Check(db, raw.sqlite3_bind_int64(insert, 2, c.Attempt));
-                        Check(db, raw.sqlite3_bind_text(insert, 3, c.Tenant));
-                        Check(db, raw.sqlite3_bind_text(insert, 4, c.Tier));
-                        Check(db, raw.sqlite3_bind_text(insert, 5, c.Backend));
-                        Check(db, raw.sqlite3_bind_text(insert, 6, c.Model));
-                        Check(db, raw.sqlite3_bind_text(insert, 7, c.RequestClass));
-                        Check(db, raw.sqlite3_bind_int64(insert, 8, c.TokensIn));
-                        Check(db, raw.sqlite3_bind_int64(insert, 9, c.TokensOut));
-                        Check(db, raw.sqlite3_bind_int64(insert, 10, c.Estimated ? 1 : 0));
-                        Check(db, raw.sqlite3_bind_int64(insert, 11, c.Partial ? 1 : 0));
-                        Check(db, raw.sqlite3_bind_double(insert, 12, c.TtftMs));
-                        Check(db, raw.sqlite3_bind_double(insert, 13, c.LatencyMs));
-                        Check(db, raw.sqlite3_bind_int64(insert, 14, c.CostNano));
-                        Check(db, raw.sqlite3_bind_int64(insert, 15, c.CommercialNano));
-                        Check(db, raw.sqlite3_bind_int64(insert, 16, c.CreditNano));
-                        Check(db, c.ContributorTenant is null ? raw.sqlite3_bind_null(insert, 17) : raw.sqlite3_bind_text(insert, 17, c.ContributorTenant));
-                        Check(db, raw.sqlite3_bind_int64(insert, 18, c.CompletedAtMs));
-                        Check(db, raw.sqlite3_bind_text(insert, 19, c.Day));
-                        Check(db, raw.sqlite3_bind_text(insert, 20, c.Period));
-                        var rc = raw.sqlite3_step(insert);
-                        if (rc != raw.SQLITE_DONE)
-                        {
-                            Check(db, rc);
-                        }
-
-                        inserted += raw.sqlite3_changes(db);
-                    }
-                    finally
-                    {
-                        raw.sqlite3_reset(insert);
-                        raw.sqlite3_clear_bindings(insert);
-                    }
-                }
-            }
-
-            transaction.Commit();
-        }
-
+        var inserted = _store.Insert(rows);
         if (rows.Count > inserted)
         {
             GatewayMetrics.LedgerDuplicatesRefused.Inc(rows.Count - inserted);
@@ -991,47 +900,19 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     {
         try
         {
-            EnsureLedger();
+            _store.EnsureSchema();
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (IsFlushFault(ex))
         {
             // The ledger may be locked or unavailable at start; records still reach the outbox and flush later.
-            LogFlushFailed(_logger, ex.SqliteErrorCode, ex.Message);
+            LogFlushFailed(_logger, _store.Kind, ex.Message);
         }
     }
 
-    private void EnsureLedger(SqliteConnection? connection = null)
-    {
-        if (Volatile.Read(ref _ledgerReady))
-        {
-            return;
-        }
+    private void CloseFlushConnections() => _store.ResetConnection();
 
-        if (connection is not null)
-        {
-            SqliteStores.Execute(connection, SqliteStores.LedgerSchema);
-        }
-        else
-        {
-            using var ledger = SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout);
-            SqliteStores.Execute(ledger, SqliteStores.LedgerSchema);
-        }
-
-        Volatile.Write(ref _ledgerReady, true);
-    }
-
-    // Always synchronous=FULL: the outbox segments are deleted right after this commit, so it must be on disk first.
-    private SqliteConnection FlushLedger() =>
-        _flushLedger ??= SqliteStores.Open(_options.LedgerPath, _options.LedgerBusyTimeout, fsync: true);
-
-    private void CloseFlushConnections()
-    {
-        _flushLedger?.Dispose();
-        _flushLedger = null;
-    }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Ledger flush failed (sqlite error {Code}): {Error}; records stay in the outbox and are retried")]
-    private static partial void LogFlushFailed(ILogger logger, int code, string error);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Ledger flush failed ({Store}): {Error}; records stay in the outbox and are retried")]
+    private static partial void LogFlushFailed(ILogger logger, string store, string error);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Metering outbox write failed for {Count} records: {Error}")]
     private static partial void LogOutboxFailed(ILogger logger, int count, string error);

@@ -5,7 +5,12 @@ namespace Daalu.Gateway.Redis;
 /// are one step across every router replica. The decision logic transcribes <c>QuotaMath.Decide</c>.
 /// Keys: {base} = prefix + "{tenant}" (hash tag: one slot per tenant);
 /// {base}:p:{period} hash (spent, reserved), {base}:m:{minute} hash (tokens, requests) with a short TTL,
-/// {base}:r:{id} reservation record (tokens, period, minute), {base}:open sorted set of ids by expiry.
+/// {base}:r:{id} reservation record (tokens, period, minute), {base}:open sorted set of ids by expiry,
+/// {base}:x:{id} done marker (with a TTL) of a closed reservation or a delivered fail-open charge.
+/// Every update is safe to repeat: a replayed or retried settle, release or add-spend carries the id of its reservation
+/// (one per attempt of one request) and finds the record gone or the marker set, and changes nothing.
+/// The period hash holds <c>seeded</c> once its spend was rebuilt from the ledger (or trusted, for a hash written by an
+/// older version): a hash without it means Redis lost its data, and no admission runs on it until it is seeded again.
 /// </summary>
 internal static class QuotaScripts
 {
@@ -30,7 +35,7 @@ internal static class QuotaScripts
             if actual >= 0 then delta = actual - tokens end
             redis.call('HSET', mkey, 'tokens', math.max(0, used + delta))
           end
-          return 1
+          return 1, math.max(0, reserved - tokens)
         end
         local function reclaim(base, now)
           local expired = redis.call('ZRANGEBYSCORE', base .. ':open', '-inf', now, 'LIMIT', 0, 100)
@@ -52,8 +57,17 @@ internal static class QuotaScripts
         local tpm, rpm = tonumber(ARGV[6]), tonumber(ARGV[7])
         local enrolled, shadow = ARGV[8] == '1', ARGV[9] == '1'
         local id, now, ttl, pttl = ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
-        reclaim(base, now)
         local pkey, mkey = base .. ':p:' .. period, base .. ':m:' .. minute
+        if redis.call('EXISTS', base .. ':x:' .. id) == 1 then
+          return {0, 'Closed', 0, 0, 0, 0}
+        end
+        if redis.call('HEXISTS', pkey, 'seeded') == 0 then
+          if redis.call('EXISTS', pkey) == 0 then
+            return {0, 'Unseeded', 0, 0, 0, 0}
+          end
+          redis.call('HSET', pkey, 'seeded', 1)
+        end
+        reclaim(base, now)
         local p = redis.call('HMGET', pkey, 'spent', 'reserved')
         local m = redis.call('HMGET', mkey, 'tokens', 'requests')
         local spent, reserved = tonumber(p[1] or '0'), tonumber(p[2] or '0')
@@ -80,16 +94,58 @@ internal static class QuotaScripts
         return {1, reason, spent, reserved, mtokens, mrequests}
         """;
 
-    /// <summary>ARGV: base, id, actual (-1 = release). Returns 1 when the reservation was open, 0 when already closed.</summary>
+    /// <summary>
+    /// ARGV: base, id, actual (-1 = release), markerTtlMs, period, reservedAtMs, nowMs. Returns {1, reserved left in the
+    /// period} when it closed an open reservation; {2, -1} when the reservation was already reclaimed (its TTL passed, a
+    /// replica died, Redis lost it) and the actual spend was added to the period without it, so a call that ran longer
+    /// than the TTL is still counted as the ledger counts it; {0, -1} when the id was already closed (a replayed or
+    /// retried command: nothing changes) or the call is too old to tell. Sets the id's done marker, so a reserve of the
+    /// same id that Redis runs later (a command it received before a pause) is refused.
+    /// </summary>
     public const string Close = CloseFunction + """
 
-        return close(ARGV[1], ARGV[2], tonumber(ARGV[3]))
+        local base, id, actual, markerTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+        local marker = base .. ':x:' .. id
+        if redis.call('EXISTS', marker) == 1 then return {0, -1} end
+        redis.call('SET', marker, 1, 'PX', markerTtl)
+        local closed, reserved = close(base, id, actual)
+        if closed == 1 then return {1, reserved} end
+        if actual > 0 and tonumber(ARGV[7]) - tonumber(ARGV[6]) < markerTtl then
+          local pkey = base .. ':p:' .. ARGV[5]
+          if redis.call('HEXISTS', pkey, 'seeded') == 1 then
+            redis.call('HINCRBY', pkey, 'spent', actual)
+            return {2, -1}
+          end
+        end
+        return {0, -1}
         """;
 
-    /// <summary>ARGV: base, period, actual, periodTtlSec. Adds spend of a call admitted without a reservation (fail-open).</summary>
+    /// <summary>
+    /// ARGV: base, period, actual, periodTtlSec, id, markerTtlMs. Adds spend of a call admitted without a reservation
+    /// (fail-open), once per id: returns 1 when added, 0 when the id's marker says it already was (a replay or a retry),
+    /// 2 when the period is not seeded (Redis lost its data: the rebuild from the ledger counts this call).
+    /// </summary>
     public const string AddSpend = """
+        if not redis.call('SET', ARGV[1] .. ':x:' .. ARGV[5], 1, 'NX', 'PX', tonumber(ARGV[6])) then return 0 end
         local pkey = ARGV[1] .. ':p:' .. ARGV[2]
+        if redis.call('HEXISTS', pkey, 'seeded') == 0 then return 2 end
         redis.call('HINCRBY', pkey, 'spent', tonumber(ARGV[3]))
+        redis.call('EXPIRE', pkey, tonumber(ARGV[4]))
+        return 1
+        """;
+
+    /// <summary>
+    /// ARGV: base, period, ledgerSpent, periodTtlSec. Rebuilds a period lost by Redis from the ledger: sets spent and
+    /// marks it seeded, once (the first replica to get here wins; later seeds of the same period return 0). A hash that
+    /// exists without the mark was written by an older version and is trusted as it is.
+    /// </summary>
+    public const string Seed = """
+        local pkey = ARGV[1] .. ':p:' .. ARGV[2]
+        if redis.call('HEXISTS', pkey, 'seeded') == 1 then return 0 end
+        if redis.call('EXISTS', pkey) == 0 then
+          redis.call('HSET', pkey, 'spent', tonumber(ARGV[3]), 'reserved', 0)
+        end
+        redis.call('HSET', pkey, 'seeded', 1)
         redis.call('EXPIRE', pkey, tonumber(ARGV[4]))
         return 1
         """;

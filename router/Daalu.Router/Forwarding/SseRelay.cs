@@ -93,9 +93,10 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
                             foreach (var o in output)
                             {
                                 started = EnsureStarted(ctx, a, rt, started);
-                                WriteChunk(ctx, client, Encoding.UTF8.GetBytes(o));
+                                var bytes = Encoding.UTF8.GetBytes(o);
+                                WriteChunk(ctx, client, bytes);
                                 unflushed = true;
-                                chunks++;
+                                chunks += TokenEvents.CarriesTokens(bytes) ? 1 : 0;
                             }
 
                             if (translator.Error is not null)
@@ -178,7 +179,7 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
 
                 var payloadStart = span.Length - payload.Length;
                 started = EnsureStarted(ctx, a, rt, started);
-                chunks++;
+                chunks += TokenEvents.CarriesTokens(payload) ? 1 : 0; // the estimate counts only events with tokens
                 WriteChunk(ctx, client, line[payloadStart..].Span);
                 unflushed = true;
             }

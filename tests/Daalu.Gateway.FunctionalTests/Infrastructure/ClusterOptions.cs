@@ -29,4 +29,10 @@ public sealed class ClusterOptions
 
     /// <summary>Extra environment variables for every router process (e.g. OTEL_EXPORTER_OTLP_ENDPOINT).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Start a throwaway PostgreSQL and give every router the shared ledger there (DAALU_POSTGRES_CONNECTION_STRING).</summary>
+    public bool Postgres { get; init; }
+
+    /// <summary>The hosted backend pool-1 is a card tenant team-b contributes (shared, 60 % revenue share): calls on it earn credits.</summary>
+    public bool SharedPool { get; init; }
 }

@@ -23,6 +23,9 @@ namespace Daalu.Gateway.FunctionalTests.Infrastructure;
 /// </summary>
 public sealed class RouterCluster : IAsyncDisposable
 {
+    /// <summary>The admin tenant's key (reads every tenant's usage and the provider credits).</summary>
+    public const string AdminKey = "key-ops-functional-0001";
+
     /// <summary>team-a's key.</summary>
     public const string Key = "key-team-a-functional-0001";
 
@@ -36,8 +39,10 @@ public sealed class RouterCluster : IAsyncDisposable
 
     private RedisQuotaGate? _reader;
 
-    private RouterCluster(string dir, RedisServer redis, VllmDouble own, VllmDouble pool, OpenAIDouble openAI, ClusterOptions options)
+    private RouterCluster(string dir, RedisServer redis, VllmDouble own, VllmDouble pool, OpenAIDouble openAI, ClusterOptions options, Daalu.Gateway.Tests.PostgresServer? postgres, string? postgresDatabase)
     {
+        Postgres = postgres;
+        PostgresConnectionString = postgresDatabase;
         Dir = dir;
         Redis = redis;
         Own = own;
@@ -46,6 +51,15 @@ public sealed class RouterCluster : IAsyncDisposable
         Options = options;
         Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxResponseDrainSize = 0 }) { Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    /// <summary>The shared PostgreSQL ledger's server (with <see cref="ClusterOptions.Postgres"/>).</summary>
+    public Daalu.Gateway.Tests.PostgresServer? Postgres { get; }
+
+    /// <summary>Connection string of the shared ledger's database (with <see cref="ClusterOptions.Postgres"/>).</summary>
+    public string? PostgresConnectionString { get; }
+
+    /// <summary>Every ledger row: the shared PostgreSQL ledger, or every router's SQLite file.</summary>
+    public IReadOnlyList<LedgerRow> ReadLedger() => PostgresConnectionString is { } cs ? LedgerReader.ReadPostgres(cs) : LedgerReader.Read(LedgerPaths);
 
     /// <summary>Scratch directory (config, ledgers).</summary>
     public string Dir { get; }
@@ -92,7 +106,15 @@ public sealed class RouterCluster : IAsyncDisposable
         var own = await VllmDouble.StartNewAsync("own-a", Model);
         var pool = await VllmDouble.StartNewAsync("pool-1", Model);
         var openAI = await OpenAIDouble.StartNewAsync(OpenAIKey, "gpt-ext");
-        var cluster = new RouterCluster(dir, redis, own, pool, openAI, options);
+        var postgres = options.Postgres ? await Daalu.Gateway.Tests.PostgresServer.StartAsync() : null;
+        var database = postgres is null ? null : await postgres.CreateDatabaseAsync();
+        var cluster = new RouterCluster(dir, redis, own, pool, openAI, options, postgres, database);
+        var environment = new Dictionary<string, string>(options.Environment);
+        if (database is not null)
+        {
+            environment["DAALU_POSTGRES_CONNECTION_STRING"] = database;
+        }
+
         try
         {
             await File.WriteAllTextAsync(cluster.ConfigPath, JsonSerializer.Serialize(cluster.BuildConfig(), RouterConfigJsonContext.Default.RouterConfiguration));
@@ -101,7 +123,7 @@ public sealed class RouterCluster : IAsyncDisposable
             var starting = Enumerable.Range(0, options.Replicas).Select(i =>
             {
                 var args = options.RouterArgs.Concat(i < options.PerReplicaArgs.Count ? options.PerReplicaArgs[i] : []);
-                return RouterProcess.StartAsync(cluster.ConfigPath, Path.Combine(dir, $"ledger-{i}.db"), redis.Url, args, cluster.Client, options.Environment);
+                return RouterProcess.StartAsync(cluster.ConfigPath, Path.Combine(dir, $"ledger-{i}.db"), redis.Url, args, cluster.Client, environment);
             }).ToList();
             try
             {
@@ -128,8 +150,17 @@ public sealed class RouterCluster : IAsyncDisposable
         var plan = Options.Plan;
         var config = new RouterConfiguration
         {
-            Tenants = [new TenantConfig { Name = Tenant, Keys = [new SecretSource { Value = Key }], Plan = plan }],
-            Backends = [new BackendConfig { Name = "pool-1", Tier = TierNames.Hosted, Url = Pool.BaseUrl, Models = [Model], Capability = 3 }],
+            Tenants =
+            [
+                new TenantConfig { Name = Tenant, Keys = [new SecretSource { Value = Key }], Plan = plan },
+                new TenantConfig { Name = "ops", Admin = true, Keys = [new SecretSource { Value = AdminKey }] },
+            ],
+            Backends =
+            [
+                Options.SharedPool
+                    ? new BackendConfig { Name = "pool-1", Tier = TierNames.Hosted, Url = Pool.BaseUrl, Models = [Model], Capability = 3, Tenant = "team-b", Shared = true, RevenueSharePercent = 60 }
+                    : new BackendConfig { Name = "pool-1", Tier = TierNames.Hosted, Url = Pool.BaseUrl, Models = [Model], Capability = 3 },
+            ],
             Providers =
             [
                 new ProviderConfig
@@ -153,6 +184,12 @@ public sealed class RouterCluster : IAsyncDisposable
             ],
             Limits = new RouterLimits { ProbeIntervalMs = 500, ProbeTimeoutMs = 1000, MaxRequestBodyBytes = 64 * 1024, MaxJsonDepth = 64 },
         };
+        if (Options.SharedPool)
+        {
+            // The contributor of the shared card; no key of its own is needed for the tests.
+            config.Tenants.Add(new TenantConfig { Name = "team-b", Keys = [new SecretSource { Value = "key-team-b-functional-0001" }] });
+        }
+
         if (Options.OwnGpu)
         {
             config.Backends.Insert(0, new BackendConfig { Name = "own-a", Tier = TierNames.OwnGpu, Tenant = Tenant, Url = Own.BaseUrl, Models = [Model], Capability = 2 });
@@ -217,7 +254,7 @@ public sealed class RouterCluster : IAsyncDisposable
     {
         var calls = Calls.ToList();
         var successes = calls.Where(c => c.Success).ToList();
-        var rows = await LedgerReader.WaitForRowsAsync(LedgerPaths, successes.Select(s => s.RequestId).ToList(), TimeSpan.FromSeconds(15));
+        var rows = await LedgerReader.WaitForRowsAsync(ReadLedger, successes.Select(s => s.RequestId).ToList(), TimeSpan.FromSeconds(15));
 
         // I1: one row per success, unique on (request id, attempt) across every replica's ledger, on the tier the client saw.
         var dupes = rows.GroupBy(r => (r.RequestId, r.Attempt)).Where(g => g.Count() > 1).Select(g => g.Key.RequestId).ToList();
@@ -319,6 +356,11 @@ public sealed class RouterCluster : IAsyncDisposable
         await Pool.DisposeAsync();
         await OpenAI.DisposeAsync();
         await Redis.DisposeAsync();
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(Dir, recursive: true);

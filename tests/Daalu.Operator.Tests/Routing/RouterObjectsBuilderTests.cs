@@ -31,6 +31,7 @@ public sealed class RouterObjectsBuilderTests
         var settings = RoutingFixtures.Settings();
         settings.Replicas = 3;
         settings.RedisUrl = "redis.daalu-system.svc:6379";
+        settings.PostgresSecretName = "daalu-ledger-db";
 
         var d = RouterObjectsBuilder.BuildDeployment(settings, Secrets);
         var pod = d.Spec.Template.Spec;

@@ -21,10 +21,18 @@ public sealed class RoutingEnvironmentTests
         Assert.Equal(("ghcr.io/x/router:1.2", 3, "redis:6379"), (s.Image, s.Replicas, s.RedisUrl));
     }
 
+    [Fact]
+    public void Read_StoreSecrets_NameAndKey()
+    {
+        var s = Read((RoutingEnvironment.ReplicasVariable, "2"), (RoutingEnvironment.PostgresSecretVariable, "ledger-db/uri"), (RoutingEnvironment.RedisSecretVariable, "quota-redis"));
+        Assert.Equal((2, "ledger-db", "uri", "quota-redis", "url"), (s.Replicas, s.PostgresSecretName, s.PostgresSecretKey, s.RedisSecretName, s.RedisSecretKey));
+    }
+
     [Theory]
     [InlineData(RoutingEnvironment.ReplicasVariable, "0", "from 1 to 20")]
     [InlineData(RoutingEnvironment.ReplicasVariable, "two", "from 1 to 20")]
-    [InlineData(RoutingEnvironment.ReplicasVariable, "2", "needs DAALU_ROUTER_REDIS_URL")]
+    [InlineData(RoutingEnvironment.PostgresSecretVariable, "a/b/c", "name or name/key")]
+    [InlineData(RoutingEnvironment.LedgerStorageSizeVariable, "lots", "Kubernetes quantity")]
     [InlineData(RoutingEnvironment.ImageVariable, "a b", "without spaces")]
     public void Read_BadValue_ClearError(string name, string value, string message)
     {

@@ -56,6 +56,10 @@ public sealed class RoutingPolicyControllerTests
         Assert.Equal([TierNames.OwnGpu, TierNames.Hosted], policy.Status.EffectiveCascade.Single(e => e.Tenant == "team-c" && e.RequestClass == RequestClasses.Coding).Tiers);
         Assert.Equal([TierNames.OwnGpu, TierNames.Hosted, TierNames.External], policy.Status.EffectiveCascade.Single(e => e.Tenant == "team-c" && e.RequestClass == RequestClasses.Chat).Tiers);
         Assert.Equal(ConditionStatus.False, policy.Status.Conditions.Single(c => c.Type == RoutingReasons.DegradedCondition).Status);
+        var replicas = policy.Status.Conditions.Single(c => c.Type == RoutingReasons.RouterReplicasCondition);
+        Assert.Equal((ConditionStatus.True, RoutingReasons.ReplicasAsRequested), (replicas.Status, replicas.Reason));
+        Assert.Contains("SQLite on PersistentVolumeClaim daalu-router-ledger", replicas.Message, StringComparison.Ordinal);
+        Assert.NotNull(await h.Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("daalu-router-ledger", RoutingFixtures.Ns));
         var loaded = policy.Status.Conditions.Single(c => c.Type == RoutingReasons.ConfigLoadedCondition);
         Assert.Equal((ConditionStatus.Unknown, RoutingReasons.RouterUnreachable), (loaded.Status, loaded.Reason));
 

@@ -1,0 +1,142 @@
+using Daalu.TestDoubles.Redis;
+using Daalu.Gateway.Abstractions;
+using Daalu.Gateway.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace Daalu.Gateway.Tests;
+
+/// <summary>
+/// Redis counters that can be rebuilt from the ledger, against a real redis-server. Data loss is a FLUSHALL, which
+/// leaves Redis as a restart without persistence or a failover to an empty replica does: every key gone. The ledger is
+/// a function with the contract of <c>SqliteLedger.HostedTokensSpent</c> (tenant, period) -> hosted tokens.
+/// </summary>
+public sealed class RedisRebuildTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 5, TimeSpan.Zero);
+    private readonly List<RedisQuotaGate> _gates = [];
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly string _tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+    private RedisServer? _server;
+
+    public async Task InitializeAsync()
+    {
+        if (RedisServer.Executable is not null)
+        {
+            _server = await RedisServer.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gate in _gates)
+        {
+            await gate.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task ReserveAsync_RedisLostItsData_SpendRebuiltFromLedgerBeforeAdmitting()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var ledger = 0L;
+        var reads = 0;
+        var gates = new[] { Gate(Ledger), Gate(Ledger) };
+        var plan = Plans.Of(_tenant, budget: 6000);
+        var a = await gates[0].ReserveAsync(plan, 100, CancellationToken.None);
+        await gates[0].SettleAsync(a.Reservation!, 5000, CancellationToken.None);
+        ledger = 5000;
+
+        await FlushAllAsync();
+        reads = 0;
+        var refused = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => gates[i % 2].ReserveAsync(plan, 2000, CancellationToken.None).AsTask()));
+        Assert.All(refused, r => Assert.Equal(QuotaRefusalReasons.QuotaExceeded, r.RefusalReason));
+        Assert.Equal((5000L, 0L), await gates[1].ReadAsync(_tenant, "2026-11"));
+        Assert.InRange(reads, 1, 2); // one rebuild per replica at most, not one per admission
+        Assert.True((await gates[1].ReserveAsync(plan, 1000, CancellationToken.None)).Admitted);
+
+        long Ledger(string tenant, string period)
+        {
+            Interlocked.Increment(ref reads);
+            return tenant == _tenant && period == "2026-11" ? ledger : 0;
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(RedisFailureMode.FailClosed)]
+    [InlineData(RedisFailureMode.FailOpen)]
+    public async Task ReserveAsync_LedgerUnreadableAfterDataLoss_FailureModeApplies(RedisFailureMode mode)
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var gate = Gate((_, _) => throw new InvalidOperationException("ledger down"), mode);
+        var a = await gate.ReserveAsync(Plans.Of(_tenant), 100, CancellationToken.None);
+        if (mode == RedisFailureMode.FailClosed)
+        {
+            Assert.Equal(QuotaRefusalReasons.QuotaStoreUnavailable, a.RefusalReason);
+        }
+        else
+        {
+            Assert.True(a.Admitted);
+            Assert.StartsWith("unmetered-", a.Reservation!.Id, StringComparison.Ordinal);
+        }
+
+        Assert.Equal((0L, 0L), await gate.ReadAsync(_tenant, "2026-11")); // nothing admitted on an unrebuilt period
+    }
+
+    [SkippableFact]
+    public async Task ReconcileAsync_RedisBehindTheLedger_ExportsTheDrift()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var ledger = 0L;
+        var gate = Gate((_, _) => ledger);
+        var a = await gate.ReserveAsync(Plans.Of(_tenant), 500, CancellationToken.None);
+        await gate.SettleAsync(a.Reservation!, 100, CancellationToken.None);
+        ledger = 100;
+        Assert.Equal(0, (await gate.ReconcileAsync())[_tenant]);
+        ledger = 300; // two calls the counter never heard of
+        Assert.Equal(-200, (await gate.ReconcileAsync())[_tenant]);
+        Assert.Equal(-200, GatewayMetrics.QuotaDrift.WithLabels(_tenant).Value);
+    }
+
+    [SkippableFact]
+    public async Task SettleAsync_OpenReservation_LowersTheReservedTokensGauge()
+    {
+        Skip.If(_server is null, RedisServer.MissingReason);
+        var gate = Gate((_, _) => 0);
+        var plan = Plans.Of(_tenant);
+        var a = await gate.ReserveAsync(plan, 1000, CancellationToken.None);
+        var b = await gate.ReserveAsync(plan, 400, CancellationToken.None);
+        Assert.Equal(1400, GatewayMetrics.ReservedTokens.WithLabels(_tenant).Value);
+        await gate.SettleAsync(a.Reservation!, 300, CancellationToken.None);
+        Assert.Equal(400, GatewayMetrics.ReservedTokens.WithLabels(_tenant).Value);
+        await gate.ReleaseAsync(b.Reservation!, CancellationToken.None);
+        Assert.Equal(0, GatewayMetrics.ReservedTokens.WithLabels(_tenant).Value);
+    }
+
+    private async Task FlushAllAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(_server!.Url + ",allowAdmin=true");
+        await admin.GetServer(_server.Url).FlushAllDatabasesAsync();
+    }
+
+    private RedisQuotaGate Gate(Func<string, string, long> ledger, RedisFailureMode mode = RedisFailureMode.FailClosed)
+    {
+        var options = new GatewayOptions
+        {
+            RedisUrl = _server!.Url,
+            RedisTimeout = TimeSpan.FromMilliseconds(500),
+            RedisFailureMode = mode,
+        };
+        var gate = new RedisQuotaGate(options, _time, NullLogger<RedisQuotaGate>.Instance, ledger);
+        using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.True(gate.WaitUntilConnectedAsync(connect.Token).GetAwaiter().GetResult());
+        _gates.Add(gate);
+        return gate;
+    }
+}
