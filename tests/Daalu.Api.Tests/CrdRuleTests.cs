@@ -74,9 +74,9 @@ public sealed class CrdRuleTests(CrdFixture crds)
             CollectTenantFields(crd.OpenApiSchema, crd.Kind, tenantFields);
         }
 
-        // TenantQuota.spec.tenant, GpuNode.spec.tenant, ModelServing.spec.endpoint.tenant, RoutingPolicy.spec.tenants[]
-        // and RoutingPolicy.spec.classification[].tenant.
-        Assert.Equal(5, tenantFields.Count);
+        // TenantQuota.spec.tenant, GpuNode.spec.tenant, ModelServing.spec.tenant, ModelServing.spec.endpoint.tenant,
+        // RoutingPolicy.spec.tenants[] and RoutingPolicy.spec.classification[].tenant.
+        Assert.Equal(6, tenantFields.Count);
         foreach (var (where, pattern, maxLength) in tenantFields)
         {
             Assert.True(pattern == TenantNames.Pattern || pattern == TenantNames.PatternOrEmpty, $"{where} has pattern {pattern ?? "(none)"}");

@@ -78,8 +78,8 @@ public sealed class ModelServingSpec
     /// Tenant this model serves. Empty: with gpuNode, the GpuNode's tenant; with gpuClass, the hosted pool, placed only on
     /// operator-run (empty tenant) or sharing GpuNodes. A tenant's model is placed on its own GpuNodes or on sharing ones.
     /// </summary>
-    [MaxLength(63)]
-    [RegularExpression("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    [MaxLength(TenantNames.MaxLength)]
+    [RegularExpression(TenantNames.PatternOrEmpty)]
     [JsonPropertyName("tenant")]
     public string? Tenant { get; set; }
 
