@@ -61,6 +61,11 @@ public static class RequestTextReader
                     {
                         AddMessage(segments, item, i, ref images);
                     }
+                    else if (items[i] is JsonValue v && v.TryGetValue<string>(out var inputText))
+                    {
+                        // Embeddings: input as an array of strings.
+                        segments.Add(new TextSegment("user", i, inputText));
+                    }
                 }
 
                 break;

@@ -123,6 +123,39 @@ public static class CodeDetector
         return false;
     }
 
+    // "select * from orders ...", "select id, name from users ...": a column list that only SQL writes (a star, a comma,
+    // a dotted or snake_case name) between select and from, at most 120 characters apart. "select the best from the
+    // list" stays prose.
+    private static bool HasLowerCaseSelect(ReadOnlySpan<char> text)
+    {
+        var position = 0;
+        while (position < text.Length)
+        {
+            var found = text[position..].IndexOf("select ", StringComparison.OrdinalIgnoreCase);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            var at = position + found + 7;
+            position = at;
+            var window = text.Slice(at, Math.Min(120, text.Length - at));
+            var from = window.IndexOf(" from ", StringComparison.OrdinalIgnoreCase);
+            if (from < 0)
+            {
+                continue;
+            }
+
+            var columns = window[..from].Trim();
+            if (columns.SequenceEqual("*") || (columns.IndexOfAny(",._(") >= 0 && !columns.Contains("  ", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // Upper-case SQL anywhere in a line of prose ("why is SELECT * FROM orders WHERE ... slow?"): SELECT followed by
     // FROM within 400 characters, or an unmistakable statement opener. Case-sensitive, so "select from the menu"
     // stays prose.
@@ -146,6 +179,11 @@ public static class CodeDetector
             }
 
             position = at;
+        }
+
+        if (HasLowerCaseSelect(text))
+        {
+            return true;
         }
 
         var update = text.IndexOf("UPDATE ", StringComparison.Ordinal);
