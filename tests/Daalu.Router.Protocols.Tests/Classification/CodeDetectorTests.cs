@@ -106,8 +106,9 @@ public class CodeDetectorTests
         "@@ -",
     };
 
-    // A quadratic scanner would need minutes for a megabyte of these; a linear one well under the bound even on a
-    // loaded 2-core machine. The bound is generous on purpose: it catches blow-ups, not small slowdowns.
+    // A quadratic scanner would need minutes for a megabyte of these (5 * 10^11 steps); a linear one takes well under a
+    // second on an idle core and a few seconds on the shared 2-core machine under a full build. The bound is generous
+    // on purpose: it catches blow-ups, not slowdowns (BenchmarkDotNet measures those: hack/bench/Daalu.Bench.Micro).
     [Theory]
     [MemberData(nameof(Adversarial))]
     public void Detect_MegabyteOfRepeatedPattern_FinishesInLinearTime(string unit)
@@ -117,7 +118,7 @@ public class CodeDetectorTests
         _ = CodeDetector.Detect(text);
         clock.Stop();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"{clock.Elapsed} for 1 MiB of '{unit}'");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{clock.Elapsed} for 1 MiB of '{unit}'");
     }
 
     [Fact]

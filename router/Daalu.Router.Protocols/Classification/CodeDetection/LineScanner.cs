@@ -38,7 +38,19 @@ internal struct LineScanner
     private static readonly SearchValues<char> CodeSymbols = SearchValues.Create("{}[]();=<>");
 
     private static readonly SearchValues<string> Operators = SearchValues.Create(
-        ["==", "!=", "&&", "||", "->", "=>", "::", "+=", "-=", "++", "</", "/>", ":=", "();", "<<", "[]"], StringComparison.Ordinal);
+        ["==", "!=", "&&", "||", "::", "+=", "-=", "++", ":=", "();", "<<", "[]"], StringComparison.Ordinal);
+
+    // A second family, counted apart: arrows, closing tags, Ruby blocks and symbols.
+    private static readonly SearchValues<string> Arrows = SearchValues.Create(["->", "=>", "</", "/>", "{ |", "&:"], StringComparison.Ordinal);
+
+    // Commands distinctive enough to be found inside a sentence ("when I run terraform apply -auto-approve ...").
+    private static readonly string[] InlineCommands =
+    [
+        "git ", "npm ", "npx ", "pip ", "pip3 ", "yarn ", "pnpm ", "docker ", "kubectl ", "helm ", "sudo ", "apt-get ",
+        "brew ", "curl ", "wget ", "terraform ", "dotnet ", "cargo ", "mvn ", "gradle ", "gcc ", "g++ ", "python3 ",
+        "ssh ", "scp ", "grep ", "chmod ", "chown ", "systemctl ", "journalctl ", "gcloud ", "conda ", "javac ",
+        "rustc ", "psql ", "openssl ", "ssh-keygen ",
+    ];
 
     // Line openers that settle it on their own.
     private static readonly string[] Unmistakable =
@@ -101,7 +113,7 @@ internal struct LineScanner
             return signal;
         }
 
-        foreach (var opener in Unmistakable)
+        foreach (var opener in char.IsAsciiLetter(t[0]) || t[0] is '#' or '<' or '@' or '$' ? Unmistakable : [])
         {
             if (t.StartsWith(opener, StringComparison.Ordinal))
             {
@@ -216,12 +228,8 @@ internal struct LineScanner
                 break;
             case '{' or '[' when t.Length <= 2 || t[1] == '"':
                 _jsonBrace = true;
-                if (t.Length > 1 && JsonKey(t[1..]))
-                {
-                    _jsonKeys++;
-                }
-
-                return CodeSignal.None;
+                _jsonKeys += t.Length > 1 ? JsonKeysInLine(t) : 0;
+                return _jsonKeys >= 2 && t.Length > 2 ? CodeSignal.Config : CodeSignal.None;
             case '"' when JsonKey(t):
                 _jsonKeys++;
                 return _jsonKeys >= 3 ? CodeSignal.Config : CodeSignal.None;
@@ -261,7 +269,7 @@ internal struct LineScanner
         }
 
         var command = CommandLine(t);
-        if (command == 2)
+        if (command == 2 || (command == 0 && t.Contains(" -", StringComparison.Ordinal) && InlineCommandWithFlag(t)))
         {
             return CodeSignal.ShellSession;
         }
@@ -576,6 +584,21 @@ internal struct LineScanner
             points++;
         }
 
+        if (t.ContainsAny(Arrows))
+        {
+            points++;
+        }
+
+        if (RubyBlock(t))
+        {
+            points++;
+        }
+
+        if (MemberAccess(t))
+        {
+            points++;
+        }
+
         if (MethodCall(t))
         {
             points++;
@@ -604,6 +627,12 @@ internal struct LineScanner
 
     private static bool KeywordOpener(ReadOnlySpan<char> t)
     {
+        // Every keyword starts with a lower-case letter, '@' or '#'.
+        if (!char.IsAsciiLetterLower(t[0]) && t[0] is not '@' and not '#')
+        {
+            return false;
+        }
+
         foreach (var keyword in Keywords)
         {
             if (t.StartsWith(keyword, StringComparison.Ordinal))
@@ -651,7 +680,7 @@ internal struct LineScanner
                 marked |= c is '_' or '.' || (char.IsAsciiLetterUpper(c) && start > 0 && char.IsAsciiLetterLower(t[start - 1]));
             }
 
-            var chained = t[start] == '.' && start > 0 && t[start - 1] is ')' or ']';
+            var chained = t[start] == '.' && start > 0 && t[start - 1] is ')' or ']' or '}';
             if (at - start >= 3 && marked && (t[start] != '.' || chained) && t[at - 1] != '.')
             {
                 return true;
@@ -661,6 +690,116 @@ internal struct LineScanner
         }
 
         return false;
+    }
+
+    // "{ |u| ...", "do |row|": a Ruby block's parameters.
+    private static bool RubyBlock(ReadOnlySpan<char> t)
+    {
+        var at = t.IndexOf("{ |", StringComparison.Ordinal);
+        var skip = 3;
+        if (at < 0)
+        {
+            at = t.IndexOf("do |", StringComparison.Ordinal);
+            skip = 4;
+        }
+
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = t[(at + skip)..];
+        var close = rest.IndexOf('|');
+        return close > 0 && close < 40 && !rest[..close].Contains("  ", StringComparison.Ordinal) && char.IsAsciiLetter(rest[0]);
+    }
+
+    // "c.BaseAddress", "services.AddHttpClient", "System.out": a lower-case name, a dot and a capitalised member, no
+    // space around the dot (prose puts a space after a full stop; "e.g." and "U.S." do not match).
+    private static bool MemberAccess(ReadOnlySpan<char> t)
+    {
+        for (var i = 1; i + 2 < t.Length; i++)
+        {
+            if (t[i] == '.' && char.IsAsciiLetterLower(t[i - 1]) && char.IsAsciiLetterUpper(t[i + 1]) && char.IsAsciiLetterLower(t[i + 2]) &&
+                (i < 2 || t[i - 2] != '.'))
+            {
+                // Not inside a URL or an e-mail address.
+                var start = i - 1;
+                while (start > 0 && i - start < MaxTokenScan && !char.IsWhiteSpace(t[start - 1]))
+                {
+                    start--;
+                }
+
+                var token = t[start..i];
+                if (token.IndexOfAny('/', '@') < 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // A distinctive command inside a sentence, with a flag ("-x", "--yes") before the sentence ends.
+    private static bool InlineCommandWithFlag(ReadOnlySpan<char> t)
+    {
+        foreach (var command in InlineCommands)
+        {
+            var position = 0;
+            while (position < t.Length)
+            {
+                var found = t[position..].IndexOf(command, StringComparison.Ordinal);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                var at = position + found;
+                position = at + command.Length;
+                if (at > 0 && !char.IsWhiteSpace(t[at - 1]) && t[at - 1] is not '`' and not '(' and not '"' and not '\'')
+                {
+                    continue;
+                }
+
+                var rest = t.Slice(position, Math.Min(80, t.Length - position));
+                var end = rest.IndexOfAny(".?!\n");
+                var clause = end < 0 ? rest : rest[..end];
+                for (var j = 0; j + 1 < clause.Length; j++)
+                {
+                    if (clause[j] == '-' && (j == 0 || clause[j - 1] == ' ') && (char.IsAsciiLetter(clause[j + 1]) || (clause[j + 1] == '-' && j + 2 < clause.Length && char.IsAsciiLetter(clause[j + 2]))))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // '{"a": 1, "b": 2}' on one line: "key": pairs counted along the line.
+    private static int JsonKeysInLine(ReadOnlySpan<char> t)
+    {
+        var keys = 0;
+        var position = 0;
+        while (position < t.Length && keys < 3)
+        {
+            var found = t[position..].IndexOf("\":", StringComparison.Ordinal);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var at = position + found;
+            position = at + 2;
+            var open = t[..at].LastIndexOf('"');
+            if (open >= 0 && at - open <= 60 && !t[(open + 1)..at].Contains(' '))
+            {
+                keys++;
+            }
+        }
+
+        return keys;
     }
 
     // One point for a source file name ("src/app.py", "Program.cs"), one for an inline span with code in it.

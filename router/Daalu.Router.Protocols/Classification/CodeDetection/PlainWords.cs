@@ -223,8 +223,8 @@ internal static class PlainWords
             return true;
         }
 
-        // "How do I reverse a list in Python?", "How can I make an HTTP request in Rust?"
-        if ((sentence & Kind.Question) != 0 && (kind & (Kind.Language | Kind.AmbiguousLanguage)) != 0)
+        // "How do I reverse a list in Python?", "How can I make an HTTP request in Rust?", "How do I undo a git commit?"
+        if ((sentence & Kind.Question) != 0 && (kind & (Kind.Language | Kind.AmbiguousLanguage | Kind.StrongNoun)) != 0)
         {
             return true;
         }
@@ -323,7 +323,7 @@ internal static class PlainWords
             "swiftui", "jetpack compose", "unity", "godot", "opengl", "cuda", "k8s", "kubectl", "docker", "ansible",
             "springboot", "spring boot", "express.js", "nestjs", "pydantic", "sqlalchemy", "assembly language", "x86",
             "scheme", "lisp", "erlang", "groovy", "r language", "visual basic", "vb.net", "delphi", "pascal", "prolog",
-            "tailwind", "bootstrap css", "c language", "java code", "rust code", "go code");
+            "tailwind", "bootstrap css", "c language", "java code", "rust code", "go code", "js", "es6", "jvm");
         Add(Kind.AmbiguousLanguage, "go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express",
             "crystal", "elm", "nim", "zig", "scratch");
         Add(Kind.Deictic, "this", "my", "following", "attached", "below", "above", "our", "these");
@@ -338,7 +338,7 @@ internal static class PlainWords
             "tweet", "speech", "summary", "novel", "joke", "paragraph", "recipe", "cover", "resume", "toast", "eulogy",
             "lyrics", "sonnet", "review", "report", "description", "bio", "caption", "slogan", "invitation");
         // Looked up as word pairs: "how do" (I ...), "how can" (I ...), "is there" (a way ...).
-        Add(Kind.Question, "how do", "how to", "how can", "how would", "how should", "is there", "best way", "way to");
+        Add(Kind.Question, "how do", "how to", "how can", "how would", "how should", "is there", "best way", "way to", "difference between");
         Add(Kind.Artifact, "app", "apps", "application", "project", "website", "site", "server", "page", "backend", "frontend",
             "service", "bot", "game", "tool", "component", "components", "codebase", "build", "code", "program", "script");
         return words.ToFrozenDictionary(StringComparer.Ordinal);

@@ -40,7 +40,8 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     [
         "solve", "prove", "integral", "derivative", "probability", "equation", "simplify", "evaluate", "compute",
         "calculate", "how many ways", "average speed", "percent", "area", "perimeter", "prime", "limit", "eigen",
-        "matrix", "sum of", "reasoning", "step by step", "show that", "explain why",
+        "matrix", "sum of", "reasoning", "step by step", "show that", "explain why", "differentiate", "%", "log(", "log2",
+        "ln(", "fraction", "geometric", "series",
     ];
 
     private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");

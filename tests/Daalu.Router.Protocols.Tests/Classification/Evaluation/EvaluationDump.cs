@@ -7,10 +7,12 @@ namespace Daalu.Router.Protocols.Tests.Classification.Evaluation;
 
 public class EvaluationDump(ITestOutputHelper output)
 {
-    [Fact]
-    public void Dump_Misses()
+    [Theory]
+    [InlineData("a")]
+    [InlineData("b")]
+    public void Dump_Misses(string set)
     {
-        var cases = EvaluationSet.Load();
+        var cases = EvaluationSet.Load(set);
         var classifier = new RequestClassifier(new DifficultyClassifier(DifficultyModel.Shipped, TimeProvider.System), TimeProvider.System);
         var wrong = 0;
         var matrix = new int[3, 3];

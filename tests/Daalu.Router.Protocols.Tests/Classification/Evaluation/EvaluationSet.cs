@@ -2,15 +2,15 @@ using System.Text.Json.Nodes;
 
 namespace Daalu.Router.Protocols.Tests.Classification.Evaluation;
 
-/// <summary>Reads the held-out set (heldout-*.txt next to this file, copied to the test output) and turns a case into a chat body.</summary>
+/// <summary>Reads the held-out sets (heldout-a-*.txt, heldout-b.txt next to this file, copied to the test output) and turns a case into a chat body.</summary>
 public static class EvaluationSet
 {
-    /// <summary>Every case of every heldout-*.txt file, in file then record order.</summary>
-    public static IReadOnlyList<EvaluationCase> Load()
+    /// <summary>Every case of set "a" or "b" (files heldout-{set}*.txt), in file then record order.</summary>
+    public static IReadOnlyList<EvaluationCase> Load(string set)
     {
         var dir = Path.Combine(AppContext.BaseDirectory, "Classification", "Evaluation");
         var cases = new List<EvaluationCase>();
-        foreach (var file in Directory.GetFiles(dir, "heldout-*.txt").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(dir, $"heldout-{set}*.txt").Order(StringComparer.Ordinal))
         {
             cases.AddRange(Parse(File.ReadAllText(file)));
         }
