@@ -20,6 +20,7 @@ namespace Daalu.Bench.Micro;
 [Config(typeof(PercentileConfig))]
 public class ContentClassification
 {
+    private readonly HeuristicComplexityClassifier _rate = new();
     private readonly DifficultyClassifier _difficulty = new(DifficultyModel.Shipped, TimeProvider.System);
     private RequestClassifier _classifier = null!;
     private ParsedRequest _parsed = null!;
@@ -47,6 +48,12 @@ public class ContentClassification
         var code = RequestCodeDetector.Detect(_text);
         return _difficulty.RateHeuristic(_last, code.Signal, in _input).Rating;
     }
+
+    // The pre-existing heuristic rater alone, measured in the same run: its documented cost on an idle machine
+    // (docs/benchmarks.md: 0.2-3.8 us with the input reader) calibrates how loaded the shared cores were.
+    [Benchmark(Baseline = true, Description = "reference: HeuristicComplexityClassifier.Rate")]
+    [BenchmarkCategory("Heuristic")]
+    public int ReferenceRate() => _rate.Rate(in _input);
 
     [Benchmark(Description = "code detection, every text")]
     [BenchmarkCategory("Detect")]

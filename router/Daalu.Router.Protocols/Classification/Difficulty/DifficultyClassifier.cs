@@ -18,6 +18,9 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     /// <summary>Texts at most this long may be "short factual" for the heuristic.</summary>
     public const int ShortText = 160;
 
+    /// <summary>Characters the heuristic's own rules read.</summary>
+    public const int RuleScanLimit = 400;
+
     private readonly HeuristicComplexityClassifier _heuristic = new();
 
     private static readonly string[] FactualOpeners =
@@ -101,13 +104,20 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
             return (3, 0.8, true);
         }
 
+        // The rules below read the text's first RuleScanLimit characters only: a prompt states its task early (a word
+        // problem, a request to summarise), and the cost stays bounded whatever the prompt's length.
+        if (text.Length > RuleScanLimit)
+        {
+            text = text[..RuleScanLimit];
+        }
+
         if (signal == CodeSignal.CodeRequest && StartsWithAny(SkipPoliteness(text), WriteVerbs))
         {
             return (3, 0.85, true);
         }
 
         var task = SkipPoliteness(text);
-        var math = ContainsAny(text, MathWords);
+        var math = ContainsWordStart(text, MathWords);
         if (rating == 1 && signal == CodeSignal.None && text.Length <= ShortText && !math &&
             !HasArithmetic(text) && !StartsWithAny(task, TaskOpeners) &&
             (text.Length <= 40 || StartsWithAny(text, FactualOpeners)))
@@ -115,8 +125,10 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
             return (1, 0.85, true);
         }
 
-        // Math: a math word with numbers, or a word problem (arithmetic in a question of some length).
-        if (signal == CodeSignal.None && ((math && text.ContainsAny(Digits)) || (HasArithmetic(text) && text.Length >= 30)))
+        // Math: a math word with numbers, or a word problem (arithmetic in a text of some length, or two numbers and a
+        // quantity question: "3 apples cost 2 euros. How much do 12 cost?").
+        if (signal == CodeSignal.None && ((math && text.ContainsAny(Digits)) || (HasArithmetic(text) && text.Length >= 30) ||
+            (NumberCount(text) >= 2 && ContainsAny(text, QuantityQuestions))))
         {
             return (3, 0.75, true);
         }
@@ -171,6 +183,53 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         }
 
         return text;
+    }
+
+    private static readonly string[] QuantityQuestions =
+    [
+        "how much", "how many", "how long", "how far", "how old", "how fast", "what fraction", "what percentage", "total",
+        "average", "left over", "remain",
+    ];
+
+    private static int NumberCount(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsAsciiDigit(text[i]) && (i == 0 || !char.IsAsciiDigit(text[i - 1])))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    // Like ContainsAny, but a word must start where it matches ("prove" in "prove that", not in "approved").
+    private static bool ContainsWordStart(ReadOnlySpan<char> text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            var position = 0;
+            while (position < text.Length)
+            {
+                var found = text[position..].IndexOf(word, StringComparison.OrdinalIgnoreCase);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                var at = position + found;
+                if (at == 0 || !char.IsAsciiLetter(text[at - 1]) || !char.IsAsciiLetter(word[0]))
+                {
+                    return true;
+                }
+
+                position = at + 1;
+            }
+        }
+
+        return false;
     }
 
     private static bool StartsWithAny(ReadOnlySpan<char> text, string[] prefixes)
