@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 
 namespace Daalu.Router.Classification.CodeDetection;
 
@@ -61,6 +62,8 @@ internal struct LineScanner
         "if __name__", "<!DOCTYPE", "<?xml", "$(document)", "SELECT ", "module.exports",
     ];
 
+    private static readonly SearchValues<char> UnmistakableStarts = SearchValues.Create(string.Concat(Unmistakable.Select(u => u[0]).Distinct()));
+
     // Keywords that start a statement or declaration, case-sensitive, followed by a space, '(' or ':'.
     private static readonly string[] Keywords =
     [
@@ -71,6 +74,9 @@ internal struct LineScanner
         "throw", "raise", "yield", "lambda", "match", "type", "trait", "object", "override", "guard", "extension",
         "template", "typedef", "unsafe", "mut", "self.", "this.", "@", "#",
     ];
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> KeywordSet =
+        Keywords.Where(k => k.All(char.IsAsciiLetter)).ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Commands that open a shell line without a prompt; one is weak, one with a flag or pipe is a shell session.
     private static readonly string[] Commands =
@@ -83,6 +89,9 @@ internal struct LineScanner
         "redis-cli", "minikube", "kind", "k3s", "openssl", "ssh-keygen", "tail", "head", "find", "xargs", "uvicorn",
     ];
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CommandSet =
+        Commands.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly string[] DockerInstructions =
     ["FROM ", "RUN ", "COPY ", "WORKDIR ", "ENTRYPOINT ", "CMD ", "EXPOSE ", "ENV ", "ARG ", "ADD ", "USER ", "LABEL ", "VOLUME "];
 
@@ -93,6 +102,9 @@ internal struct LineScanner
         "html", "css", "scss", "vue", "svelte", "dart", "scala", "lua", "ipynb", "gradle", "csproj", "tf", "proto",
         "ini", "cfg", "conf", "env", "jsonl", "lock", "mod", "sbt", "ex", "exs", "hs", "ml", "clj", "m", "mm",
     ];
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ExtensionSet =
+        SourceExtensions.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     // Framework names that look like file names.
     private static readonly string[] NotFiles = ["node.js", "next.js", "vue.js", "react.js", "three.js", "d3.js", "express.js", "nuxt.js", "chart.js", "p5.js", "asp.net", "ado.net"];
@@ -113,7 +125,7 @@ internal struct LineScanner
             return signal;
         }
 
-        foreach (var opener in char.IsAsciiLetter(t[0]) || t[0] is '#' or '<' or '@' or '$' ? Unmistakable : [])
+        foreach (var opener in UnmistakableStarts.Contains(t[0]) ? Unmistakable : [])
         {
             if (t.StartsWith(opener, StringComparison.Ordinal))
             {
@@ -473,18 +485,7 @@ internal struct LineScanner
             return 0;
         }
 
-        var word = t[..space];
-        var known = false;
-        foreach (var command in Commands)
-        {
-            if (word.SequenceEqual(command))
-            {
-                known = true;
-                break;
-            }
-        }
-
-        if (!known)
+        if (!CommandSet.Contains(t[..space]))
         {
             return 0;
         }
@@ -627,8 +628,19 @@ internal struct LineScanner
 
     private static bool KeywordOpener(ReadOnlySpan<char> t)
     {
-        // Every keyword starts with a lower-case letter, '@' or '#'.
+        // Every keyword starts with a lower-case letter, '@' or '#'; a word keyword must be the line's first word.
         if (!char.IsAsciiLetterLower(t[0]) && t[0] is not '@' and not '#')
+        {
+            return false;
+        }
+
+        var wordEnd = 0;
+        while (wordEnd < t.Length && char.IsAsciiLetter(t[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        if (char.IsAsciiLetterLower(t[0]) && !KeywordSet.Contains(t[..wordEnd]) && !(wordEnd < t.Length && t[wordEnd] == '.'))
         {
             return false;
         }
@@ -916,18 +928,7 @@ internal struct LineScanner
         return count;
     }
 
-    private static bool IsSourceExtension(ReadOnlySpan<char> ext)
-    {
-        foreach (var candidate in SourceExtensions)
-        {
-            if (ext.SequenceEqual(candidate))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsSourceExtension(ReadOnlySpan<char> ext) => ExtensionSet.Contains(ext);
 
     private static bool IsFrameworkName(ReadOnlySpan<char> token)
     {

@@ -47,6 +47,13 @@ internal static class PlainWords
 
     private static readonly FrozenDictionary<string, Kind>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // First words of the two-word terms: a pair is looked up only after one of these.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> PairStarts = Words.Keys
+        .Where(k => k.Contains(' ', StringComparison.Ordinal))
+        .Select(k => k[..k.IndexOf(' ', StringComparison.Ordinal)])
+        .ToFrozenSet(StringComparer.Ordinal)
+        .GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>2 for a request for code, 1 for a mention of code things, 0 otherwise.</summary>
     public static int Score(ReadOnlySpan<char> text)
     {
@@ -119,7 +126,7 @@ internal static class PlainWords
 
             var token = current[..length];
             var kind = Lookup.TryGetValue(token, out var k) ? k : Kind.None;
-            if (previousLength > 0)
+            if (previousLength > 0 && PairStarts.Contains(previous[..previousLength]))
             {
                 previous[..previousLength].CopyTo(pair);
                 pair[previousLength] = ' ';
