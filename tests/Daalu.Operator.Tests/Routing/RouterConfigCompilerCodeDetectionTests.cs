@@ -17,6 +17,6 @@ public sealed class RouterConfigCompilerCodeDetectionTests
         var result = RouterConfigCompiler.Compile(Input(policies: [Policy(configure: s => s.CodeDetection = spec)]));
 
         Assert.Empty(result.Errors);
-        Assert.Equal(compiled, Assert.Single(result.Configuration.Policies).CodeDetection);
+        Assert.Equal(compiled, result.Configuration.Policies.Single(p => p.Name == $"{Ns}/default").CodeDetection);
     }
 }
