@@ -105,18 +105,22 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         }
 
         // The rules below read the text's first RuleScanLimit characters only: a prompt states its task early (a word
-        // problem, a request to summarise), and the cost stays bounded whatever the prompt's length.
-        if (text.Length > RuleScanLimit)
-        {
-            text = text[..RuleScanLimit];
-        }
+        // problem, a request to summarise), and the cost stays bounded whatever the prompt's length. One lower-cased
+        // copy lets every rule compare ordinally (an OrdinalIgnoreCase search per word cost more than the rest).
+        Span<char> lowered = stackalloc char[RuleScanLimit];
+        var length = text[..Math.Min(text.Length, RuleScanLimit)].ToLowerInvariant(lowered);
+        return RateByRules(rating, signal, lowered[..length]);
+    }
 
-        if (signal == CodeSignal.CodeRequest && StartsWithAny(SkipPoliteness(text), WriteVerbs))
+    // The heuristic stage's rules over the lower-cased start of the text.
+    private static (int Rating, double Confidence, bool Decides) RateByRules(int rating, CodeSignal signal, ReadOnlySpan<char> text)
+    {
+        var task = SkipPoliteness(text);
+        if (signal == CodeSignal.CodeRequest && StartsWithAny(task, WriteVerbs))
         {
             return (3, 0.85, true);
         }
 
-        var task = SkipPoliteness(text);
         var math = ContainsWordStart(text, MathWords);
         if (rating == 1 && signal == CodeSignal.None && text.Length <= ShortText && !math &&
             !HasArithmetic(text) && !StartsWithAny(task, TaskOpeners) &&
@@ -168,7 +172,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     private static bool IsFollowUp(string lastUserText)
     {
         var text = lastUserText.AsSpan().Trim();
-        return text.Length is > 0 and <= 200 && ContainsAny(text, FollowUpWords);
+        return text.Length is > 0 and <= 200 && ContainsAny(text.ToString().ToLowerInvariant(), FollowUpWords);
     }
 
     // "Can you write ...", "Please implement ...": the verb after a polite opener.
@@ -176,7 +180,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     {
         foreach (var opener in (ReadOnlySpan<string>)["please ", "can you ", "could you ", "i need ", "i want ", "give me ", "help me "])
         {
-            if (text.StartsWith(opener, StringComparison.OrdinalIgnoreCase))
+            if (text.StartsWith(opener, StringComparison.Ordinal))
             {
                 return SkipPoliteness(text[opener.Length..].TrimStart());
             }
@@ -213,7 +217,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
             var position = 0;
             while (position < text.Length)
             {
-                var found = text[position..].IndexOf(word, StringComparison.OrdinalIgnoreCase);
+                var found = text[position..].IndexOf(word, StringComparison.Ordinal);
                 if (found < 0)
                 {
                     break;
@@ -236,7 +240,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     {
         foreach (var prefix in prefixes)
         {
-            if (text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
             {
                 return true;
             }
@@ -249,7 +253,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     {
         foreach (var word in words)
         {
-            if (text.Contains(word, StringComparison.OrdinalIgnoreCase))
+            if (text.Contains(word, StringComparison.Ordinal))
             {
                 return true;
             }
