@@ -60,6 +60,7 @@ internal static class PlainWords
         Span<char> current = stackalloc char[MaxToken];
         Span<char> pair = stackalloc char[(MaxToken * 2) + 1];
         var previousLength = 0;
+        var previousMayStartPair = false;
         Span<char> previous = stackalloc char[MaxToken];
         var word = 0;
         var verbAt = Far;
@@ -125,8 +126,9 @@ internal static class PlainWords
             }
 
             var token = current[..length];
-            var kind = Lookup.TryGetValue(token, out var k) ? k : Kind.None;
-            if (previousLength > 0 && PairStarts.Contains(previous[..previousLength]))
+            var mayBeKnown = MayBeKnown(token);
+            var kind = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
+            if (previousLength > 0 && previousMayStartPair)
             {
                 previous[..previousLength].CopyTo(pair);
                 pair[previousLength] = ' ';
@@ -139,6 +141,7 @@ internal static class PlainWords
 
             token.CopyTo(previous);
             previousLength = length;
+            previousMayStartPair = mayBeKnown && PairStarts.Contains(token);
 
             if (kind != Kind.None)
             {
@@ -268,6 +271,31 @@ internal static class PlainWords
 
         sentence |= kind;
         return false;
+    }
+
+    // (first character, second character, length) of every single word and of every pair's first word: most prose
+    // words ("the", "and", "meeting") fail this table test and skip the hash lookups.
+    private static readonly bool[] Shapes = BuildShapes();
+
+    private static int ShapeIndex(ReadOnlySpan<char> token)
+    {
+        static int Slot(char c) => c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? 26 : 27;
+        var second = token.Length > 1 ? Slot(token[1]) : 27;
+        return (((Slot(token[0]) * 28) + second) * (MaxToken + 1)) + Math.Min(token.Length, MaxToken);
+    }
+
+    private static bool MayBeKnown(ReadOnlySpan<char> token) => Shapes[ShapeIndex(token)];
+
+    private static bool[] BuildShapes()
+    {
+        var shapes = new bool[28 * 28 * (MaxToken + 1)];
+        foreach (var key in Build().Keys)
+        {
+            var space = key.IndexOf(' ', StringComparison.Ordinal);
+            shapes[ShapeIndex(space < 0 ? key : key[..space])] = true;
+        }
+
+        return shapes;
     }
 
     // Word positions of the last language, code noun, deictic and ambiguous language name in the sentence.
