@@ -49,4 +49,8 @@ public sealed class PolicyConfig
     /// <summary>Send complexity-3 non-coding prompts past the own-GPU tier.</summary>
     [JsonPropertyName("skipOwnGpuForHardPrompts")]
     public bool SkipOwnGpuForHardPrompts { get; set; }
+
+    /// <summary>Content-based code detection: enforce (code-bearing content makes the request coding), report, off.</summary>
+    [JsonPropertyName("codeDetection")]
+    public string CodeDetection { get; set; } = CodeDetectionModes.Enforce;
 }

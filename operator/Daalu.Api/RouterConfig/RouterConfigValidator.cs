@@ -249,6 +249,11 @@ public static class RouterConfigValidator
             }
         }
 
+        if (!CodeDetectionModes.All.Contains(pol.CodeDetection))
+        {
+            errors.Add($"{where} codeDetection must be enforce, report or off, not '{pol.CodeDetection}'");
+        }
+
         if (pol.Saturation.KvCacheUsagePercent is < 1 or > 100 || pol.Saturation.MaxRequestsWaiting < 0)
         {
             errors.Add($"{where} saturation: kvCacheUsagePercent must be 1..100 and maxRequestsWaiting at least 0");

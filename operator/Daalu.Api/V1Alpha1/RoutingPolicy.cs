@@ -81,6 +81,16 @@ public sealed class RoutingPolicySpec
     [Schema(DefaultJson = "false")]
     [JsonPropertyName("skipOwnGpuForHardPrompts")]
     public bool SkipOwnGpuForHardPrompts { get; set; }
+
+    /// <summary>
+    /// Content-based code detection: enforce (default) treats a request whose messages, system prompt or tool results
+    /// carry code as request class coding, so it never reaches External; report only explains and counts; off skips it.
+    /// </summary>
+    [MaxLength(8)]
+    [EnumValues(CodeDetectionModes.Enforce, CodeDetectionModes.Report, CodeDetectionModes.Off)]
+    [Schema(DefaultJson = "\"enforce\"")]
+    [JsonPropertyName("codeDetection")]
+    public string CodeDetection { get; set; } = CodeDetectionModes.Enforce;
 }
 
 /// <summary>One tier of the cascade.</summary>

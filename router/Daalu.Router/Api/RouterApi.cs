@@ -4,6 +4,7 @@ using System.Text.Json;
 using Daalu.Api.V1Alpha1;
 using Daalu.Router.Backends;
 using Daalu.Router.Classification;
+using Daalu.Router.Classification.CodeDetection;
 using Daalu.Router.Configuration;
 using Daalu.Router.Forwarding;
 using Daalu.Router.Planning;
@@ -144,11 +145,27 @@ public static class RouterApi
             return;
         }
 
-        var complexity = 1;
-        if (endpoint == RequestFeatures.Chat)
+        // Content: code detection over every text (the class can only become coding) and staged difficulty.
+        var codeMode = ContentClass.ParseMode(tenant.Policy.Config.CodeDetection);
+        var classification = sp.GetRequiredService<RequestClassifier>().Classify(
+            RequestTextReader.Read(req.Body), codeMode, rateDifficulty: endpoint != RequestFeatures.Embeddings);
+        var resolvedClass = cls;
+        (cls, var overridden, var wouldOverride) = ContentClass.Decide(resolvedClass, classification.Code, codeMode);
+        var metrics = sp.GetRequiredService<Observability.RouterMetrics>();
+        if (classification.Code.IsCode)
         {
-            var input = ComplexityInputReader.FromChatRequest(req.Body);
-            complexity = Math.Clamp(sp.GetRequiredService<IComplexityClassifier>().Rate(in input), 1, 3);
+            metrics.CodeDetections.WithLabels(CodeSignals.Name(classification.Code.Signal)).Inc();
+        }
+
+        if (overridden || wouldOverride)
+        {
+            metrics.CodeDetectionOverrides.WithLabels(overridden ? "enforce" : "report").Inc();
+        }
+
+        var complexity = classification.Difficulty?.Rating ?? 1;
+        if (classification.Difficulty is { } difficulty)
+        {
+            metrics.ClassifierDecisions.WithLabels(difficulty.DecidedBy).Inc();
         }
 
         var plan = CascadePlanner.Plan(new PlanRequest(tenant, cls, req.Model, complexity, req.Features), snap, registry.View, sp.GetRequiredService<Random>());
@@ -156,18 +173,21 @@ public static class RouterApi
         {
             var first = plan.Candidates.Count > 0 ? plan.Candidates[0] : null;
             ResponseWriter.SetRouteHeaders(ctx, first?.Tier ?? "none", first?.Name ?? "none", first?.UpstreamModel ?? req.Model, ["explain"]);
-            await WriteExplainAsync(ctx, tenant, req, plan, snap);
+            await WriteExplainAsync(ctx, tenant, req, plan, snap, classification, codeMode, resolvedClass);
             return;
         }
 
         using var activity = Observability.RouterTracing.Source.StartActivity("route");
         activity?.SetTag("daalu.tenant", tenant.Name);
         activity?.SetTag("daalu.class", cls);
+        activity?.SetTag("daalu.code_signal", CodeSignals.Name(classification.Code.Signal));
+        activity?.SetTag("daalu.difficulty", complexity);
         activity?.SetTag("daalu.request_id", requestId);
         await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
     }
 
-    private static async Task WriteExplainAsync(HttpContext ctx, TenantRuntime tenant, ParsedRequest req, CascadePlan plan, RouterSnapshot snap)
+    private static async Task WriteExplainAsync(HttpContext ctx, TenantRuntime tenant, ParsedRequest req, CascadePlan plan, RouterSnapshot snap,
+        RequestClassification classification, CodeDetectionMode codeMode, string resolvedClass)
     {
         ctx.Response.ContentType = "application/json";
         await using var w = new Utf8JsonWriter(ctx.Response.Body, new JsonWriterOptions { Indented = true });
@@ -179,6 +199,7 @@ public static class RouterApi
         w.WriteString("model", req.Model);
         w.WriteString("request_class", plan.RequestClass);
         w.WriteNumber("complexity", plan.Complexity);
+        ClassificationExplain.Write(w, classification, codeMode, resolvedClass, plan.RequestClass);
         w.WriteBoolean("has_tools", req.Features.HasTools);
         w.WriteBoolean("has_images", req.Features.HasImages);
         if (plan.MatchedRule is null)

@@ -69,6 +69,7 @@ public static class RouterHost
         s.AddSingleton<UpstreamClient>();
         s.AddSingleton(sp => sp.GetRequiredService<UpstreamClient>().Invoker);
         s.AddSingleton<IComplexityClassifier, HeuristicComplexityClassifier>();
+        s.AddSingleton(sp => new RequestClassifier(new Daalu.Router.Classification.Difficulty.DifficultyClassifier(Daalu.Router.Classification.Difficulty.DifficultyModel.Shipped, time), time));
         s.AddSingleton(sp => new FileConfigSource(options.ConfigPath, initial, authFactory, sp.GetRequiredService<ILogger<FileConfigSource>>(), options.ConfigPollInterval));
         s.AddSingleton<IRouterConfigSource>(sp => sp.GetRequiredService<FileConfigSource>());
         s.AddHostedService(sp => sp.GetRequiredService<FileConfigSource>());

@@ -24,6 +24,9 @@ public sealed class RouterMetrics : IDisposable
         InFlight = f.CreateGauge("daalu_router_backend_in_flight", "Calls in flight to the backend.", "backend");
         ConfigReloads = f.CreateCounter("daalu_router_config_reloads_total", "Configuration reload attempts by result.", "result");
         GenAi = new GenAiMetrics(f);
+        ClassifierDecisions = f.CreateCounter("daalu_router_classifier_decisions_total", "Difficulty ratings by the stage that decided them (heuristic, learned, conversation).", "stage");
+        CodeDetections = f.CreateCounter("daalu_router_code_detections_total", "Requests whose content carried code, by the first signal found.", "signal");
+        CodeDetectionOverrides = f.CreateCounter("daalu_router_code_detection_overrides_total", "Requests made coding by their content (mode enforce), or that would have been (mode report).", "mode");
         MeteringFailures = f.CreateCounter("daalu_router_metering_failures_total", "Served calls whose metering record could not be written, by stage (settle, record) and error type.", "stage", "error");
     }
 
@@ -62,6 +65,15 @@ public sealed class RouterMetrics : IDisposable
 
     /// <summary>Config reloads.</summary>
     public Counter ConfigReloads { get; }
+
+    /// <summary>Difficulty decisions per stage.</summary>
+    public Counter ClassifierDecisions { get; }
+
+    /// <summary>Code-bearing requests per signal.</summary>
+    public Counter CodeDetections { get; }
+
+    /// <summary>Requests whose class content detection changed (enforce) or would have changed (report).</summary>
+    public Counter CodeDetectionOverrides { get; }
 
     /// <summary>Served calls whose quota settlement or ledger record failed (the client's answer stands; the failure is logged).</summary>
     public Counter MeteringFailures { get; }

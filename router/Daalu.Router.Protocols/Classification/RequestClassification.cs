@@ -1,0 +1,10 @@
+using Daalu.Router.Classification.CodeDetection;
+using Daalu.Router.Classification.Difficulty;
+
+namespace Daalu.Router.Classification;
+
+/// <summary>What the classifier found in a request: code (and where), difficulty (and which stage), and the cost.</summary>
+/// <param name="Code">Code detection over every text; None when detection is off.</param>
+/// <param name="CodeElapsed">Time code detection took.</param>
+/// <param name="Difficulty">Difficulty stages; null when not rated (embeddings).</param>
+public sealed record RequestClassification(CodeDetectionResult Code, TimeSpan CodeElapsed, DifficultyDecision? Difficulty);

@@ -1,0 +1,47 @@
+using Daalu.Router.Classification.CodeDetection;
+using Daalu.Router.Classification.Difficulty;
+
+namespace Daalu.Router.Classification;
+
+/// <summary>
+/// Reads a request's content once for the router: code detection over every text (unless the policy turned it off)
+/// and difficulty in stages. Never logs or keeps text: the result holds signal names, ratings, indexes and times.
+/// </summary>
+public sealed class RequestClassifier(DifficultyClassifier difficulty, TimeProvider time)
+{
+    /// <summary>Classifies a request.</summary>
+    /// <param name="text">Its texts.</param>
+    /// <param name="mode">The policy's code detection mode; Off skips detection.</param>
+    /// <param name="rateDifficulty">Whether to rate difficulty (chat and completions; not embeddings).</param>
+    public RequestClassification Classify(RequestText text, CodeDetectionMode mode, bool rateDifficulty)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var start = time.GetTimestamp();
+        var code = mode == CodeDetectionMode.Off ? CodeDetectionResult.None : RequestCodeDetector.Detect(text);
+        var codeElapsed = time.GetElapsedTime(start);
+        DifficultyDecision? rating = null;
+        if (rateDifficulty)
+        {
+            // The difficulty features want the last user turn's own signal, whatever the rest of the conversation holds.
+            var lastTurn = code.IsCode && code.Role is "user" or "prompt" && IsLastUser(text, code.Message)
+                ? code.Signal
+                : CodeDetector.Detect(text.LastUserText);
+            rating = difficulty.Rate(text, lastTurn);
+        }
+
+        return new RequestClassification(code, codeElapsed, rating);
+    }
+
+    private static bool IsLastUser(RequestText text, int message)
+    {
+        for (var i = text.Segments.Count - 1; i >= 0; i--)
+        {
+            if (text.Segments[i].Role is "user" or "prompt")
+            {
+                return text.Segments[i].Message == message;
+            }
+        }
+
+        return false;
+    }
+}
