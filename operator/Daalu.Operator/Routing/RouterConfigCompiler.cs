@@ -292,6 +292,7 @@ public static class RouterConfigCompiler
                 FallThroughOn = spec.FallThroughOn.Count > 0 ? [.. spec.FallThroughOn] : null,
                 CircuitBreaker = spec.CircuitBreaker ?? new CircuitBreakerSettings(),
                 SkipOwnGpuForHardPrompts = spec.SkipOwnGpuForHardPrompts,
+                PrefixAffinity = spec.PrefixAffinity,
             };
 
             if (problems.Count == 0)

@@ -101,7 +101,9 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 }
 
                 var attempt = new Attempt(rc, cand, attemptNo, reservation, route);
+                var loadTokens = LoadBalancing.LoadTracker.ExpectedTokens(rc.Request.PromptTokenEstimate, rc.Request.MaxTokens);
                 rt.Enter();
+                rt.Load.Enter(loadTokens);
                 try
                 {
                     using var activity = RouterTracing.Source.StartActivity("attempt");
@@ -119,6 +121,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
                 finally
                 {
                     rt.Exit();
+                    rt.Load.Exit(loadTokens);
                     if (reservation is not null && !attempt.Settled)
                     {
                         await quota.ReleaseAsync(reservation, CancellationToken.None);
@@ -709,6 +712,7 @@ public sealed partial class CascadeExecutor(UpstreamClient upstream, BackendRegi
 
         a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
         metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
+        rt.Load.RecordTtft(a.TtftMs); // streamed only: a JSON answer's time is the whole generation
         rt.Breaker.RecordSuccess();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
         SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
