@@ -104,9 +104,11 @@ internal sealed class Simulation
         foreach (var tier in new[] { _own, _hosted })
         {
             var ok = new List<Replica>();
+            var views = tier.ConvertAll(View);
+            var tierTtft = SaturationJudge.TierTtftP95(views.Select(v => v.Load), _thresholds, tier[0].Tier);
             foreach (var r in tier)
             {
-                if (SaturationJudge.Judge(View(r), _thresholds, r.Tier) is null)
+                if (SaturationJudge.Judge(views[tier.IndexOf(r)], _thresholds, r.Tier, tierTtft) is null)
                 {
                     ok.Add(r);
                 }

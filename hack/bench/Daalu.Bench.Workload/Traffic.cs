@@ -61,7 +61,7 @@ internal static class Traffic
         {
             Prompt = [.. history],
             Output = last ? rnd.Next(200, 401) : rnd.Next(60, 251),
-            Key = key,
+            Key = key is { } k ? k with { Blocks = (history.Count + 15) / 16 } : null,
             Measured = measured,
             OnFinished = c =>
             {

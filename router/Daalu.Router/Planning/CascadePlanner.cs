@@ -117,10 +117,11 @@ public static class CascadePlanner
         var sat = request.Tenant.Policy.Config.Saturation;
         var found = new List<(Candidate C, int Rank, double InFlight)>();
         var any = false;
-        foreach (var b in pool)
+        var views = pool.Select(b => (B: b, View: state(b.Name))).ToList();
+        var tierTtft = LoadBalancing.SaturationJudge.TierTtftP95(views.Select(v => v.View.Load), sat, tier);
+        foreach (var (b, view) in views)
         {
             any = true;
-            var view = state(b.Name);
             var served = ServedModels(b, view);
             if (served.Count == 0 && view.Reachable == false)
             {
@@ -190,7 +191,7 @@ public static class CascadePlanner
                 continue;
             }
 
-            if (LoadBalancing.SaturationJudge.Judge(view, sat, tier) is { } why)
+            if (LoadBalancing.SaturationJudge.Judge(view, sat, tier, tierTtft) is { } why)
             {
                 skipped.Add(new Skip(tier, b.Name, SkipReasons.Saturated, why));
                 continue;

@@ -57,9 +57,11 @@ public sealed class PlannerLoadTests
             own.RecordTtft(1200);
         }
 
+        own.Enter(1000); // busy: an idle backend would still be tried
+
         var p = Plan(s, RequestClasses.Chat, state: n => n == "own-a" ? new BackendView(n, CircuitState.Closed, null, null, null, 0, true, own.Estimate()) : BackendView.Unknown(n));
         Assert.Equal("Hosted:pool-1", Names(p)[0]);
-        Assert.Contains(p.Skipped, x => x is { Name: "own-a", Reason: SkipReasons.Saturated, Detail: "ttft p95 1200 ms > 500 ms over 30 s" });
+        Assert.Contains(p.Skipped, x => x is { Name: "own-a", Reason: SkipReasons.Saturated, Detail: "OwnGpu ttft p95 1200 ms > 500 ms over 30 s" });
 
         time.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal("OwnGpu:own-a", Names(Plan(s, RequestClasses.Chat, state: n => n == "own-a" ? new BackendView(n, CircuitState.Closed, null, null, null, 0, true, own.Estimate()) : BackendView.Unknown(n)))[0]);

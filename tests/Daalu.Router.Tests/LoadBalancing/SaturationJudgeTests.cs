@@ -45,20 +45,23 @@ public sealed class SaturationJudgeTests
     }
 
     [Fact]
-    public void Judge_TtftObjectiveMissed_SaturatedForThatTierOnly()
+    public void Judge_TierTtftObjectiveMissed_BusyBackendsSaturatedIdleOnesNot()
     {
         var slow = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-i), i < 3 ? 400 : 900)).ToList();
         var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 500 }] };
-        Assert.Equal("ttft p95 900 ms > 500 ms over 30 s", SaturationJudge.Judge(View(Load(ttft: slow)), t, TierNames.OwnGpu));
-        Assert.Null(SaturationJudge.Judge(View(Load(ttft: slow)), t, TierNames.Hosted));
+        var p95 = SaturationJudge.TierTtftP95([Load(ttft: slow[..15]), Load(ttft: slow[15..]), null], t, TierNames.OwnGpu);
+        Assert.Equal(900, p95);
+        Assert.Equal("OwnGpu ttft p95 900 ms > 500 ms over 30 s", SaturationJudge.Judge(View(Load(requests: 3)), t, TierNames.OwnGpu, p95));
+        Assert.Null(SaturationJudge.Judge(View(Load(requests: 0)), t, TierNames.OwnGpu, p95));
+        Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: slow)], t, TierNames.Hosted));
     }
 
     [Fact]
-    public void Judge_TtftWindowEmptied_TriedAgain()
+    public void TierTtftP95_WindowEmptied_NotJudged()
     {
-        // Escalated calls leave no new samples; once the window has passed, the backend is judged unknown and tried.
+        // Escalated calls leave no new samples; once the window has passed, the tier is judged unknown and tried again.
         var old = Enumerable.Range(0, 30).Select(_ => new TtftSample(Now.AddSeconds(-40), 900)).ToList();
         var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 500 }] };
-        Assert.Null(SaturationJudge.Judge(View(Load(ttft: old)), t, TierNames.OwnGpu));
+        Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: old)], t, TierNames.OwnGpu));
     }
 }

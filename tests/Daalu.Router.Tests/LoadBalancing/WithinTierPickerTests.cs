@@ -56,7 +56,7 @@ public sealed class WithinTierPickerTests
         var key = Key(7);
         var ranking = WithinTierPicker.Order(Four, [0, 0, 0, 0], key, new Random(1));
         var loads = new double[4];
-        loads[ranking[0]] = 5; // min 3 -> limit 3 + 3.5 = 6.5
+        loads[ranking[0]] = 5; // min 3, a 2-block prompt -> limit 3 + 1.5 + 2 + 0.06 = 6.56
         loads[ranking[1]] = 3;
         loads[ranking[2]] = 3;
         loads[ranking[3]] = 3;
