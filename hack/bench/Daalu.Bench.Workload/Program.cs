@@ -34,7 +34,7 @@ foreach (var w in Enum.GetValues<Workload>().Where(w => only is null || w.ToStri
     {
         foreach (var p in Enum.GetValues<Policy>())
         {
-            var r = RunOnce(w, p, capacity * load / 100.0, duration, p == Policy.LoadAndPrefix ? tuned : today);
+            var r = Runner.RunOnce(w, p, capacity * load / 100.0, duration, p == Policy.LoadAndPrefix ? tuned : today);
             md.AppendLine(CultureInfo.InvariantCulture, $"| {load}% | {p} | {r.Calls} | {r.P50:0} | {r.P99:0} | {r.OwnP95:0} | {r.TokensPerSecond:0} | {r.OwnShare:P1} | {r.Spilled:P1} | {r.CostPerKiloCall:0.0000} | {r.PrefixHit:P1} | {r.Unfinished} |");
             Console.Error.WriteLine($"{w} {load}% {p}: p50 {r.P50:0} p99 {r.P99:0} own {r.OwnShare:P1} hit {r.PrefixHit:P1} ({sw.Elapsed.TotalSeconds:0} s)");
         }
@@ -56,7 +56,7 @@ double FindCapacity(Workload w)
     for (var i = 0; i < 12; i++)
     {
         var mid = Math.Sqrt(lo * hi);
-        var r = RunOnce(w, Policy.RoundRobin, mid, TimeSpan.FromSeconds(150), today);
+        var r = Runner.RunOnce(w, Policy.RoundRobin, mid, TimeSpan.FromSeconds(150), today);
         if (r.FinishedShare >= 0.98 && r.P99 <= 5000)
         {
             lo = mid;
@@ -69,37 +69,5 @@ double FindCapacity(Workload w)
 
     return lo;
 }
-
-static Result RunOnce(Workload w, Policy p, double rps, TimeSpan duration, SaturationThresholds thresholds)
-{
-    var sim = new Simulation(p, thresholds);
-    Traffic.Schedule(sim, w, rps, duration, TimeSpan.FromSeconds(30), seed: 1 + (int)w);
-    var end = duration + TimeSpan.FromSeconds(60);
-    sim.Run(end);
-    var from = TimeSpan.FromSeconds(30);
-    var window = (duration - from).TotalSeconds;
-    bool Measured(Call c) => c.Arrival >= from && c.Arrival < duration;
-    var finished = sim.Done.Where(Measured).ToList();
-    var measuredArrivals = finished.Count + sim.Pending.Count(Measured);
-    var ttft = sim.Done.Concat(sim.Pending).Where(Measured)
-        .Select(c => ((c.FirstToken ?? end) - c.Arrival).TotalMilliseconds).Order().ToList();
-    var own = finished.Where(c => c.Replica!.Tier == TierNames.OwnGpu).Select(c => (c.FirstToken!.Value - c.Arrival).TotalMilliseconds).Order().ToList();
-    var hosted = finished.Where(c => c.Replica!.Tier == TierNames.Hosted).ToList();
-    var cost = hosted.Sum(c => (c.Prompt.Count * Simulation.HostedInputPerMTok) + (c.Generated * Simulation.HostedOutputPerMTok)) / 1e6;
-    return new Result(
-        measuredArrivals,
-        Pct(ttft, 0.50),
-        Pct(ttft, 0.99),
-        Pct(own, 0.95),
-        finished.Sum(c => (double)c.Generated) / window,
-        finished.Count == 0 ? 0 : 1.0 - ((double)hosted.Count / finished.Count),
-        finished.Count == 0 ? 0 : (double)hosted.Count / finished.Count,
-        finished.Count == 0 ? 0 : cost * 1000 / finished.Count,
-        finished.Sum(c => (double)c.Prompt.Count) is var pt and > 0 ? finished.Sum(c => (double)c.CachedTokens) / pt : 0,
-        measuredArrivals - finished.Count,
-        measuredArrivals == 0 ? 1 : (double)finished.Count / measuredArrivals);
-}
-
-static double Pct(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
 internal sealed record Result(int Calls, double P50, double P99, double OwnP95, double TokensPerSecond, double OwnShare, double Spilled, double CostPerKiloCall, double PrefixHit, int Unfinished, double FinishedShare);
