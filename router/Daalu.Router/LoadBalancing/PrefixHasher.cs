@@ -8,7 +8,9 @@ namespace Daalu.Router.LoadBalancing;
 /// docs, "Automatic Prefix Caching", design/prefix_caching). The router has no tokenizer, so a block is approximated as
 /// <see cref="BlockChars"/> characters (16 tokens at 4 characters per token, OpenAI's rule of thumb for English; the
 /// engine simulator tokenizes at the same rate), which is also what llm-d's approximate prefix-cache scorer does
-/// (llm-d-inference-scheduler, prefix plugin: blocks of a configured number of characters, chained hashes, no tokenizer).
+/// (the prefix-cache-scorer of gateway-api-inference-extension that llm-d-inference-scheduler configures: a block is
+/// blockSizeTokens x averageCharactersPerToken (4) characters of the request, hashed in a chain, matched against an LRU
+/// index per server of the blocks recently routed there; we keep no such index, see <see cref="WithinTierPicker"/>).
 ///
 /// The key that picks a backend is the chain hash through the end of the first non-system message: every turn of one
 /// conversation (an agent loop resends the whole history and appends to it) has the same key, while two conversations
