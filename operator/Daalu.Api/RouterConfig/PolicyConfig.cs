@@ -46,6 +46,10 @@ public sealed class PolicyConfig
     [JsonPropertyName("circuitBreaker")]
     public CircuitBreakerSettings CircuitBreaker { get; set; } = new();
 
+    /// <summary>Prefer the backend likely holding the prompt's prefix within a tier, traded against load.</summary>
+    [JsonPropertyName("prefixAffinity")]
+    public bool PrefixAffinity { get; set; } = true;
+
     /// <summary>Send complexity-3 non-coding prompts past the own-GPU tier.</summary>
     [JsonPropertyName("skipOwnGpuForHardPrompts")]
     public bool SkipOwnGpuForHardPrompts { get; set; }

@@ -61,6 +61,14 @@ public sealed class RoutingPolicySpec
     [JsonPropertyName("saturation")]
     public SaturationThresholds Saturation { get; set; } = new();
 
+    /// <summary>
+    /// Within a tier, prefer the backend that most likely holds the request's prompt prefix in its KV cache (rendezvous
+    /// hashing of the conversation's leading blocks, traded against load); off picks the less loaded of two at random.
+    /// </summary>
+    [Schema(DefaultJson = "true")]
+    [JsonPropertyName("prefixAffinity")]
+    public bool PrefixAffinity { get; set; } = true;
+
     /// <summary>Timeouts per attempt.</summary>
     [Schema(DefaultJson = "{}")]
     [JsonPropertyName("timeouts")]
@@ -255,6 +263,20 @@ public sealed class SaturationThresholds
     [Schema(DefaultJson = "8")]
     [JsonPropertyName("maxRequestsWaiting")]
     public int MaxRequestsWaiting { get; set; } = 8;
+
+    /// <summary>
+    /// Skip a backend when the router's real-time estimate of the requests on it (the last polled running + waiting,
+    /// plus the calls this router started there since that poll, minus those that ended) reaches this; 0 turns it off.
+    /// </summary>
+    [Range(0, 100000)]
+    [Schema(DefaultJson = "0")]
+    [JsonPropertyName("maxRequestsPerBackend")]
+    public int MaxRequestsPerBackend { get; set; }
+
+    /// <summary>Time-to-first-token objectives per tier: a backend whose observed p95 over the window misses it is skipped.</summary>
+    [Schema(MaxItems = 3)]
+    [JsonPropertyName("ttftObjectives")]
+    public List<TtftObjective> TtftObjectives { get; set; } = [];
 }
 
 /// <summary>Timeouts for one attempt.</summary>

@@ -293,6 +293,7 @@ public static class RouterConfigCompiler
                 CircuitBreaker = spec.CircuitBreaker ?? new CircuitBreakerSettings(),
                 SkipOwnGpuForHardPrompts = spec.SkipOwnGpuForHardPrompts,
                 CodeDetection = string.IsNullOrEmpty(spec.CodeDetection) ? CodeDetectionModes.Enforce : spec.CodeDetection,
+                PrefixAffinity = spec.PrefixAffinity,
             };
 
             if (problems.Count == 0)

@@ -168,7 +168,8 @@ public static class RouterApi
             metrics.ClassifierDecisions.WithLabels(difficulty.DecidedBy).Inc();
         }
 
-        var plan = CascadePlanner.Plan(new PlanRequest(tenant, cls, req.Model, complexity, req.Features), snap, registry.View, sp.GetRequiredService<Random>());
+        var prefix = tenant.Policy.Config.PrefixAffinity && endpoint != RequestFeatures.Embeddings ? LoadBalancing.PrefixHasher.Compute(req.Body) : null;
+        var plan = CascadePlanner.Plan(new PlanRequest(tenant, cls, req.Model, complexity, req.Features, prefix), snap, registry.View, sp.GetRequiredService<Random>());
         if (explain)
         {
             var first = plan.Candidates.Count > 0 ? plan.Candidates[0] : null;

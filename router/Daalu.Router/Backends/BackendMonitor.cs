@@ -85,6 +85,7 @@ public sealed partial class BackendMonitor(IRouterConfigSource config, BackendRe
                 var text = await resp.Content.ReadAsStringAsync(cts.Token);
                 var (kv, waiting) = PrometheusText.ReadSaturation(text);
                 rt.SetSaturation(kv, waiting);
+                rt.Load.Polled(kv, waiting, LoadBalancing.VllmRunning.Read(text));
                 if (kv is { } k)
                 {
                     metrics.KvCache.WithLabels(name).Set(k);

@@ -19,6 +19,9 @@ public sealed class BackendRuntime(string name, TimeProvider time)
     /// <summary>Whether the last probe reached it.</summary>
     public bool? Reachable { get; internal set; }
 
+    /// <summary>The real-time load view (calls and tokens in flight, polled gauges, recent TTFT).</summary>
+    public LoadBalancing.LoadTracker Load { get; } = new(time);
+
     /// <summary>Calls in flight.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -41,6 +44,6 @@ public sealed class BackendRuntime(string name, TimeProvider time)
     {
         var kv = Volatile.Read(ref _kv);
         var w = Volatile.Read(ref _waiting);
-        return new BackendView(Name, Breaker.State, _models, double.IsNaN(kv) ? null : kv, double.IsNaN(w) ? null : w, InFlight, Reachable);
+        return new BackendView(Name, Breaker.State, _models, double.IsNaN(kv) ? null : kv, double.IsNaN(w) ? null : w, InFlight, Reachable, Load.Estimate());
     }
 }

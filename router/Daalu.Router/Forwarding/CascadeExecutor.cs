@@ -94,7 +94,9 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 }
 
                 var attempt = new Attempt(rc, cand, attemptNo, reservation, route);
+                var loadTokens = LoadBalancing.LoadTracker.ExpectedTokens(rc.Request.PromptTokenEstimate, rc.Request.MaxTokens);
                 rt.Enter();
+                rt.Load.Enter(loadTokens);
                 try
                 {
                     using var activity = RouterTracing.Source.StartActivity("attempt");
@@ -112,6 +114,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 finally
                 {
                     rt.Exit();
+                    rt.Load.Exit(loadTokens);
                     if (reservation is not null && !attempt.Settled)
                     {
                         await quota.ReleaseAsync(reservation, CancellationToken.None);

@@ -8,7 +8,8 @@ namespace Daalu.Router.Planning;
 /// <param name="RequestsWaiting">vllm:num_requests_waiting, null when unknown.</param>
 /// <param name="InFlight">Calls this router has in flight to it.</param>
 /// <param name="Reachable">Whether its last probe answered; null before the first probe.</param>
-public sealed record BackendView(string Name, CircuitState Circuit, IReadOnlyList<string>? DetectedModels, double? KvCacheUsage, double? RequestsWaiting, int InFlight, bool? Reachable = null)
+/// <param name="Load">The router's real-time view of its load; null when not tracked (then the polled gauges alone count).</param>
+public sealed record BackendView(string Name, CircuitState Circuit, IReadOnlyList<string>? DetectedModels, double? KvCacheUsage, double? RequestsWaiting, int InFlight, bool? Reachable = null, LoadBalancing.LoadEstimate? Load = null)
 {
     /// <summary>A backend nothing is known about yet.</summary>
     public static BackendView Unknown(string name) => new(name, CircuitState.Closed, null, null, null, 0);

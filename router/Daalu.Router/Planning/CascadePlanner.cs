@@ -115,12 +115,13 @@ public static class CascadePlanner
         var embedding = request.Features.Endpoint == RequestFeatures.Embeddings;
         var purpose = alias && !embedding ? ModelAliases.PurposeFor(request.Model, request.RequestClass) : null;
         var sat = request.Tenant.Policy.Config.Saturation;
-        var found = new List<(Candidate C, int Rank, int InFlight)>();
+        var found = new List<(Candidate C, int Rank, double InFlight)>();
         var any = false;
-        foreach (var b in pool)
+        var views = pool.Select(b => (B: b, View: state(b.Name))).ToList();
+        var tierTtft = LoadBalancing.SaturationJudge.TierTtftP95(views.Select(v => v.View.Load), sat, tier);
+        foreach (var (b, view) in views)
         {
             any = true;
-            var view = state(b.Name);
             var served = ServedModels(b, view);
             if (served.Count == 0 && view.Reachable == false)
             {
@@ -190,15 +191,9 @@ public static class CascadePlanner
                 continue;
             }
 
-            if (view.KvCacheUsage is { } kv && kv * 100 >= sat.KvCacheUsagePercent)
+            if (LoadBalancing.SaturationJudge.Judge(view, sat, tier, tierTtft) is { } why)
             {
-                skipped.Add(new Skip(tier, b.Name, SkipReasons.Saturated, FormattableString.Invariant($"kv_cache_usage {kv:0.###} >= {sat.KvCacheUsagePercent}%")));
-                continue;
-            }
-
-            if (view.RequestsWaiting is { } w && w >= sat.MaxRequestsWaiting && sat.MaxRequestsWaiting > 0)
-            {
-                skipped.Add(new Skip(tier, b.Name, SkipReasons.Saturated, FormattableString.Invariant($"num_requests_waiting {w:0} >= {sat.MaxRequestsWaiting}")));
+                skipped.Add(new Skip(tier, b.Name, SkipReasons.Saturated, why));
                 continue;
             }
 
@@ -206,7 +201,7 @@ public static class CascadePlanner
             var rank = request.Model == ModelAliases.Auto
                 ? (b.Capability >= request.Complexity ? b.Capability - request.Complexity : 10 + request.Complexity - b.Capability)
                 : 0;
-            found.Add((new Candidate(tier, b.Name, upstream, b, null, null), rank, view.InFlight));
+            found.Add((new Candidate(tier, b.Name, upstream, b, null, null), rank, view.Load?.EstimatedRequests ?? view.InFlight));
         }
 
         if (!any)
@@ -224,18 +219,15 @@ public static class CascadePlanner
         var best = found.TakeWhile(f => f.Rank == found[0].Rank).Count();
         if (best >= 2)
         {
-            // Power of two choices among the equally good: two at random, the less loaded first.
-            var i = random.Next(best);
-            var j = random.Next(best - 1);
-            if (j >= i)
+            // Among the equally good: the likely holder of the prompt's prefix unless it is much busier, else the less
+            // loaded of two at random (LoadBalancing/WithinTierPicker).
+            var group = found.GetRange(0, best);
+            var prefix = request.Tenant.Policy.Config.PrefixAffinity ? request.Prefix : null;
+            var order = LoadBalancing.WithinTierPicker.Order(group.ConvertAll(f => f.C.Name), group.ConvertAll(f => f.InFlight), prefix, random);
+            for (var o = 0; o < order.Length; o++)
             {
-                j++;
+                found[o] = group[order[o]];
             }
-
-            var first = found[i].InFlight <= found[j].InFlight ? i : j;
-            var chosen = found[first];
-            found.RemoveAt(first);
-            found.Insert(0, chosen);
         }
 
         candidates.AddRange(found.Select(f => f.C));

@@ -1,0 +1,22 @@
+using Daalu.Router.LoadBalancing;
+
+namespace Daalu.Bench.Workload;
+
+/// <summary>One call through the router.</summary>
+internal sealed class Call
+{
+    public required List<int> Prompt { get; init; }
+    public required int Output { get; init; }
+    public int MaxTokens { get; init; } = 1024;
+    public PrefixKey? Key { get; init; }
+    public bool Measured { get; set; }
+    public Action<Call>? OnFinished { get; init; }
+    public TimeSpan Arrival { get; set; }
+    public Replica? Replica { get; set; }
+    public long Tokens { get; set; }
+    public TimeSpan? FirstToken { get; set; }
+    public TimeSpan? Finished { get; set; }
+    public int Generated { get; set; }
+    public int CachedTokens { get; set; }
+    public bool Overflow { get; set; }
+}

@@ -1,0 +1,39 @@
+using Daalu.Api.V1Alpha1;
+
+namespace Daalu.Bench.Workload;
+
+/// <summary>Runs one (workload, policy, rate) and summarises the calls that arrived after the warm-up.</summary>
+internal static class Runner
+{
+    public static Result RunOnce(Workload w, Policy p, double rps, TimeSpan duration, SaturationThresholds thresholds)
+    {
+        var sim = new Simulation(p, thresholds);
+        Traffic.Schedule(sim, w, rps, duration, TimeSpan.FromSeconds(30), seed: 1 + (int)w);
+        var end = duration + TimeSpan.FromSeconds(60);
+        sim.Run(end);
+        var from = TimeSpan.FromSeconds(30);
+        var window = (duration - from).TotalSeconds;
+        bool Measured(Call c) => c.Arrival >= from && c.Arrival < duration;
+        var finished = sim.Done.Where(Measured).ToList();
+        var measuredArrivals = finished.Count + sim.Pending.Count(Measured);
+        var ttft = sim.Done.Concat(sim.Pending).Where(Measured)
+            .Select(c => ((c.FirstToken ?? end) - c.Arrival).TotalMilliseconds).Order().ToList();
+        var own = finished.Where(c => c.Replica!.Tier == TierNames.OwnGpu).Select(c => (c.FirstToken!.Value - c.Arrival).TotalMilliseconds).Order().ToList();
+        var hosted = finished.Where(c => c.Replica!.Tier == TierNames.Hosted).ToList();
+        var cost = hosted.Sum(c => (c.Prompt.Count * Simulation.HostedInputPerMTok) + (c.Generated * Simulation.HostedOutputPerMTok)) / 1e6;
+        return new Result(
+            measuredArrivals,
+            Pct(ttft, 0.50),
+            Pct(ttft, 0.99),
+            Pct(own, 0.95),
+            finished.Sum(c => (double)c.Generated) / window,
+            finished.Count == 0 ? 0 : 1.0 - ((double)hosted.Count / finished.Count),
+            finished.Count == 0 ? 0 : (double)hosted.Count / finished.Count,
+            finished.Count == 0 ? 0 : cost * 1000 / finished.Count,
+            finished.Sum(c => (double)c.Prompt.Count) is var pt and > 0 ? finished.Sum(c => (double)c.CachedTokens) / pt : 0,
+            measuredArrivals - finished.Count,
+            measuredArrivals == 0 ? 1 : (double)finished.Count / measuredArrivals);
+    }
+
+    private static double Pct(List<double> sorted, double q) => sorted.Count == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(q * sorted.Count) - 1)];
+}

@@ -1,0 +1,118 @@
+namespace Daalu.Router.LoadBalancing;
+
+/// <summary>
+/// Live accounting of one backend: calls and tokens this router has in flight there, the last polled vLLM gauges
+/// (vllm:kv_cache_usage_perc, vllm:num_requests_waiting, vllm:num_requests_running, as documented in vLLM's
+/// "Production Metrics" page) and what changed since that poll, and recent times to first token. Polls come every
+/// probeIntervalMs (5 s by default); a burst arrives in far less, so saturation is judged on the poll moved by what
+/// this router itself sent since. Thread-safe.
+/// </summary>
+public sealed class LoadTracker(TimeProvider time)
+{
+    /// <summary>Samples kept for the TTFT objective (the newest; older ones fall out of any window first).</summary>
+    public const int TtftCapacity = 256;
+
+    /// <summary>Output tokens expected when a call sets no max_tokens (a typical chat reply).</summary>
+    public const int DefaultExpectedOutput = 256;
+
+    /// <summary>Output tokens counted at most per call: a call reserves KV only as it generates, most stop early.</summary>
+    public const int MaxExpectedOutput = 1024;
+
+    private readonly Lock _gate = new();
+    private int _inFlight;
+    private long _tokens;
+    private bool _polled;
+    private double? _kv;
+    private double? _waiting;
+    private double? _running;
+    private int _inFlightAtPoll;
+    private long _tokensAtPoll;
+    private double? _kvPerToken;
+    private TtftSample[] _ttft = [];
+
+    /// <summary>Tokens a call may occupy in the KV cache: its prompt plus its expected output.</summary>
+    public static long ExpectedTokens(long promptTokens, int? maxTokens) =>
+        Math.Max(0, promptTokens) + Math.Clamp(maxTokens ?? DefaultExpectedOutput, 0, MaxExpectedOutput);
+
+    /// <summary>Counts a call of <paramref name="tokens"/> in.</summary>
+    public void Enter(long tokens)
+    {
+        lock (_gate)
+        {
+            _inFlight++;
+            _tokens += tokens;
+        }
+    }
+
+    /// <summary>Counts a call of <paramref name="tokens"/> out.</summary>
+    public void Exit(long tokens)
+    {
+        lock (_gate)
+        {
+            _inFlight = Math.Max(0, _inFlight - 1);
+            _tokens = Math.Max(0, _tokens - tokens);
+        }
+    }
+
+    /// <summary>Takes a poll of the backend's gauges (null where the backend does not export one).</summary>
+    public void Polled(double? kvCacheUsage, double? waiting, double? running)
+    {
+        lock (_gate)
+        {
+            _polled = true;
+            _kv = kvCacheUsage;
+            _waiting = waiting;
+            _running = running;
+            _inFlightAtPoll = _inFlight;
+            _tokensAtPoll = _tokens;
+
+            // KV cost per token of this router's calls, learned from the poll once there is enough to learn from.
+            // With other router replicas also sending there it comes out high, which errs towards spilling early.
+            if (kvCacheUsage is { } kv && kv >= 0.02 && _tokens >= 256)
+            {
+                var sample = kv / _tokens;
+                _kvPerToken = _kvPerToken is { } old ? (0.7 * old) + (0.3 * sample) : sample;
+            }
+        }
+    }
+
+    /// <summary>Records the time to first token of a call that streamed.</summary>
+    public void RecordTtft(double ms)
+    {
+        var s = new TtftSample(time.GetUtcNow(), ms);
+        lock (_gate)
+        {
+            var old = _ttft;
+            var keep = Math.Min(old.Length, TtftCapacity - 1);
+            var next = new TtftSample[keep + 1];
+            Array.Copy(old, old.Length - keep, next, 0, keep);
+            next[keep] = s;
+            _ttft = next; // replaced, never changed: an estimate may hold the old array
+        }
+    }
+
+    /// <summary>The current estimate.</summary>
+    public LoadEstimate Estimate()
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_polled)
+            {
+                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, _ttft);
+            }
+
+            var dReq = _inFlight - _inFlightAtPoll;
+            var dTok = _tokens - _tokensAtPoll;
+            double requests = _inFlight;
+            if (_running is not null || _waiting is not null)
+            {
+                requests = Math.Max(_inFlight, (_running ?? 0) + (_waiting ?? 0) + dReq);
+            }
+
+            double? waiting = _waiting is { } w ? Math.Max(0, w + (w > 0 ? dReq : 0)) : null;
+            double? kv = _kv is { } k ? Math.Clamp(k + (dTok * (_kvPerToken ?? 0)), 0, 1) : null;
+            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, _ttft);
+        }
+    }
+}

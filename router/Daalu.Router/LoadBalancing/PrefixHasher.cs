@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+
+namespace Daalu.Router.LoadBalancing;
+
+/// <summary>
+/// Hashes a request's leading content in blocks, as vLLM's automatic prefix caching does (a KV block holds 16 tokens by
+/// default and is reused only when every token before it is equal, so each block's hash chains its parent's: vLLM
+/// docs, "Automatic Prefix Caching", design/prefix_caching). The router has no tokenizer, so a block is approximated as
+/// <see cref="BlockChars"/> characters (16 tokens at 4 characters per token, OpenAI's rule of thumb for English; the
+/// engine simulator tokenizes at the same rate), which is also what llm-d's approximate prefix-cache scorer does
+/// (the prefix-cache-scorer of gateway-api-inference-extension that llm-d-inference-scheduler configures: a block is
+/// blockSizeTokens x averageCharactersPerToken (4) characters of the request, hashed in a chain, matched against an LRU
+/// index per server of the blocks recently routed there; we keep no such index, see <see cref="WithinTierPicker"/>).
+///
+/// The key that picks a backend is the chain hash through the end of the first non-system message: every turn of one
+/// conversation (an agent loop resends the whole history and appends to it) has the same key, while two conversations
+/// that share only a system prompt have different keys and spread out. Chat messages are hashed as "role\ncontent\n"
+/// in order, so the key depends only on the request itself and every router replica computes the same one.
+/// </summary>
+public static class PrefixHasher
+{
+    /// <summary>Characters per block: 16 tokens x 4 characters.</summary>
+    public const int BlockChars = 64;
+
+    /// <summary>The key covers at most this many blocks (2,048 tokens); a longer first turn is keyed on its start.</summary>
+    public const int MaxKeyBlocks = 128;
+
+    /// <summary>Legacy completions have no turns: their key is the first blocks of the prompt, up to this many (512 tokens).</summary>
+    public const int PromptKeyBlocks = 32;
+
+    private const ulong FnvOffset = 14695981039346656037UL;
+    private const ulong FnvPrime = 1099511628211UL;
+
+    /// <summary>The prefix key of a chat or completions body; null when it has no text to key on.</summary>
+    public static PrefixKey? Compute(JsonObject body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body["messages"] is JsonArray messages)
+        {
+            var text = new System.Text.StringBuilder();
+            var keyEnd = -1;
+            foreach (var m in messages)
+            {
+                if (m is not JsonObject msg)
+                {
+                    continue;
+                }
+
+                var role = msg["role"] is JsonValue r && r.TryGetValue<string>(out var rs) ? rs : string.Empty;
+                text.Append(role).Append('\n');
+                AppendContent(text, msg["content"]);
+                text.Append('\n');
+                if (keyEnd < 0 && role is not ("system" or "developer"))
+                {
+                    keyEnd = text.Length;
+                }
+            }
+
+            return FromText(text.ToString(), keyEnd < 0 ? text.Length : keyEnd, MaxKeyBlocks);
+        }
+
+        if (body["prompt"] is JsonValue p && p.TryGetValue<string>(out var prompt))
+        {
+            return FromText(prompt, prompt.Length, PromptKeyBlocks);
+        }
+
+        return null;
+    }
+
+    /// <summary>The key of <paramref name="text"/> whose identifying part ends at <paramref name="keyEnd"/>.</summary>
+    public static PrefixKey? FromText(string text, int keyEnd, int maxKeyBlocks)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        // Whole blocks up to the end of the identifying part; one (possibly partial) block when it is shorter than that.
+        var keyBlocks = Math.Clamp(keyEnd / BlockChars, 1, maxKeyBlocks);
+        var hash = 0UL;
+        for (var b = 0; b < keyBlocks; b++)
+        {
+            var start = b * BlockChars;
+            var end = Math.Min(start + BlockChars, text.Length);
+            hash = ChainHash(hash, text.AsSpan(start, Math.Max(0, end - start)));
+        }
+
+        return new PrefixKey(hash, keyBlocks, (text.Length + BlockChars - 1) / BlockChars);
+    }
+
+    /// <summary>FNV-1a over the parent's hash and the block's characters: equal only for equal prefixes (up to collisions).</summary>
+    public static ulong ChainHash(ulong parent, ReadOnlySpan<char> block)
+    {
+        var h = (FnvOffset ^ parent) * FnvPrime;
+        foreach (var c in block)
+        {
+            h = (h ^ c) * FnvPrime;
+        }
+
+        return h;
+    }
+
+    private static void AppendContent(System.Text.StringBuilder text, JsonNode? content)
+    {
+        switch (content)
+        {
+            case JsonValue v when v.TryGetValue<string>(out var s):
+                text.Append(s);
+                break;
+            case JsonArray parts:
+                foreach (var part in parts)
+                {
+                    if (part is JsonObject o && o["text"] is JsonValue t && t.TryGetValue<string>(out var ts))
+                    {
+                        text.Append(ts);
+                    }
+                }
+
+                break;
+        }
+    }
+}

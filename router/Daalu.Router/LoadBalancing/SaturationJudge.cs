@@ -1,0 +1,72 @@
+using Daalu.Api.V1Alpha1;
+using Daalu.Router.Planning;
+
+namespace Daalu.Router.LoadBalancing;
+
+/// <summary>Whether a backend counts as saturated, judged on the router's real-time view (pure).</summary>
+public static class SaturationJudge
+{
+    /// <summary>
+    /// The p95 TTFT of a tier over its objective's window, pooled over the tier's backends; null without an objective
+    /// for the tier or with too few answers. Judged per tier, not per backend: per backend, the backends escalated
+    /// first get no new answers while the ones not yet judged take every call and overload (seen on the workload benchmark).
+    /// </summary>
+    public static double? TierTtftP95(IEnumerable<LoadEstimate?> tierLoads, SaturationThresholds thresholds, string tier)
+    {
+        ArgumentNullException.ThrowIfNull(tierLoads);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        if (thresholds.TtftObjectives.FirstOrDefault(o => o.Tier == tier) is not { } objective)
+        {
+            return null;
+        }
+
+        var now = DateTimeOffset.MinValue;
+        var samples = new List<TtftSample>();
+        foreach (var l in tierLoads)
+        {
+            if (l is not null)
+            {
+                samples.AddRange(l.Ttft);
+                now = l.Now > now ? l.Now : now;
+            }
+        }
+
+        return samples.Count == 0 ? null : TtftWindow.P95(samples, now, TimeSpan.FromSeconds(objective.WindowSeconds), objective.MinSamples);
+    }
+
+    /// <summary>
+    /// Why <paramref name="view"/> is saturated for <paramref name="tier"/>, or null when it is not.
+    /// <paramref name="tierTtftP95"/> is the tier's observed p95 TTFT (<see cref="TierTtftP95"/>), null when not judged.
+    /// </summary>
+    public static string? Judge(BackendView view, SaturationThresholds thresholds, string tier, double? tierTtftP95 = null)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var load = view.Load;
+        var kv = load?.EstimatedKvCacheUsage ?? view.KvCacheUsage;
+        if (kv is { } k && k * 100 >= thresholds.KvCacheUsagePercent)
+        {
+            return FormattableString.Invariant($"kv_cache_usage {(load?.EstimatedKvCacheUsage is null ? "" : "~")}{k:0.###} >= {thresholds.KvCacheUsagePercent}%");
+        }
+
+        var waiting = load?.EstimatedWaiting ?? view.RequestsWaiting;
+        if (waiting is { } w && thresholds.MaxRequestsWaiting > 0 && w >= thresholds.MaxRequestsWaiting)
+        {
+            return FormattableString.Invariant($"num_requests_waiting {(load?.EstimatedWaiting is null ? "" : "~")}{w:0} >= {thresholds.MaxRequestsWaiting}");
+        }
+
+        if (load is not null && thresholds.MaxRequestsPerBackend > 0 && load.EstimatedRequests >= thresholds.MaxRequestsPerBackend)
+        {
+            return FormattableString.Invariant($"requests ~{load.EstimatedRequests:0} >= {thresholds.MaxRequestsPerBackend}");
+        }
+
+        if (load is not null && tierTtftP95 is { } p95 && load.EstimatedRequests >= 1
+            && thresholds.TtftObjectives.FirstOrDefault(o => o.Tier == tier) is { } objective && p95 > objective.P95Ms)
+        {
+            // An idle backend still takes calls: it answers at its prefill time, and its answers tell when to come back.
+            return FormattableString.Invariant($"{tier} ttft p95 {p95:0} ms > {objective.P95Ms} ms over {objective.WindowSeconds} s");
+        }
+
+        return null;
+    }
+}

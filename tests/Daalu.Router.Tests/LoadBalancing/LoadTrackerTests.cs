@@ -1,0 +1,111 @@
+using Daalu.Router.LoadBalancing;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace Daalu.Router.Tests.LoadBalancing;
+
+public sealed class LoadTrackerTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-12-07T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Estimate_BeforeAnyPoll_CountsOwnCallsOnly()
+    {
+        var t = new LoadTracker(new FakeTimeProvider(T0));
+        t.Enter(1000);
+        t.Enter(500);
+        var e = t.Estimate();
+        Assert.Equal(2, e.InFlight);
+        Assert.Equal(1500, e.InFlightTokens);
+        Assert.Equal(2, e.EstimatedRequests);
+        Assert.Null(e.EstimatedKvCacheUsage);
+        Assert.Null(e.EstimatedWaiting);
+    }
+
+    [Fact]
+    public void Estimate_BurstAfterPoll_MovesPolledKvAndRequestsByWhatWasSent()
+    {
+        var t = new LoadTracker(new FakeTimeProvider(T0));
+        for (var i = 0; i < 4; i++)
+        {
+            t.Enter(1000);
+        }
+
+        // 4,000 tokens of ours showed as 20 % of the cache: 0.00005 per token. 6 running (2 from another router).
+        t.Polled(0.20, 0, 6);
+        for (var i = 0; i < 12; i++)
+        {
+            t.Enter(1000);
+        }
+
+        var e = t.Estimate();
+        Assert.Equal(0.20 + (12_000 * 0.00005), e.EstimatedKvCacheUsage!.Value, 6);
+        Assert.Equal(18, e.EstimatedRequests);
+        Assert.Equal(0, e.EstimatedWaiting); // an empty queue stays empty: the cache estimate says when it would grow
+    }
+
+    [Fact]
+    public void Estimate_QueueAtPoll_GrowsAndDrainsWithNetCalls()
+    {
+        var t = new LoadTracker(new FakeTimeProvider(T0));
+        for (var i = 0; i < 4; i++)
+        {
+            t.Enter(100);
+        }
+
+        t.Polled(0.5, 3, 10);
+        t.Enter(100);
+        t.Enter(100);
+        Assert.Equal(5, t.Estimate().EstimatedWaiting);
+        for (var i = 0; i < 4; i++)
+        {
+            t.Exit(100);
+        }
+
+        Assert.Equal(1, t.Estimate().EstimatedWaiting);
+        Assert.Equal(2, t.Estimate().InFlight);
+        for (var i = 0; i < 5; i++)
+        {
+            t.Exit(100);
+        }
+
+        Assert.Equal(0, t.Estimate().InFlight); // never below zero
+        Assert.Equal(0, t.Estimate().EstimatedWaiting);
+    }
+
+    [Fact]
+    public void Estimate_KvNeverAboveOne()
+    {
+        var t = new LoadTracker(new FakeTimeProvider(T0));
+        t.Enter(1000);
+        t.Polled(0.5, 0, 1);
+        t.Enter(100_000);
+        Assert.Equal(1.0, t.Estimate().EstimatedKvCacheUsage);
+    }
+
+    [Fact]
+    public void ExpectedTokens_DefaultOutputAndCap()
+    {
+        Assert.Equal(100 + LoadTracker.DefaultExpectedOutput, LoadTracker.ExpectedTokens(100, null));
+        Assert.Equal(100 + 50, LoadTracker.ExpectedTokens(100, 50));
+        Assert.Equal(100 + LoadTracker.MaxExpectedOutput, LoadTracker.ExpectedTokens(100, 32_000));
+    }
+
+    [Fact]
+    public void RecordTtft_KeepsNewestSamplesStamped()
+    {
+        var time = new FakeTimeProvider(T0);
+        var t = new LoadTracker(time);
+        for (var i = 0; i < LoadTracker.TtftCapacity + 10; i++)
+        {
+            t.RecordTtft(i);
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        var s = t.Estimate().Ttft;
+        Assert.Equal(LoadTracker.TtftCapacity, s.Count);
+        Assert.Equal(10, s[0].Ms);
+        Assert.Equal(LoadTracker.TtftCapacity + 9, s[^1].Ms);
+        Assert.True(s[^1].At > s[0].At);
+    }
+}

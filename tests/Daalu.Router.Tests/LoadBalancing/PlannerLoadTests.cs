@@ -1,0 +1,101 @@
+using Daalu.Api.RouterConfig;
+using Daalu.Api.V1Alpha1;
+using Daalu.Router.LoadBalancing;
+using Daalu.Router.Planning;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+using static Daalu.Router.Tests.Planning.PlannerTestData;
+
+namespace Daalu.Router.Tests.LoadBalancing;
+
+public sealed class PlannerLoadTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-12-07T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Plan_BurstBetweenPolls_SpillsToHostedWhenEstimateReachesThreshold()
+    {
+        var s = Compile(Base());
+        var own = new LoadTracker(new FakeTimeProvider(T0));
+        for (var i = 0; i < 2; i++)
+        {
+            own.Enter(2000);
+        }
+
+        own.Polled(0.31, 0, 2); // 4,000 tokens = 31 %: 0.0000775 per token
+        BackendView State(string n) => n == "own-a" ? new BackendView(n, CircuitState.Closed, null, 0.31, 0, own.Estimate().InFlight, true, own.Estimate()) : BackendView.Unknown(n);
+
+        var onOwn = 0;
+        for (var call = 0; call < 20; call++)
+        {
+            var p = Plan(s, RequestClasses.Chat, state: State);
+            if (p.Candidates[0].Tier != TierNames.OwnGpu)
+            {
+                Assert.Equal("pool-1", p.Candidates[0].Name);
+                Assert.Contains(p.Skipped, x => x is { Name: "own-a", Reason: SkipReasons.Saturated } && x.Detail!.StartsWith("kv_cache_usage ~", StringComparison.Ordinal));
+                break;
+            }
+
+            onOwn++;
+            own.Enter(2000);
+        }
+
+        // 0.31 + n x 0.155 >= 0.90 after n = 4 more calls; the poll still says 31 % and would have let all 20 through.
+        Assert.Equal(4, onOwn);
+    }
+
+    [Fact]
+    public void Plan_TtftObjectiveMissedOnEveryOwnBackend_EscalatesToHosted()
+    {
+        var c = Base();
+        c.Policies[0].Saturation.TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 500, MinSamples = 5 }];
+        var s = Compile(c);
+        var time = new FakeTimeProvider(T0);
+        var own = new LoadTracker(time);
+        for (var i = 0; i < 10; i++)
+        {
+            own.RecordTtft(1200);
+        }
+
+        own.Enter(1000); // busy: an idle backend would still be tried
+
+        var p = Plan(s, RequestClasses.Chat, state: n => n == "own-a" ? new BackendView(n, CircuitState.Closed, null, null, null, 0, true, own.Estimate()) : BackendView.Unknown(n));
+        Assert.Equal("Hosted:pool-1", Names(p)[0]);
+        Assert.Contains(p.Skipped, x => x is { Name: "own-a", Reason: SkipReasons.Saturated, Detail: "OwnGpu ttft p95 1200 ms > 500 ms over 30 s" });
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal("OwnGpu:own-a", Names(Plan(s, RequestClasses.Chat, state: n => n == "own-a" ? new BackendView(n, CircuitState.Closed, null, null, null, 0, true, own.Estimate()) : BackendView.Unknown(n)))[0]);
+    }
+
+    [Fact]
+    public void Plan_PrefixAffinity_EveryTurnOnOneBackendAndOffSpreadsThem()
+    {
+        var c = Base();
+        for (var i = 2; i <= 4; i++)
+        {
+            c.Backends.Add(new BackendConfig { Name = $"own-a{i}", Tier = TierNames.OwnGpu, Tenant = "team-a", Url = $"http://127.0.0.1:{10 + i}", Models = ["m-general"], Capability = 2 });
+        }
+
+        var on = Compile(c);
+        var key = PrefixHasher.FromText("system prompt and the first question of one conversation " + new string('x', 200), 250, PrefixHasher.MaxKeyBlocks);
+        var backends = new HashSet<string>();
+        for (var turn = 0; turn < 20; turn++)
+        {
+            var p = CascadePlanner.Plan(new PlanRequest(on.Tenants["team-a"], "agent", "m-general", 2, new RequestFeatures("chat", true, false), key), on, BackendView.Unknown, new Random(turn));
+            backends.Add(p.Candidates[0].Name);
+        }
+
+        Assert.Single(backends);
+
+        c.Policies[0].PrefixAffinity = false;
+        var off = Compile(c);
+        backends.Clear();
+        for (var turn = 0; turn < 20; turn++)
+        {
+            var p = CascadePlanner.Plan(new PlanRequest(off.Tenants["team-a"], "agent", "m-general", 2, new RequestFeatures("chat", true, false), key), off, BackendView.Unknown, new Random(turn));
+            backends.Add(p.Candidates[0].Name);
+        }
+
+        Assert.True(backends.Count > 1);
+    }
+}

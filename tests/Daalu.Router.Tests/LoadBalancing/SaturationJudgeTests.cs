@@ -1,0 +1,67 @@
+using Daalu.Api.V1Alpha1;
+using Daalu.Router.LoadBalancing;
+using Daalu.Router.Planning;
+using Xunit;
+
+namespace Daalu.Router.Tests.LoadBalancing;
+
+public sealed class SaturationJudgeTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-12-07T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static BackendView View(LoadEstimate? load, double? polledKv = null, double? polledWaiting = null) =>
+        new("own-a", CircuitState.Closed, null, polledKv, polledWaiting, load?.InFlight ?? 0, true, load);
+
+    private static LoadEstimate Load(double requests = 0, double? waiting = null, double? kv = null, IReadOnlyList<TtftSample>? ttft = null) =>
+        new(Now, (int)requests, 0, requests, waiting, kv, ttft ?? []);
+
+    [Fact]
+    public void Judge_EstimatedKvAtThreshold_SaturatedEvenWhenPollSaidLess()
+    {
+        var why = SaturationJudge.Judge(View(Load(kv: 0.92), polledKv: 0.30), new SaturationThresholds(), TierNames.OwnGpu);
+        Assert.Equal("kv_cache_usage ~0.92 >= 90%", why);
+    }
+
+    [Fact]
+    public void Judge_NoLoadView_PolledGaugesAsBefore()
+    {
+        Assert.NotNull(SaturationJudge.Judge(View(null, polledKv: 0.95), new SaturationThresholds(), TierNames.OwnGpu));
+        Assert.NotNull(SaturationJudge.Judge(View(null, polledWaiting: 8), new SaturationThresholds(), TierNames.OwnGpu));
+        Assert.Null(SaturationJudge.Judge(View(null, polledKv: 0.5, polledWaiting: 7), new SaturationThresholds(), TierNames.OwnGpu));
+    }
+
+    [Fact]
+    public void Judge_EstimatedWaiting_Saturated()
+    {
+        Assert.Equal("num_requests_waiting ~9 >= 8", SaturationJudge.Judge(View(Load(waiting: 9)), new SaturationThresholds(), TierNames.OwnGpu));
+    }
+
+    [Fact]
+    public void Judge_MaxRequestsPerBackend_OnlyWhenSet()
+    {
+        var view = View(Load(requests: 24));
+        Assert.Null(SaturationJudge.Judge(view, new SaturationThresholds(), TierNames.OwnGpu));
+        Assert.Equal("requests ~24 >= 24", SaturationJudge.Judge(view, new SaturationThresholds { MaxRequestsPerBackend = 24 }, TierNames.OwnGpu));
+    }
+
+    [Fact]
+    public void Judge_TierTtftObjectiveMissed_BusyBackendsSaturatedIdleOnesNot()
+    {
+        var slow = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-i), i < 3 ? 400 : 900)).ToList();
+        var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 500 }] };
+        var p95 = SaturationJudge.TierTtftP95([Load(ttft: slow[..15]), Load(ttft: slow[15..]), null], t, TierNames.OwnGpu);
+        Assert.Equal(900, p95);
+        Assert.Equal("OwnGpu ttft p95 900 ms > 500 ms over 30 s", SaturationJudge.Judge(View(Load(requests: 3)), t, TierNames.OwnGpu, p95));
+        Assert.Null(SaturationJudge.Judge(View(Load(requests: 0)), t, TierNames.OwnGpu, p95));
+        Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: slow)], t, TierNames.Hosted));
+    }
+
+    [Fact]
+    public void TierTtftP95_WindowEmptied_NotJudged()
+    {
+        // Escalated calls leave no new samples; once the window has passed, the tier is judged unknown and tried again.
+        var old = Enumerable.Range(0, 30).Select(_ => new TtftSample(Now.AddSeconds(-40), 900)).ToList();
+        var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 500 }] };
+        Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: old)], t, TierNames.OwnGpu));
+    }
+}
