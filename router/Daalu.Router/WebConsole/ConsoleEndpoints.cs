@@ -77,8 +77,9 @@ public static class ConsoleEndpoints
 
             return await next(context);
         });
+        // One route: the matcher ignores a trailing slash, so "" serves /console and /console/ (a second "/" route
+        // made both an AmbiguousMatchException, a 500).
         g.MapGet("", new Func<HttpContext, IResult>(console.Root));
-        g.MapGet("/", new Func<HttpContext, IResult>(console.Root));
         g.MapGet("/login", new Func<HttpContext, IResult>(console.LoginForm));
         g.MapPost("/login", new Func<HttpContext, Task<IResult>>(console.LoginAsync)).DisableAntiforgery();
         g.MapPost("/logout", new Func<HttpContext, Task<IResult>>(console.LogoutAsync)).DisableAntiforgery();

@@ -8,6 +8,22 @@ namespace Daalu.Console.Tests.Http;
 [Collection(ConsoleTestGroup.Name)]
 public sealed class ConsoleHttpTests(ConsoleWorld world)
 {
+    [Theory]
+    [InlineData("/console")]
+    [InlineData("/console/")]
+    public async Task Root_WithAndWithoutSlash_RedirectsToLoginOrFactory(string path)
+    {
+        using var anonymous = ConsoleClient.Anonymous(world);
+        using var before = await anonymous.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, before.StatusCode);
+        Assert.Equal("/console/login", before.Headers.Location?.OriginalString);
+
+        using var owner = await ConsoleClient.LoginAsync(world, ConsoleWorld.OwnerKey);
+        using var after = await owner.Http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Equal("/console/factory", after.Headers.Location?.OriginalString);
+    }
+
     [Fact]
     public async Task Login_WrongKey_Unauthorized()
     {
