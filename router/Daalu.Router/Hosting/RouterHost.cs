@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -118,7 +119,13 @@ public static class RouterHost
                 return auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? source.Current.Authenticator.Authenticate(auth.AsSpan(7).Trim()) : null;
             });
             app.MapConsole();
+            app.MapGet("/", () => Results.Redirect("/console"));
         }
+
+        // Anything unrouted answers as OpenAI's API does ({"error":{"message":"Invalid URL (GET /v1/foo)",...}}), never an
+        // empty 404 that an SDK reports as a parse failure.
+        app.MapFallback(ctx => OpenAIError.WriteAsync(ctx, 404, "invalid_request_error", null,
+            $"Invalid URL ({ctx.Request.Method} {ctx.Request.Path})"));
         return app;
     }
 

@@ -49,6 +49,21 @@ public sealed class BadInputTests : IAsyncLifetime
         AssertNoUpstream();
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/no-such-route")]
+    [InlineData("POST", "/v2/chat/completions")]
+    public async Task UnknownUrl_OpenAIShaped404NamingIt(string method, string path)
+    {
+        using var req = new HttpRequestMessage(new HttpMethod(method), path);
+        req.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestConfigs.KeyA);
+        var (resp, text) = await _f.Host.SendAsync(req);
+
+        Assert.Equal(HttpStatusCode.NotFound, resp.StatusCode);
+        Assert.Contains($"\"message\":\"Invalid URL ({method} {path})\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"invalid_request_error\"", text, StringComparison.Ordinal);
+        AssertNoUpstream();
+    }
+
     [Fact]
     public async Task Post_InvalidUtf8_400()
     {
