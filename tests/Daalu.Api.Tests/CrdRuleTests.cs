@@ -32,6 +32,17 @@ public sealed class CrdRuleTests(CrdFixture crds)
     }
 
     [Theory]
+    [InlineData("gpuClass: rtx-2000-ada, model: BAAI/bge-m3, embedding: true")]
+    [InlineData("gpuClass: rtx-2000-ada, embedding: false")]
+    [InlineData("model: BAAI/bge-m3, embedding: true, endpoint: {url: 'http://10.0.0.1:8000'}")]
+    public void Validate_EmbeddingWithModelOrOff_IsAccepted(string spec)
+    {
+        var obj = Yaml($"apiVersion: ai.daalu.io/v1alpha1\nkind: ModelServing\nmetadata: {{name: ms, namespace: team-a}}\nspec: {{{spec}}}\n");
+
+        Assert.Empty(crds.For(obj).Validate(obj));
+    }
+
+    [Theory]
     [InlineData("{requestClasses: [chat, agent], action: allow, tiers: [OwnGpu, External]}")]
     [InlineData("{requestClasses: [classifier], action: pin, tiers: [External]}")]
     [InlineData("{action: deny, tiers: [External]}")]

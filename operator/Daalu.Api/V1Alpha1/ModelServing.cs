@@ -32,6 +32,7 @@ public sealed class ModelServing : CustomResource<ModelServingSpec, ModelServing
 [CelRule("[has(self.gpuNode) && self.gpuNode != '', has(self.gpuClass) && self.gpuClass != '', has(self.endpoint)].filter(x, x).size() == 1", "exactly one of gpuNode, gpuClass or endpoint must be set")]
 [CelRule("!has(self.endpoint) || !has(self.weights)", "weights do not apply to an endpoint: the remote server already has its model")]
 [CelRule("!has(self.endpoint) || (has(self.model) && self.model != '')", "an endpoint needs spec.model: the model the remote server serves")]
+[CelRule("!has(self.embedding) || !self.embedding || (has(self.model) && self.model != '')", "an embedding model needs spec.model: the catalog's defaults are chat models")]
 public sealed class ModelServingSpec
 {
     /// <summary>Name of the GpuNode to run on (one of gpuNode, gpuClass or endpoint).</summary>
@@ -59,6 +60,14 @@ public sealed class ModelServingSpec
     [Schema(DefaultJson = "\"general\"")]
     [JsonPropertyName("purpose")]
     public string Purpose { get; set; } = ModelPurposes.General;
+
+    /// <summary>
+    /// Serve the model as an embedding model: vLLM runs it with its pooling runner (/v1/embeddings, no chat), and the
+    /// router sends embedding requests only to models declared this way (and never chat to them). Needs spec.model.
+    /// </summary>
+    [Schema(DefaultJson = "false")]
+    [JsonPropertyName("embedding")]
+    public bool Embedding { get; set; }
 
     /// <summary>Where the weights come from; Hugging Face without a token when omitted.</summary>
     [JsonPropertyName("weights")]

@@ -146,6 +146,13 @@ public sealed class TenantQuotaStatus
     [JsonPropertyName("savingsPercent")]
     public decimal SavingsPercent { get; set; }
 
+    /// <summary>
+    /// The commercial SKU whose prices gave the commercial equivalent of calls metered without reference prices (own-GPU
+    /// calls, a plan without prices), as the router's usage report names it; empty when no call needed it.
+    /// </summary>
+    [JsonPropertyName("commercialReferenceSku")]
+    public string? CommercialReferenceSku { get; set; }
+
     /// <summary>Credits earned this period for calls served on this tenant's shared cards.</summary>
     [JsonPropertyName("providerCredits")]
     public decimal ProviderCredits { get; set; }

@@ -91,7 +91,20 @@ public static class VllmBuilder
             args.Add(quantization);
         }
 
-        if (plan.Model?.ToolCallParser is { } parser)
+        // An embedding model runs on vLLM's pooling runner. The image the operator deploys (vllm-openai v0.11.0,
+        // ModelServingSpec's default) takes --runner pooling; --task embed is the spelling of v0.10.0 and earlier
+        // (https://docs.vllm.ai/en/v0.10.1.1/models/pooling_models.html, "Model Runner": "Run a model in pooling mode
+        // via the option --runner pooling"; v0.10.0's page still documents --task). A --runner or --task among the extra
+        // args is the user's choice (e.g. an older image). Tool calling is a chat feature, so no parser then.
+        if (spec.Embedding)
+        {
+            if (engine.ExtraArgs?.Any(a => IsFlag(a, "--runner") || IsFlag(a, "--task")) != true)
+            {
+                args.Add("--runner");
+                args.Add("pooling");
+            }
+        }
+        else if (plan.Model?.ToolCallParser is { } parser)
         {
             args.Add("--enable-auto-tool-choice");
             args.Add("--tool-call-parser");
@@ -101,6 +114,9 @@ public static class VllmBuilder
         args.AddRange(engine.ExtraArgs ?? []);
         return args;
     }
+
+    private static bool IsFlag(string arg, string flag) =>
+        arg == flag || arg.StartsWith(flag + "=", StringComparison.Ordinal);
 
     /// <summary>
     /// Whether the model cache is a PersistentVolumeClaim: spec.cache.type, else a claim for Hugging Face downloads and

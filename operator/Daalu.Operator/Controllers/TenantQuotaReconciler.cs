@@ -67,6 +67,7 @@ public sealed partial class TenantQuotaReconciler(
             Spend = previous?.Spend ?? 0,
             CommercialEquivalent = previous?.CommercialEquivalent ?? 0,
             SavingsPercent = previous?.SavingsPercent ?? 0,
+            CommercialReferenceSku = previous?.CommercialReferenceSku,
             ProviderCredits = previous?.ProviderCredits ?? 0,
             Usage = [.. (previous?.Usage ?? []).Select(u => new UsageLine { Tier = u.Tier, RequestClass = u.RequestClass, Requests = u.Requests, TokensIn = u.TokensIn, TokensOut = u.TokensOut, Spend = u.Spend })],
             LastUpdated = previous?.LastUpdated,

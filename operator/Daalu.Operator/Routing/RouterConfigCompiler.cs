@@ -220,6 +220,8 @@ public static class RouterConfigCompiler
                 RevenueSharePercent = own && shared ? share : 0,
                 Purpose = spec.Purpose ?? ModelPurposes.General,
                 Models = models,
+                // spec.embedding: the server runs a pooling model, so every model it serves takes embeddings only.
+                EmbeddingModels = spec.Embedding ? [.. models] : [],
                 ApiKey = apiKey,
             });
         }

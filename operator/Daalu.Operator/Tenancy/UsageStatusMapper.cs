@@ -43,9 +43,11 @@ public static class UsageStatusMapper
             .ThenBy(l => l.RequestClass, StringComparer.Ordinal)];
         status.Spend = rows.Sum(r => r.Spend);
         status.CommercialEquivalent = rows.Sum(r => r.CommercialEquivalent);
-        status.SavingsPercent = status.CommercialEquivalent > 0
-            ? Math.Round((status.CommercialEquivalent - status.Spend) / status.CommercialEquivalent * 100m, 2, MidpointRounding.ToEven)
-            : 0;
+        // The report's rows already carry the router's rule: rows metered without reference prices are priced at the
+        // first commercial SKU (named in the report). Summing them and rounding with the router's own function keeps
+        // the status equal to the report's totals and that SKU's line.
+        status.SavingsPercent = UsageQueryService.Savings(status.Spend, status.CommercialEquivalent);
+        status.CommercialReferenceSku = string.IsNullOrEmpty(report.CommercialReferenceSku) ? null : report.CommercialReferenceSku;
         status.ProviderCredits = report.ProviderCredits?.ByCard.Where(c => c.Day.StartsWith(period, StringComparison.Ordinal)).Sum(c => c.Credit) ?? 0;
         var hostedUsed = rows.Where(r => r.Tier == TierNames.Hosted).Sum(r => r.TokensIn + r.TokensOut);
         status.TokensUsed = report.Quota?.Used ?? hostedUsed;

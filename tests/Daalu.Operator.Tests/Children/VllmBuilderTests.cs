@@ -65,6 +65,48 @@ public sealed class VllmBuilderTests
         Assert.DoesNotContain("--tool-call-parser", args);
     }
 
+    // vLLM v0.11.0 (the default image) runs a pooling model with --runner pooling; --task embed is v0.10.0's spelling
+    // (docs.vllm.ai/en/v0.10.1.1/models/pooling_models.html, "Model Runner").
+    [Fact]
+    public void Arguments_Embedding_PoolingRunnerAndNoToolParser()
+    {
+        var ms = Fixtures.ModelServing(configure: s => { s.Model = "Qwen/Qwen2.5-Coder-14B-Instruct-AWQ"; s.Embedding = true; });
+
+        var args = VllmBuilder.Arguments(ms, PlanFor(ms, GpuCard.Rtx2000Ada));
+
+        Assert.Equal("pooling", ArgAfter(args, "--runner"));
+        Assert.DoesNotContain("--task", args);
+        Assert.DoesNotContain("--enable-auto-tool-choice", args);
+        Assert.DoesNotContain("--tool-call-parser", args);
+    }
+
+    [Fact]
+    public void Arguments_EmbeddingWithTaskInExtraArgs_UsersFlagOnly()
+    {
+        var ms = Fixtures.ModelServing(configure: s =>
+        {
+            s.Model = "BAAI/bge-m3";
+            s.Engine.MaxModelLen = 8192;
+            s.Embedding = true;
+            s.Engine.ExtraArgs = ["--task=embed"];
+        });
+
+        var args = VllmBuilder.Arguments(ms, PlanFor(ms, GpuCard.Rtx2000Ada));
+
+        Assert.DoesNotContain("--runner", args);
+        Assert.Equal("--task=embed", args[^1]);
+    }
+
+    [Fact]
+    public void Arguments_NotEmbedding_NoRunnerFlag()
+    {
+        var ms = Fixtures.ModelServing();
+
+        var args = VllmBuilder.Arguments(ms, PlanFor(ms, GpuCard.Rtx2000Ada));
+
+        Assert.DoesNotContain("--runner", args);
+    }
+
     [Fact]
     public void BuildDeployment_TensorParallel_GpuLimitAndShm()
     {
