@@ -25,6 +25,14 @@ public sealed class BackendConfig
     [JsonPropertyName("shared")]
     public bool Shared { get; set; }
 
+    /// <summary>
+    /// Tenant whose sharing card runs this backend for <see cref="Tenant"/> (a tenant's model placed on another tenant's
+    /// card): that card owner, not <see cref="Tenant"/>, is the contributor credited for hosted calls here. Null when
+    /// <see cref="Tenant"/> owns the card (it is then the contributor of a shared backend) or the card is operator-run.
+    /// </summary>
+    [JsonPropertyName("contributor")]
+    public string? Contributor { get; set; }
+
     /// <summary>Percent of the hosted price credited to the contributing tenant when another tenant's call runs here.</summary>
     [JsonPropertyName("revenueSharePercent")]
     public int RevenueSharePercent { get; set; }

@@ -165,6 +165,7 @@ public static class RouterConfigCompiler
             string? tenant;
             var shared = false;
             var share = 0;
+            string? contributor = null;
             SecretSource? apiKey = null;
             if (spec.Endpoint is { } endpoint)
             {
@@ -192,9 +193,18 @@ public static class RouterConfigCompiler
                     continue;
                 }
 
-                tenant = gpuNode.Spec.Tenant;
-                shared = spec.Shared && gpuNode.Spec.Sharing?.Enabled == true;
+                // spec.tenant names the tenant the model serves; the GpuNode's tenant only owns the card. A tenant's
+                // model on another tenant's sharing card is that tenant's backend, and the card owner is the
+                // contributor credited (at the card's revenue share) when the model also serves the hosted pool.
+                var cardOwner = gpuNode.Spec.Tenant;
+                tenant = string.IsNullOrEmpty(spec.Tenant) ? cardOwner : spec.Tenant;
+                var cardShares = gpuNode.Spec.Sharing?.Enabled == true;
+                shared = spec.Shared && cardShares;
                 share = gpuNode.Spec.Sharing?.RevenueSharePercent ?? 0;
+                if (!string.IsNullOrEmpty(cardOwner) && cardOwner != tenant)
+                {
+                    contributor = cardOwner;
+                }
             }
 
             var own = !string.IsNullOrEmpty(tenant);
@@ -217,6 +227,7 @@ public static class RouterConfigCompiler
                 Url = status.Endpoint.TrimEnd('/'),
                 Tenant = own ? tenant : null,
                 Shared = own && shared,
+                Contributor = own && shared ? contributor : null,
                 RevenueSharePercent = own && shared ? share : 0,
                 Purpose = spec.Purpose ?? ModelPurposes.General,
                 Models = models,

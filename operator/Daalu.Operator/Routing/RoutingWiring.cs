@@ -9,7 +9,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Daalu.Operator.Routing;
 
-/// <summary>Registers the RoutingPolicy controller on the runtime (the TenantQuota one: <c>AddDaaluTenancy</c>).</summary>
+/// <summary>
+/// Registers the RoutingPolicy status controller and the router objects controller on the runtime (the TenantQuota
+/// one: <c>AddDaaluTenancy</c>).
+/// </summary>
 public static class RoutingWiring
 {
     /// <summary>
@@ -25,6 +28,7 @@ public static class RoutingWiring
         services.TryAddSingleton<AdminKeyStore>();
         services.TryAddSingleton<SecretCatalogReader>();
         services.TryAddSingleton<RoutingCompilation>();
+        services.TryAddSingleton<RouterObjectsProgress>();
         services.TryAddSingleton<IRouterClient>(sp => new HttpRouterClient(
             new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(3) })
             {
@@ -43,7 +47,7 @@ public static class RoutingWiring
                 IEnumerable<Daalu.Runtime.ObjectKey> All<T>(T _) => RoutingPolicyReconciler.AllPolicies(policies);
                 bool IsRouter(V1ObjectMeta? m) => m?.Name is { } n && (n == settings.RouterName || n == settings.ConfigMapName) && m.NamespaceProperty == settings.RouterNamespace;
 
-                // One router for all policies: a single worker keeps compiles in order.
+                // Status only: the router objects are RouterObjectsReconciler's. A single worker keeps compiles in order.
                 c.Options.Workers = 1;
                 c.Watches(sp.GetRequiredService<IInformer<ModelServing>>(), All);
                 c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), All);
@@ -57,6 +61,27 @@ public static class RoutingWiring
                 if (sp.GetService<IInformer<V1Service>>() is { } routerServices)
                 {
                     c.Watches(routerServices, s => IsRouter(s.Metadata) ? All(s) : []);
+                }
+            })
+            .AddController<V1ConfigMap, RouterObjectsReconciler>((c, sp) =>
+            {
+                // The router objects are shared by every policy: one fixed key, so one worker at a time writes them.
+                // Every routing input queues it; so does a change to the objects (the ConfigMap is this controller's
+                // own kind; the Deployment and Service through their informers, e.g. a deletion by hand).
+                var key = RouterObjectsReconciler.Key(settings);
+                bool IsRouter(V1ObjectMeta? m) => m?.Name is { } n && (n == settings.RouterName || n == settings.ConfigMapName) && m.NamespaceProperty == settings.RouterNamespace;
+                c.Watches(sp.GetRequiredService<IInformer<RoutingPolicy>>(), _ => [key]);
+                c.Watches(sp.GetRequiredService<IInformer<ModelServing>>(), _ => [key]);
+                c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), _ => [key]);
+                c.Watches(sp.GetRequiredService<IInformer<TenantQuota>>(), _ => [key]);
+                if (sp.GetService<IInformer<V1Deployment>>() is { } deployments)
+                {
+                    c.Watches(deployments, d => IsRouter(d.Metadata) ? [key] : []);
+                }
+
+                if (sp.GetService<IInformer<V1Service>>() is { } routerServices)
+                {
+                    c.Watches(routerServices, s => IsRouter(s.Metadata) ? [key] : []);
                 }
             });
     }

@@ -13,6 +13,9 @@ namespace Daalu.Router.Planning;
 /// <param name="ProviderModel">The provider's model entry (prices), else null.</param>
 public sealed record Candidate(string Tier, string Name, string UpstreamModel, BackendConfig? Backend, ProviderRuntime? Provider, ProviderModel? ProviderModel)
 {
-    /// <summary>Hosted tier on a card another tenant contributed: that tenant, else null.</summary>
-    public string? ContributorTenant => Tier == TierNames.Hosted && Backend is { Shared: true, Tenant: { Length: > 0 } t } ? t : null;
+    /// <summary>Hosted tier on a card another tenant contributed: that tenant, else null.
+    /// The card owner (<see cref="BackendConfig.Contributor"/>) when the backend serves another tenant's model on it.</summary>
+    public string? ContributorTenant => Tier == TierNames.Hosted && Backend is { Shared: true } b
+        ? (string.IsNullOrEmpty(b.Contributor) ? (string.IsNullOrEmpty(b.Tenant) ? null : b.Tenant) : b.Contributor)
+        : null;
 }

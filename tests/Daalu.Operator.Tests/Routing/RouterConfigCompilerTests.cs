@@ -139,6 +139,69 @@ public sealed class RouterConfigCompilerTests
         Assert.Equal(0, backend.RevenueSharePercent);
     }
 
+    // ModelServing.spec.tenant names the tenant the model serves; a GpuNode's tenant only owns the card. A tenant's
+    // model placed on another tenant's sharing card belongs to the serving tenant, and the card owner is the
+    // contributor credited at the card's revenue share when the model also serves the hosted pool.
+    private static CompileInput TeamCModelOnLabBCard(bool shared, bool cardShares = true)
+    {
+        var input = SampleLike();
+        var ms = OnGpuNode("team-c-general", "lab-b-rtx6000", shared: shared, models: General);
+        ms.Spec.Tenant = "team-c";
+        input.GpuNodes[1].Spec.Sharing.Enabled = cardShares;
+        return input with { ModelServings = [.. input.ModelServings, ms] };
+    }
+
+    [Fact]
+    public void Compile_TenantModelOnAnotherTenantsSharingCardShared_ServingTenantOwnsItCardOwnerIsContributor()
+    {
+        var backends = RouterConfigCompiler.Compile(TeamCModelOnLabBCard(shared: true)).Configuration.Backends;
+
+        var backend = backends.Single(b => b.Name == "daalu-system/team-c-general");
+        Assert.Equal((TierNames.OwnGpu, "team-c", "lab-b", true, 70), (backend.Tier, backend.Tenant, backend.Contributor, backend.Shared, backend.RevenueSharePercent));
+        var ownersModel = backends.Single(b => b.Name == "daalu-system/lab-b-general");
+        Assert.Equal(("lab-b", (string?)null), (ownersModel.Tenant, ownersModel.Contributor));
+    }
+
+    [Fact]
+    public void Compile_TenantModelOnAnotherTenantsSharingCardNotShared_ServingTenantsOwnNoContributor()
+    {
+        var backend = RouterConfigCompiler.Compile(TeamCModelOnLabBCard(shared: false)).Configuration.Backends.Single(b => b.Name == "daalu-system/team-c-general");
+
+        Assert.Equal((TierNames.OwnGpu, "team-c", (string?)null, false, 0), (backend.Tier, backend.Tenant, backend.Contributor, backend.Shared, backend.RevenueSharePercent));
+    }
+
+    [Fact]
+    public void Compile_TenantModelOnAnotherTenantsCardThatStoppedSharing_NotSharedNoContributor()
+    {
+        var backend = RouterConfigCompiler.Compile(TeamCModelOnLabBCard(shared: true, cardShares: false)).Configuration.Backends.Single(b => b.Name == "daalu-system/team-c-general");
+
+        Assert.Equal(("team-c", (string?)null, false, 0), (backend.Tenant, backend.Contributor, backend.Shared, backend.RevenueSharePercent));
+    }
+
+    [Fact]
+    public void Compile_SpecTenantIsTheCardOwner_SameAsEmptyNoContributor()
+    {
+        var input = SampleLike();
+        input.ModelServings[1].Spec.Tenant = "lab-b";
+
+        var backend = RouterConfigCompiler.Compile(input).Configuration.Backends.Single(b => b.Name == "daalu-system/lab-b-general");
+
+        Assert.Equal(("lab-b", (string?)null, true, 70), (backend.Tenant, backend.Contributor, backend.Shared, backend.RevenueSharePercent));
+        Assert.Equal(RouterConfigCompiler.Compile(SampleLike()).Hash, RouterConfigCompiler.Compile(input).Hash);
+    }
+
+    [Fact]
+    public void Compile_SpecTenantWithoutTenantQuota_LeftOutNotGivenToTheCardOwner()
+    {
+        var input = TeamCModelOnLabBCard(shared: true);
+        input.ModelServings[input.ModelServings.Count - 1].Spec.Tenant = "team-x";
+
+        var compiled = RouterConfigCompiler.Compile(input);
+
+        Assert.DoesNotContain(compiled.Configuration.Backends, b => b.Name == "daalu-system/team-c-general");
+        Assert.Contains(compiled.Notes, n => n.Contains("daalu-system/team-c-general", StringComparison.Ordinal) && n.Contains("tenant team-x has no configured TenantQuota", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, Func<CompileInput, CompileInput>, string, string> InvalidPolicies => new()
     {
         {
