@@ -11,8 +11,9 @@ using Microsoft.Playwright;
 namespace Daalu.Console.Tests.Browser;
 
 /// <summary>
-/// The console on the `demo` (no GPU: simulated vLLM engines that serve vLLM's /metrics), in Chromium: calls made with
-/// the demo keys show up live. The Owner sees its own card online and its backends' live vLLM view; the Consumer only
+/// The console on the `demo` (no GPU: simulated vLLM engines that serve vLLM's /metrics, and a simulated dcgm-exporter
+/// per card), in Chromium: calls made with the demo keys show up live. The Owner sees its own card online, its hardware
+/// view and its backends' live vLLM view; the Consumer only
 /// usage panels; the admin every tenant with its derived role. Billing charts equal GET /v1/usage and count the calls.
 /// Screenshots go to the test output's console-screenshots/demo-*.png.
 /// </summary>
@@ -66,6 +67,13 @@ public sealed class DemoConsoleTests(BrowserHost browser)
             }
 
             await Assertions.Expect(backends).Not.ToContainTextAsync("pool-general");
+
+            // The card's hardware view from the demo's simulated dcgm-exporter: the two engines' 0.45 shares of 16 GiB.
+            await Assertions.Expect(owner.Locator("#hardware-table[data-loaded=true]")).ToHaveCountAsync(1);
+            var hardware = owner.GetByTestId("hardware-table");
+            await Assertions.Expect(hardware.Locator("tr", new LocatorLocatorOptions { HasText = "NVIDIA RTX 2000 Ada Generation" })).ToHaveCountAsync(2);
+            await Assertions.Expect(hardware).ToContainTextAsync("14746 / 16384 MiB");
+            await Assertions.Expect(hardware).Not.ToContainTextAsync("RTX 6000");
             await Shot(owner, "demo-factory-owner");
             var ownerUsage = await UsageAsync(http, DemoSetup.OwnerKey);
             Assert.Equal(OwnerChats + OwnerCoding, ownerUsage["totals"]!["requests"]!.GetValue<long>());
