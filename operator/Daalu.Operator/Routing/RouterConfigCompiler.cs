@@ -165,6 +165,7 @@ public static class RouterConfigCompiler
             string? tenant;
             var shared = false;
             var share = 0;
+            string? dcgmExporterUrl = null;
             SecretSource? apiKey = null;
             if (spec.Endpoint is { } endpoint)
             {
@@ -195,6 +196,7 @@ public static class RouterConfigCompiler
                 tenant = gpuNode.Spec.Tenant;
                 shared = spec.Shared && gpuNode.Spec.Sharing?.Enabled == true;
                 share = gpuNode.Spec.Sharing?.RevenueSharePercent ?? 0;
+                dcgmExporterUrl = gpuNode.Spec.DcgmExporter?.Url;
             }
 
             var own = !string.IsNullOrEmpty(tenant);
@@ -221,6 +223,7 @@ public static class RouterConfigCompiler
                 Purpose = spec.Purpose ?? ModelPurposes.General,
                 Models = models,
                 ApiKey = apiKey,
+                DcgmExporterUrl = dcgmExporterUrl,
             });
         }
     }
