@@ -69,6 +69,10 @@ public sealed class GpuNodeSpec
     [RegularExpression("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     [JsonPropertyName("runtimeClassName")]
     public string? RuntimeClassName { get; set; }
+
+    /// <summary>An existing dcgm-exporter for this card, whose metrics the router's console shows; omitted: no hardware view.</summary>
+    [JsonPropertyName("dcgmExporter")]
+    public DcgmExporterSpec? DcgmExporter { get; set; }
 }
 
 /// <summary>Contribution of a tenant's card to the hosted pool.</summary>

@@ -166,6 +166,7 @@ public static class RouterConfigCompiler
             var shared = false;
             var share = 0;
             string? contributor = null;
+            string? dcgmExporterUrl = null;
             SecretSource? apiKey = null;
             if (spec.Endpoint is { } endpoint)
             {
@@ -205,6 +206,7 @@ public static class RouterConfigCompiler
                 {
                     contributor = cardOwner;
                 }
+                dcgmExporterUrl = gpuNode.Spec.DcgmExporter?.Url;
             }
 
             var own = !string.IsNullOrEmpty(tenant);
@@ -234,6 +236,7 @@ public static class RouterConfigCompiler
                 // spec.embedding: the server runs a pooling model, so every model it serves takes embeddings only.
                 EmbeddingModels = spec.Embedding ? [.. models] : [],
                 ApiKey = apiKey,
+                DcgmExporterUrl = dcgmExporterUrl,
             });
         }
     }

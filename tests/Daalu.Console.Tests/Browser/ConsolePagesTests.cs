@@ -195,48 +195,11 @@ public sealed class ConsolePagesTests(ConsoleWorld world, BrowserHost browser)
 
     private static ILocator Panel(IPage page, string name) => page.Locator($"[data-panel={name}]");
 
-    private static async Task<JsonNode> ChartDataAsync(IPage page, string canvasId)
-    {
-        var json = await page.EvaluateAsync<string>($"() => JSON.stringify(Chart.getChart('{canvasId}').data)");
-        return JsonNode.Parse(json)!;
-    }
+    private static Task<JsonNode> ChartDataAsync(IPage page, string canvasId) => BillingChartCheck.ChartDataAsync(page, canvasId);
 
     /// <summary>Every (day, tier, class) bar segment equals the usage API's tokens for it, and nothing is missing.</summary>
-    private async Task AssertBillingMatchesUsageApiAsync(IPage page, string key, string? tenant = null)
-    {
-        var usage = await world.UsageApiAsync(key, 7, tenant);
-        var chart = await ChartDataAsync(page, "chart-billing");
-        var days = chart["labels"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
-        Assert.Equal(7, days.Count);
-        Assert.Equal(usage["to"]!.GetValue<string>(), days[^1]);
-        var shown = new Dictionary<(string, string, string), long>();
-        foreach (var ds in chart["datasets"]!.AsArray())
-        {
-            var data = ds!["data"]!.AsArray();
-            for (var i = 0; i < days.Count; i++)
-            {
-                var v = data[i]!.GetValue<long>();
-                if (v != 0)
-                {
-                    shown[(days[i], ds["tier"]!.GetValue<string>(), ds["stack"]!.GetValue<string>())] = v;
-                }
-            }
-        }
-
-        var expected = new Dictionary<(string, string, string), long>();
-        foreach (var row in usage["rows"]!.AsArray())
-        {
-            var k = (row!["day"]!.GetValue<string>(), row["tier"]!.GetValue<string>(), row["requestClass"]!.GetValue<string>());
-            expected[k] = expected.GetValueOrDefault(k) + row["tokensIn"]!.GetValue<long>() + row["tokensOut"]!.GetValue<long>();
-        }
-
-        Assert.NotEmpty(expected);
-        Assert.Equal(expected.OrderBy(e => e.Key).ToList(), shown.OrderBy(e => e.Key).ToList());
-        var totals = usage["totals"]!;
-        Assert.Equal("$" + totals["spend"]!.GetValue<decimal>().ToString("0.000000", CultureInfo.InvariantCulture), await page.GetByTestId("spend").InnerTextAsync());
-        Assert.Equal("$" + totals["commercialEquivalent"]!.GetValue<decimal>().ToString("0.000000", CultureInfo.InvariantCulture), await page.GetByTestId("commercial").InnerTextAsync());
-        Assert.Equal(totals["savingsPercent"]!.GetValue<decimal>().ToString("0.##", CultureInfo.InvariantCulture) + " %", await page.GetByTestId("savings").InnerTextAsync());
-    }
+    private async Task AssertBillingMatchesUsageApiAsync(IPage page, string key, string? tenant = null) =>
+        await BillingChartCheck.AssertMatchesUsageAsync(page, await world.UsageApiAsync(key, 7, tenant));
 
     /// <summary>Each SKU's cost on the page is the period's tokens at that model's configured prices.</summary>
     private async Task AssertSkuPickerMatchesPricesAsync(IPage page, JsonNode usage)

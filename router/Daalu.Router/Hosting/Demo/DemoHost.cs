@@ -22,6 +22,7 @@ public static class DemoHost
         dataDir ??= Path.Combine(Path.GetTempPath(), "daalu-demo-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(dataDir);
         var engines = new Dictionary<string, RunningSimulator>(StringComparer.Ordinal);
+        var cards = new List<DemoCardExporter>();
         try
         {
             foreach (var e in DemoSetup.Engines)
@@ -56,7 +57,20 @@ public static class DemoHost
                 }
             }
 
-            var config = DemoSetup.Config(engines.ToDictionary(kv => kv.Key, kv => kv.Value.BaseUrl), engines["openai-sim"].BaseUrl + "/v1");
+            // Each card's simulated dcgm-exporter reads the engines on it, so the console's hardware view moves with the traffic.
+            var exporterUrls = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var card in DemoSetup.Cards)
+            {
+                var onCard = card.Select(e => engines[e.Name]).ToList();
+                var gpu = card.First().Gpu;
+                var fraction = card.Sum(e => e.GpuMemoryUtilization);
+                var node = card.Key + "-node";
+                var exporter = await DemoCardExporter.StartAsync(() => new DemoCard(gpu, node, fraction, onCard.Sum(s => s.Runner.Read(core => core.Running))), ct);
+                cards.Add(exporter);
+                exporterUrls[card.Key] = exporter.MetricsUrl;
+            }
+
+            var config = DemoSetup.Config(engines.ToDictionary(kv => kv.Key, kv => kv.Value.BaseUrl), engines["openai-sim"].BaseUrl + "/v1", exporterUrls);
             var configPath = Path.Combine(dataDir, "demo-router.json");
             await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config, RouterConfigJsonContext.Default.RouterConfiguration), ct);
             var ledger = Path.Combine(dataDir, "demo-ledger.db");
@@ -73,10 +87,15 @@ public static class DemoHost
             }, ct);
             var monitor = router.Services.GetRequiredService<BackendMonitor>();
             await Task.WhenAny(monitor.FirstRound, Task.Delay(TimeSpan.FromSeconds(5), ct));
-            return new RunningDemo(router, engines, dataDir);
+            return new RunningDemo(router, engines, dataDir, cards);
         }
         catch
         {
+            foreach (var c in cards)
+            {
+                await c.DisposeAsync();
+            }
+
             foreach (var e in engines.Values)
             {
                 await e.DisposeAsync();
@@ -96,6 +115,7 @@ public static class DemoHost
         sb.AppendLine(CultureInfo.InvariantCulture, $"  hosted pool on demo-provider's shared RTX 6000 Ada 48 GB: {DemoSetup.GeneralModel}, {ModelSpec.BgeM3.DefaultModelId} (embeddings)");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  external provider simulator openai-sim: {DemoSetup.ExternalModel} at OpenAI's list price, $0.40 in / $1.60 out per million tokens");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  keys: {DemoSetup.OwnerKey} (Owner, {DemoSetup.OwnerBudget:N0}-token monthly pool quota), {DemoSetup.ConsumerKey} (Consumer, {DemoSetup.ConsumerBudget} tokens), {DemoSetup.AdminKey} (admin)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  console (AI Factory, Billing): {demo.Router.BaseUrl}/console, log in with one of the keys above");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  config and ledger: {demo.DataDir}");
         sb.AppendLine();
         sb.AppendLine("Try (each response says where it ran in X-Daalu-Tier, X-Daalu-Model and X-Daalu-Route):");

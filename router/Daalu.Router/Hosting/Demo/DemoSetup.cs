@@ -55,8 +55,11 @@ public static class DemoSetup
         new("pool-embed", "demo-provider", true, ModelPurposes.General, ModelSpec.BgeM3.DefaultModelId, ModelSpec.BgeM3, GpuClass.Rtx6000Ada, 0.1, 256, Embedding: true),
     ];
 
-    /// <summary>The router configuration over engines at <paramref name="engineUrls"/> (by engine name) and the external simulator.</summary>
-    public static RouterConfiguration Config(IReadOnlyDictionary<string, string> engineUrls, string externalBaseUrl)
+    /// <summary>
+    /// The router configuration over engines at <paramref name="engineUrls"/> (by engine name) and the external simulator;
+    /// <paramref name="cardExporterUrls"/> (by owning tenant: one card each) are the cards' dcgm-exporter endpoints.
+    /// </summary>
+    public static RouterConfiguration Config(IReadOnlyDictionary<string, string> engineUrls, string externalBaseUrl, IReadOnlyDictionary<string, string>? cardExporterUrls = null)
     {
         ArgumentNullException.ThrowIfNull(engineUrls);
         var config = new RouterConfiguration
@@ -100,6 +103,7 @@ public static class DemoSetup
                 RevenueSharePercent = e.Shared ? 60 : 0,
                 Purpose = e.Purpose,
                 Url = engineUrls[e.Name],
+                DcgmExporterUrl = cardExporterUrls?.GetValueOrDefault(e.Tenant),
                 Models = [e.ServedName],
                 EmbeddingModels = e.Embedding ? [e.ServedName] : [],
                 Capability = 2,
@@ -108,6 +112,9 @@ public static class DemoSetup
 
         return config;
     }
+
+    /// <summary>The cards: one per owning tenant, holding every engine of that tenant.</summary>
+    public static IEnumerable<IGrouping<string, DemoEngine>> Cards => Engines.GroupBy(e => e.Tenant, StringComparer.Ordinal);
 
     /// <summary>The "try this" lines for a router at <paramref name="baseUrl"/>.</summary>
     public static IReadOnlyList<DemoStep> Steps(string baseUrl)

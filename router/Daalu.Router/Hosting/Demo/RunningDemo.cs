@@ -2,8 +2,8 @@ using Daalu.Engine.Simulator.Server;
 
 namespace Daalu.Router.Hosting.Demo;
 
-/// <summary>A started demo: the router and the simulated engines behind it.</summary>
-public sealed class RunningDemo(RunningRouter router, IReadOnlyDictionary<string, RunningSimulator> engines, string dataDir) : IAsyncDisposable
+/// <summary>A started demo: the router, the simulated engines behind it and their cards' simulated dcgm-exporters.</summary>
+public sealed class RunningDemo(RunningRouter router, IReadOnlyDictionary<string, RunningSimulator> engines, string dataDir, IReadOnlyList<DemoCardExporter> cards) : IAsyncDisposable
 {
     /// <summary>The router.</summary>
     public RunningRouter Router { get; } = router;
@@ -13,6 +13,9 @@ public sealed class RunningDemo(RunningRouter router, IReadOnlyDictionary<string
 
     /// <summary>Directory holding the generated configuration and the ledger.</summary>
     public string DataDir { get; } = dataDir;
+
+    /// <summary>The cards' simulated dcgm-exporters.</summary>
+    public IReadOnlyList<DemoCardExporter> Cards { get; } = cards;
 
     /// <summary>The lines to try against this demo.</summary>
     public IReadOnlyList<DemoStep> Steps => DemoSetup.Steps(Router.BaseUrl);
@@ -24,6 +27,11 @@ public sealed class RunningDemo(RunningRouter router, IReadOnlyDictionary<string
         foreach (var e in Engines.Values)
         {
             await e.DisposeAsync();
+        }
+
+        foreach (var c in Cards)
+        {
+            await c.DisposeAsync();
         }
     }
 }
