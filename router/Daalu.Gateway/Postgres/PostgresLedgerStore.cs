@@ -202,28 +202,8 @@ public sealed class PostgresLedgerStore : ILedgerStore
             command.Parameters.AddWithValue("tenant", scope);
         }
 
-        var rows = new List<UsageRow>();
         using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var spend = LedgerPricing.ToUnits(reader.GetInt64(7));
-            var commercial = LedgerPricing.ToUnits(reader.GetInt64(8));
-            rows.Add(new UsageRow(
-                reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetInt64(4),
-                reader.GetInt64(5),
-                reader.GetInt64(6),
-                spend,
-                commercial,
-                UsageQueryService.Savings(spend, commercial),
-                reader.GetInt64(9),
-                reader.GetInt64(10)));
-        }
-
-        return rows;
+        return UsageRowReader.ReadAll(reader);
     }
 
     /// <inheritdoc />
