@@ -33,6 +33,8 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
     private readonly CounterRetryQueue _retry;
     private readonly Func<string, string, long>? _ledgerSpent;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string Period), Lazy<Task<bool>>> _seeding = new();
+    // Rebuilds completed per (tenant, period): a caller that saw "Unseeded" before a rebuild finished does not read the ledger again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Tenant, string Period), long> _seeded = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _tenants = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
@@ -120,6 +122,7 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
         var id = Ids.UniqueIds.Next();
         _tenants.TryAdd(plan.Tenant, 0);
         RedisResult? result;
+        var seededBefore = _seeded.GetValueOrDefault((plan.Tenant, period));
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -150,7 +153,7 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
             // before admitting anything on it, then run the reserve again.
             if ((string?)((RedisResult[])result!)[1] == "Unseeded" && attempt == 0)
             {
-                if (!await SeedAsync(plan.Tenant, period).ConfigureAwait(false))
+                if (!await SeedAsync(plan.Tenant, period, seededBefore).ConfigureAwait(false))
                 {
                     return Unavailable(plan, id, tokens, period, minute);
                 }
@@ -340,8 +343,13 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
     }
 
     // One rebuild per (tenant, period) at a time in this replica; across replicas the seed script lets the first win.
-    private async Task<bool> SeedAsync(string tenant, string period)
+    private async Task<bool> SeedAsync(string tenant, string period, long seededBefore)
     {
+        if (_seeded.GetValueOrDefault((tenant, period)) != seededBefore)
+        {
+            return true; // rebuilt since this caller's script ran: its retry will find the period seeded
+        }
+
         var lazy = _seeding.GetOrAdd((tenant, period), key => new Lazy<Task<bool>>(() => SeedOnceAsync(key.Tenant, key.Period)));
         try
         {
@@ -379,6 +387,7 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
             return false;
         }
 
+        _seeded.AddOrUpdate((tenant, period), 1, (_, n) => n + 1);
         if ((long)result == 1)
         {
             GatewayMetrics.QuotaRebuilds.Inc();
