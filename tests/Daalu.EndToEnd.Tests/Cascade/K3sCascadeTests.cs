@@ -240,8 +240,15 @@ public sealed class K3sCascadeTests
     /// <summary>What the kubelet does for the router pod: the ConfigMap key and the projected Secret keys as files.</summary>
     private static async Task<string> MaterializeAsync(Kubernetes client, RoutingSettings routing, string root)
     {
-        var cm = await client.CoreV1.ReadNamespacedConfigMapAsync(routing.ConfigMapName, Ns);
-        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(routing.RouterName, Ns);
+        // The operator writes the ConfigMap before the Deployment: mount what the pod of a Deployment that mounts every
+        // Secret file the configuration names would see (the same wait as RoutingHarness.MaterializeAsync).
+        var prefix = routing.KeysDirectory.TrimEnd('/') + "/";
+        var (cm, deployment) = await EventuallyAsync(
+            async () => (ConfigMap: await client.CoreV1.ReadNamespacedConfigMapAsync(routing.ConfigMapName, Ns), Deployment: await client.AppsV1.ReadNamespacedDeploymentAsync(routing.RouterName, Ns)),
+            x => System.Text.RegularExpressions.Regex.Matches(x.ConfigMap.Data[routing.ConfigKey], System.Text.RegularExpressions.Regex.Escape(prefix) + "([^\"]+)")
+                .Select(m => m.Groups[1].Value)
+                .All((x.Deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
+                    .SelectMany(s => s.Secret.Items.Select(i => i.Path)).ToHashSet(StringComparer.Ordinal).Contains));
         foreach (var source in deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
         {
             var secret = await TryAsync(() => client.CoreV1.ReadNamespacedSecretAsync(source.Secret.Name, Ns));

@@ -215,11 +215,16 @@ internal sealed class RoutingHarness : IAsyncDisposable
     {
         var configDir = Path.Combine(root, "router");
         Directory.CreateDirectory(configDir);
-        var cm = await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns);
-        // The reconciler writes the ConfigMap before the Deployment: wait for the Deployment as the kubelet would
-        // wait for the pod it belongs to.
-        var deployment = await OperatorHarness.EventuallyAsync(() => ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns)), _ => true, "router Deployment");
-        foreach (var source in deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
+        // The reconciler writes the ConfigMap before the Deployment, so a ConfigMap that names a new tenant's key file
+        // can be read before the Deployment mounts that Secret. A kubelet runs the pod of the Deployment that mounts
+        // it (the old pod keeps its last good configuration, the router refuses one naming a missing file): wait for
+        // a Deployment that mounts every Secret file the configuration names, as the rolled pod would see it.
+        var (cm, deployment) = await OperatorHarness.EventuallyAsync(
+            async () => (ConfigMap: await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns),
+                Deployment: await ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns))),
+            x => x.Deployment is not null && MountsEveryNamedSecretFile(x.ConfigMap.Data[Routing.ConfigKey], x.Deployment),
+            "router Deployment mounting every Secret file the ConfigMap names");
+        foreach (var source in deployment!.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
         {
             var secret = await ClusterStandIns.TryReadAsync(() => Client.CoreV1.ReadNamespacedSecretAsync(source.Secret.Name, Ns));
             foreach (var item in source.Secret.Items)
@@ -239,6 +244,17 @@ internal sealed class RoutingHarness : IAsyncDisposable
         await File.WriteAllTextAsync(temp, cm.Data[Routing.ConfigKey]);
         File.Move(temp, path, overwrite: true);
         return path;
+    }
+
+    private bool MountsEveryNamedSecretFile(string config, V1Deployment deployment)
+    {
+        var mounted = (deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
+            .SelectMany(s => s.Secret.Items.Select(i => i.Path))
+            .ToHashSet(StringComparer.Ordinal);
+        var prefix = Routing.KeysDirectory.TrimEnd('/') + "/";
+        var named = System.Text.RegularExpressions.Regex.Matches(config, System.Text.RegularExpressions.Regex.Escape(prefix) + "([^\"]+)")
+            .Select(m => m.Groups[1].Value);
+        return named.All(mounted.Contains);
     }
 
     public async ValueTask DisposeAsync()
