@@ -167,12 +167,19 @@ public sealed class RouterFaultTests(ITestOutputHelper output)
             RouterArgs = ["--reservation-ttl-seconds", "4"],
             PerReplicaArgs = [["--redis-failure-mode", "FailClosed"], ["--redis-failure-mode", "FailOpen"]],
         });
-        for (var i = 0; i < 4; i++)
+        // Both replicas admit on Hosted before the pause. Eventually, not on the first call: on a loaded machine a
+        // cold replica's first Redis call can pass the 250 ms timeout and fall through, which is the policy working.
+        var warm = new bool[2];
+        var warmUntil = DateTime.UtcNow.AddSeconds(20);
+        ClientCall? last = null;
+        for (var i = 0; !(warm[0] && warm[1]) && DateTime.UtcNow < warmUntil; i++)
         {
-            var warm = await c.SendAsync(i % 2);
-            Assert.True(warm.Success && warm.Tier == TierNames.Hosted, $"{warm.Status} {warm.Tier} {warm.Route}");
+            last = await c.SendAsync(i % 2);
+            Assert.True(last.Success, $"{last.Status} {last.Tier} {last.Route}");
+            warm[i % 2] |= last.Tier == TierNames.Hosted;
         }
 
+        Assert.True(warm[0] && warm[1], $"no Hosted admission before the pause: {last?.Status} {last?.Tier} {last?.Route}");
         c.Redis.Pause();
         List<ClientCall> paused;
         try

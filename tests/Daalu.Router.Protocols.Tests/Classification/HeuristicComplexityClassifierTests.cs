@@ -95,13 +95,21 @@ public class HeuristicComplexityClassifierTests
         var input = new ComplexityInput(prompt, 2000, 4, true, false);
         Classifier.Rate(input);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        // The least of five rounds: the runtime can allocate on this thread once while it tiers the method up (seen
+        // under a load average of 30: 5,760 bytes in one round); code that allocates per call allocates in every round.
+        var least = long.MaxValue;
+        for (var round = 0; round < 5; round++)
         {
-            Classifier.Rate(input);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                Classifier.Rate(input);
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
     }
 
     [Theory]
