@@ -8,41 +8,14 @@ using Microsoft.Extensions.Time.Testing;
 namespace Daalu.Gateway.Tests;
 
 /// <summary>The Redis quota gate against a real redis-server; several gate instances stand for router replicas.</summary>
-public sealed class RedisQuotaGateTests : IAsyncLifetime
+public sealed class RedisQuotaGateTests : RedisGateTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 5, TimeSpan.Zero);
-    private readonly List<RedisQuotaGate> _gates = [];
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly string _tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
-    private RedisServer? _server;
-
-    public async Task InitializeAsync()
-    {
-        if (RedisServer.Executable is not null)
-        {
-            _server = await RedisServer.StartAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var gate in _gates)
-        {
-            await gate.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [SkippableFact]
     public async Task ReserveAsync_ThreeReplicasWithRpm_AtMostRAdmissionsInTotal()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var replicas = Replicas(3);
-        var plan = Plans.Of(_tenant, rpm: 10);
+        var plan = Plans.Of(Tenant, rpm: 10);
         var admissions = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
             replicas[i % 3].ReserveAsync(plan, 10, CancellationToken.None).AsTask()));
         Assert.Equal(10, admissions.Count(a => a.Admitted));
@@ -55,7 +28,7 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
         }
 
         Assert.False((await replicas[2].ReserveAsync(plan, 10, CancellationToken.None)).Admitted);
-        _time.Advance(TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromMinutes(1));
         var next = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => replicas[i % 3].ReserveAsync(plan, 10, CancellationToken.None).AsTask()));
         Assert.Equal(10, next.Count(a => a.Admitted));
     }
@@ -63,9 +36,9 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
     [SkippableFact]
     public async Task ReserveAsync_TpmAcrossReplicas_ReadsTheSharedCounter()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var replicas = Replicas(3);
-        var plan = Plans.Of(_tenant, tpm: 5000);
+        var plan = Plans.Of(Tenant, tpm: 5000);
         var first = await replicas[0].ReserveAsync(plan, 3000, CancellationToken.None);
         Assert.True(first.Admitted);
         var refused = await replicas[1].ReserveAsync(plan, 2500, CancellationToken.None);
@@ -78,9 +51,9 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
     [SkippableFact]
     public async Task ReserveAsync_200ParallelAcrossReplicasAtTheQuotaEdge_StopsAtTheQuotaAndReservedReturnsToZero()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var replicas = Replicas(3);
-        var plan = Plans.Of(_tenant, budget: (37 * 1000) + 999);
+        var plan = Plans.Of(Tenant, budget: (37 * 1000) + 999);
         using var barrier = new Barrier(200);
         var admissions = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Factory.StartNew(() =>
         {
@@ -88,7 +61,7 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
             return replicas[i % 3].ReserveAsync(plan, 1000, CancellationToken.None).AsTask();
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()));
         Assert.Equal(37, admissions.Count(a => a.Admitted)); // overshoot zero: the check and the reservation are one script
-        Assert.Equal((0L, 37_000L), await replicas[0].ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((0L, 37_000L), await replicas[0].ReadAsync(Tenant, "2026-11"));
 
         var settled = 0L;
         foreach (var (a, i) in admissions.Where(a => a.Admitted).Select((a, i) => (a, i)))
@@ -102,27 +75,27 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
             await replicas[(i + 2) % 3].ReleaseAsync(a.Reservation!, CancellationToken.None); // release after settle: no effect
         }
 
-        Assert.Equal((settled, 0L), await replicas[0].ReadAsync(_tenant, "2026-11")); // I3
+        Assert.Equal((settled, 0L), await replicas[0].ReadAsync(Tenant, "2026-11")); // I3
     }
 
     [SkippableFact]
     public async Task SettleAsync_RepeatedOnOtherReplicas_IsIdempotent()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var replicas = Replicas(2);
-        var a = await replicas[0].ReserveAsync(Plans.Of(_tenant), 5000, CancellationToken.None);
+        var a = await replicas[0].ReserveAsync(Plans.Of(Tenant), 5000, CancellationToken.None);
         await replicas[1].SettleAsync(a.Reservation!, 1234, CancellationToken.None);
         await replicas[0].SettleAsync(a.Reservation!, 1234, CancellationToken.None);
         await replicas[1].ReleaseAsync(a.Reservation!, CancellationToken.None);
-        Assert.Equal((1234L, 0L), await replicas[0].ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((1234L, 0L), await replicas[0].ReadAsync(Tenant, "2026-11"));
     }
 
     [SkippableFact]
     public async Task ReserveAsync_ShadowMode_AdmitsOverBudgetAndStillCounts()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var gate = Replicas(1)[0];
-        var plan = Plans.Of(_tenant, budget: 100, shadow: true);
+        var plan = Plans.Of(Tenant, budget: 100, shadow: true);
         for (var i = 0; i < 3; i++)
         {
             var a = await gate.ReserveAsync(plan, 100, CancellationToken.None);
@@ -130,36 +103,36 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
             await gate.SettleAsync(a.Reservation!, 90, CancellationToken.None);
         }
 
-        Assert.Equal((270L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((270L, 0L), await gate.ReadAsync(Tenant, "2026-11"));
     }
 
     [SkippableFact]
     public async Task ReserveAsync_ExpiredReservation_IsReclaimed()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var gate = Replicas(1, o => o.ReservationTtl = TimeSpan.FromMinutes(1))[0];
-        var plan = Plans.Of(_tenant, budget: 1000);
+        var plan = Plans.Of(Tenant, budget: 1000);
         var lost = await gate.ReserveAsync(plan, 1000, CancellationToken.None); // the replica holding it "crashes"
         Assert.True(lost.Admitted);
         Assert.False((await gate.ReserveAsync(plan, 1, CancellationToken.None)).Admitted);
-        _time.Advance(TimeSpan.FromMinutes(2));
+        Time.Advance(TimeSpan.FromMinutes(2));
         Assert.True((await gate.ReserveAsync(plan, 1000, CancellationToken.None)).Admitted);
         // Settled after its reservation was reclaimed: the spend still counts (the ledger bills it), once.
         await gate.SettleAsync(lost.Reservation!, 1000, CancellationToken.None);
         await gate.SettleAsync(lost.Reservation!, 1000, CancellationToken.None);
-        Assert.Equal((1000L, 1000L), await gate.ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((1000L, 1000L), await gate.ReadAsync(Tenant, "2026-11"));
     }
 
     [SkippableFact]
     public async Task ReserveAsync_RedisPausedFailClosed_ReturnsWithinTimeoutRefusesThenRecovers()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var gate = Replicas(1, o => o.RedisFailureMode = RedisFailureMode.FailClosed)[0];
-        var plan = Plans.Of(_tenant, budget: 100_000);
+        var plan = Plans.Of(Tenant, budget: 100_000);
         var held = await gate.ReserveAsync(plan, 1000, CancellationToken.None);
         Assert.True(held.Admitted);
 
-        _server!.Pause();
+        Server!.Pause();
         try
         {
             for (var i = 0; i < 5; i++)
@@ -178,26 +151,26 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
         }
         finally
         {
-            _server.Resume();
+            Server.Resume();
         }
 
-        _time.Advance(TimeSpan.FromSeconds(10)); // breaker lets a probe through
+        Time.Advance(TimeSpan.FromSeconds(10)); // breaker lets a probe through
         var after = await WaitAdmittedAsync(gate, plan);
         Assert.True(after.Admitted);
         Assert.Equal(0, gate.PendingRetries);
         // The held reservation was released, and the reserves that timed out but still ran on the resumed server
         // were compensated: nothing leaks.
-        Assert.Equal((0L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((0L, 0L), await gate.ReadAsync(Tenant, "2026-11"));
     }
 
     [SkippableFact]
     public async Task ReserveAsync_RedisPausedFailOpen_AdmitsUnmeteredAndCountsSpendWhenBack()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var gate = Replicas(1, o => o.RedisFailureMode = RedisFailureMode.FailOpen)[0];
-        var plan = Plans.Of(_tenant, budget: 100_000);
+        var plan = Plans.Of(Tenant, budget: 100_000);
         Admission a;
-        _server!.Pause();
+        Server!.Pause();
         try
         {
             var watch = Stopwatch.StartNew();
@@ -207,26 +180,26 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
         }
         finally
         {
-            _server.Resume();
+            Server.Resume();
         }
 
-        _time.Advance(TimeSpan.FromSeconds(10));
+        Time.Advance(TimeSpan.FromSeconds(10));
         Assert.True((await WaitAdmittedAsync(gate, plan)).Admitted);
         await gate.SettleAsync(a.Reservation!, 700, CancellationToken.None);
-        Assert.Equal((700L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((700L, 0L), await gate.ReadAsync(Tenant, "2026-11"));
     }
 
     [SkippableFact]
     public async Task ReserveAsync_RedisRestarted_CountersSurviveAndGateReconnects()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var gate = Replicas(1, o => o.RedisTimeout = TimeSpan.FromMilliseconds(500))[0];
-        var plan = Plans.Of(_tenant, budget: 10_000);
+        var plan = Plans.Of(Tenant, budget: 10_000);
         var a = await gate.ReserveAsync(plan, 4000, CancellationToken.None);
         await gate.SettleAsync(a.Reservation!, 3000, CancellationToken.None);
         var open = await gate.ReserveAsync(plan, 2000, CancellationToken.None);
 
-        await _server!.StopAsync();
+        await Server!.StopAsync();
         var watch = Stopwatch.StartNew();
         var down = await gate.ReserveAsync(plan, 10, CancellationToken.None);
         // The gate's RedisTimeout is 500 ms and the client library's own default 5 s: under 4 s shows the refusal came
@@ -234,14 +207,14 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
         // (one clean-clone run measured over 2 s there).
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"refusal took {watch.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal(QuotaRefusalReasons.QuotaStoreUnavailable, down.RefusalReason);
-        await _server.StartProcessAsync();
+        await Server.StartProcessAsync();
 
-        _time.Advance(TimeSpan.FromSeconds(10));
+        Time.Advance(TimeSpan.FromSeconds(10));
         var back = await WaitAdmittedAsync(gate, plan);
         Assert.True(back.Admitted);
         await gate.ReleaseAsync(back.Reservation!, CancellationToken.None);
         await gate.SettleAsync(open.Reservation!, 2000, CancellationToken.None);
-        Assert.Equal((5000L, 0L), await gate.ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((5000L, 0L), await gate.ReadAsync(Tenant, "2026-11"));
     }
 
     private async Task<Admission> WaitAdmittedAsync(RedisQuotaGate gate, TenantPlan plan)
@@ -261,31 +234,21 @@ public sealed class RedisQuotaGateTests : IAsyncLifetime
                 return a;
             }
 
-            _time.Advance(TimeSpan.FromSeconds(6));
+            Time.Advance(TimeSpan.FromSeconds(6));
             await Task.Delay(100);
         }
     }
 
-    private List<RedisQuotaGate> Replicas(int count, Action<GatewayOptions>? configure = null)
-    {
-        var list = new List<RedisQuotaGate>();
-        for (var i = 0; i < count; i++)
+    private List<RedisQuotaGate> Replicas(int count, Action<GatewayOptions>? configure = null) =>
+        [.. Enumerable.Range(0, count).Select(_ =>
         {
             var options = new GatewayOptions
             {
-                RedisUrl = _server!.Url,
                 RedisTimeout = TimeSpan.FromMilliseconds(300),
                 BreakerFailureThreshold = 3,
                 BreakerOpenDuration = TimeSpan.FromSeconds(5),
             };
             configure?.Invoke(options);
-            var gate = new RedisQuotaGate(options, _time, NullLogger<RedisQuotaGate>.Instance);
-            using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            Assert.True(gate.WaitUntilConnectedAsync(connect.Token).GetAwaiter().GetResult());
-            list.Add(gate);
-            _gates.Add(gate);
-        }
-
-        return list;
-    }
+            return ConnectedGate(options);
+        })];
 }

@@ -12,43 +12,16 @@ namespace Daalu.Gateway.Tests;
 /// leaves Redis as a restart without persistence or a failover to an empty replica does: every key gone. The ledger is
 /// a function with the contract of <c>SqliteLedger.HostedTokensSpent</c> (tenant, period) -> hosted tokens.
 /// </summary>
-public sealed class RedisRebuildTests : IAsyncLifetime
+public sealed class RedisRebuildTests : RedisGateTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 5, TimeSpan.Zero);
-    private readonly List<RedisQuotaGate> _gates = [];
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly string _tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
-    private RedisServer? _server;
-
-    public async Task InitializeAsync()
-    {
-        if (RedisServer.Executable is not null)
-        {
-            _server = await RedisServer.StartAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var gate in _gates)
-        {
-            await gate.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [SkippableFact]
     public async Task ReserveAsync_RedisLostItsData_SpendRebuiltFromLedgerBeforeAdmitting()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var ledger = 0L;
         var reads = 0;
         var gates = new[] { Gate(Ledger), Gate(Ledger) };
-        var plan = Plans.Of(_tenant, budget: 6000);
+        var plan = Plans.Of(Tenant, budget: 6000);
         var a = await gates[0].ReserveAsync(plan, 100, CancellationToken.None);
         await gates[0].SettleAsync(a.Reservation!, 5000, CancellationToken.None);
         ledger = 5000;
@@ -57,14 +30,14 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         reads = 0;
         var refused = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => gates[i % 2].ReserveAsync(plan, 2000, CancellationToken.None).AsTask()));
         Assert.All(refused, r => Assert.Equal(QuotaRefusalReasons.QuotaExceeded, r.RefusalReason));
-        Assert.Equal((5000L, 0L), await gates[1].ReadAsync(_tenant, "2026-11"));
+        Assert.Equal((5000L, 0L), await gates[1].ReadAsync(Tenant, "2026-11"));
         Assert.InRange(reads, 1, 2); // one rebuild per replica at most, not one per admission
         Assert.True((await gates[1].ReserveAsync(plan, 1000, CancellationToken.None)).Admitted);
 
         long Ledger(string tenant, string period)
         {
             Interlocked.Increment(ref reads);
-            return tenant == _tenant && period == "2026-11" ? ledger : 0;
+            return tenant == Tenant && period == "2026-11" ? ledger : 0;
         }
     }
 
@@ -73,9 +46,9 @@ public sealed class RedisRebuildTests : IAsyncLifetime
     [InlineData(RedisFailureMode.FailOpen)]
     public async Task ReserveAsync_LedgerUnreadableAfterDataLoss_FailureModeApplies(RedisFailureMode mode)
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var gate = Gate((_, _) => throw new InvalidOperationException("ledger down"), mode);
-        var a = await gate.ReserveAsync(Plans.Of(_tenant), 100, CancellationToken.None);
+        var a = await gate.ReserveAsync(Plans.Of(Tenant), 100, CancellationToken.None);
         if (mode == RedisFailureMode.FailClosed)
         {
             Assert.Equal(QuotaRefusalReasons.QuotaStoreUnavailable, a.RefusalReason);
@@ -86,57 +59,45 @@ public sealed class RedisRebuildTests : IAsyncLifetime
             Assert.StartsWith("unmetered-", a.Reservation!.Id, StringComparison.Ordinal);
         }
 
-        Assert.Equal((0L, 0L), await gate.ReadAsync(_tenant, "2026-11")); // nothing admitted on an unrebuilt period
+        Assert.Equal((0L, 0L), await gate.ReadAsync(Tenant, "2026-11")); // nothing admitted on an unrebuilt period
     }
 
     [SkippableFact]
     public async Task ReconcileAsync_RedisBehindTheLedger_ExportsTheDrift()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var ledger = 0L;
         var gate = Gate((_, _) => ledger);
-        var a = await gate.ReserveAsync(Plans.Of(_tenant), 500, CancellationToken.None);
+        var a = await gate.ReserveAsync(Plans.Of(Tenant), 500, CancellationToken.None);
         await gate.SettleAsync(a.Reservation!, 100, CancellationToken.None);
         ledger = 100;
-        Assert.Equal(0, (await gate.ReconcileAsync())[_tenant]);
+        Assert.Equal(0, (await gate.ReconcileAsync())[Tenant]);
         ledger = 300; // two calls the counter never heard of
-        Assert.Equal(-200, (await gate.ReconcileAsync())[_tenant]);
-        Assert.Equal(-200, GatewayMetrics.QuotaDrift.WithLabels(_tenant).Value);
+        Assert.Equal(-200, (await gate.ReconcileAsync())[Tenant]);
+        Assert.Equal(-200, GatewayMetrics.QuotaDrift.WithLabels(Tenant).Value);
     }
 
     [SkippableFact]
     public async Task SettleAsync_OpenReservation_LowersTheReservedTokensGauge()
     {
-        Skip.If(_server is null, RedisServer.MissingReason);
+        Skip.If(Server is null, RedisServer.MissingReason);
         var gate = Gate((_, _) => 0);
-        var plan = Plans.Of(_tenant);
+        var plan = Plans.Of(Tenant);
         var a = await gate.ReserveAsync(plan, 1000, CancellationToken.None);
         var b = await gate.ReserveAsync(plan, 400, CancellationToken.None);
-        Assert.Equal(1400, GatewayMetrics.ReservedTokens.WithLabels(_tenant).Value);
+        Assert.Equal(1400, GatewayMetrics.ReservedTokens.WithLabels(Tenant).Value);
         await gate.SettleAsync(a.Reservation!, 300, CancellationToken.None);
-        Assert.Equal(400, GatewayMetrics.ReservedTokens.WithLabels(_tenant).Value);
+        Assert.Equal(400, GatewayMetrics.ReservedTokens.WithLabels(Tenant).Value);
         await gate.ReleaseAsync(b.Reservation!, CancellationToken.None);
-        Assert.Equal(0, GatewayMetrics.ReservedTokens.WithLabels(_tenant).Value);
+        Assert.Equal(0, GatewayMetrics.ReservedTokens.WithLabels(Tenant).Value);
     }
 
     private async Task FlushAllAsync()
     {
-        await using var admin = await ConnectionMultiplexer.ConnectAsync(_server!.Url + ",allowAdmin=true");
-        await admin.GetServer(_server.Url).FlushAllDatabasesAsync();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(Server!.Url + ",allowAdmin=true");
+        await admin.GetServer(Server.Url).FlushAllDatabasesAsync();
     }
 
-    private RedisQuotaGate Gate(Func<string, string, long> ledger, RedisFailureMode mode = RedisFailureMode.FailClosed)
-    {
-        var options = new GatewayOptions
-        {
-            RedisUrl = _server!.Url,
-            RedisTimeout = TimeSpan.FromMilliseconds(500),
-            RedisFailureMode = mode,
-        };
-        var gate = new RedisQuotaGate(options, _time, NullLogger<RedisQuotaGate>.Instance, ledger);
-        using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.True(gate.WaitUntilConnectedAsync(connect.Token).GetAwaiter().GetResult());
-        _gates.Add(gate);
-        return gate;
-    }
+    private RedisQuotaGate Gate(Func<string, string, long> ledger, RedisFailureMode mode = RedisFailureMode.FailClosed) =>
+        ConnectedGate(new GatewayOptions { RedisTimeout = TimeSpan.FromMilliseconds(500), RedisFailureMode = mode }, ledger);
 }
