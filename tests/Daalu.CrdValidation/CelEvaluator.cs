@@ -10,7 +10,6 @@
 //        throws CelEvaluationException when the rule does not compile or fails at run time
 //   void Dispose()                        - ends the node process
 // Thread-safe (calls are serialised). Requires `node` on PATH and `npm ci --prefix tests/js`.
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Daalu.CrdValidation;
@@ -18,10 +17,8 @@ namespace Daalu.CrdValidation;
 /// <summary>A CEL evaluator backed by a node child process running cel-js.</summary>
 public sealed class CelEvaluator : IDisposable
 {
-    private readonly Process _process;
-    private readonly Lock _gate = new();
-    private long _nextId;
-    private bool _disposed;
+    private const string ScriptName = "cel-eval.mjs";
+    private readonly NodeScriptProcess _node;
 
     /// <summary>Starts the evaluator with the script found under tests/js above the current directory or binaries.</summary>
     public CelEvaluator()
@@ -37,26 +34,7 @@ public sealed class CelEvaluator : IDisposable
             throw new FileNotFoundException("CEL evaluator script not found", scriptPath);
         }
 
-        var psi = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(scriptPath))!,
-        };
-        psi.ArgumentList.Add(Path.GetFullPath(scriptPath));
-        try
-        {
-            _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start node for the CEL evaluator");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("node is not installed or not on PATH; the CEL evaluator needs it (and `npm ci --prefix tests/js`)", e);
-        }
-
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginErrorReadLine();
+        _node = NodeScriptProcess.Start(scriptPath, "CEL evaluator");
     }
 
     /// <summary>Evaluates one rule; returns its boolean result.</summary>
@@ -64,65 +42,23 @@ public sealed class CelEvaluator : IDisposable
     public bool Evaluate(string rule, JsonNode? self, JsonNode? oldSelf = null, bool hasOldSelf = false)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        lock (_gate)
+        var response = _node.Call(new JsonObject
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var id = ++_nextId;
-            var request = new JsonObject
-            {
-                ["id"] = id,
-                ["rule"] = rule,
-                ["self"] = self?.DeepClone(),
-                ["oldSelf"] = oldSelf?.DeepClone(),
-                ["hasOldSelf"] = hasOldSelf,
-            };
-            _process.StandardInput.WriteLine(request.ToJsonString());
-            _process.StandardInput.Flush();
-            var line = _process.StandardOutput.ReadLine()
-                ?? throw new InvalidOperationException("the CEL evaluator process exited; is node installed and `npm ci --prefix tests/js` done?");
-            var response = JsonNode.Parse(line)?.AsObject() ?? throw new InvalidOperationException("empty CEL evaluator response");
-            if (response["id"]?.GetValue<long>() != id)
-            {
-                throw new InvalidOperationException($"CEL evaluator answered out of order: {line}");
-            }
-
-            if (response["error"] is { } error)
-            {
-                throw new CelEvaluationException(error.GetValue<string>());
-            }
-
-            return response["result"]?.GetValue<bool>() ?? throw new InvalidOperationException($"CEL evaluator gave no result: {line}");
+            ["rule"] = rule,
+            ["self"] = self?.DeepClone(),
+            ["oldSelf"] = oldSelf?.DeepClone(),
+            ["hasOldSelf"] = hasOldSelf,
+        });
+        if (response["error"] is { } error)
+        {
+            throw new CelEvaluationException(error.GetValue<string>());
         }
+
+        return response["result"]?.GetValue<bool>() ?? throw new InvalidOperationException($"CEL evaluator gave no result: {response.ToJsonString()}");
     }
 
     /// <summary>Ends the node process.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-        }
-
-        try
-        {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(2000))
-            {
-                _process.Kill();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _node.Dispose();
 
     /// <summary>Finds tests/js/cel-eval.mjs: $DAALU_CEL_EVAL_SCRIPT, else the first ancestor of the binaries or the working directory that has it.</summary>
     public static string FindScript()
@@ -133,18 +69,7 @@ public sealed class CelEvaluator : IDisposable
             return fromEnv;
         }
 
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "js", "cel-eval.mjs");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new FileNotFoundException("tests/js/cel-eval.mjs not found above " + AppContext.BaseDirectory);
+        return NodeScriptProcess.FindScript(ScriptName)
+            ?? throw new FileNotFoundException("tests/js/cel-eval.mjs not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
+
+using Daalu.CrdValidation;
 
 namespace Daalu.KubeApiServer;
 
@@ -12,15 +13,12 @@ namespace Daalu.KubeApiServer;
 /// </summary>
 internal sealed class OpenApiSchemaChecker : IDisposable
 {
-    private readonly Process _process;
-    private readonly Lock _gate = new();
-    private long _nextId;
-    private bool _disposed;
+    private readonly NodeScriptProcess _node;
 
     // One node process for every server in the test process, as for the CEL evaluator; it ends with the test process.
     private static readonly Lazy<OpenApiSchemaChecker?> SharedChecker = new(TryStart);
 
-    private OpenApiSchemaChecker(Process process) => _process = process;
+    private OpenApiSchemaChecker(NodeScriptProcess node) => _node = node;
 
     /// <summary>The checker shared by every server in this process, or null when it cannot run here.</summary>
     public static OpenApiSchemaChecker? Shared => SharedChecker.Value;
@@ -28,34 +26,17 @@ internal sealed class OpenApiSchemaChecker : IDisposable
     /// <summary>Starts the checker, or returns null when node, the script or kubernetes-models is missing.</summary>
     public static OpenApiSchemaChecker? TryStart()
     {
-        var script = FindScript();
+        var script = NodeScriptProcess.FindScript("k8s-schema.mjs");
         if (script is null || !Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "kubernetes-models")))
         {
             return null;
         }
 
-        var psi = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-        };
-        psi.ArgumentList.Add(script);
         try
         {
-            var process = Process.Start(psi);
-            if (process is null)
-            {
-                return null;
-            }
-
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginErrorReadLine();
-            return new OpenApiSchemaChecker(process);
+            return new OpenApiSchemaChecker(NodeScriptProcess.Start(script, "OpenAPI schema checker (node tests/js/k8s-schema.mjs)"));
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (InvalidOperationException)
         {
             return null;
         }
@@ -67,60 +48,21 @@ internal sealed class OpenApiSchemaChecker : IDisposable
     /// </summary>
     public IReadOnlyList<FieldCause> Check(JsonObject obj)
     {
-        lock (_gate)
+        var response = _node.Call(new JsonObject { ["object"] = obj.DeepClone() });
+        if (response["error"] is { } error)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var id = ++_nextId;
-            _process.StandardInput.WriteLine(new JsonObject { ["id"] = id, ["object"] = obj.DeepClone() }.ToJsonString());
-            _process.StandardInput.Flush();
-            var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the OpenAPI schema checker (node tests/js/k8s-schema.mjs) exited");
-            var response = JsonNode.Parse(line)!.AsObject();
-            if (response["id"]?.GetValue<long>() != id)
-            {
-                throw new InvalidOperationException("OpenAPI schema checker answered out of order: " + line);
-            }
-
-            if (response["error"] is { } error)
-            {
-                throw new InvalidOperationException("OpenAPI schema checker failed: " + error.GetValue<string>());
-            }
-
-            if (response["errors"] is not JsonArray errors)
-            {
-                return [];
-            }
-
-            return errors.Select(e => ToCause(e!["path"]!.GetValue<string>(), e["message"]!.GetValue<string>(), obj)).ToList();
+            throw new InvalidOperationException("OpenAPI schema checker failed: " + error.GetValue<string>());
         }
+
+        if (response["errors"] is not JsonArray errors)
+        {
+            return [];
+        }
+
+        return errors.Select(e => ToCause(e!["path"]!.GetValue<string>(), e["message"]!.GetValue<string>(), obj)).ToList();
     }
 
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-        }
-
-        try
-        {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(2000))
-            {
-                _process.Kill();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _node.Dispose();
 
     // ajv's instancePath "/spec/template/spec/containers/0/ports/0/containerPort" becomes the API server's field path
     // "spec.template.spec.containers[0].ports[0].containerPort"; the bad value is looked up there.
@@ -150,22 +92,5 @@ internal sealed class OpenApiSchemaChecker : IDisposable
         }
 
         return FieldErrors.Invalid(field, value, message + " (Kubernetes OpenAPI schema)");
-    }
-
-    private static string? FindScript()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "js", "k8s-schema.mjs");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
     }
 }
