@@ -5,6 +5,7 @@ using Daalu.Operator.Hosting;
 using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Hosting;
 using k8s;
+using static Daalu.EndToEnd.Tests.K3sSupport;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -100,58 +101,5 @@ public sealed class K3sOperatorTests
         return builder.Build();
     }
 
-    private static async Task InstallCrdsAsync(Kubernetes client)
-    {
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "crds"), "ai.daalu.io_*.yaml"))
-        {
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
-            await EventuallyAsync(async () => await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name),
-                c => c.Status?.Conditions?.Any(x => x.Type == "Established" && x.Status == "True") == true);
-        }
-    }
-
     private static string Sample(string name) => Path.Combine(RepoRoot(), "config", "samples", name);
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Daalu.Operator.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
-    private static async Task<T?> TryAsync<T>(Func<Task<T>> read)
-        where T : class
-    {
-        try
-        {
-            return await read();
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> until, int timeoutSeconds = 120)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        var last = await probe();
-        while (!until(last))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"condition not met; last: {KubernetesJson.Serialize(last)}");
-            }
-
-            await Task.Delay(500);
-            last = await probe();
-        }
-
-        return last;
-    }
 }

@@ -12,6 +12,7 @@ using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Hosting;
 using Daalu.TestDoubles.OpenAICompatible;
 using k8s;
+using static Daalu.EndToEnd.Tests.K3sSupport;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -52,13 +53,7 @@ public sealed class K3sCascadeTests
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigStream);
         using var client = new Kubernetes(config);
 
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "crds"), "ai.daalu.io_*.yaml"))
-        {
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
-            await EventuallyAsync(async () => await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name),
-                c => c.Status?.Conditions?.Any(x => x.Type == "Established" && x.Status == "True") == true);
-        }
+        await InstallCrdsAsync(client);
 
         foreach (var ns in new[] { Ns, "daalu-device-plugin" })
         {
@@ -289,46 +284,4 @@ public sealed class K3sCascadeTests
 
     private static async Task<T> GetAsync<T>(Kubernetes client, string plural, string name) =>
         KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(await client.CustomObjects.GetNamespacedCustomObjectAsync(Group, Version, Ns, plural, name)));
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Daalu.Operator.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
-    private static async Task<T?> TryAsync<T>(Func<Task<T>> read)
-        where T : class
-    {
-        try
-        {
-            return await read();
-        }
-        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> until, int timeoutSeconds = 120)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        var last = await probe();
-        while (!until(last))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"condition not met; last: {KubernetesJson.Serialize(last)}");
-            }
-
-            await Task.Delay(500);
-            last = await probe();
-        }
-
-        return last;
-    }
 }
