@@ -532,6 +532,13 @@ public sealed partial class ModelServingReconciler : IReconciler
             {
                 // Made by an earlier reconcile whose read raced with it; the next poll reads it.
             }
+            catch (k8s.Autorest.HttpOperationException ex) when (ApiErrors.StatusCode(ex) is 403 or 422)
+            {
+                // Refused by admission (e.g. a namespace whose Pod Security level forbids hostPath volumes, or a quota):
+                // the vLLM pod would be refused the same way, so say so instead of retrying in a tight loop.
+                return (null, (ModelServingReasons.WeightsInspectionFailed,
+                    $"The API server refused the inspection Pod {podName} ({ApiErrors.StatusCode(ex)}): {StatusMessage(ex)}"), _settings.RetryInterval);
+            }
 
             return (null, (ModelServingReasons.InspectingWeights,
                 $"Started Pod {podName} on node {nodeName} to read config.json and model.safetensors.index.json from {source}."), poll);
@@ -576,6 +583,23 @@ public sealed partial class ModelServingReconciler : IReconciler
         return failure.Definitive
             ? (ModelConfigResult.Failed(failure.Reason ?? PlanReasons.ModelConfigUnreadable, failure.Message + again, definitive: true), null, retryAt - now)
             : (null, (ModelServingReasons.WeightsInspectionFailed, failure.Message + again), retryAt - now);
+    }
+
+    // The message of the Status object the API server answers an error with (its body), else the exception's.
+    private static string StatusMessage(k8s.Autorest.HttpOperationException ex)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(ex.Response?.Content ?? string.Empty)?["message"]?.GetValue<string>() is { Length: > 0 } message)
+            {
+                return message;
+            }
+        }
+        catch (Exception parse) when (parse is System.Text.Json.JsonException or InvalidOperationException)
+        {
+        }
+
+        return ex.Message;
     }
 
     private async Task DeletePodAsync(string ns, string name, CancellationToken cancellationToken)

@@ -141,6 +141,26 @@ public sealed class WeightsInspectionControllerTests
         await OperatorHarness.EventuallyAsync(() => h.TryGetDeploymentAsync(Ns, "ms-flaky"), d => true, "Deployment after the second inspection");
     }
 
+    [Fact]
+    public async Task HostPathWeights_PodCreateForbidden_ConditionSaysRefusedThenRetried()
+    {
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
+        // What a namespace enforcing Pod Security "restricted" answers to a hostPath volume (admission refuses the create).
+        h.Server.InjectFailure(new KubeApiServer.FailureRule { Verb = "create", Resource = "pods", Namespace = Ns, StatusCode = 403, Times = 1000 });
+        await h.CreateModelServingAsync(Fixtures.ModelServing("locked", configure: s =>
+        {
+            s.Model = "acme/locked";
+            s.Weights = new WeightsSource { HostPath = new HostPathSource { Path = "/srv/models/locked" } };
+        }));
+
+        var refused = await WaitAsync(h, "locked", m => Ready(m)?.Reason == ModelServingReasons.WeightsInspectionFailed, "WeightsInspectionFailed");
+        Assert.StartsWith("The API server refused the inspection Pod ms-locked-weights-", Ready(refused)!.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(403): injected failure", Ready(refused)!.Message, StringComparison.Ordinal);
+
+        h.Server.ClearFailures();
+        await InspectionPodAsync(h, "locked"); // the next attempt, after RetryInterval, is admitted
+    }
+
     private static async Task<V1Pod> InspectionPodAsync(OperatorHarness h, string name)
     {
         var ms = (await h.GetModelServingAsync(Ns, name))!;
