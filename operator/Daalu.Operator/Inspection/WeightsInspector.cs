@@ -23,7 +23,7 @@ namespace Daalu.Operator.Inspection;
 /// ends and truncates messages longer than 4096 bytes (12 KiB across all containers of a Pod); with
 /// <c>terminationMessagePolicy: FallbackToLogsOnError</c> an empty file on an error exit is replaced by the last 2048
 /// bytes or 80 lines of the log. So the summary holds only <see cref="ModelConfigParser.ConfigFields"/> (strings cut to
-/// 64 characters): about 400-700 bytes for real configs, and a truncated (invalid) summary is reported, never guessed at.
+/// 64 characters): 255-342 bytes for the five real configs of the tests (a test holds them under 1 KiB), and a truncated (invalid) summary is reported, never guessed at.
 /// Pure: builds the Pod and reads its status; the reconciler does the I/O.
 /// </remarks>
 public static class WeightsInspector
