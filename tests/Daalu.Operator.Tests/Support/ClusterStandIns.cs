@@ -48,8 +48,11 @@ internal static class ClusterStandIns
                 Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata.Labels),
                 OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = ds.Metadata.Name, Uid = ds.Metadata.Uid, Controller = true }],
             },
-            Spec = new V1PodSpec { NodeName = nodeName, Containers = ds.Spec.Template.Spec.Containers },
+            // The DaemonSet controller copies the whole template spec (volumes too: the API server refuses a mount
+            // without its volume) and pins the pod to the node.
+            Spec = KubernetesJson.Deserialize<V1PodSpec>(KubernetesJson.Serialize(ds.Spec.Template.Spec)),
         };
+        pod.Spec.NodeName = nodeName;
         await client.CoreV1.CreateNamespacedPodAsync(pod, ns);
         var status = new { status = new { phase = "Running", conditions = new[] { new { type = "Ready", status = "True" } } } };
         await client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
