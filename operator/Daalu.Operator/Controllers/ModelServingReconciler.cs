@@ -506,7 +506,14 @@ public sealed partial class ModelServingReconciler : IReconciler
     {
         if (status.WeightsInspection is { Summary.Length: > 0 } cached)
         {
-            return (WeightsInspector.Parse(cached.Summary, source), null, null);
+            var fromStatus = WeightsInspector.Parse(cached.Summary, source);
+            if (fromStatus.Architecture is not null)
+            {
+                return (fromStatus, null, null);
+            }
+
+            // Written by another operator version or edited by hand: read the files again rather than fail on it.
+            status.WeightsInspection = null;
         }
 
         var ns = modelServing.Metadata.NamespaceProperty;

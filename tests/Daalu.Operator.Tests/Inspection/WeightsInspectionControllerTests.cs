@@ -60,6 +60,12 @@ public sealed class WeightsInspectionControllerTests
         var before = h.Reconciles("ModelServing");
         await OperatorHarness.EventuallyAsync(() => Task.FromResult(h.Reconciles("ModelServing") - before >= 4), "four more reconciles");
         Assert.Equal(1, h.Server.Requests.Count(r => r is { User: "operator", Verb: "create", Resource: "pods" }));
+
+        // A kept summary that no longer parses (another operator version, an edit) is read again, not trusted.
+        await h.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch("""{"status":{"weightsInspection":{"source":"pvc:models/small","summary":"{}"}}}""", V1Patch.PatchType.MergePatch),
+            OperatorHarness.Group, OperatorHarness.Version, Ns, "modelservings", "inhouse");
+        await OperatorHarness.EventuallyAsync(() => ClusterStandIns.TryReadAsync(() => h.Client.CoreV1.ReadNamespacedPodAsync(pod.Metadata.Name, Ns)), p => true, "a new inspection Pod");
     }
 
     [SkippableFact]
