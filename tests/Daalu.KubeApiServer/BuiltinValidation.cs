@@ -76,6 +76,9 @@ internal static class BuiltinValidation
             case ("", "Node"):
                 ValidateNode(obj, errs);
                 break;
+            case ("", "Pod"):
+                ValidatePodSpec(obj["spec"] as JsonObject ?? [], "spec", errs);
+                break;
             case ("coordination.k8s.io", "Lease"):
                 ValidateLease(obj, errs);
                 break;
@@ -422,11 +425,148 @@ internal static class BuiltinValidation
                 }
             }
 
+            if (c["resources"] is JsonObject resources)
+            {
+                ValidateResourceRequirements(resources, at + ".resources", errs);
+            }
+
             foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
             {
                 if (c[probe]?["httpGet"]?["port"] is { } probePort)
                 {
                     ValidatePortNumOrName(probePort, $"{at}.{probe}.httpGet.port", errs);
+                }
+            }
+        }
+    }
+
+    // kubernetes pkg/apis/core/validation ValidateResourceRequirements and ValidateResourceQuantityValue: quantities are
+    // not negative; a request of a resource that may be overcommitted (cpu, memory, ephemeral-storage: native names
+    // without hugepages-) is at most its limit; any other (an extended resource such as nvidia.com/gpu, hugepages) needs
+    // a limit equal to the request, and an extended resource is a whole number. The value shown is the quantity as
+    // written; the real server shows quantity.String(), its canonical form (the same text for canonical input such as
+    // "2", "500m", "8Gi"). Values that do not parse never get here: decoding refused them (DecodeError).
+    private static void ValidateResourceRequirements(JsonObject resources, string path, List<FieldCause> errs)
+    {
+        var limits = Quantities(resources["limits"]);
+        var requests = Quantities(resources["requests"]);
+        foreach (var (name, (text, value)) in limits)
+        {
+            ValidateQuantityValue(name, text, value, $"{path}.limits[{name}]", errs);
+        }
+
+        foreach (var (name, (text, value)) in requests)
+        {
+            ValidateQuantityValue(name, text, value, $"{path}.requests[{name}]", errs);
+            var overcommit = IsNativeResource(name) && !name.StartsWith("hugepages-", StringComparison.Ordinal);
+            if (limits.TryGetValue(name, out var limit))
+            {
+                if (!overcommit && value != limit.Value)
+                {
+                    errs.Add(FieldErrors.Invalid(path + ".requests", text, $"must be equal to {name} limit of {limit.Text}"));
+                }
+                else if (value > limit.Value)
+                {
+                    errs.Add(FieldErrors.Invalid(path + ".requests", text, $"must be less than or equal to {name} limit of {limit.Text}"));
+                }
+            }
+            else if (!overcommit)
+            {
+                errs.Add(FieldErrors.Required(path + ".limits", "Limit must be set for non overcommitable resources"));
+            }
+        }
+    }
+
+    private static void ValidateQuantityValue(string name, string text, double value, string path, List<FieldCause> errs)
+    {
+        if (value < 0)
+        {
+            errs.Add(FieldErrors.Invalid(path, text, "must be greater than or equal to 0"));
+        }
+
+        if (!IsNativeResource(name) && value != Math.Floor(value))
+        {
+            errs.Add(FieldErrors.Invalid(path, text, "must be an integer"));
+        }
+    }
+
+    // helper.IsNativeResource: no domain prefix, or one in kubernetes.io.
+    private static bool IsNativeResource(string name) => !name.Contains('/', StringComparison.Ordinal) || name.Contains("kubernetes.io/", StringComparison.Ordinal);
+
+    private static Dictionary<string, (string Text, double Value)> Quantities(JsonNode? list)
+    {
+        var result = new Dictionary<string, (string, double)>(StringComparer.Ordinal);
+        if (list is JsonObject map)
+        {
+            foreach (var (name, node) in map)
+            {
+                var text = QuantityText(node);
+                if (text is not null && ResourceQuantity.TryParse(text, out var value, out _))
+                {
+                    result[name] = (text, value);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    // A quantity is a JSON string, or a bare number (Quantity.UnmarshalJSON takes both).
+    private static string? QuantityText(JsonNode? node) => node is JsonValue v
+        ? v.TryGetValue<string>(out var s) ? s : v.ToJsonString()
+        : null;
+
+    /// <summary>
+    /// Why the object cannot be decoded, or null: a resource quantity that does not parse fails the JSON decoding of
+    /// the whole object, before any validation (HTTP 400, "&lt;Kind&gt; in version "v1" cannot be handled as a
+    /// &lt;Kind&gt;: &lt;ParseQuantity error&gt;"). Checked where the operator and the tests write quantities: container
+    /// resources of Pods and pod templates, claim requests and limits, Node capacity and allocatable.
+    /// </summary>
+    public static string? DecodeError(ResourceType type, JsonObject obj)
+    {
+        IEnumerable<JsonNode?> lists = (type.Group, type.Kind) switch
+        {
+            ("apps", "Deployment" or "DaemonSet") => ContainerResourceLists(obj["spec"]?["template"]?["spec"]),
+            ("", "Pod") => ContainerResourceLists(obj["spec"]),
+            ("", "PersistentVolumeClaim") => [obj["spec"]?["resources"]?["requests"], obj["spec"]?["resources"]?["limits"]],
+            ("", "Node") => [obj["status"]?["capacity"], obj["status"]?["allocatable"]],
+            _ => [],
+        };
+        foreach (var list in lists)
+        {
+            if (list is not JsonObject map)
+            {
+                continue;
+            }
+
+            foreach (var (_, node) in map)
+            {
+                var text = QuantityText(node);
+                if (text is null)
+                {
+                    return ResourceQuantity.FormatWrong;
+                }
+
+                if (!ResourceQuantity.TryParse(text, out _, out var error))
+                {
+                    return error;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<JsonNode?> ContainerResourceLists(JsonNode? podSpec)
+    {
+        foreach (var key in new[] { "initContainers", "containers" })
+        {
+            if (podSpec?[key] is JsonArray containers)
+            {
+                foreach (var container in containers)
+                {
+                    yield return container?["resources"]?["requests"];
+                    yield return container?["resources"]?["limits"];
                 }
             }
         }

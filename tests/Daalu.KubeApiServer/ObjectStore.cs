@@ -963,6 +963,11 @@ internal sealed class ObjectStore
 
         if (_options.ValidateBuiltinObjects)
         {
+            if (!type.IsCustom && BuiltinValidation.DecodeError(type, obj) is { } undecodable)
+            {
+                throw ApiError.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {undecodable}");
+            }
+
             causes.AddRange(BuiltinValidation.Validate(type, obj, old));
         }
 

@@ -145,11 +145,21 @@ public sealed class WeightsSource
 }
 
 /// <summary>Hugging Face download settings.</summary>
+[CelRule("!has(self.revision) || !self.revision.contains('..') && !self.revision.contains('//')", "revision must be a branch, tag or commit: no '..' or '//'", FieldPath = ".revision")]
 public sealed class HuggingFaceSource
 {
     /// <summary>Secret key holding HF_TOKEN for gated models. Never copied into logs or status.</summary>
     [JsonPropertyName("tokenSecretRef")]
     public SecretKeyReference? TokenSecretRef { get; set; }
+
+    /// <summary>
+    /// Branch, tag or commit of the Hub repository (vLLM's --revision; the operator reads config.json at the same
+    /// revision). Omitted: the repository's default branch, main. Pin a commit so a new push cannot change a running model.
+    /// </summary>
+    [MaxLength(HubRevisions.MaxLength)]
+    [RegularExpression(HubRevisions.Pattern)]
+    [JsonPropertyName("revision")]
+    public string? Revision { get; set; }
 }
 
 /// <summary>Weights on a PersistentVolumeClaim.</summary>
@@ -218,6 +228,7 @@ public sealed class EngineSettings
     /// </summary>
     [Schema(MaxItems = 64, MaxItemLength = 4096)]
     [CelRule(ManagedFlagsRule, "extraArgs may not set --model, --served-model-name, --host, --port, --max-model-len, --gpu-memory-utilization or --tensor-parallel-size (-tp): the operator sets them from the spec and the VRAM plan; use spec.model, spec.engine.maxModelLen, spec.engine.gpuMemoryUtilization or spec.engine.tensorParallelSize")]
+    [CelRule("self.all(a, !a.matches('^--revision(=.*)?$'))", "extraArgs may not set --revision: use spec.weights.huggingFace.revision, so that the operator reads config.json at the revision vLLM loads")]
     [JsonPropertyName("extraArgs")]
     public List<string> ExtraArgs { get; set; } = [];
 
@@ -269,10 +280,34 @@ public sealed class ModelServingStatus
     [JsonPropertyName("servedModels")]
     public List<ServedModel> ServedModels { get; set; } = [];
 
+    /// <summary>
+    /// What an inspection Pod read from pre-staged weights (a PVC or host path): kept so the files are read once per
+    /// weights source, not on every reconcile.
+    /// </summary>
+    [JsonPropertyName("weightsInspection")]
+    public WeightsInspection? WeightsInspection { get; set; }
+
     /// <summary>Ready, ModelDoesNotFit and other conditions.</summary>
     [Schema(ListType = "map", ListMapKeys = ["type"])]
     [JsonPropertyName("conditions")]
     public List<Condition> Conditions { get; set; } = [];
+}
+
+/// <summary>
+/// The figures an inspection Pod read from pre-staged weights: the config.json fields the VRAM planner uses and the
+/// checkpoint size (model.safetensors.index.json metadata.total_size), as the compact JSON the Pod printed.
+/// </summary>
+public sealed class WeightsInspection
+{
+    /// <summary>The weights source read: pvc:&lt;claim&gt;[/&lt;subPath&gt;] or hostPath:&lt;node&gt;:&lt;path&gt;. A different source is read again.</summary>
+    [MaxLength(1024)]
+    [JsonPropertyName("source")]
+    public string Source { get; set; } = string.Empty;
+
+    /// <summary>The summary JSON: {"config":{...},"totalSize":N}.</summary>
+    [MaxLength(4096)]
+    [JsonPropertyName("summary")]
+    public string Summary { get; set; } = string.Empty;
 }
 
 /// <summary>
@@ -282,7 +317,7 @@ public sealed class ModelServingStatus
 /// </summary>
 public sealed class ModelFit
 {
-    /// <summary>Where the model's figures came from: catalog, huggingface:&lt;repo&gt;@&lt;revision&gt;, or path:&lt;dir&gt;.</summary>
+    /// <summary>Where the model's figures came from: catalog, huggingface:&lt;repo&gt;@&lt;revision&gt;, pvc:&lt;claim&gt;[/&lt;subPath&gt;] or hostPath:&lt;node&gt;:&lt;path&gt; (read by an inspection Pod).</summary>
     [JsonPropertyName("source")]
     public string? Source { get; set; }
 

@@ -111,6 +111,15 @@ public static class VllmBuilder
             args.Add(parser);
         }
 
+        // A Hub revision (branch, tag or commit): vLLM's --revision ("The specific model version to use. It can be a
+        // branch name, a tag name, or a commit id", https://docs.vllm.ai/en/v0.8.5/serving/engine_args.html). Only for
+        // Hub downloads: pre-staged weights are read from their directory as they are.
+        if (spec.Weights?.HuggingFace?.Revision is { Length: > 0 } revision && spec.Weights.Pvc is null && spec.Weights.HostPath is null)
+        {
+            args.Add("--revision");
+            args.Add(revision);
+        }
+
         args.AddRange(engine.ExtraArgs ?? []);
         return args;
     }
@@ -354,34 +363,40 @@ public static class VllmBuilder
         return labels;
     }
 
-    private static string ModelPath(WeightsSource? weights, string modelId)
+    /// <summary>The directory vLLM loads pre-staged weights from: the volume's mount, or the claim's subPath below it.</summary>
+    public static string PrestagedDirectory(WeightsSource weights)
     {
-        if (weights?.Pvc is { } pvc)
+        ArgumentNullException.ThrowIfNull(weights);
+        var sub = weights.Pvc?.SubPath?.Trim('/');
+        return string.IsNullOrEmpty(sub) ? ModelsDirectory : $"{ModelsDirectory}/{sub}";
+    }
+
+    /// <summary>The pre-staged weights volume (a read-only claim or a host directory), or throws when there is none.</summary>
+    public static V1Volume WeightsVolume(WeightsSource weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.Pvc is { } pvc)
         {
-            var sub = pvc.SubPath?.Trim('/');
-            return string.IsNullOrEmpty(sub) ? ModelsDirectory : $"{ModelsDirectory}/{sub}";
+            return new V1Volume { Name = "weights", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = pvc.ClaimName, ReadOnlyProperty = true } };
         }
 
-        return weights?.HostPath is not null ? ModelsDirectory : modelId;
+        return weights.HostPath is { } hostPath
+            ? new V1Volume { Name = "weights", HostPath = new V1HostPathVolumeSource { Path = hostPath.Path, Type = "Directory" } }
+            : throw new ArgumentException("the weights are not pre-staged", nameof(weights));
     }
+
+    /// <summary>The read-only mount of <see cref="WeightsVolume"/> at <see cref="ModelsDirectory"/>.</summary>
+    public static V1VolumeMount WeightsMount() => new() { Name = "weights", MountPath = ModelsDirectory, ReadOnlyProperty = true };
+
+    private static string ModelPath(WeightsSource? weights, string modelId) =>
+        weights?.Pvc is not null || weights?.HostPath is not null ? PrestagedDirectory(weights) : modelId;
 
     private static (List<V1Volume> Volumes, List<V1VolumeMount> Mounts, List<V1EnvVar> Env) Weights(WeightsSource? weights)
     {
-        if (weights?.Pvc is { } pvc)
+        if (weights?.Pvc is not null || weights?.HostPath is not null)
         {
-            return (
-                [new V1Volume { Name = "weights", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = pvc.ClaimName, ReadOnlyProperty = true } }],
-                [new V1VolumeMount { Name = "weights", MountPath = ModelsDirectory, ReadOnlyProperty = true }],
-                // Pre-staged weights: never reach out to the Hub (air-gapped clusters, no surprise downloads).
-                [new V1EnvVar { Name = "HF_HUB_OFFLINE", Value = "1" }]);
-        }
-
-        if (weights?.HostPath is { } hostPath)
-        {
-            return (
-                [new V1Volume { Name = "weights", HostPath = new V1HostPathVolumeSource { Path = hostPath.Path, Type = "Directory" } }],
-                [new V1VolumeMount { Name = "weights", MountPath = ModelsDirectory, ReadOnlyProperty = true }],
-                [new V1EnvVar { Name = "HF_HUB_OFFLINE", Value = "1" }]);
+            // Pre-staged weights: never reach out to the Hub (air-gapped clusters, no surprise downloads).
+            return ([WeightsVolume(weights)], [WeightsMount()], [new V1EnvVar { Name = "HF_HUB_OFFLINE", Value = "1" }]);
         }
 
         if (weights?.HuggingFace?.TokenSecretRef is { } token)

@@ -45,6 +45,12 @@ public static class ModelServingReasons
     /// <summary>The model does not fit, or the spec cannot be planned (see ModelDoesNotFit).</summary>
     public const string NotDeployable = "NotDeployable";
 
+    /// <summary>An inspection Pod is reading config.json and the safetensors index from pre-staged weights (PVC or host path).</summary>
+    public const string InspectingWeights = "InspectingWeights";
+
+    /// <summary>The inspection Pod failed for a reason other than the files (image, eviction, deadline, crash); it is run again later.</summary>
+    public const string WeightsInspectionFailed = "WeightsInspectionFailed";
+
     /// <summary>spec.endpoint without spec.gpuClass: nothing to check fit against.</summary>
     public const string FitNotChecked = "FitNotChecked";
 }

@@ -2,6 +2,7 @@ using Daalu.Api.V1Alpha1;
 using Daalu.Operator.Children;
 using Daalu.Operator.Detection;
 using Daalu.Operator.Gpu;
+using Daalu.Operator.Inspection;
 using Daalu.Operator.Models;
 using Daalu.Operator.Planning;
 using Daalu.Runtime;
@@ -150,7 +151,14 @@ public sealed partial class ModelServingReconciler : IReconciler
             return _settings.RetryInterval;
         }
 
-        var configRead = await ReadModelConfigAsync(modelServing, cancellationToken).ConfigureAwait(false);
+        var (configRead, inspectionWait, configRequeue) = await ReadModelConfigAsync(modelServing, status, target.Placement.NodeName!, cancellationToken).ConfigureAwait(false);
+        if (inspectionWait is { } waiting)
+        {
+            // No plan without the model's figures: nothing is deployed or changed until the inspection Pod has answered.
+            SetNotReady(status, waiting.Reason, waiting.Message, now);
+            return configRequeue;
+        }
+
         var plan = configRead is { Definitive: true, Architecture: null } refused
             ? ConfigRefusedPlan(spec.Model!, refused)
             : VramPlanner.Plan(PlanRequestFor(spec, target.GpuClass!, target.MemoryMiB, target.GpuCount, configRead?.Architecture));
@@ -171,7 +179,7 @@ public sealed partial class ModelServingReconciler : IReconciler
             Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition,
                 plan.Outcome == PlanOutcome.DoesNotFit ? ConditionStatus.True : ConditionStatus.Unknown, plan.Reason, plan.Message, generation, now);
             Conditions.Set(status.Conditions, ModelServingReasons.ReadyCondition, ConditionStatus.False, ModelServingReasons.NotDeployable, plan.Message, generation, now);
-            return null;
+            return configRequeue;
         }
 
         Conditions.Set(status.Conditions, ModelServingReasons.ModelDoesNotFitCondition,
@@ -456,20 +464,27 @@ public sealed partial class ModelServingReconciler : IReconciler
         Message = refused.Message ?? "The model's config.json could not be read.",
     };
 
-    // For a model outside the catalog, its config.json and checkpoint size: from the pre-staged directory when the
-    // operator can see it, else from the Hugging Face Hub with the token Secret. Null for catalog models and defaults.
-    private async Task<ModelConfigResult?> ReadModelConfigAsync(ModelServing modelServing, CancellationToken cancellationToken)
+    // For a model outside the catalog, its config.json and checkpoint size: for pre-staged weights (PVC or host path)
+    // from an inspection Pod that reads the volume itself, else from the Hugging Face Hub at the revision vLLM loads,
+    // with the token Secret. No result for catalog models and defaults; a wait while the inspection Pod works.
+    private async Task<(ModelConfigResult? Result, (string Reason, string Message)? Wait, TimeSpan? Requeue)> ReadModelConfigAsync(
+        ModelServing modelServing, ModelServingStatus status, string nodeName, CancellationToken cancellationToken)
     {
         var spec = modelServing.Spec;
-        if (string.IsNullOrWhiteSpace(spec.Model) || ModelCatalog.Find(spec.Model) is not null)
+        var source = WeightsInspector.Source(spec.Weights, nodeName);
+        if (source is null || status.WeightsInspection?.Source != source)
         {
-            return null;
+            status.WeightsInspection = null;
         }
 
-        var local = spec.Weights?.HostPath?.Path is { } hostPath ? _modelConfigs.ReadDirectory(hostPath) : null;
-        if (local is not null)
+        if (string.IsNullOrWhiteSpace(spec.Model) || ModelCatalog.Find(spec.Model) is not null)
         {
-            return local;
+            return (null, null, null);
+        }
+
+        if (source is not null)
+        {
+            return await InspectWeightsAsync(modelServing, status, source, nodeName, cancellationToken).ConfigureAwait(false);
         }
 
         string? token = null;
@@ -478,11 +493,126 @@ public sealed partial class ModelServingReconciler : IReconciler
             token = (await ReadSecretAsync(modelServing, tokenRef, "Hugging Face token", cancellationToken).ConfigureAwait(false)).Value;
         }
 
-        var read = await _modelConfigs.ReadHubAsync(spec.Model.Trim(), "main", token, cancellationToken).ConfigureAwait(false);
+        var revision = string.IsNullOrEmpty(spec.Weights?.HuggingFace?.Revision) ? HubRevisions.Default : spec.Weights.HuggingFace.Revision;
+        return (await _modelConfigs.ReadHubAsync(spec.Model.Trim(), revision, token, cancellationToken).ConfigureAwait(false), null, null);
+    }
 
-        // Pre-staged weights do not need the Hub: its refusal is then only a missing check, not a failed download.
-        var prestaged = spec.Weights?.Pvc is not null || spec.Weights?.HostPath is not null;
-        return prestaged && read.Architecture is null ? read with { Definitive = false } : read;
+    // Reads pre-staged weights through a short-lived Pod (WeightsInspector): the first reconcile creates it, later ones
+    // read its status until the container has terminated, then the summary is kept in status.weightsInspection (read
+    // once per source) and the Pod deleted. A failed Pod is kept for WeightsInspectionRetry so that its status and logs
+    // show why, then deleted and run again.
+    private async Task<(ModelConfigResult? Result, (string Reason, string Message)? Wait, TimeSpan? Requeue)> InspectWeightsAsync(
+        ModelServing modelServing, ModelServingStatus status, string source, string nodeName, CancellationToken cancellationToken)
+    {
+        if (status.WeightsInspection is { Summary.Length: > 0 } cached)
+        {
+            var fromStatus = WeightsInspector.Parse(cached.Summary, source);
+            if (fromStatus.Architecture is not null)
+            {
+                return (fromStatus, null, null);
+            }
+
+            // Written by another operator version or edited by hand: read the files again rather than fail on it.
+            status.WeightsInspection = null;
+        }
+
+        var ns = modelServing.Metadata.NamespaceProperty;
+        var podName = WeightsInspector.PodName(modelServing, source);
+        var poll = _settings.WeightsInspectionPollInterval;
+        V1Pod? pod = null;
+        try
+        {
+            pod = await _client.CoreV1.ReadNamespacedPodAsync(podName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ApiErrors.IsNotFound(ex))
+        {
+        }
+
+        if (pod is null)
+        {
+            try
+            {
+                await _client.CoreV1.CreateNamespacedPodAsync(WeightsInspector.BuildPod(modelServing, source, nodeName), ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Log.ChildCreated(_logger, "Pod", ns, podName);
+            }
+            catch (Exception ex) when (ApiErrors.IsConflict(ex))
+            {
+                // Made by an earlier reconcile whose read raced with it; the next poll reads it.
+            }
+            catch (k8s.Autorest.HttpOperationException ex) when (ApiErrors.StatusCode(ex) is 403 or 422)
+            {
+                // Refused by admission (e.g. a namespace whose Pod Security level forbids hostPath volumes, or a quota):
+                // the vLLM pod would be refused the same way, so say so instead of retrying in a tight loop.
+                return (null, (ModelServingReasons.WeightsInspectionFailed,
+                    $"The API server refused the inspection Pod {podName} ({ApiErrors.StatusCode(ex)}): {StatusMessage(ex)}"), _settings.RetryInterval);
+            }
+
+            return (null, (ModelServingReasons.InspectingWeights,
+                $"Started Pod {podName} on node {nodeName} to read config.json and model.safetensors.index.json from {source}."), poll);
+        }
+
+        if (!ChildApplier.IsOurs(pod, modelServing))
+        {
+            return (null, (ModelServingReasons.WeightsInspectionFailed,
+                $"Pod {ns}/{podName} exists and is not this ModelServing's, so its weights cannot be inspected: delete that Pod."), _settings.RetryInterval);
+        }
+
+        var state = WeightsInspector.Read(pod, source);
+        if (!state.Finished)
+        {
+            return (null, (ModelServingReasons.InspectingWeights, state.Message), poll);
+        }
+
+        var failure = state;
+        if (state.Summary is { } summary)
+        {
+            var parsed = WeightsInspector.Parse(summary, source);
+            if (parsed.Architecture is not null)
+            {
+                status.WeightsInspection = new WeightsInspection { Source = source, Summary = summary };
+                await DeletePodAsync(ns, podName, cancellationToken).ConfigureAwait(false);
+                return (parsed, null, null);
+            }
+
+            failure = state with { Summary = null, Reason = parsed.Reason, Message = parsed.Message ?? state.Message, Definitive = true };
+        }
+
+        var now = _time.GetUtcNow();
+        var finished = failure.FinishedAt ?? (pod.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : now);
+        var retryAt = finished + _settings.WeightsInspectionRetry;
+        if (now >= retryAt)
+        {
+            await DeletePodAsync(ns, podName, cancellationToken).ConfigureAwait(false);
+            return (null, (ModelServingReasons.InspectingWeights, $"Reading {source} again: the last inspection failed ({failure.Message})."), poll);
+        }
+
+        var again = $" It is read again after {retryAt.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}, or at once when Pod {podName} is deleted.";
+        return failure.Definitive
+            ? (ModelConfigResult.Failed(failure.Reason ?? PlanReasons.ModelConfigUnreadable, failure.Message + again, definitive: true), null, retryAt - now)
+            : (null, (ModelServingReasons.WeightsInspectionFailed, failure.Message + again), retryAt - now);
+    }
+
+    // The message of the Status object the API server answers an error with (its body), else the exception's.
+    private static string StatusMessage(k8s.Autorest.HttpOperationException ex)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(ex.Response?.Content ?? string.Empty)?["message"]?.GetValue<string>() is { Length: > 0 } message)
+            {
+                return message;
+            }
+        }
+        catch (Exception parse) when (parse is System.Text.Json.JsonException or InvalidOperationException)
+        {
+        }
+
+        return ex.Message;
+    }
+
+    private async Task DeletePodAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        await IgnoreNotFound(_client.CoreV1.DeleteNamespacedPodAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        Log.ChildDeleted(_logger, "Pod", ns, name);
     }
 
     private async Task<string?> CheckSecretAsync(ModelServing owner, SecretKeyReference? reference, string what, CancellationToken cancellationToken) =>

@@ -15,6 +15,15 @@ public sealed class OperatorSettings
     /// <summary>Every cached object is reconciled again this often, as a level-triggered safety net.</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often a ModelServing waiting for its weights inspection Pod reads the Pod again (Pods are not watched).</summary>
+    public TimeSpan WeightsInspectionPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a failed weights inspection Pod is kept (so `kubectl logs` and its status show why) before it is deleted
+    /// and the weights are read again, e.g. after the files were fixed.
+    /// </summary>
+    public TimeSpan WeightsInspectionRetry { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Reconciles each controller runs at once (never two for one object). A reconcile mostly waits on API round
     /// trips (child creates, the status patch, an event), so one worker per core leaves the process idle while the API

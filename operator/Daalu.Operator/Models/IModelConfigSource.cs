@@ -1,6 +1,6 @@
 namespace Daalu.Operator.Models;
 
-/// <summary>Reads a model's config.json and checkpoint size, from the Hugging Face Hub or a directory.</summary>
+/// <summary>Reads a model's config.json and checkpoint size, from the Hugging Face Hub (pre-staged weights are read by an inspection Pod, see Inspection.WeightsInspector).</summary>
 public interface IModelConfigSource
 {
     /// <summary>Reads <c>config.json</c> and the safetensors size of <paramref name="repository"/> at <paramref name="revision"/>.</summary>
@@ -9,7 +9,4 @@ public interface IModelConfigSource
     /// <param name="token">The Hugging Face token (sent as Bearer), or null.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     Task<ModelConfigResult> ReadHubAsync(string repository, string revision, string? token, CancellationToken cancellationToken);
-
-    /// <summary>Reads the same files from a directory the operator can see, or null when it cannot see it.</summary>
-    ModelConfigResult? ReadDirectory(string directory);
 }

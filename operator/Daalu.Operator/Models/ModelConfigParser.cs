@@ -10,6 +10,19 @@ namespace Daalu.Operator.Models;
 /// </summary>
 public static class ModelConfigParser
 {
+    /// <summary>
+    /// Every top-level config.json field <see cref="Parse"/> reads (also under <c>text_config</c>), besides
+    /// <c>quantization_config.quant_method</c>. The weights inspection Pod prints only these, so its summary stays far
+    /// below the 4096-byte termination message limit; a test checks that the reduced config parses to the same figures.
+    /// </summary>
+    public static IReadOnlyList<string> ConfigFields { get; } =
+    [
+        "num_hidden_layers", "hidden_size", "num_attention_heads", "num_key_value_heads", "head_dim", "vocab_size",
+        "max_position_embeddings", "max_sequence_length", "seq_length", "tie_word_embeddings", "torch_dtype", "dtype",
+        "kv_lora_rank", "num_experts_per_tok", "num_experts", "num_local_experts", "n_routed_experts",
+        "moe_intermediate_size", "intermediate_size", "shared_expert_intermediate_size",
+    ];
+
     /// <summary>Parses <paramref name="configJson"/>; throws <see cref="FormatException"/> when a needed field is missing.</summary>
     /// <param name="configJson">The config.json text.</param>
     /// <param name="checkpointBytes">The safetensors total size, when known.</param>

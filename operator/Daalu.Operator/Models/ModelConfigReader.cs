@@ -58,32 +58,6 @@ public sealed class ModelConfigReader : IModelConfigSource
         return result;
     }
 
-    /// <inheritdoc />
-    public ModelConfigResult? ReadDirectory(string directory)
-    {
-        if (string.IsNullOrWhiteSpace(directory) || !File.Exists(Path.Combine(directory, "config.json")))
-        {
-            return null;
-        }
-
-        var source = "path:" + directory;
-        try
-        {
-            var config = File.ReadAllText(Path.Combine(directory, "config.json"));
-            var index = Path.Combine(directory, "model.safetensors.index.json");
-            long? size = File.Exists(index)
-                ? ModelConfigParser.ParseIndexTotalSize(File.ReadAllText(index))
-                : Directory.EnumerateFiles(directory, "*.safetensors").Select(f => new FileInfo(f).Length).DefaultIfEmpty().Sum() is var sum and > 0 ? sum : null;
-            return size is null
-                ? ModelConfigResult.Failed(PlanReasons.ModelConfigUnreadable, $"{directory} has a config.json but no safetensors files to size the weights.", definitive: true)
-                : ModelConfigResult.Of(ModelConfigParser.Parse(config, size, source));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
-        {
-            return ModelConfigResult.Failed(PlanReasons.ModelConfigUnreadable, $"Could not read the model in {directory}: {ex.Message}", definitive: true);
-        }
-    }
-
     private async Task<ModelConfigResult> ReadHubUncachedAsync(string repository, string revision, string? token, CancellationToken cancellationToken)
     {
         var source = $"huggingface:{repository}@{revision}";
@@ -127,7 +101,7 @@ public sealed class ModelConfigReader : IModelConfigSource
     private ModelConfigResult Refused(string repository, string revision, string file, HttpStatusCode status, bool hadToken) => status switch
     {
         HttpStatusCode.NotFound => ModelConfigResult.Failed(PlanReasons.ModelConfigNotFound,
-            $"{_endpoint.Host} has no {file} for {repository} at revision {revision} (404): check spec.model.", definitive: true),
+            $"{_endpoint.Host} has no {file} for {repository} at revision {revision} (404): check spec.model{(revision == Api.V1Alpha1.HubRevisions.Default ? string.Empty : " and spec.weights.huggingFace.revision")}.", definitive: true),
         HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ModelConfigResult.Failed(PlanReasons.ModelConfigUnauthorized,
             hadToken
                 ? $"{_endpoint.Host} refused the token for {repository} ({(int)status}): the model is gated or private and the token in spec.weights.huggingFace.tokenSecretRef has no access to it."

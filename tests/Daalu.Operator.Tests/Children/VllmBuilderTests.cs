@@ -199,6 +199,16 @@ public sealed class VllmBuilderTests
     }
 
     [Fact]
+    public void Arguments_HubRevision_PassedAsRevisionOnlyForHubDownloads()
+    {
+        var hub = Fixtures.ModelServing(configure: s => s.Weights = new WeightsSource { HuggingFace = new HuggingFaceSource { Revision = "v1.1" } });
+        var unpinned = Fixtures.ModelServing(configure: s => s.Weights = new WeightsSource { HuggingFace = new HuggingFaceSource() });
+
+        Assert.Equal("v1.1", ArgAfter(VllmBuilder.Arguments(hub, PlanFor(hub, GpuCard.Rtx2000Ada)), "--revision"));
+        Assert.DoesNotContain("--revision", VllmBuilder.Arguments(unpinned, PlanFor(unpinned, GpuCard.Rtx2000Ada)));
+    }
+
+    [Fact]
     public void BuildDeployment_HostPathWeights_ReadOnlyMount()
     {
         var ms = Fixtures.ModelServing(configure: s => s.Weights = new WeightsSource { HostPath = new HostPathSource { Path = "/srv/models/coder" } });

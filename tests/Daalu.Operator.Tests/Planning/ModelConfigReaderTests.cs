@@ -168,27 +168,6 @@ public sealed class ModelConfigReaderTests : IAsyncLifetime
         Assert.Equal($"huggingface:{id}@main", plan.ToModelFit().Source);
     }
 
-    [Fact]
-    public void ReadDirectory_PrestagedModel_ReadsConfigAndIndex()
-    {
-        var directory = Directory.CreateTempSubdirectory("daalu-model-");
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "config.json"), HubModels.Mistral7BInstructV03.ConfigJson);
-            File.WriteAllText(Path.Combine(directory.FullName, "model.safetensors.index.json"), """{"metadata":{"total_size":14496047104},"weight_map":{}}""");
-
-            var read = _reader.ReadDirectory(directory.FullName)!;
-
-            Assert.Equal(14_496_047_104, read.Architecture!.CheckpointBytes);
-            Assert.Equal("path:" + directory.FullName, read.Architecture.Source);
-            Assert.Null(_reader.ReadDirectory(Path.Combine(directory.FullName, "absent")));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
-
     [Theory]
     [InlineData("""{"hidden_size": 4096}""", "num_hidden_layers")]
     [InlineData("""{"num_hidden_layers": 61, "hidden_size": 7168, "kv_lora_rank": 512}""", "kv_lora_rank")]

@@ -53,29 +53,46 @@ public sealed class ModelServingPlanStatusTests
     }
 
     [Fact]
-    public async Task Create_PrestagedModelTheHubDoesNotKnow_DeployedUncheckedWithTheReason()
+    public async Task Create_HubRevision_ConfigReadAtThatRevisionAndVllmGetsRevision()
+    {
+        const string commit = "7ae557604adf67be50417f59c2c2f167def9a775";
+        await using var hub = await HuggingFaceHubDouble.StartNewAsync([HubModels.Qwen25With05BInstruct with { Revisions = [commit] }]);
+        await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
+        h.Routes.Route("huggingface.co", hub.Endpoint.AbsoluteUri);
+
+        await h.CreateModelServingAsync(Fixtures.ModelServing("pinned", configure: s =>
+        {
+            s.Model = "Qwen/Qwen2.5-0.5B-Instruct";
+            s.Weights = new WeightsSource { HuggingFace = new HuggingFaceSource { Revision = commit } };
+        }));
+
+        var deploying = await WaitAsync(h, "pinned", m => m.Status?.Fit is not null, "plan in status");
+        Assert.Equal($"huggingface:Qwen/Qwen2.5-0.5B-Instruct@{commit}", deploying.Status!.Fit!.Source);
+        Assert.Contains(hub.Requests, r => r.Path == $"/Qwen/Qwen2.5-0.5B-Instruct/resolve/{commit}/config.json");
+        Assert.DoesNotContain(hub.Requests, r => r.Path.Contains("/resolve/main/", StringComparison.Ordinal));
+        var deployment = await OperatorHarness.EventuallyAsync(() => h.TryGetDeploymentAsync("team-a", "ms-pinned"), d => true, "Deployment");
+        var args = deployment!.Spec.Template.Spec.Containers[0].Args;
+        Assert.Equal(commit, args[args.IndexOf("--revision") + 1]);
+    }
+
+    [Fact]
+    public async Task Create_HubRevisionThatDoesNotExist_NotFoundNamingTheRevisionAndNoDeployment()
     {
         await using var hub = await HuggingFaceHubDouble.StartNewAsync(HubModels.All);
         await using var h = await OperatorHarness.StartWithReadyGpuNodeAsync();
         h.Routes.Route("huggingface.co", hub.Endpoint.AbsoluteUri);
 
-        // Weights on a PVC need no Hub: a 404 there only means the fit cannot be checked.
-        await h.CreateModelServingAsync(Fixtures.ModelServing("inhouse", configure: s =>
+        await h.CreateModelServingAsync(Fixtures.ModelServing("gone", configure: s =>
         {
-            s.Model = "acme/inhouse-coder";
-            s.Engine.MaxModelLen = 4096;
-            s.Weights = new WeightsSource { Pvc = new PvcSource { ClaimName = "models" } };
+            s.Model = "Qwen/Qwen2.5-0.5B-Instruct";
+            s.Weights = new WeightsSource { HuggingFace = new HuggingFaceSource { Revision = "v9" } };
         }));
 
-        var deploying = await WaitAsync(h, "inhouse", m => m.Status?.Phase == ModelServingPhases.Deploying, "Deploying");
-        var condition = deploying.Status!.Conditions.Single(c => c.Type == "ModelDoesNotFit");
-        Assert.Equal(ConditionStatus.Unknown, condition.Status);
-        Assert.Equal(PlanReasons.ModelNotInCatalog, condition.Reason);
-        Assert.Contains("404", condition.Message, StringComparison.Ordinal);
-        var deployment = await OperatorHarness.EventuallyAsync(() => h.TryGetDeploymentAsync("team-a", "ms-inhouse"), d => true, "Deployment");
-        var args = deployment!.Spec.Template.Spec.Containers[0].Args;
-        Assert.Equal("4096", args[args.IndexOf("--max-model-len") + 1]);
-        Assert.DoesNotContain("--max-num-seqs", args);
+        var failed = await WaitAsync(h, "gone", m => m.Status?.Phase == ModelServingPhases.Failed, "Failed");
+        var condition = failed.Status!.Conditions.Single(c => c.Type == "ModelDoesNotFit");
+        Assert.Equal(PlanReasons.ModelConfigNotFound, condition.Reason);
+        Assert.EndsWith("has no config.json for Qwen/Qwen2.5-0.5B-Instruct at revision v9 (404): check spec.model and spec.weights.huggingFace.revision.", condition.Message, StringComparison.Ordinal);
+        Assert.Null(await h.TryGetDeploymentAsync("team-a", "ms-gone"));
     }
 
     [Fact]

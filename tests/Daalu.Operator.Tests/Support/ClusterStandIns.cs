@@ -48,11 +48,54 @@ internal static class ClusterStandIns
                 Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata.Labels),
                 OwnerReferences = [new V1OwnerReference { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = ds.Metadata.Name, Uid = ds.Metadata.Uid, Controller = true }],
             },
-            Spec = new V1PodSpec { NodeName = nodeName, Containers = ds.Spec.Template.Spec.Containers },
+            // The DaemonSet controller copies the whole template spec (volumes too: the API server refuses a mount
+            // without its volume) and pins the pod to the node.
+            Spec = KubernetesJson.Deserialize<V1PodSpec>(KubernetesJson.Serialize(ds.Spec.Template.Spec)),
         };
+        pod.Spec.NodeName = nodeName;
         await client.CoreV1.CreateNamespacedPodAsync(pod, ns);
         var status = new { status = new { phase = "Running", conditions = new[] { new { type = "Ready", status = "True" } } } };
         await client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
+    }
+
+    /// <summary>
+    /// What the kubelet writes when a Pod's only container ends: the container's terminated state with the termination
+    /// message it read from terminationMessagePath, and the Pod phase that follows from the exit code (restartPolicy Never).
+    /// </summary>
+    public static async Task TerminatePodAsync(IKubernetes client, string ns, string name, int exitCode, string message, string? reason = null)
+    {
+        var pod = await client.CoreV1.ReadNamespacedPodAsync(name, ns);
+        var container = pod.Spec.Containers[0];
+        var status = new
+        {
+            status = new
+            {
+                phase = exitCode == 0 ? "Succeeded" : "Failed",
+                containerStatuses = new[]
+                {
+                    new
+                    {
+                        name = container.Name,
+                        image = container.Image,
+                        imageID = string.Empty,
+                        ready = false,
+                        restartCount = 0,
+                        state = new
+                        {
+                            terminated = new
+                            {
+                                exitCode,
+                                reason = reason ?? (exitCode == 0 ? "Completed" : "Error"),
+                                message,
+                                startedAt = DateTime.UtcNow.AddSeconds(-2),
+                                finishedAt = DateTime.UtcNow,
+                            },
+                        },
+                    },
+                },
+            },
+        };
+        await client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, ns);
     }
 
     /// <summary>What the Deployment controller reports once the pod passes (or fails) readiness.</summary>

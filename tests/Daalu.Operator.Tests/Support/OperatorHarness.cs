@@ -43,6 +43,8 @@ internal sealed class OperatorHarness : IAsyncDisposable
         DetectionInterval = TimeSpan.FromMilliseconds(300),
         RetryInterval = TimeSpan.FromMilliseconds(300),
         ResyncPeriod = TimeSpan.FromMilliseconds(250),
+        WeightsInspectionPollInterval = TimeSpan.FromMilliseconds(100),
+        WeightsInspectionRetry = TimeSpan.FromHours(1),
     };
 
     public OperatorMetrics Metrics { get; } = new(Prometheus.Metrics.NewCustomRegistry());

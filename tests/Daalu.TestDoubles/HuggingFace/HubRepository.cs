@@ -6,4 +6,10 @@ namespace Daalu.TestDoubles.HuggingFace;
 /// <param name="IndexTotalSize">metadata.total_size of model.safetensors.index.json, or null for a single-file checkpoint.</param>
 /// <param name="SingleFileSize">Size of model.safetensors for a single-file checkpoint (served as X-Linked-Size on HEAD).</param>
 /// <param name="GatedToken">When set, the repository is gated: only this bearer token may read it.</param>
-public sealed record HubRepository(string Id, string ConfigJson, long? IndexTotalSize, long? SingleFileSize = null, string? GatedToken = null);
+/// <param name="Revisions">Branches, tags and commits besides main that serve the same files (e.g. a pinned commit).</param>
+public sealed record HubRepository(string Id, string ConfigJson, long? IndexTotalSize, long? SingleFileSize = null, string? GatedToken = null,
+    IReadOnlyList<string>? Revisions = null)
+{
+    /// <summary>Whether <paramref name="revision"/> (main or one of <see cref="Revisions"/>) exists.</summary>
+    public bool HasRevision(string revision) => revision == "main" || Revisions?.Contains(revision, StringComparer.Ordinal) == true;
+}

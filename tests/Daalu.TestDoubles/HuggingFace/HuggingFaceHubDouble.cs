@@ -15,7 +15,8 @@ namespace Daalu.TestDoubles.HuggingFace;
 /// <c>GET|HEAD /{owner}/{name}/resolve/{revision}/{file}</c>, <c>Authorization: Bearer &lt;token&gt;</c>. As the real Hub
 /// does: a missing repository or file is 404 (with <c>X-Error-Code: EntryNotFound</c> or <c>RepoNotFound</c>); a
 /// gated repository answers 401 without a token and 403 to a token without access; a file stored in LFS (the
-/// safetensors weights) answers HEAD with its size in <c>X-Linked-Size</c>. Only the revision <c>main</c> exists.
+/// safetensors weights) answers HEAD with its size in <c>X-Linked-Size</c>. Revisions: <c>main</c> and those a repository
+/// lists (an unknown one is 404 with <c>X-Error-Code: RevisionNotFound</c>).
 /// Real HTTP on 127.0.0.1.
 /// </summary>
 public sealed class HuggingFaceHubDouble : IAsyncDisposable
@@ -76,10 +77,17 @@ public sealed class HuggingFaceHubDouble : IAsyncDisposable
     {
         var authorization = context.Request.Headers.Authorization.FirstOrDefault();
         _requests.Enqueue((context.Request.Method, context.Request.Path.Value ?? string.Empty, authorization));
-        if (!_repositories.TryGetValue($"{owner}/{name}", out var repository) || revision != "main")
+        if (!_repositories.TryGetValue($"{owner}/{name}", out var repository))
         {
             context.Response.Headers["X-Error-Code"] = "RepoNotFound";
             return Results.Text("Repository Not Found", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        // huggingface_hub turns this error code into RevisionNotFoundError (its utils/_http.py, hf_raise_for_status).
+        if (!repository.HasRevision(revision))
+        {
+            context.Response.Headers["X-Error-Code"] = "RevisionNotFound";
+            return Results.Text($"Invalid rev id: {revision}", statusCode: StatusCodes.Status404NotFound);
         }
 
         if (repository.GatedToken is { } gated)
