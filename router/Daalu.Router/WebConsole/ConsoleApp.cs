@@ -32,6 +32,7 @@ internal sealed class ConsoleApp(
     LiveScraper scraper,
     DiagnosticsProbe probe,
     ProbeRateLimit probeLimit,
+    LoginThrottle loginThrottle,
     ConsoleOptions options,
     TimeProvider time)
 {
@@ -70,9 +71,21 @@ internal sealed class ConsoleApp(
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var key = form["key"].ToString().Trim();
         var snap = config.Current;
+        var now = time.GetUtcNow();
+        var client = ctx.Connection.RemoteIpAddress;
+        var wait = loginThrottle.RetryAfter(client, key, now);
+        if (wait > TimeSpan.Zero)
+        {
+            // Refused before the key is even checked, so a guesser learns nothing while throttled.
+            var seconds = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            ctx.Response.Headers.RetryAfter = seconds;
+            return Page(LoginPage.Render(Base, $"Too many failed logins. Try again in {seconds} seconds."), StatusCodes.Status429TooManyRequests);
+        }
+
         var identity = key.Length == 0 ? null : snap.Authenticator.Authenticate(key);
         if (identity is null || !snap.Tenants.ContainsKey(identity.Tenant))
         {
+            loginThrottle.RecordFailure(client, key, now);
             return Page(LoginPage.Render(Base, "That key is not valid."), StatusCodes.Status401Unauthorized);
         }
 

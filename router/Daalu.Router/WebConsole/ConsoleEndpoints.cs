@@ -5,6 +5,7 @@ using Daalu.Router.Backends;
 using Daalu.Router.Configuration;
 using Daalu.Router.WebConsole.Diagnostics;
 using Daalu.Router.WebConsole.Live;
+using Daalu.Router.WebConsole.Security;
 using Daalu.Router.WebConsole.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -59,6 +60,7 @@ public static class ConsoleEndpoints
             new LiveScraper(http, options, routerTime),
             new DiagnosticsProbe(http, options),
             new ProbeRateLimit(options.DiagnosticsInterval),
+            new LoginThrottle(options),
             options,
             time);
 
