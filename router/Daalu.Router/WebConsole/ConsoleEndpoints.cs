@@ -111,7 +111,7 @@ public static class ConsoleEndpoints
             return new SessionStore(options, time);
         }
 
-        var store = new RedisSessionStore(gateway.RedisUrl, gateway.RedisKeyPrefix, gateway.RedisTimeout, options, time,
+        var store = new RedisSessionStore(gateway.RedisUrl, gateway.RedisKeyPrefix, options.SessionStoreTimeout, options, time,
             sp.GetService<ILoggerFactory>()?.CreateLogger<RedisSessionStore>() ?? (ILogger)NullLogger.Instance);
         sp.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return store;

@@ -45,6 +45,7 @@ internal sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposabl
         config.AsyncTimeout = ms;
         config.ConnectRetry = 1;
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(config));
+        _ = _connection.Value; // connect now, so the first login does not pay for the handshake
     }
 
     /// <summary>The Redis key of a session id (a hash of it: the id itself is the credential).</summary>
