@@ -18,6 +18,12 @@ public static class WellKnown
     /// <summary>Value of <see cref="DevicePluginLabel"/> on nodes that run the device plugin.</summary>
     public const string DevicePluginLabelValue = "enabled";
 
+    /// <summary>Node label set only where the GpuNode asks the operator to run dcgm-exporter (spec.dcgmExporter.deploy).</summary>
+    public const string DcgmExporterLabel = "ai.daalu.io/dcgm-exporter";
+
+    /// <summary>Value of <see cref="DcgmExporterLabel"/> on nodes that run dcgm-exporter.</summary>
+    public const string DcgmExporterLabelValue = "enabled";
+
     /// <summary>Finalizer on a GpuNode: its node labels live outside owned children and must be removed on delete.</summary>
     public const string NodeLabelsFinalizer = "ai.daalu.io/node-labels";
 

@@ -70,7 +70,10 @@ public sealed class GpuNodeSpec
     [JsonPropertyName("runtimeClassName")]
     public string? RuntimeClassName { get; set; }
 
-    /// <summary>An existing dcgm-exporter for this card, whose metrics the router's console shows; omitted: no hardware view.</summary>
+    /// <summary>
+    /// NVIDIA's dcgm-exporter for this card, whose metrics the router's console shows: an existing one (url) or one the
+    /// operator runs (deploy). Omitted: no hardware view.
+    /// </summary>
     [JsonPropertyName("dcgmExporter")]
     public DcgmExporterSpec? DcgmExporter { get; set; }
 }
@@ -142,6 +145,13 @@ public sealed class GpuNodeStatus
     /// <summary>Whether the device plugin pod on this node is ready.</summary>
     [JsonPropertyName("devicePluginReady")]
     public bool DevicePluginReady { get; set; }
+
+    /// <summary>
+    /// The metrics URL of this card's dcgm-exporter as the router reaches it: spec.dcgmExporter.url, else, with
+    /// deploy, the exporter the operator runs on the node (its hostPort on the Node's InternalIP). Absent: none known.
+    /// </summary>
+    [JsonPropertyName("dcgmExporterUrl")]
+    public string? DcgmExporterUrl { get; set; }
 
     /// <summary>Ready and other conditions.</summary>
     [Schema(ListType = "map", ListMapKeys = ["type"])]

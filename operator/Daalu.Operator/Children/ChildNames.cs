@@ -20,6 +20,9 @@ public static class ChildNames
     /// <summary>The device plugin DaemonSet's name.</summary>
     public const string DevicePlugin = "nvidia-device-plugin";
 
+    /// <summary>The dcgm-exporter DaemonSet's and Service's name (NVIDIA's manifest uses the same).</summary>
+    public const string DcgmExporter = "dcgm-exporter";
+
     /// <summary>The longest DNS-1035 / DNS-1123 label and the longest label value.</summary>
     public const int MaxLabelLength = 63;
 

@@ -102,6 +102,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
             status.MemoryMiB = null;
             status.GpuCount = null;
             status.DevicePluginReady = false;
+            status.DcgmExporterUrl = DcgmExporterEndpoint.Resolve(spec.DcgmExporter, null);
             Conditions.Set(status.Conditions, "Ready", ConditionStatus.False, GpuNodeReasons.NodeNotFound,
                 $"Node '{spec.NodeName}' does not exist.", generation, now);
             return await WriteStatusAsync(gpuNode, status, previousPhase, cancellationToken).ConfigureAwait(false);
@@ -114,6 +115,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
         status.Product = detection.Product;
         status.MemoryMiB = detection.MemoryMiB;
         status.GpuCount = detection.GpuCount;
+        status.DcgmExporterUrl = DcgmExporterEndpoint.Resolve(spec.DcgmExporter, node);
 
         var runtimeClass = await ResolveRuntimeClassAsync(spec.RuntimeClassName, cancellationToken).ConfigureAwait(false);
         var readiness = GpuReadiness.Evaluate(spec, detection, PluginPodReady(node), GpuReadiness.AllocatableGpus(node), runtimeClass,
@@ -140,6 +142,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
             [WellKnown.GpuClassLabel] = supported ? detection.GpuClass : null,
             [WellKnown.TenantLabel] = supported ? spec.Tenant ?? string.Empty : null,
             [WellKnown.DevicePluginLabel] = supported && spec.DevicePlugin?.Enabled != false ? WellKnown.DevicePluginLabelValue : null,
+            [WellKnown.DcgmExporterLabel] = supported && spec.DcgmExporter?.Deploy == true ? WellKnown.DcgmExporterLabelValue : null,
         };
     }
 
@@ -162,6 +165,7 @@ public sealed partial class GpuNodeReconciler : IReconciler
                 [WellKnown.GpuClassLabel] = null,
                 [WellKnown.TenantLabel] = null,
                 [WellKnown.DevicePluginLabel] = null,
+                [WellKnown.DcgmExporterLabel] = null,
             }, cancellationToken).ConfigureAwait(false);
         }
 

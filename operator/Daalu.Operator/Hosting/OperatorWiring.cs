@@ -65,6 +65,16 @@ public static class OperatorWiring
                 c.Options.ResyncPeriod = settings.ResyncPeriod;
                 c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), _ => [key]);
             })
+            .AddController<V1DaemonSet, DcgmExporterReconciler>((c, sp) =>
+            {
+                // The same shape as the device plugin: one shared DaemonSet (and Service), one fixed key. Its own
+                // Service changing (e.g. deleted by hand) queues the key too.
+                var key = DcgmExporterReconciler.Key(settings);
+                c.Options.ResyncPeriod = settings.ResyncPeriod;
+                c.Watches(sp.GetRequiredService<IInformer<GpuNode>>(), _ => [key]);
+                c.Watches(sp.GetRequiredService<IInformer<V1Service>>(),
+                    service => service.Metadata?.NamespaceProperty == key.Namespace && service.Metadata?.Name == key.Name ? [key] : []);
+            })
             .AddController<ModelServing, ModelServingReconciler>((c, sp) =>
             {
                 var modelServings = sp.GetRequiredService<IInformer<ModelServing>>().Cache;

@@ -206,7 +206,10 @@ public static class RouterConfigCompiler
                 {
                     contributor = cardOwner;
                 }
-                dcgmExporterUrl = gpuNode.Spec.DcgmExporter?.Url;
+                // An explicit url wins; with deploy, the GpuNode controller resolved the node's own exporter into status.
+                dcgmExporterUrl = !string.IsNullOrWhiteSpace(gpuNode.Spec.DcgmExporter?.Url)
+                    ? gpuNode.Spec.DcgmExporter.Url
+                    : gpuNode.Spec.DcgmExporter?.Deploy == true ? gpuNode.Status?.DcgmExporterUrl : null;
             }
 
             var own = !string.IsNullOrEmpty(tenant);

@@ -28,10 +28,11 @@ internal sealed class ConsoleApp(
     UsageQueryService usage,
     IUsageDirectory directory,
     GatewayOptions gateway,
-    SessionStore sessions,
+    ISessionStore sessions,
     LiveScraper scraper,
     DiagnosticsProbe probe,
     ProbeRateLimit probeLimit,
+    LoginThrottle loginThrottle,
     ConsoleOptions options,
     TimeProvider time)
 {
@@ -40,11 +41,11 @@ internal sealed class ConsoleApp(
 
     private string Base => options.PathBase;
 
-    public IResult Root(HttpContext ctx) => Results.Redirect(Base + (Viewer(ctx, null) is null ? "/login" : "/factory"));
+    public async Task<IResult> RootAsync(HttpContext ctx) => Results.Redirect(Base + (await ViewerAsync(ctx, null) is null ? "/login" : "/factory"));
 
-    public IResult LoginForm(HttpContext ctx)
+    public async Task<IResult> LoginFormAsync(HttpContext ctx)
     {
-        if (Viewer(ctx, null) is not null)
+        if (await ViewerAsync(ctx, null) is not null)
         {
             return Results.Redirect(Base + "/factory");
         }
@@ -70,19 +71,31 @@ internal sealed class ConsoleApp(
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var key = form["key"].ToString().Trim();
         var snap = config.Current;
+        var now = time.GetUtcNow();
+        var client = ctx.Connection.RemoteIpAddress;
+        var wait = loginThrottle.RetryAfter(client, key, now);
+        if (wait > TimeSpan.Zero)
+        {
+            // Refused before the key is even checked, so a guesser learns nothing while throttled.
+            var seconds = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            ctx.Response.Headers.RetryAfter = seconds;
+            return Page(LoginPage.Render(Base, $"Too many failed logins. Try again in {seconds} seconds."), StatusCodes.Status429TooManyRequests);
+        }
+
         var identity = key.Length == 0 ? null : snap.Authenticator.Authenticate(key);
         if (identity is null || !snap.Tenants.ContainsKey(identity.Tenant))
         {
+            loginThrottle.RecordFailure(client, key, now);
             return Page(LoginPage.Render(Base, "That key is not valid."), StatusCodes.Status401Unauthorized);
         }
 
         // A new login replaces the browser's previous session rather than leaving it alive beside the new one.
         if (ctx.Request.Cookies[CookieName] is { Length: > 0 } previous)
         {
-            sessions.Remove(previous);
+            await sessions.RemoveAsync(previous, ctx.RequestAborted);
         }
 
-        var session = sessions.Create(identity.Tenant);
+        var session = await sessions.CreateAsync(identity.Tenant, ctx.RequestAborted);
         if (session is null)
         {
             return Page(LoginPage.Render(Base, "Too many open sessions; try again later."), StatusCodes.Status503ServiceUnavailable);
@@ -101,7 +114,7 @@ internal sealed class ConsoleApp(
 
     public async Task<IResult> LogoutAsync(HttpContext ctx)
     {
-        var session = sessions.Find(ctx.Request.Cookies[CookieName]);
+        var session = await sessions.FindAsync(ctx.Request.Cookies[CookieName], ctx.RequestAborted);
         if (session is null)
         {
             return Results.Redirect(Base + "/login?expired=1");
@@ -113,14 +126,20 @@ internal sealed class ConsoleApp(
             return Forbidden("cross-site request refused");
         }
 
-        sessions.Remove(session.Id);
+        if (!await sessions.RemoveAsync(session.Id, ctx.RequestAborted))
+        {
+            // Not revoked: the session would stay valid on the other replicas, so do not pretend the logout worked.
+            return Page(LoginPage.Render(Base, "Logging out failed: the session store is unreachable. Try again."), StatusCodes.Status503ServiceUnavailable);
+        }
+
         ctx.Response.Cookies.Delete(CookieName, new CookieOptions { Path = Base, HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = ctx.Request.IsHttps });
         return Results.Redirect(Base + "/login?loggedout=1");
     }
 
-    public IResult FactoryPage(HttpContext ctx)
+    public async Task<IResult> FactoryPageAsync(HttpContext ctx)
     {
-        if (PageViewer(ctx, out var viewer) is { } refusal)
+        var (refusal, viewer) = await PageViewerAsync(ctx);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -150,9 +169,10 @@ internal sealed class ConsoleApp(
         }));
     }
 
-    public IResult BillingPage(HttpContext ctx)
+    public async Task<IResult> BillingPageAsync(HttpContext ctx)
     {
-        if (PageViewer(ctx, out var viewer) is { } refusal)
+        var (refusal, viewer) = await PageViewerAsync(ctx);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -173,9 +193,10 @@ internal sealed class ConsoleApp(
         }));
     }
 
-    public IResult AdminPage(HttpContext ctx)
+    public async Task<IResult> AdminPageAsync(HttpContext ctx)
     {
-        if (PageViewer(ctx, out var viewer) is { } refusal)
+        var (refusal, viewer) = await PageViewerAsync(ctx);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -193,9 +214,10 @@ internal sealed class ConsoleApp(
         return Page(Html.Page(Base, "All tenants", "admin", viewer, Pages.AdminPage.Body(Base, report, tenants), new { page = "admin" }));
     }
 
-    public IResult UsageJson(HttpContext ctx)
+    public async Task<IResult> UsageJsonAsync(HttpContext ctx)
     {
-        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        var (refusal, viewer) = await ApiViewerAsync(ctx);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -213,7 +235,8 @@ internal sealed class ConsoleApp(
 
     public async Task<IResult> HardwareJsonAsync(HttpContext ctx)
     {
-        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        var (refusal, viewer) = await ApiViewerAsync(ctx);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -229,7 +252,8 @@ internal sealed class ConsoleApp(
 
     public async Task<IResult> BackendsJsonAsync(HttpContext ctx)
     {
-        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        var (refusal, viewer) = await ApiViewerAsync(ctx);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -254,7 +278,8 @@ internal sealed class ConsoleApp(
 
     public async Task<IResult> DiagnosticsAsync(HttpContext ctx)
     {
-        if (ApiViewer(ctx, out var viewer) is { } refusal)
+        var (refusal, viewer) = await ApiViewerAsync(ctx);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -282,9 +307,9 @@ internal sealed class ConsoleApp(
     }
 
     /// <summary>The viewer for a request, or null when there is no live session (or its tenant left the configuration).</summary>
-    private ConsoleViewer? Viewer(HttpContext ctx, string? requestedTenant)
+    private async Task<ConsoleViewer?> ViewerAsync(HttpContext ctx, string? requestedTenant)
     {
-        var session = sessions.Find(ctx.Request.Cookies[CookieName]);
+        var session = await sessions.FindAsync(ctx.Request.Cookies[CookieName], ctx.RequestAborted);
         if (session is null || !config.Current.Tenants.TryGetValue(session.Tenant, out var tenant))
         {
             return null;
@@ -301,26 +326,26 @@ internal sealed class ConsoleApp(
         return new ConsoleViewer(session, tenant.Admin, viewedTenant, role, ConsoleAccess.For(role, tenant.Admin));
     }
 
-    private IResult? PageViewer(HttpContext ctx, out ConsoleViewer viewer)
+    private async Task<(IResult? Refusal, ConsoleViewer Viewer)> PageViewerAsync(HttpContext ctx)
     {
-        viewer = Viewer(ctx, ctx.Request.Query["tenant"].ToString())!;
+        var viewer = await ViewerAsync(ctx, ctx.Request.Query["tenant"].ToString());
         if (viewer is null)
         {
-            return Results.Redirect(Base + (ctx.Request.Cookies.ContainsKey(CookieName) ? "/login?expired=1" : "/login"));
+            return (Results.Redirect(Base + (ctx.Request.Cookies.ContainsKey(CookieName) ? "/login?expired=1" : "/login")), null!);
         }
 
-        return viewer.Refused ? Forbidden("a tenant may only view itself") : null;
+        return (viewer.Refused ? Forbidden("a tenant may only view itself") : null, viewer);
     }
 
-    private IResult? ApiViewer(HttpContext ctx, out ConsoleViewer viewer)
+    private async Task<(IResult? Refusal, ConsoleViewer Viewer)> ApiViewerAsync(HttpContext ctx)
     {
-        viewer = Viewer(ctx, ctx.Request.Query["tenant"].ToString())!;
+        var viewer = await ViewerAsync(ctx, ctx.Request.Query["tenant"].ToString());
         if (viewer is null)
         {
-            return Results.Json(new { error = "not logged in or session expired" }, statusCode: StatusCodes.Status401Unauthorized);
+            return (Results.Json(new { error = "not logged in or session expired" }, statusCode: StatusCodes.Status401Unauthorized), null!);
         }
 
-        return viewer.Refused ? Forbidden("a tenant may only view itself") : null;
+        return (viewer.Refused ? Forbidden("a tenant may only view itself") : null, viewer);
     }
 
     private UsageReport Report(ConsoleViewer viewer, int days) =>

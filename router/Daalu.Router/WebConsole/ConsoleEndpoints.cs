@@ -5,12 +5,15 @@ using Daalu.Router.Backends;
 using Daalu.Router.Configuration;
 using Daalu.Router.WebConsole.Diagnostics;
 using Daalu.Router.WebConsole.Live;
+using Daalu.Router.WebConsole.Security;
 using Daalu.Router.WebConsole.Sessions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Daalu.Router.WebConsole;
 
@@ -49,16 +52,19 @@ public static class ConsoleEndpoints
         })
         { Timeout = Timeout.InfiniteTimeSpan };
         sp.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(http.Dispose);
+        var gatewayOptions = sp.GetRequiredService<GatewayOptions>();
+        var sessions = Sessions(gatewayOptions, options, time, sp);
         var console = new ConsoleApp(
             sp.GetRequiredService<IRouterConfigSource>(),
             sp.GetRequiredService<BackendRegistry>(),
             usage,
             sp.GetRequiredService<IUsageDirectory>(),
-            sp.GetRequiredService<GatewayOptions>(),
-            new SessionStore(options, time),
+            gatewayOptions,
+            sessions,
             new LiveScraper(http, options, routerTime),
             new DiagnosticsProbe(http, options),
             new ProbeRateLimit(options.DiagnosticsInterval),
+            new LoginThrottle(options),
             options,
             time);
 
@@ -79,18 +85,35 @@ public static class ConsoleEndpoints
         });
         // One route: the matcher ignores a trailing slash, so "" serves /console and /console/ (a second "/" route
         // made both an AmbiguousMatchException, a 500).
-        g.MapGet("", new Func<HttpContext, IResult>(console.Root));
-        g.MapGet("/login", new Func<HttpContext, IResult>(console.LoginForm));
+        g.MapGet("", new Func<HttpContext, Task<IResult>>(console.RootAsync));
+        g.MapGet("/login", new Func<HttpContext, Task<IResult>>(console.LoginFormAsync));
         g.MapPost("/login", new Func<HttpContext, Task<IResult>>(console.LoginAsync)).DisableAntiforgery();
         g.MapPost("/logout", new Func<HttpContext, Task<IResult>>(console.LogoutAsync)).DisableAntiforgery();
-        g.MapGet("/factory", new Func<HttpContext, IResult>(console.FactoryPage));
-        g.MapGet("/billing", new Func<HttpContext, IResult>(console.BillingPage));
-        g.MapGet("/admin", new Func<HttpContext, IResult>(console.AdminPage));
-        g.MapGet("/api/usage", new Func<HttpContext, IResult>(console.UsageJson));
+        g.MapGet("/factory", new Func<HttpContext, Task<IResult>>(console.FactoryPageAsync));
+        g.MapGet("/billing", new Func<HttpContext, Task<IResult>>(console.BillingPageAsync));
+        g.MapGet("/admin", new Func<HttpContext, Task<IResult>>(console.AdminPageAsync));
+        g.MapGet("/api/usage", new Func<HttpContext, Task<IResult>>(console.UsageJsonAsync));
         g.MapGet("/api/hardware", new Func<HttpContext, Task<IResult>>(console.HardwareJsonAsync));
         g.MapGet("/api/backends", new Func<HttpContext, Task<IResult>>(console.BackendsJsonAsync));
         g.MapPost("/api/diagnostics", new Func<HttpContext, Task<IResult>>(console.DiagnosticsAsync)).DisableAntiforgery();
         g.MapGet("/assets/{name}", ConsoleAssets.Serve);
         return app;
+    }
+
+    /// <summary>
+    /// Sessions in the router's Redis when it has one (several replicas: a session holds on all of them and a logout
+    /// revokes it everywhere), else in this process's memory.
+    /// </summary>
+    private static ISessionStore Sessions(GatewayOptions gateway, ConsoleOptions options, TimeProvider time, IServiceProvider sp)
+    {
+        if (string.IsNullOrWhiteSpace(gateway.RedisUrl))
+        {
+            return new SessionStore(options, time);
+        }
+
+        var store = new RedisSessionStore(gateway.RedisUrl, gateway.RedisKeyPrefix, options.SessionStoreTimeout, options, time,
+            sp.GetService<ILoggerFactory>()?.CreateLogger<RedisSessionStore>() ?? (ILogger)NullLogger.Instance);
+        sp.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return store;
     }
 }

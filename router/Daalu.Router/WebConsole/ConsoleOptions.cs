@@ -27,6 +27,19 @@ public sealed class ConsoleOptions
     /// <summary>Most sessions held at once; past it, logins are refused until some expire.</summary>
     public int MaxSessions { get; init; } = 10_000;
 
-    /// <summary>Clock for session expiry and the diagnostics rate limit; the router's TimeProvider when null.</summary>
+    /// <summary>
+    /// Upper bound of one call to the shared session store (Redis), connect included. Longer than the quota gate's
+    /// (250 ms): the console is not on the request path, and a login refused because a busy Redis answered in 300 ms
+    /// would be worse than a slow page.
+    /// </summary>
+    public TimeSpan SessionStoreTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Failed logins allowed per client address, and per key prefix, within <see cref="LoginFailureWindow"/>; then 429.</summary>
+    public int LoginFailureLimit { get; init; } = 10;
+
+    /// <summary>The sliding window failed logins are counted in.</summary>
+    public TimeSpan LoginFailureWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Clock for session expiry, the login throttle and the diagnostics rate limit; the router's TimeProvider when null.</summary>
     public TimeProvider? Time { get; init; }
 }

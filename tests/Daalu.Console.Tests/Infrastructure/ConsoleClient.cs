@@ -23,11 +23,13 @@ public sealed partial class ConsoleClient : IDisposable
 
     public HttpClient Http => _http;
 
-    public static ConsoleClient Anonymous(ConsoleWorld world)
+    public static ConsoleClient Anonymous(ConsoleWorld world) => Anonymous(world.BaseUrl);
+
+    public static ConsoleClient Anonymous(string baseUrl)
     {
         var cookies = new CookieContainer();
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = new Uri(world.BaseUrl) };
-        return new ConsoleClient(http, cookies, world.BaseUrl);
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
+        return new ConsoleClient(http, cookies, baseUrl);
     }
 
     public static async Task<ConsoleClient> LoginAsync(ConsoleWorld world, string key)

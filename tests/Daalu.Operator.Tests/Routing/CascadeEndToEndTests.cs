@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Daalu.Api.RouterConfig;
 using Daalu.Api.V1Alpha1;
 using Daalu.Operator.Routing;
@@ -212,12 +214,50 @@ public sealed class CascadeEndToEndTests
             var provider = (await OperatorHarness.EventuallyAsync(() => h.GetAsync<TenantQuota>("tenantquotas", "lab-b"),
                 q => q.Status?.Role is not null, "lab-b role")).Status!;
             Assert.Equal(TenantRoles.Provider, provider.Role);
+
+            // 6. The console: team-a logs in with its key (an Owner) and its Billing page carries the same three calls
+            // by tier and class, the same tokens and the same spend as the TenantQuota status (both from the ledger).
+            var billing = await ConsoleBillingModelAsync(router.BaseUrl);
+            Assert.Equal(("billing", "team-a", "Owner"), (billing["page"]!.GetValue<string>(), billing["tenant"]!.GetValue<string>(), billing["role"]!.GetValue<string>()));
+            var shown = billing["chart"]!["series"]!.AsArray()
+                .Select(x => (Tier: x!["tier"]!.GetValue<string>(), Class: x["requestClass"]!.GetValue<string>(),
+                    Requests: x["requests"]!.AsArray().Sum(v => v!.GetValue<long>()), Tokens: x["tokens"]!.AsArray().Sum(v => v!.GetValue<long>())))
+                .Where(x => x.Requests > 0 || x.Tokens > 0)
+                .OrderBy(x => Array.IndexOf(BillingTierOrder, x.Tier)).ThenBy(x => x.Class, StringComparer.Ordinal)
+                .ToList();
+            Assert.Equal(
+                status.Usage.Select(u => (u.Tier, Class: u.RequestClass, u.Requests, Tokens: u.TokensIn + u.TokensOut))
+                    .OrderBy(x => Array.IndexOf(BillingTierOrder, x.Tier)).ThenBy(x => x.Class, StringComparer.Ordinal).ToList(),
+                shown);
+            Assert.Equal(3, shown.Sum(x => x.Requests));
+            Assert.Equal(status.Spend, billing["totals"]!["spend"]!.GetValue<decimal>());
         }
         finally
         {
             await kubelet.CancelAsync();
             await mounting;
         }
+    }
+
+    private static readonly string[] BillingTierOrder = [TierNames.OwnGpu, TierNames.Hosted, TierNames.External];
+
+    /// <summary>Logs into the router's console with team-a's key (as a browser does: form POST with its Origin, cookie kept) and returns the Billing page's data model.</summary>
+    private static async Task<JsonNode> ConsoleBillingModelAsync(string routerUrl)
+    {
+        var cookies = new CookieContainer();
+        using var console = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true, AllowAutoRedirect = false }) { BaseAddress = new Uri(routerUrl) };
+        using var login = new HttpRequestMessage(HttpMethod.Post, "/console/login") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = TeamAKey }) };
+        login.Headers.Add("Origin", routerUrl);
+        using var loggedIn = await console.SendAsync(login);
+        Assert.Equal(HttpStatusCode.Redirect, loggedIn.StatusCode);
+        Assert.Equal("/console/factory", loggedIn.Headers.Location?.OriginalString);
+
+        using var page = await console.GetAsync(new Uri("/console/billing", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var model = Regex.Match(html, "<script type=\"application/json\" id=\"console-model\">(.*?)</script>", RegexOptions.Singleline);
+        Assert.True(model.Success, "the Billing page carries its data model");
+        return JsonNode.Parse(model.Groups[1].Value)!;
     }
 
     private static async Task<HttpResponseMessage> ChatAsync(HttpClient http, string requestClass)

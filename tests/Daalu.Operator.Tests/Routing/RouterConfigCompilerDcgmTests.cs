@@ -34,4 +34,40 @@ public sealed class RouterConfigCompilerDcgmTests
         Assert.Null(byName["daalu-system/lab-b-general"]);
         Assert.Null(byName["daalu-system/pool"]);
     }
+
+    [Fact]
+    public void Compile_DeployedExporter_BackendsUseTheNodesResolvedUrlAndAnExplicitUrlWins()
+    {
+        var deployed = GpuNode("team-a-rtx2000", "team-a");
+        deployed.Spec.DcgmExporter = new DcgmExporterSpec { Deploy = true };
+        deployed.Status!.DcgmExporterUrl = "http://10.0.0.5:9400/metrics";
+        var both = GpuNode("lab-b-rtx6000", "lab-b");
+        both.Spec.DcgmExporter = new DcgmExporterSpec { Deploy = true, Url = ExporterUrl.Replace("10.0.0.5", "10.0.0.7", StringComparison.Ordinal) };
+        both.Status!.DcgmExporterUrl = "http://10.0.0.6:9400/metrics";
+        var compiled = RouterConfigCompiler.Compile(Input(
+            servings: [OnGpuNode("team-a-general", "team-a-rtx2000", models: "m-general"), OnGpuNode("lab-b-general", "lab-b-rtx6000", models: "m-general")],
+            gpuNodes: [deployed, both],
+            quotas: [Quota("team-a"), Quota("lab-b", ageMinutes: 1)],
+            secrets: Secrets("team-a", "lab-b")));
+
+        Assert.Empty(compiled.Errors);
+        var byName = compiled.Configuration.Backends.ToDictionary(b => b.Name, b => b.DcgmExporterUrl);
+        Assert.Equal("http://10.0.0.5:9400/metrics", byName["daalu-system/team-a-general"]);
+        Assert.Equal("http://10.0.0.7:9400/metrics", byName["daalu-system/lab-b-general"]);
+    }
+
+    [Fact]
+    public void Compile_DeployedExporterWithoutResolvedUrlYet_NoHardwareView()
+    {
+        var deployed = GpuNode("team-a-rtx2000", "team-a");
+        deployed.Spec.DcgmExporter = new DcgmExporterSpec { Deploy = true };
+        var compiled = RouterConfigCompiler.Compile(Input(
+            servings: [OnGpuNode("team-a-general", "team-a-rtx2000", models: "m-general")],
+            gpuNodes: [deployed],
+            quotas: [Quota("team-a")],
+            secrets: Secrets("team-a")));
+
+        Assert.Empty(compiled.Errors);
+        Assert.Null(Assert.Single(compiled.Configuration.Backends).DcgmExporterUrl);
+    }
 }

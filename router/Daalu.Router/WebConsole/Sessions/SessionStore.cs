@@ -4,11 +4,11 @@ using System.Security.Cryptography;
 namespace Daalu.Router.WebConsole.Sessions;
 
 /// <summary>
-/// Server-side sessions in memory: the cookie carries only a random 256-bit id. A router restart logs everyone out,
-/// which is the safe failure for a console (several replicas need sticky sessions or a login per replica; see
-/// docs/console.md).
+/// Server-side sessions in this process's memory: the cookie carries only a random 256-bit id. Used when the router has
+/// no Redis (one replica); a restart logs everyone out, the safe failure for a console. With Redis configured the
+/// router uses <see cref="RedisSessionStore"/> instead, so a session holds on every replica.
 /// </summary>
-internal sealed class SessionStore(ConsoleOptions options, TimeProvider time)
+internal sealed class SessionStore(ConsoleOptions options, TimeProvider time) : ISessionStore
 {
     private readonly ConcurrentDictionary<string, ConsoleSession> _sessions = new(StringComparer.Ordinal);
 
@@ -53,6 +53,16 @@ internal sealed class SessionStore(ConsoleOptions options, TimeProvider time)
 
     public void Remove(string id) => _sessions.TryRemove(id, out _);
 
+    Task<ConsoleSession?> ISessionStore.CreateAsync(string tenant, CancellationToken cancellationToken) => Task.FromResult(Create(tenant));
+
+    Task<ConsoleSession?> ISessionStore.FindAsync(string? id, CancellationToken cancellationToken) => Task.FromResult(Find(id));
+
+    Task<bool> ISessionStore.RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        Remove(id);
+        return Task.FromResult(true);
+    }
+
     private void Sweep(DateTimeOffset now)
     {
         foreach (var (id, s) in _sessions)
@@ -64,5 +74,5 @@ internal sealed class SessionStore(ConsoleOptions options, TimeProvider time)
         }
     }
 
-    private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
