@@ -105,8 +105,9 @@ public sealed class GenAiMetricsTests
         Assert.Contains(tokenLines, l => l.Contains("gen_ai_token_type=\"output\"", StringComparison.Ordinal) && l.EndsWith(" " + record.TokensOut, StringComparison.Ordinal));
         Assert.DoesNotContain("CANARY", metrics, StringComparison.Ordinal);
 
-        var attempt = spans.Single(s => s.OperationName == "attempt");
-        var route = spans.Single(s => s.OperationName == "route");
+        // The listener is process-wide and other test classes run routers in parallel: take this call's spans only.
+        var route = spans.Single(s => s.OperationName == "route" && s.GetTagItem("daalu.request_id") as string == record.RequestId);
+        var attempt = spans.Single(s => s.OperationName == "attempt" && s.TraceId == route.TraceId);
         foreach (var span in new[] { attempt, route })
         {
             Assert.Equal("chat", span.GetTagItem(GenAiConventions.OperationName));
