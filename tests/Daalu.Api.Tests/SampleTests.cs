@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.CrdValidation;
-using k8s;
 using Xunit;
+using k8s;
 
 namespace Daalu.Api.Tests;
 

@@ -1,10 +1,10 @@
-using Daalu.TestDoubles.Redis;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.FunctionalTests.Infrastructure;
+using Daalu.TestDoubles.Redis;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,13 +1,13 @@
-using Daalu.TestDoubles.Redis;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.FunctionalTests.Infrastructure;
 using Daalu.Router.Hosting;
 using Daalu.TestDoubles.OpenAICompatible;
+using Daalu.TestDoubles.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;

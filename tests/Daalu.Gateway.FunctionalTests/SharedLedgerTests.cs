@@ -1,9 +1,9 @@
-using Daalu.TestDoubles.Redis;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Gateway.FunctionalTests.Infrastructure;
 using Daalu.Gateway.Tests;
+using Daalu.TestDoubles.Redis;
 using StackExchange.Redis;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,8 +1,8 @@
-using Daalu.TestDoubles.Redis;
 using System.Net.Http.Headers;
 using System.Text;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Gateway.FunctionalTests.Infrastructure;
+using Daalu.TestDoubles.Redis;
 using Xunit;
 using Xunit.Abstractions;
 

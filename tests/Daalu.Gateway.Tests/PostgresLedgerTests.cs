@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Metering;
 using Daalu.Gateway.Postgres;

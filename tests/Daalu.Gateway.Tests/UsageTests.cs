@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Metering;
 using Daalu.Gateway.Usage;

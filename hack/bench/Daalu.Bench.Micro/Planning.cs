@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Configuration;
 using Daalu.Router.Hosting;
 using Daalu.Router.Planning;

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Daalu.Api.V1Alpha1;
 using Daalu.Bench.Workload;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 
 // The workload benchmark: for each workload, own capacity is found first (the highest rate round-robin over the 4 own
 // replicas still serves: 98 % of the window's calls finished within 60 s of its end and their p99 TTFT within 5 s,

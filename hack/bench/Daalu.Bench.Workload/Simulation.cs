@@ -1,4 +1,5 @@
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Engine.Simulator.Engine;
 using Daalu.Engine.Simulator.Timing;
 using Daalu.Router.LoadBalancing;

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Daalu.Api.Schema;
+using Daalu.Contracts;
 using k8s.Models;
 
 namespace Daalu.Api.V1Alpha1;
@@ -401,16 +402,6 @@ public sealed class ServedModel
     /// <summary>Context length the server accepts.</summary>
     [JsonPropertyName("maxModelLen")]
     public int? MaxModelLen { get; set; }
-}
-
-/// <summary>The purposes of a ModelServing.</summary>
-public static class ModelPurposes
-{
-    /// <summary>Chat, agents, classification.</summary>
-    public const string General = "general";
-
-    /// <summary>Code generation; never routed to external models.</summary>
-    public const string Coding = "coding";
 }
 
 /// <summary>The phases of a ModelServing.</summary>

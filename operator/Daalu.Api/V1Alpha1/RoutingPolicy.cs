@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Daalu.Api.Schema;
+using Daalu.Contracts;
 using k8s.Models;
 
 namespace Daalu.Api.V1Alpha1;
@@ -203,7 +204,7 @@ public sealed class RoutingRule
     public string? Name { get; set; }
 
     /// <summary>Request classes the rule matches; empty matches every class.</summary>
-    [EnumValues(V1Alpha1.RequestClasses.Chat, V1Alpha1.RequestClasses.Agent, V1Alpha1.RequestClasses.Classifier, V1Alpha1.RequestClasses.Coding)]
+    [EnumValues(Daalu.Contracts.RequestClasses.Chat, Daalu.Contracts.RequestClasses.Agent, Daalu.Contracts.RequestClasses.Classifier, Daalu.Contracts.RequestClasses.Coding)]
     [Schema(ListType = "set", MaxItems = 4, MaxItemLength = 16)]
     [JsonPropertyName("requestClasses")]
     public List<string> RequestClasses { get; set; } = [];

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Daalu.Api.Schema;
+using Daalu.Contracts;
 using k8s.Models;
 
 namespace Daalu.Api.V1Alpha1;
@@ -200,18 +201,3 @@ public sealed class UsageLine
     public decimal Spend { get; set; }
 }
 
-/// <summary>The derived roles of a tenant.</summary>
-public static class TenantRoles
-{
-    /// <summary>Has a ready GpuNode.</summary>
-    public const string Owner = "Owner";
-
-    /// <summary>An Owner whose GpuNode shares to the hosted pool.</summary>
-    public const string Provider = "Provider";
-
-    /// <summary>No GPU of its own, enrolled in the hosted pool.</summary>
-    public const string Consumer = "Consumer";
-
-    /// <summary>Neither.</summary>
-    public const string None = "None";
-}

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Daalu.Api.Schema;
+using Daalu.Contracts;
 
 namespace Daalu.Api.V1Alpha1;
 

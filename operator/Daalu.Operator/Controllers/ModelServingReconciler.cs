@@ -1,4 +1,5 @@
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Operator.Children;
 using Daalu.Operator.Detection;
 using Daalu.Operator.Gpu;
@@ -9,9 +10,9 @@ using Daalu.Runtime;
 using Daalu.Runtime.Events;
 using Daalu.Runtime.Informers;
 using Daalu.Runtime.Status;
+using Microsoft.Extensions.Logging;
 using k8s;
 using k8s.Models;
-using Microsoft.Extensions.Logging;
 
 namespace Daalu.Operator.Controllers;
 

@@ -83,7 +83,8 @@ public sealed partial class RoutingPolicyReconciler(
             generation, now);
 
         TimeSpan? requeue = null;
-        var loaded = adminKey is null ? null : await router.GetLoadedConfigHashAsync(adminKey, cancellationToken).ConfigureAwait(false);
+        var loadedConfig = adminKey is null ? null : await router.GetLoadedConfigAsync(adminKey, cancellationToken).ConfigureAwait(false);
+        var loaded = loadedConfig?.Hash;
         if (loaded is null)
         {
             Conditions.Set(desired.Conditions, RoutingReasons.ConfigLoadedCondition, ConditionStatus.Unknown, RoutingReasons.RouterUnreachable,
@@ -96,7 +97,11 @@ public sealed partial class RoutingPolicyReconciler(
             var current = loaded == compiled.Hash;
             Conditions.Set(desired.Conditions, RoutingReasons.ConfigLoadedCondition, current ? ConditionStatus.True : ConditionStatus.False,
                 current ? RoutingReasons.Loaded : RoutingReasons.Pending,
-                current ? $"The router has loaded configuration {loaded}." : $"The router runs configuration {loaded}; {compiled.Hash} is written and is picked up within seconds.",
+                Truncate(current
+                    ? $"The router has loaded configuration {loaded}.{LoadedConfigNotes.Refusals(loadedConfig!)}"
+                    : loadedConfig!.LastRefused is { } refused
+                        ? $"The router runs configuration {loaded} and refused the newer file: {refused}"
+                        : $"The router runs configuration {loaded}; {compiled.Hash} is written and is picked up within seconds.", 1024),
                 generation, now);
 
             // The kubelet refreshes a mounted ConfigMap within about a minute and the router then reloads at once: look again soon.

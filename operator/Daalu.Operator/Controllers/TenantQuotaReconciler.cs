@@ -1,5 +1,5 @@
 using Daalu.Api.V1Alpha1;
-using Daalu.Gateway.Usage;
+using Daalu.Contracts.Usage;
 using Daalu.Operator.Routing;
 using Daalu.Operator.Tenancy;
 using Daalu.Runtime;

@@ -1,11 +1,13 @@
+using Daalu.Contracts.Status;
+
 namespace Daalu.Operator.Routing;
 
 /// <summary>What the operator asks the running router about its configuration.</summary>
 public interface IRouterClient
 {
     /// <summary>
-    /// The hash of the configuration the router has loaded (from POST /v1/route/explain, which reports it), or null
-    /// when the router cannot be reached or answers otherwise.
+    /// The configuration the router has loaded (GET /admin/config: its hash and a verdict per backend, provider,
+    /// tenant and policy), or null when the router cannot be reached or answers otherwise.
     /// </summary>
-    Task<string?> GetLoadedConfigHashAsync(string adminKey, CancellationToken cancellationToken);
+    Task<LoadedConfigDocument?> GetLoadedConfigAsync(string adminKey, CancellationToken cancellationToken);
 }

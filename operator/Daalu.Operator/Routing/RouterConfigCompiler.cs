@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Runtime;
 
 namespace Daalu.Operator.Routing;
@@ -65,12 +66,8 @@ public static class RouterConfigCompiler
     public static string Serialize(RouterConfiguration config) =>
         JsonSerializer.Serialize(config, RouterConfigJsonContext.Default.RouterConfiguration) + "\n";
 
-    /// <summary>The router's hash of a configuration file: SHA-256 of its bytes, first 16 hex digits.</summary>
-    public static string HashOf(string content)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..16];
-    }
+    /// <summary>The router's hash of a configuration file (<see cref="ConfigHash"/>, the one both sides use).</summary>
+    public static string HashOf(string content) => ConfigHash.Of(content);
 
     /// <summary>The name a RoutingPolicy has in the compiled configuration.</summary>
     public static string PolicyName(RoutingPolicy policy)
@@ -304,12 +301,12 @@ public static class RouterConfigCompiler
                 Tenants = knownTenants,
                 Tiers = tiers,
                 Providers = [.. spec.Providers.Select(p => p.Name)],
-                Rules = spec.Rules,
-                Classification = spec.Classification,
-                Saturation = spec.Saturation ?? new SaturationThresholds(),
-                Timeouts = spec.Timeouts ?? new RoutingTimeouts(),
+                Rules = ConfigPartsMapper.Rules(spec.Rules),
+                Classification = ConfigPartsMapper.Classification(spec.Classification),
+                Saturation = ConfigPartsMapper.Saturation(spec.Saturation),
+                Timeouts = ConfigPartsMapper.Timeouts(spec.Timeouts),
                 FallThroughOn = spec.FallThroughOn.Count > 0 ? [.. spec.FallThroughOn] : null,
-                CircuitBreaker = spec.CircuitBreaker ?? new CircuitBreakerSettings(),
+                CircuitBreaker = ConfigPartsMapper.CircuitBreaker(spec.CircuitBreaker),
                 SkipOwnGpuForHardPrompts = spec.SkipOwnGpuForHardPrompts,
                 CodeDetection = string.IsNullOrEmpty(spec.CodeDetection) ? CodeDetectionModes.Enforce : spec.CodeDetection,
                 PrefixAffinity = spec.PrefixAffinity,
@@ -426,14 +423,7 @@ public static class RouterConfigCompiler
         BaseUrl = p.BaseUrl,
         ApiKey = key,
         TranslateTools = p.TranslateTools,
-        Models = [.. p.Models.Select(m => new ProviderModel
-        {
-            Name = m.Name,
-            Serves = [.. m.Serves],
-            InputPricePerMTok = m.InputPricePerMTok,
-            OutputPricePerMTok = m.OutputPricePerMTok,
-            SupportsImages = m.SupportsImages,
-        })],
+        Models = [.. p.Models.Select(ConfigPartsMapper.ProviderModel)],
     };
 
     private sealed class State(RoutingSettings settings, SecretCatalog secrets)

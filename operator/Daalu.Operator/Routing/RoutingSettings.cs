@@ -85,7 +85,7 @@ public sealed class RoutingSettings
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Request limits and probing written into the configuration.</summary>
-    public Daalu.Api.RouterConfig.RouterLimits Limits { get; set; } = new();
+    public Daalu.Contracts.RouterConfig.RouterLimits Limits { get; set; } = new();
 
     /// <summary>The operator's reserved tenant name in the router configuration (admin, no model access).</summary>
     public const string OperatorTenant = "daalu-operator";

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Daalu.Gateway.Usage;
+using Daalu.Contracts.Usage;
 using Daalu.Operator.Routing;
 
 namespace Daalu.Operator.Tenancy;

@@ -1,4 +1,4 @@
-using Daalu.Gateway.Usage;
+using Daalu.Contracts.Usage;
 using Daalu.Operator.Routing;
 
 namespace Daalu.Operator.Tenancy;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Daalu.Api.V1Alpha1;
-using Daalu.Gateway.Usage;
+using Daalu.Contracts;
+using Daalu.Contracts.Usage;
 
 namespace Daalu.Operator.Tenancy;
 
@@ -46,7 +47,7 @@ public static class UsageStatusMapper
         // The report's rows already carry the router's rule: rows metered without reference prices are priced at the
         // first commercial SKU (named in the report). Summing them and rounding with the router's own function keeps
         // the status equal to the report's totals and that SKU's line.
-        status.SavingsPercent = UsageQueryService.Savings(status.Spend, status.CommercialEquivalent);
+        status.SavingsPercent = SavingsPercent.Of(status.Spend, status.CommercialEquivalent);
         status.CommercialReferenceSku = string.IsNullOrEmpty(report.CommercialReferenceSku) ? null : report.CommercialReferenceSku;
         status.ProviderCredits = report.ProviderCredits?.ByCard.Where(c => c.Day.StartsWith(period, StringComparison.Ordinal)).Sum(c => c.Credit) ?? 0;
         var hostedUsed = rows.Where(r => r.Tier == TierNames.Hosted).Sum(r => r.TokensIn + r.TokensOut);

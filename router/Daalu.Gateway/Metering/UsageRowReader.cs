@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 
 namespace Daalu.Gateway.Metering;

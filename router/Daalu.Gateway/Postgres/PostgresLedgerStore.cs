@@ -1,3 +1,4 @@
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Metering;
 using Daalu.Gateway.Usage;
 using Npgsql;

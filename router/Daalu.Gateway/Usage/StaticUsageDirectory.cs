@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Abstractions;
 
 namespace Daalu.Gateway.Usage;

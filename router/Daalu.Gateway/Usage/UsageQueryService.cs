@@ -1,4 +1,5 @@
 using System.Globalization;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Metering;
 using Daalu.Gateway.Quota;
 
@@ -121,6 +122,5 @@ public sealed class UsageQueryService(GatewayOptions options, TimeProvider time,
     }
 
     /// <summary>Savings of <paramref name="spend"/> against <paramref name="reference"/>, in percent (0 when the reference is 0).</summary>
-    public static decimal Savings(decimal spend, decimal reference) =>
-        reference <= 0 ? 0 : Math.Round((reference - spend) / reference * 100m, 2, MidpointRounding.ToEven);
+    public static decimal Savings(decimal spend, decimal reference) => SavingsPercent.Of(spend, reference);
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Router.Backends;
 using Daalu.Router.Classification;
 using Daalu.Router.Classification.CodeDetection;

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 
 namespace Daalu.Router.Configuration;
 

@@ -36,6 +36,9 @@ internal sealed partial class FileConfigSource : BackgroundService, IRouterConfi
     /// <summary>Raised with the reason when a changed file was refused.</summary>
     public event Action<string>? Rejected;
 
+    /// <summary>Why the last changed file was refused, while no later file has loaded; null otherwise.</summary>
+    public string? LastRefused => Volatile.Read(ref _lastRejected);
+
     /// <summary>Reloads now; returns false (keeping the last good snapshot) when the file is invalid.</summary>
     public bool TryReload()
     {

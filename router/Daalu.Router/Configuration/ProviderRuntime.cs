@@ -1,4 +1,4 @@
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 
 namespace Daalu.Router.Configuration;
 

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway.Abstractions;
 
 namespace Daalu.Router.Configuration;
@@ -214,7 +214,7 @@ public static class RouterConfigLoader
             throw new ConfigLoadException("invalid configuration: " + string.Join("; ", errors));
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(sourceBytes))[..16];
+        var hash = ConfigHash.Of(sourceBytes);
         var secrets = string.Join("\n", keys.Select(k => k.Tenant + "=" + k.Key)
             .Concat(providers.Select(p => p.Name + "=" + p.ApiKey))
             .Concat(backendKeys.Select(b => b.Key + "=" + b.Value)));

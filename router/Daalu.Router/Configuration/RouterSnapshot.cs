@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway.Abstractions;
 
 namespace Daalu.Router.Configuration;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Text.Json;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Metering;
 using Daalu.Router.Backends;

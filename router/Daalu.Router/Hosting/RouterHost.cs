@@ -1,3 +1,5 @@
+using Daalu.Contracts;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway;
 using Daalu.Gateway.Metering;
 using Daalu.Gateway.Usage;
@@ -98,6 +100,7 @@ public static class RouterHost
         source.Changed += _ => metrics.ConfigReloads.WithLabels("ok").Inc();
         source.Rejected += _ => metrics.ConfigReloads.WithLabels("rejected").Inc();
         app.MapRouterApi();
+        app.MapAdminConfigApi();
         // One scrape target: the router's registry, then the gateway's (quota, outbox, ledger faults).
         app.MapGet("/metrics", async ctx =>
         {
@@ -134,7 +137,7 @@ public static class RouterHost
     {
         var roles = snap.Tenants.Values.ToDictionary(t => t.Name, t =>
         {
-            var own = snap.Backends.Where(b => b.Tier == Daalu.Api.V1Alpha1.TierNames.OwnGpu && b.Tenant == t.Name).ToList();
+            var own = snap.Backends.Where(b => b.Tier == Daalu.Contracts.TierNames.OwnGpu && b.Tenant == t.Name).ToList();
             return own.Any(b => b.Shared) ? TenantRole.Provider
                 : own.Count > 0 ? TenantRole.Owner
                 : t.Plan is { Enrolled: true } ? TenantRole.Consumer

@@ -1,5 +1,5 @@
 using System.Text;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Router.Backends;
 using Daalu.Router.Configuration;
 

@@ -1,3 +1,5 @@
+using Daalu.Contracts;
+
 namespace Daalu.Router.Observability;
 
 /// <summary>
@@ -63,5 +65,5 @@ public static class GenAiConventions
     /// well-known list names hosted APIs only).
     /// </summary>
     public static string SystemOf(string tier, string? providerApiStyle) =>
-        tier == Daalu.Api.V1Alpha1.TierNames.External && !string.IsNullOrEmpty(providerApiStyle) ? providerApiStyle : "vllm";
+        tier == Daalu.Contracts.TierNames.External && !string.IsNullOrEmpty(providerApiStyle) ? providerApiStyle : "vllm";
 }

@@ -1,4 +1,4 @@
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 
 namespace Daalu.Router.Planning;
 

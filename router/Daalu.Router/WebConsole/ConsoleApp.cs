@@ -1,6 +1,7 @@
 using System.Globalization;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Usage;

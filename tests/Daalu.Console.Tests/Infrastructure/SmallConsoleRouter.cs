@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway;
 using Daalu.Router.Hosting;
 using Daalu.Router.WebConsole;

@@ -1,3 +1,4 @@
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 using Daalu.Router.WebConsole.Billing;
 using Daalu.Router.WebConsole.Diagnostics;

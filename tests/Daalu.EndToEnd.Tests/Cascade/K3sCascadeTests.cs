@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Daalu.Api.RouterConfig;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Operator.Controllers;
 using Daalu.Operator.Hosting;
 using Daalu.Operator.Routing;
@@ -11,13 +12,13 @@ using Daalu.Router.Hosting;
 using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Hosting;
 using Daalu.TestDoubles.OpenAICompatible;
-using k8s;
-using static Daalu.EndToEnd.Tests.K3sSupport;
-using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Testcontainers.K3s;
+using k8s;
+using k8s.Models;
+using static Daalu.EndToEnd.Tests.K3sSupport;
 
 namespace Daalu.EndToEnd.Tests.Cascade;
 

@@ -1,15 +1,15 @@
-using Daalu.TestDoubles.Redis;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Quota;
 using Daalu.Gateway.Redis;
 using Daalu.TestDoubles.OpenAICompatible;
+using Daalu.TestDoubles.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 

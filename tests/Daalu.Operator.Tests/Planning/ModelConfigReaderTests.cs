@@ -1,4 +1,5 @@
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Operator.Gpu;
 using Daalu.Operator.Models;
 using Daalu.Operator.Planning;

@@ -1,4 +1,5 @@
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Operator.Planning;
 using Daalu.Operator.Tests.Support;
 using Daalu.TestDoubles.HuggingFace;

@@ -1,5 +1,6 @@
-using Daalu.Api.RouterConfig;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway.Abstractions;
 using Daalu.Operator.Routing;
 using Daalu.Router.Configuration;

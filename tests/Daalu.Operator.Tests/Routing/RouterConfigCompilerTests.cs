@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
+using RoutingRule = Daalu.Api.V1Alpha1.RoutingRule;
 using Daalu.Operator.Routing;
 using Daalu.Runtime;
 using static Daalu.Operator.Tests.Routing.RoutingFixtures;

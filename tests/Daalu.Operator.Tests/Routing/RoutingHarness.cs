@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Operator.Controllers;
 using Daalu.Operator.Detection;
 using Daalu.Operator.Hosting;
@@ -8,11 +8,11 @@ using Daalu.Operator.Routing;
 using Daalu.Operator.Tests.Support;
 using Daalu.Runtime.Diagnostics;
 using Daalu.Runtime.Hosting;
-using k8s;
-using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using k8s;
+using k8s.Models;
 
 namespace Daalu.Operator.Tests.Routing;
 

@@ -1,4 +1,5 @@
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using k8s.Models;
 
 namespace Daalu.Operator.Tests.Support;

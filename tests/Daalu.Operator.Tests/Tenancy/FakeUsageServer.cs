@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

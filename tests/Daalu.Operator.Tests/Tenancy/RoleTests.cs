@@ -1,4 +1,5 @@
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 using Daalu.Operator.Controllers;
 using Daalu.Operator.Tenancy;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 using Daalu.Operator.Routing;
 using Daalu.Operator.Tenancy;

@@ -1,4 +1,6 @@
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 using Daalu.Operator.Routing;
 using Daalu.Operator.Tenancy;

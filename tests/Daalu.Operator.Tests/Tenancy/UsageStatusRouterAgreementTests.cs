@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway;
 using Daalu.Gateway.Abstractions;
 using Daalu.Gateway.Metering;

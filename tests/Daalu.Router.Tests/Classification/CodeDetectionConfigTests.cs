@@ -1,5 +1,5 @@
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Tests.Infrastructure;
 using Xunit;
 
@@ -34,6 +34,5 @@ public sealed class CodeDetectionConfigTests
     public void PolicyConfig_Default_IsEnforce()
     {
         Assert.Equal(CodeDetectionModes.Enforce, new PolicyConfig().CodeDetection);
-        Assert.Equal(CodeDetectionModes.Enforce, new RoutingPolicySpec().CodeDetection);
     }
 }

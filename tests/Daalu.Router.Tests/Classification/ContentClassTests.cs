@@ -1,4 +1,4 @@
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Router.Classification;
 using Daalu.Router.Classification.CodeDetection;
 using Xunit;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Router.Tests.Forwarding;
 using Daalu.Router.Tests.Infrastructure;
 using Xunit;

@@ -1,5 +1,5 @@
 using System.Net;
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Configuration;
 using Daalu.Router.Tests.Forwarding;
 using Daalu.Router.Tests.Infrastructure;
@@ -48,7 +48,7 @@ public sealed class HotReloadTests
         var source = f.Host.Router.Services.GetRequiredService<IRouterConfigSource>();
         var before = source.Current.Hash;
         var bad = TestConfigs.Standard(f.Own.BaseUrl, f.Hosted.BaseUrl, f.OpenAI.ProviderBaseUrl);
-        bad.Policies[0].Rules.Add(new Daalu.Api.V1Alpha1.RoutingRule { Action = "allow", RequestClasses = ["coding"], Tiers = ["External"] });
+        bad.Policies[0].Rules.Add(new Daalu.Contracts.RouterConfig.RoutingRule { Action = "allow", RequestClasses = ["coding"], Tiers = ["External"] });
         await f.Host.WriteConfigAsync(bad);
         await Task.Delay(600);
 

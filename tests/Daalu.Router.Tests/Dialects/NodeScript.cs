@@ -18,7 +18,11 @@ public static class NodeScript
         return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "tests", "js");
     }
 
-    public static async Task<JsonElement> RunAsync(string script, string routerUrl, string key, string model)
+    public static Task<JsonElement> RunAsync(string script, string routerUrl, string key, string model)
+        => RunAsync(script, routerUrl, key, model, new Dictionary<string, string>());
+
+    /// <summary>As above, with more environment variables for the script (such as ROUTER_FEATURE).</summary>
+    public static async Task<JsonElement> RunAsync(string script, string routerUrl, string key, string model, IReadOnlyDictionary<string, string> environment)
     {
         var js = JsDir();
         var psi = new ProcessStartInfo("node", Path.Combine(js, script))
@@ -30,6 +34,11 @@ public static class NodeScript
         psi.Environment["ROUTER_URL"] = routerUrl;
         psi.Environment["ROUTER_KEY"] = key;
         psi.Environment["ROUTER_MODEL"] = model;
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Tests.Infrastructure;
 using Daalu.TestDoubles.Anthropic;
 using Xunit;

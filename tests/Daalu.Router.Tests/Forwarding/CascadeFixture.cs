@@ -1,4 +1,4 @@
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Tests.Infrastructure;
 using Daalu.TestDoubles.OpenAICompatible;
 

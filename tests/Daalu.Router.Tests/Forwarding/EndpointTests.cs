@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Hosting;
 using Daalu.Router.Tests.Infrastructure;
 using Daalu.TestDoubles.OpenAICompatible;

@@ -1,5 +1,5 @@
 using System.Net;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Gateway.Metering;
 using Daalu.Router.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

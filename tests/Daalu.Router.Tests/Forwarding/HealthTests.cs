@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Router.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -68,7 +68,7 @@ public sealed class HealthTests
     {
         await using var f = await CascadeFixture.StartAsync(c =>
         {
-            c.Backends.Add(new Daalu.Api.RouterConfig.BackendConfig { Name = "own-b", Tier = TierNames.OwnGpu, Tenant = "team-b", Url = "http://127.0.0.1:1", Models = ["b-private"] });
+            c.Backends.Add(new Daalu.Contracts.RouterConfig.BackendConfig { Name = "own-b", Tier = TierNames.OwnGpu, Tenant = "team-b", Url = "http://127.0.0.1:1", Models = ["b-private"] });
         });
         async Task<List<string>> ModelsAsync(string key)
         {

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Router.Api;
 using Daalu.Router.Forwarding;
 using Daalu.Router.Planning;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
 using Daalu.Router.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,4 +1,5 @@
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Forwarding;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Gateway.Abstractions;
 using Daalu.Router.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
-using Daalu.Api.V1Alpha1;
 using Daalu.Bench.Workload;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Xunit;
 
 namespace Daalu.Router.Tests.LoadBalancing;

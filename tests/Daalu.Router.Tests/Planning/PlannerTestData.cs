@@ -1,6 +1,6 @@
 using System.Text;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Router.Configuration;
 using Daalu.Router.Planning;
 using Daalu.Router.Tests.Infrastructure;

@@ -140,6 +140,8 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
         var stream = false;
         var includeUsage = false;
         var hasTools = false;
+        var inputs = 1;
+        var base64 = false;
         try
         {
             using var doc = JsonDocument.Parse(body);
@@ -149,6 +151,9 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
             includeUsage = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object
                 && so.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
             hasTools = root.TryGetProperty("tools", out var t) && t.ValueKind == JsonValueKind.Array && t.GetArrayLength() > 0;
+            inputs = root.TryGetProperty("input", out var inp) && inp.ValueKind == JsonValueKind.Array && inp.GetArrayLength() > 0
+                && inp[0].ValueKind != JsonValueKind.Number ? inp.GetArrayLength() : 1;
+            base64 = root.TryGetProperty("encoding_format", out var ef) && ef.ValueKind == JsonValueKind.String && ef.GetString() == "base64";
         }
         catch (JsonException)
         {
@@ -190,7 +195,7 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
         if (kind == "embeddings")
         {
             Record(c, body, model, false, promptTokens, 0, true, false);
-            var emb = $"{{\"object\":\"list\",\"data\":[{{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,0.2,0.3]}}],\"model\":\"{model}\",\"usage\":{{\"prompt_tokens\":{promptTokens},\"total_tokens\":{promptTokens}}}}}";
+            var emb = $"{{\"object\":\"list\",\"data\":[{string.Join(",", Enumerable.Range(0, inputs).Select(i => EmbeddingItem(i, base64)))}],\"model\":\"{model}\",\"usage\":{{\"prompt_tokens\":{promptTokens},\"total_tokens\":{promptTokens}}}}}";
             await WriteJsonBodyAsync(c, emb);
             return;
         }
@@ -286,6 +291,32 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
         {
             Record(c, body, model, true, 0, 0, false, true);
         }
+    }
+
+    // One vector per input, in input order (an array of strings or of token arrays is a batch; a flat token array is one
+    // input). encoding_format "base64" is the float32 vector's little-endian bytes in base64, as vLLM's pooling output
+    // encoder writes it (vllm/entrypoints/openai serving: encoding_format Literal["float", "base64"], embed_dtype
+    // float32 by default); the openai npm SDK asks for base64 when the caller sets no format and decodes it.
+    private static string EmbeddingItem(int index, bool base64)
+    {
+        float[] vector = [0.1f + index, 0.2f, 0.3f];
+        string value;
+        if (base64)
+        {
+            var bytes = new byte[vector.Length * sizeof(float)];
+            for (var i = 0; i < vector.Length; i++)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), vector[i]);
+            }
+
+            value = "\"" + Convert.ToBase64String(bytes) + "\"";
+        }
+        else
+        {
+            value = "[" + string.Join(",", vector.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{{\"object\":\"embedding\",\"index\":{index},\"embedding\":{value}}}");
     }
 
     // A whole JSON answer goes out with its Content-Length, as vLLM's (uvicorn's) JSONResponse sends it. With

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Daalu.Api.RouterConfig;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Engine.Simulator.Server;
 using Daalu.Engine.Simulator.Timing;
 using Daalu.Gateway;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Daalu.Api.RouterConfig;
-using Daalu.Api.V1Alpha1;
+using Daalu.Contracts;
+using Daalu.Contracts.RouterConfig;
 using Daalu.Engine.Simulator.Timing;
 using Daalu.Router.Planning;
 

@@ -1,3 +1,4 @@
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 
 namespace Daalu.Router.WebConsole.Access;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 
 namespace Daalu.Router.WebConsole.Billing;

@@ -4,7 +4,7 @@ namespace Daalu.Router.WebConsole.Billing;
 internal sealed record SkuQuote(string Sku, decimal InputPerMTok, decimal OutputPerMTok, decimal Cost, decimal SavingsPercent)
 {
     /// <summary>Joins the usage report's per-SKU cost with the configured prices (same SKU names).</summary>
-    public static List<SkuQuote> From(IReadOnlyList<Gateway.Usage.CommercialSku> skus, IReadOnlyList<Gateway.Usage.SkuCost> costs)
+    public static List<SkuQuote> From(IReadOnlyList<Gateway.Usage.CommercialSku> skus, IReadOnlyList<Contracts.Usage.SkuCost> costs)
     {
         ArgumentNullException.ThrowIfNull(skus);
         ArgumentNullException.ThrowIfNull(costs);

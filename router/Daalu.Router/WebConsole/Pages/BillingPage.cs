@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 using Daalu.Router.WebConsole.Access;
 using Daalu.Router.WebConsole.Billing;

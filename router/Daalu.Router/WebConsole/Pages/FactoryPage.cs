@@ -1,4 +1,5 @@
 using System.Text;
+using Daalu.Contracts.Usage;
 using Daalu.Gateway.Usage;
 using Daalu.Router.WebConsole.Access;
 using Daalu.Router.WebConsole.Usage;
