@@ -147,8 +147,12 @@ public static class RouterApi
 
         // Content: code detection over every text (the class can only become coding) and staged difficulty.
         var codeMode = ContentClass.ParseMode(tenant.Policy.Config.CodeDetection);
-        var classification = sp.GetRequiredService<RequestClassifier>().Classify(
-            RequestTextReader.Read(req.Body), codeMode, rateDifficulty: endpoint != RequestFeatures.Embeddings);
+        var text = RequestTextReader.Read(req.Body);
+        var classification = sp.GetRequiredService<RequestClassifier>().Classify(text, codeMode, rateDifficulty: endpoint != RequestFeatures.Embeddings);
+        if (Classification.Judging.DifficultyJudge.ShouldAsk(tenant.Policy.Config.Judge, classification.Difficulty))
+        {
+            classification = await sp.GetRequiredService<Classification.Judging.DifficultyJudge>().RefineAsync(classification, text, tenant, snap, ctx.RequestAborted);
+        }
         var resolvedClass = cls;
         (cls, var overridden, var wouldOverride) = ContentClass.Decide(resolvedClass, classification.Code, codeMode);
         var metrics = sp.GetRequiredService<Observability.RouterMetrics>();
