@@ -188,7 +188,22 @@ public static class RouterApi
         activity?.SetTag("daalu.code_signal", CodeSignals.Name(classification.Code.Signal));
         activity?.SetTag("daalu.difficulty", complexity);
         activity?.SetTag("daalu.request_id", requestId);
-        await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+        var quality = sp.GetRequiredService<Classification.Quality.QualityWatch>();
+        var capture = endpoint == RequestFeatures.Embeddings ? null : quality.Begin(ctx, tenant, snap, text);
+        if (capture is null)
+        {
+            await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+            return;
+        }
+
+        try
+        {
+            await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+        }
+        finally
+        {
+            await quality.EndAsync(ctx, capture);
+        }
     }
 
     private static async Task WriteExplainAsync(HttpContext ctx, TenantRuntime tenant, ParsedRequest req, CascadePlan plan, RouterSnapshot snap,

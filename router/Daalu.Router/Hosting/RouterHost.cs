@@ -74,6 +74,9 @@ public static class RouterHost
         s.AddSingleton(sp => new Daalu.Router.Classification.Judging.JudgeClient(JudgeHttp(), time));
         s.AddSingleton(sp => new Daalu.Router.Classification.Judging.JudgeCache(time));
         s.AddSingleton<Daalu.Router.Classification.Judging.DifficultyJudge>();
+        s.AddSingleton(sp => new Daalu.Router.Classification.Quality.QualityWatch(sp.GetRequiredService<Daalu.Router.Classification.Judging.JudgeClient>(),
+            sp.GetRequiredService<BackendRegistry>(), sp.GetRequiredService<RouterMetrics>(), sp.GetRequiredService<Random>()));
+        s.AddHostedService(sp => sp.GetRequiredService<Daalu.Router.Classification.Quality.QualityWatch>());
         s.AddSingleton(sp => new FileConfigSource(options.ConfigPath, initial, authFactory, sp.GetRequiredService<ILogger<FileConfigSource>>(), options.ConfigPollInterval));
         s.AddSingleton<IRouterConfigSource>(sp => sp.GetRequiredService<FileConfigSource>());
         s.AddHostedService(sp => sp.GetRequiredService<FileConfigSource>());
