@@ -91,7 +91,11 @@ public sealed class GenAiMetricsTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var host = await RouterTestHost.StartAsync(TestConfigs.Standard(own.BaseUrl, "http://127.0.0.1:1", null));
-        var (response, _) = await host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA, extra: ",\"user\":\"CANARY-PROMPT-777\""));
+        // The listener is process-wide and other tests' routers run in parallel: pick this request's spans by its id.
+        var requestId = "genai-" + Guid.NewGuid().ToString("N");
+        var request = RouterTestHost.Chat(TestConfigs.KeyA, extra: ",\"user\":\"CANARY-PROMPT-777\"");
+        request.Headers.Add("X-Request-Id", requestId);
+        var (response, _) = await host.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode);
         var record = Assert.Single(host.Meter.Records);
 
@@ -105,8 +109,8 @@ public sealed class GenAiMetricsTests
         Assert.Contains(tokenLines, l => l.Contains("gen_ai_token_type=\"output\"", StringComparison.Ordinal) && l.EndsWith(" " + record.TokensOut, StringComparison.Ordinal));
         Assert.DoesNotContain("CANARY", metrics, StringComparison.Ordinal);
 
-        var attempt = spans.Single(s => s.OperationName == "attempt");
-        var route = spans.Single(s => s.OperationName == "route");
+        var route = spans.Single(s => s.OperationName == "route" && Equals(s.GetTagItem("daalu.request_id"), requestId));
+        var attempt = spans.Single(s => s.OperationName == "attempt" && s.ParentSpanId == route.SpanId);
         foreach (var span in new[] { attempt, route })
         {
             Assert.Equal("chat", span.GetTagItem(GenAiConventions.OperationName));

@@ -83,12 +83,27 @@ public sealed class QualityWatch(JudgeClient client, BackendRegistry registry, R
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(capture);
         // Writes through BodyWriter sit in the pipe of the feature that setting Body installed: flush them to the client.
-        if (ctx.Features.Get<IHttpResponseBodyFeature>() is { } feature)
+        // A client that went away makes that fail; the sample is then dropped (the answer was not delivered whole).
+        var flushed = true;
+        try
         {
-            await feature.CompleteAsync();
+            if (ctx.Features.Get<IHttpResponseBodyFeature>() is { } feature)
+            {
+                await feature.CompleteAsync();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            flushed = false;
         }
 
         ctx.Response.Body = capture.Stream.Inner;
+        if (!flushed)
+        {
+            await capture.Stream.DisposeAsync();
+            return;
+        }
+
         var tier = ctx.Response.Headers["X-Daalu-Tier"].ToString();
         if (ctx.Response.StatusCode == StatusCodes.Status200OK && tier is TierNames.OwnGpu or TierNames.Hosted)
         {
