@@ -22,6 +22,7 @@ public class ContentClassification
 {
     private readonly HeuristicComplexityClassifier _rate = new();
     private readonly DifficultyClassifier _difficulty = new(DifficultyModel.Shipped, TimeProvider.System);
+    private readonly SegmentVerdicts _earlier = new();
     private RequestClassifier _classifier = null!;
     private ParsedRequest _parsed = null!;
     private RequestText _text = RequestText.Empty;
@@ -41,11 +42,21 @@ public class ContentClassification
         _last = _text.LastUserText;
     }
 
-    [Benchmark(Description = "heuristic stage (detect every text + heuristic rating)")]
+    [Benchmark(Description = "heuristic stage, every turn new (detect every text + heuristic rating)")]
     [BenchmarkCategory("Heuristic")]
     public int HeuristicStage()
     {
         var code = RequestCodeDetector.Detect(_text);
+        return _difficulty.RateHeuristic(_last, code.Signal, in _input).Rating;
+    }
+
+    // As the router runs it: a conversation's earlier turns were scanned on its previous calls, so their verdicts come
+    // from SegmentVerdicts (a SHA-256 lookup each); the last message is scanned every time.
+    [Benchmark(Description = "heuristic stage, earlier turns' verdicts cached (as RequestClassifier)")]
+    [BenchmarkCategory("Heuristic")]
+    public int HeuristicStageCached()
+    {
+        var code = RequestCodeDetector.Detect(_text, _earlier);
         return _difficulty.RateHeuristic(_last, code.Signal, in _input).Rating;
     }
 

@@ -100,6 +100,13 @@ public sealed class RoutingPolicySpec
     [Schema(DefaultJson = "\"enforce\"")]
     [JsonPropertyName("codeDetection")]
     public string CodeDetection { get; set; } = CodeDetectionModes.Enforce;
+
+    /// <summary>
+    /// A small own-GPU model that rates the prompts the learned difficulty stage is unsure about, and scores a sample of
+    /// answers in the background (quality drift watch). Omitted or not enabled: no judge.
+    /// </summary>
+    [JsonPropertyName("judge")]
+    public JudgeSettings? Judge { get; set; }
 }
 
 /// <summary>One tier of the cascade.</summary>

@@ -24,6 +24,16 @@ internal static class ConfigPartsMapper
         TtftObjectives = [.. s.TtftObjectives.Select(o => new Cfg.TtftObjective { Tier = o.Tier, P95Ms = o.P95Ms, WindowSeconds = o.WindowSeconds, MinSamples = o.MinSamples })],
     };
 
+    /// <summary>The judge when enabled, else null (a disabled judge is left out of the file).</summary>
+    public static Cfg.JudgeSettings? Judge(Crd.JudgeSettings? j) => j is not { Enabled: true } ? null : new()
+    {
+        Enabled = true,
+        Model = j.Model,
+        ConfidenceBelowPercent = j.ConfidenceBelowPercent,
+        TimeoutMs = j.TimeoutMs,
+        QualitySamplePercent = j.QualitySamplePercent,
+    };
+
     public static Cfg.RoutingTimeouts Timeouts(Crd.RoutingTimeouts? t) =>
         t is null ? new() : new() { ConnectMs = t.ConnectMs, FirstByteMs = t.FirstByteMs, StreamIdleMs = t.StreamIdleMs };
 

@@ -310,6 +310,7 @@ public static class RouterConfigCompiler
                 SkipOwnGpuForHardPrompts = spec.SkipOwnGpuForHardPrompts,
                 CodeDetection = string.IsNullOrEmpty(spec.CodeDetection) ? CodeDetectionModes.Enforce : spec.CodeDetection,
                 PrefixAffinity = spec.PrefixAffinity,
+                Judge = ConfigPartsMapper.Judge(spec.Judge),
             };
 
             if (problems.Count == 0)

@@ -56,4 +56,8 @@ public sealed class PolicyConfig
     /// <summary>Content-based code detection: enforce (code-bearing content makes the request coding), report, off.</summary>
     [JsonPropertyName("codeDetection")]
     public string CodeDetection { get; set; } = CodeDetectionModes.Enforce;
+
+    /// <summary>The judge for unsure difficulty ratings and the quality drift watch; null: none.</summary>
+    [JsonPropertyName("judge")]
+    public JudgeSettings? Judge { get; set; }
 }

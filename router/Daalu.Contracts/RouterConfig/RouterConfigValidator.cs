@@ -253,6 +253,19 @@ public static class RouterConfigValidator
             errors.Add($"{where} codeDetection must be enforce, report or off, not '{pol.CodeDetection}'");
         }
 
+        if (pol.Judge is { Enabled: true } judge)
+        {
+            if (string.IsNullOrWhiteSpace(judge.Model))
+            {
+                errors.Add($"{where} judge is enabled but names no model");
+            }
+
+            if (judge.ConfidenceBelowPercent is < 1 or > 100 || judge.TimeoutMs is < 10 or > 5000 || judge.QualitySamplePercent is < 0 or > 100 || double.IsNaN(judge.QualitySamplePercent))
+            {
+                errors.Add($"{where} judge: confidenceBelowPercent must be 1..100, timeoutMs 10..5000 and qualitySamplePercent 0..100");
+            }
+        }
+
         if (pol.Saturation.KvCacheUsagePercent is < 1 or > 100 || pol.Saturation.MaxRequestsWaiting < 0)
         {
             errors.Add($"{where} saturation: kvCacheUsagePercent must be 1..100 and maxRequestsWaiting at least 0");

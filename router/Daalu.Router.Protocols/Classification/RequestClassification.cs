@@ -7,4 +7,5 @@ namespace Daalu.Router.Classification;
 /// <param name="Code">Code detection over every text; None when detection is off.</param>
 /// <param name="CodeElapsed">Time code detection took.</param>
 /// <param name="Difficulty">Difficulty stages; null when not rated (embeddings).</param>
-public sealed record RequestClassification(CodeDetectionResult Code, TimeSpan CodeElapsed, DifficultyDecision? Difficulty);
+/// <param name="Judge">What the judge stage did; null when it was not asked (off, or the earlier stages were sure).</param>
+public sealed record RequestClassification(CodeDetectionResult Code, TimeSpan CodeElapsed, DifficultyDecision? Difficulty, JudgeStage? Judge = null);

@@ -9,6 +9,9 @@ namespace Daalu.Router.Classification;
 /// </summary>
 public sealed class RequestClassifier(DifficultyClassifier difficulty, TimeProvider time)
 {
+    // Earlier turns' verdicts: every call of a conversation resends them (see SegmentVerdicts).
+    private readonly SegmentVerdicts _earlier = new();
+
     /// <summary>Classifies a request.</summary>
     /// <param name="text">Its texts.</param>
     /// <param name="mode">The policy's code detection mode; Off skips detection.</param>
@@ -17,7 +20,7 @@ public sealed class RequestClassifier(DifficultyClassifier difficulty, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(text);
         var start = time.GetTimestamp();
-        var code = mode == CodeDetectionMode.Off ? CodeDetectionResult.None : RequestCodeDetector.Detect(text);
+        var code = mode == CodeDetectionMode.Off ? CodeDetectionResult.None : RequestCodeDetector.Detect(text, _earlier);
         var codeElapsed = time.GetElapsedTime(start);
         DifficultyDecision? rating = null;
         if (rateDifficulty)

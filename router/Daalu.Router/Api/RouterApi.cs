@@ -147,8 +147,12 @@ public static class RouterApi
 
         // Content: code detection over every text (the class can only become coding) and staged difficulty.
         var codeMode = ContentClass.ParseMode(tenant.Policy.Config.CodeDetection);
-        var classification = sp.GetRequiredService<RequestClassifier>().Classify(
-            RequestTextReader.Read(req.Body), codeMode, rateDifficulty: endpoint != RequestFeatures.Embeddings);
+        var text = RequestTextReader.Read(req.Body);
+        var classification = sp.GetRequiredService<RequestClassifier>().Classify(text, codeMode, rateDifficulty: endpoint != RequestFeatures.Embeddings);
+        if (Classification.Judging.DifficultyJudge.ShouldAsk(tenant.Policy.Config.Judge, classification.Difficulty))
+        {
+            classification = await sp.GetRequiredService<Classification.Judging.DifficultyJudge>().RefineAsync(classification, text, tenant, snap, ctx.RequestAborted);
+        }
         var resolvedClass = cls;
         (cls, var overridden, var wouldOverride) = ContentClass.Decide(resolvedClass, classification.Code, codeMode);
         var metrics = sp.GetRequiredService<Observability.RouterMetrics>();
@@ -184,7 +188,22 @@ public static class RouterApi
         activity?.SetTag("daalu.code_signal", CodeSignals.Name(classification.Code.Signal));
         activity?.SetTag("daalu.difficulty", complexity);
         activity?.SetTag("daalu.request_id", requestId);
-        await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+        var quality = sp.GetRequiredService<Classification.Quality.QualityWatch>();
+        var capture = endpoint == RequestFeatures.Embeddings ? null : quality.Begin(ctx, tenant, snap, text);
+        if (capture is null)
+        {
+            await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+            return;
+        }
+
+        try
+        {
+            await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+        }
+        finally
+        {
+            await quality.EndAsync(ctx, capture);
+        }
     }
 
     private static async Task WriteExplainAsync(HttpContext ctx, TenantRuntime tenant, ParsedRequest req, CascadePlan plan, RouterSnapshot snap,

@@ -47,6 +47,29 @@ public static class ClassificationExplain
             w.WriteEndObject();
         }
 
+        if (c.Judge is { } j)
+        {
+            w.WriteStartObject("judge");
+            w.WriteString("outcome", j.Outcome);
+            if (j.Rating is { } rating)
+            {
+                w.WriteNumber("rating", rating);
+            }
+            else
+            {
+                w.WriteNull("rating");
+            }
+
+            w.WriteBoolean("cached", j.Cached);
+            w.WriteNumber("latency_ms", Math.Round(j.Elapsed.TotalMilliseconds, 1));
+            if (j.Backend is not null)
+            {
+                w.WriteString("backend", j.Backend);
+            }
+
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 }

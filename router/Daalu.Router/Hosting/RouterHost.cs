@@ -73,6 +73,12 @@ public static class RouterHost
         s.AddSingleton(sp => sp.GetRequiredService<UpstreamClient>().Invoker);
         s.AddSingleton<IComplexityClassifier, HeuristicComplexityClassifier>();
         s.AddSingleton(sp => new RequestClassifier(new Daalu.Router.Classification.Difficulty.DifficultyClassifier(Daalu.Router.Classification.Difficulty.DifficultyModel.Shipped, time), time));
+        s.AddSingleton(sp => new Daalu.Router.Classification.Judging.JudgeClient(JudgeHttp(), time));
+        s.AddSingleton(sp => new Daalu.Router.Classification.Judging.JudgeCache(time));
+        s.AddSingleton<Daalu.Router.Classification.Judging.DifficultyJudge>();
+        s.AddSingleton(sp => new Daalu.Router.Classification.Quality.QualityWatch(sp.GetRequiredService<Daalu.Router.Classification.Judging.JudgeClient>(),
+            sp.GetRequiredService<BackendRegistry>(), sp.GetRequiredService<RouterMetrics>(), sp.GetRequiredService<Random>()));
+        s.AddHostedService(sp => sp.GetRequiredService<Daalu.Router.Classification.Quality.QualityWatch>());
         s.AddSingleton(sp => new FileConfigSource(options.ConfigPath, initial, authFactory, sp.GetRequiredService<ILogger<FileConfigSource>>(), options.ConfigPollInterval));
         s.AddSingleton<IRouterConfigSource>(sp => sp.GetRequiredService<FileConfigSource>());
         s.AddHostedService(sp => sp.GetRequiredService<FileConfigSource>());
@@ -131,6 +137,18 @@ public static class RouterHost
             $"Invalid URL ({ctx.Request.Method} {ctx.Request.Path})"));
         return app;
     }
+
+    // The judge's own connections: no proxy, redirects, cookies or decompression (as the upstream client), so its calls
+    // neither queue behind nor count as cascade traffic.
+    private static HttpMessageInvoker JudgeHttp() => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+    });
 
     // The gateway's usage report needs plans, derived roles and commercial prices; they come from the same snapshot.
     private static void SyncUsageDirectory(StaticUsageDirectory directory, RouterSnapshot snap)

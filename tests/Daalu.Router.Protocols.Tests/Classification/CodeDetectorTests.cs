@@ -12,6 +12,9 @@ public class CodeDetectorTests
         { "```py\nprint('hi')\n```", CodeSignal.Fence },
         { "~~~\nfoo();\n~~~", CodeSignal.Fence },
         { "#include <stdio.h>\nint main() { return 0; }", CodeSignal.Source },
+        { "why is this ignored?\n.card {\n  display: flex;\n  margin-left: 0;\n}", CodeSignal.Source },
+        { "#pragma once\nstruct Point;", CodeSignal.Source },
+        { "extern \"C\" {\nvoid init(void);", CodeSignal.Source },
         { "def area(r):\n    return 3.14 * r * r", CodeSignal.Source },
         { "public static void main(String[] args) {", CodeSignal.Source },
         { "let total = items.map(i => i.price);\nconsole.log(total);", CodeSignal.Source },
@@ -45,6 +48,8 @@ public class CodeDetectorTests
     public static TheoryData<string> Prose => new()
     {
         "What is the capital of France?",
+        "She works between 8 a.m. and 11 a.m. and pauses for half an hour, e.g. for lunch. How much does she earn?",
+        "Shopping list: flour, eggs;\nbutter: two blocks;",
         "I love Python and Java, they are my favourite islands to visit... just kidding, snakes and coffee!",
         "My daughter wants to study computer science. Which universities are good?",
         "Solve 2x + 3 = 11 and explain.",

@@ -91,7 +91,11 @@ public sealed class GenAiMetricsTests
         };
         ActivitySource.AddActivityListener(listener);
         await using var host = await RouterTestHost.StartAsync(TestConfigs.Standard(own.BaseUrl, "http://127.0.0.1:1", null));
-        var (response, _) = await host.SendAsync(RouterTestHost.Chat(TestConfigs.KeyA, extra: ",\"user\":\"CANARY-PROMPT-777\""));
+        // The listener is process-wide and other tests' routers run in parallel: pick this request's spans by its id.
+        var requestId = "genai-" + Guid.NewGuid().ToString("N");
+        var request = RouterTestHost.Chat(TestConfigs.KeyA, extra: ",\"user\":\"CANARY-PROMPT-777\"");
+        request.Headers.Add("X-Request-Id", requestId);
+        var (response, _) = await host.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode);
         var record = Assert.Single(host.Meter.Records);
 

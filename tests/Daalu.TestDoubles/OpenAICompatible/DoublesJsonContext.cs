@@ -46,6 +46,7 @@ internal sealed record ModelList(
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(FlatError))]
 [JsonSerializable(typeof(ModelList))]
 internal sealed partial class DoublesJsonContext : JsonSerializerContext;

@@ -44,6 +44,14 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
     /// <summary>Content chunks per streamed answer (= completion tokens).</summary>
     public int Chunks { get; set; } = 5;
 
+    /// <summary>
+    /// Content of a non-streamed chat answer, chosen from the request body (a judge's one-digit rating, a malformed
+    /// answer); null from the function, or no function, answers the default "answer from {name}: tok0 ...". vLLM puts
+    /// the generated text of a max_tokens=1 request in choices[0].message.content like any other (docs.vllm.ai,
+    /// OpenAI-Compatible Server).
+    /// </summary>
+    public Func<string, string?>? ChatReply { get; set; }
+
     /// <summary>http://127.0.0.1:port (no trailing slash).</summary>
     public string BaseUrl => $"http://127.0.0.1:{_port}";
 
@@ -205,7 +213,9 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
             var text = string.Join("", Enumerable.Range(0, Chunks).Select(i => $"tok{i} "));
             var message = hasTools && kind == "chat"
                 ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]}"
-                : $"{{\"role\":\"assistant\",\"content\":\"answer from {Name}: {text}\"}}";
+                : ChatReply?.Invoke(body) is { } reply && kind == "chat"
+                    ? $"{{\"role\":\"assistant\",\"content\":{JsonSerializer.Serialize(reply, DoublesJsonContext.Default.String)}}}"
+                    : $"{{\"role\":\"assistant\",\"content\":\"answer from {Name}: {text}\"}}";
             var finish = hasTools && kind == "chat" ? "tool_calls" : "stop";
             var choice = kind == "chat"
                 ? $"{{\"index\":0,\"message\":{message},\"logprobs\":null,\"finish_reason\":\"{finish}\"}}"

@@ -59,7 +59,7 @@ internal struct LineScanner
         "#include <", "#include \"", "#!/", "<?php", "using System", "using namespace std", "import java.", "package main",
         "public static void ", "int main(", "fn main(", "func main(", "console.log(", "System.out.print", "fmt.Print",
         "std::cout", "println!(", "#define ", "@Override", "import React", "import numpy", "import pandas",
-        "if __name__", "<!DOCTYPE", "<?xml", "$(document)", "SELECT ", "module.exports",
+        "if __name__", "<!DOCTYPE", "<?xml", "$(document)", "SELECT ", "module.exports", "#pragma ", "extern \"C\"",
     ];
 
     private static readonly SearchValues<char> UnmistakableStarts = SearchValues.Create(string.Concat(Unmistakable.Select(u => u[0]).Distinct()));
@@ -595,6 +595,11 @@ internal struct LineScanner
             points++;
         }
 
+        if (CssDeclaration(t))
+        {
+            points++;
+        }
+
         if (MemberAccess(t))
         {
             points++;
@@ -624,6 +629,20 @@ internal struct LineScanner
         }
 
         return points;
+    }
+
+    // A CSS declaration on its own line: "display: table;", "margin-left: 0 !important;", "*zoom: 1;" (a lower-case
+    // property, a colon and a space, a value, a closing ';'). Its ';' already counts once; the shape counts again.
+    private static bool CssDeclaration(ReadOnlySpan<char> t)
+    {
+        var name = t.Length > 1 && t[0] is '*' or '-' ? t[1..] : t;
+        var end = 0;
+        while (end < name.Length && (char.IsAsciiLetterLower(name[end]) || name[end] == '-'))
+        {
+            end++;
+        }
+
+        return end >= 3 && end + 2 < name.Length && name[end] == ':' && name[end + 1] == ' ' && t[^1] == ';' && !name[(end + 2)..].Contains(": ", StringComparison.Ordinal);
     }
 
     private static bool KeywordOpener(ReadOnlySpan<char> t)
@@ -897,6 +916,12 @@ internal struct LineScanner
             }
 
             if (extEnd < t.Length && (char.IsAsciiLetterOrDigit(t[extEnd]) || t[extEnd] is '/' or '@' or '-' or '_' || (t[extEnd] == '.' && extEnd + 1 < t.Length && char.IsAsciiLetter(t[extEnd + 1]))))
+            {
+                continue;
+            }
+
+            // "8 a.m. and", "e.g. this": a one-letter stem, a short extension and a period are an abbreviation.
+            if (extEnd < t.Length && t[extEnd] == '.' && extEnd - at <= 3 && (at == 1 || !char.IsAsciiLetterOrDigit(t[at - 2])))
             {
                 continue;
             }

@@ -12,6 +12,9 @@ public static class DifficultyStages
     /// <summary>A follow-up turn raised to the previous user turn's rating.</summary>
     public const string Conversation = "conversation";
 
+    /// <summary>The policy's judge model on the tenant's own GPU, asked when the learned stage is unsure.</summary>
+    public const string Judge = "judge";
+
     /// <summary>Every stage name, for pre-creating metric series.</summary>
-    public static readonly IReadOnlyList<string> All = [Heuristic, Learned, Conversation];
+    public static readonly IReadOnlyList<string> All = [Heuristic, Learned, Conversation, Judge];
 }
