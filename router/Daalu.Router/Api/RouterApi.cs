@@ -147,8 +147,13 @@ public static class RouterApi
 
         // Content: code detection over every text (the class can only become coding) and staged difficulty.
         var codeMode = ContentClass.ParseMode(tenant.Policy.Config.CodeDetection);
+        // Difficulty is rated only where its rating is used: the plan (model auto, the hard-prompt skip), the explain
+        // answer, and the route span's daalu.difficulty when a listener records spans. Elsewhere the stages would run for
+        // nothing on every request (docs/benchmarks.md, "Eighth session").
+        var rateDifficulty = endpoint != RequestFeatures.Embeddings
+            && (explain || CascadePlanner.UsesComplexity(tenant.Policy.Config, req.Model) || Observability.RouterTracing.Source.HasListeners());
         var classification = sp.GetRequiredService<RequestClassifier>().Classify(
-            RequestTextReader.Read(req.Body), codeMode, rateDifficulty: endpoint != RequestFeatures.Embeddings);
+            RequestTextReader.Read(req.Body), codeMode, rateDifficulty);
         var resolvedClass = cls;
         (cls, var overridden, var wouldOverride) = ContentClass.Decide(resolvedClass, classification.Code, codeMode);
         var metrics = sp.GetRequiredService<Observability.RouterMetrics>();
@@ -168,7 +173,10 @@ public static class RouterApi
             metrics.ClassifierDecisions.WithLabels(difficulty.DecidedBy).Inc();
         }
 
-        var prefix = tenant.Policy.Config.PrefixAffinity && endpoint != RequestFeatures.Embeddings ? LoadBalancing.PrefixHasher.Compute(req.Body) : null;
+        // The key only orders two or more equally good backends of one tier: with one backend configured there is nothing to order.
+        var prefix = tenant.Policy.Config.PrefixAffinity && endpoint != RequestFeatures.Embeddings && snap.Backends.Count > 1
+            ? LoadBalancing.PrefixHasher.Compute(req.Body)
+            : null;
         var plan = CascadePlanner.Plan(new PlanRequest(tenant, cls, req.Model, complexity, req.Features, prefix), snap, registry.View, sp.GetRequiredService<Random>());
         if (explain)
         {
@@ -182,7 +190,11 @@ public static class RouterApi
         activity?.SetTag("daalu.tenant", tenant.Name);
         activity?.SetTag("daalu.class", cls);
         activity?.SetTag("daalu.code_signal", CodeSignals.Name(classification.Code.Signal));
-        activity?.SetTag("daalu.difficulty", complexity);
+        if (classification.Difficulty is not null)
+        {
+            activity?.SetTag("daalu.difficulty", complexity);
+        }
+
         activity?.SetTag("daalu.request_id", requestId);
         await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
     }

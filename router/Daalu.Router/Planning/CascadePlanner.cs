@@ -81,6 +81,17 @@ public static class CascadePlanner
         return new CascadePlan(request.RequestClass, request.Complexity, tiers, candidates, skipped, ruleName);
     }
 
+    /// <summary>
+    /// Whether a plan for <paramref name="model"/> under <paramref name="policy"/> depends on the request's complexity:
+    /// the auto alias ranks backends by it and the hard-prompt rule skips the own-GPU tier on it. Otherwise
+    /// <see cref="Plan"/> is the same for every complexity, so the caller need not rate it.
+    /// </summary>
+    public static bool UsesComplexity(PolicyConfig policy, string model)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.SkipOwnGpuForHardPrompts || model == ModelAliases.Auto;
+    }
+
     /// <summary>Backends of the hosted pool as seen by <paramref name="tenant"/>: operator-run ones and other tenants' shared cards.</summary>
     public static IEnumerable<BackendConfig> HostedPool(RouterSnapshot snapshot, string tenant)
     {
