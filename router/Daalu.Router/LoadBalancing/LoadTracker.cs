@@ -128,6 +128,7 @@ public sealed class LoadTracker(TimeProvider time)
         }
     }
 
-    // Called under _gate.
-    private ArraySegment<TtftSample> TtftWindowView() => new(_ttftBuffer, _ttftStart, _ttftEnd - _ttftStart);
+    // Called under _gate. No samples (every call answered whole, the common case) needs no view object.
+    private IReadOnlyList<TtftSample> TtftWindowView() =>
+        _ttftEnd == _ttftStart ? Array.Empty<TtftSample>() : new ArraySegment<TtftSample>(_ttftBuffer, _ttftStart, _ttftEnd - _ttftStart);
 }

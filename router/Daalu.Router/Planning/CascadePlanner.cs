@@ -129,7 +129,8 @@ public static class CascadePlanner
         var found = new List<(Candidate C, int Rank, double InFlight)>();
         var any = false;
         var views = pool.Select(b => (B: b, View: state(b.Name))).ToList();
-        var tierTtft = LoadBalancing.SaturationJudge.TierTtftP95(views.Select(v => v.View.Load), sat, tier);
+        // Without a TTFT objective there is nothing to judge: skip gathering the tier's samples.
+        var tierTtft = sat.TtftObjectives.Count == 0 ? null : LoadBalancing.SaturationJudge.TierTtftP95(views.Select(v => v.View.Load), sat, tier);
         foreach (var (b, view) in views)
         {
             any = true;
