@@ -26,13 +26,37 @@ public sealed class RequestClassifier(DifficultyClassifier difficulty, TimeProvi
         if (rateDifficulty)
         {
             // The difficulty features want the last user turn's own signal, whatever the rest of the conversation holds.
+            // A scan of every text that found nothing already ran the same detector over the last turn when that turn is
+            // one text (the usual case): its answer is None, and scanning it again would only repeat the work.
             var lastTurn = code.IsCode && code.Role is "user" or "prompt" && IsLastUser(text, code.Message)
                 ? code.Signal
-                : CodeDetector.Detect(text.LastUserText);
+                : mode != CodeDetectionMode.Off && !code.IsCode && IsScannedWhole(text)
+                    ? CodeSignal.None
+                    : CodeDetector.Detect(text.LastUserText);
             rating = difficulty.Rate(text, lastTurn);
         }
 
         return new RequestClassification(code, codeElapsed, rating);
+    }
+
+    // Whether the last user turn's text is one of the segments as is (not a join of several parts).
+    private static bool IsScannedWhole(RequestText text)
+    {
+        var last = text.LastUserText;
+        if (last.Length == 0)
+        {
+            return false;
+        }
+
+        for (var i = text.Segments.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(text.Segments[i].Text, last))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsLastUser(RequestText text, int message)

@@ -147,8 +147,13 @@ public static class RouterApi
 
         // Content: code detection over every text (the class can only become coding) and staged difficulty.
         var codeMode = ContentClass.ParseMode(tenant.Policy.Config.CodeDetection);
+        // Difficulty is rated only where its rating is used: the plan (model auto, the hard-prompt skip), the explain
+        // answer, and the route span's daalu.difficulty when a listener records spans. Elsewhere the stages would run for
+        // nothing on every request (docs/benchmarks.md, "Eighth session"). The judge refines only a rating that was made.
+        var rateDifficulty = endpoint != RequestFeatures.Embeddings
+            && (explain || CascadePlanner.UsesComplexity(tenant.Policy.Config, req.Model) || Observability.RouterTracing.Source.HasListeners());
         var text = RequestTextReader.Read(req.Body);
-        var classification = sp.GetRequiredService<RequestClassifier>().Classify(text, codeMode, rateDifficulty: endpoint != RequestFeatures.Embeddings);
+        var classification = sp.GetRequiredService<RequestClassifier>().Classify(text, codeMode, rateDifficulty);
         if (Classification.Judging.DifficultyJudge.ShouldAsk(tenant.Policy.Config.Judge, classification.Difficulty))
         {
             classification = await sp.GetRequiredService<Classification.Judging.DifficultyJudge>().RefineAsync(classification, text, tenant, snap, ctx.RequestAborted);
@@ -172,7 +177,10 @@ public static class RouterApi
             metrics.ClassifierDecisions.WithLabels(difficulty.DecidedBy).Inc();
         }
 
-        var prefix = tenant.Policy.Config.PrefixAffinity && endpoint != RequestFeatures.Embeddings ? LoadBalancing.PrefixHasher.Compute(req.Body) : null;
+        // The key only orders two or more equally good backends of one tier: with one backend configured there is nothing to order.
+        var prefix = tenant.Policy.Config.PrefixAffinity && endpoint != RequestFeatures.Embeddings && snap.Backends.Count > 1
+            ? LoadBalancing.PrefixHasher.Compute(req.Body)
+            : null;
         var plan = CascadePlanner.Plan(new PlanRequest(tenant, cls, req.Model, complexity, req.Features, prefix), snap, registry.View, sp.GetRequiredService<Random>());
         if (explain)
         {
@@ -186,7 +194,11 @@ public static class RouterApi
         activity?.SetTag("daalu.tenant", tenant.Name);
         activity?.SetTag("daalu.class", cls);
         activity?.SetTag("daalu.code_signal", CodeSignals.Name(classification.Code.Signal));
-        activity?.SetTag("daalu.difficulty", complexity);
+        if (classification.Difficulty is not null)
+        {
+            activity?.SetTag("daalu.difficulty", complexity);
+        }
+
         activity?.SetTag("daalu.request_id", requestId);
         var quality = sp.GetRequiredService<Classification.Quality.QualityWatch>();
         var capture = endpoint == RequestFeatures.Embeddings ? null : quality.Begin(ctx, tenant, snap, text);

@@ -28,7 +28,13 @@ public sealed class LoadTracker(TimeProvider time)
     private int _inFlightAtPoll;
     private long _tokensAtPoll;
     private double? _kvPerToken;
-    private TtftSample[] _ttft = [];
+    // The newest TtftCapacity samples are _ttftBuffer[_ttftStart.._ttftEnd). A record writes the slot after the window, which no
+    // published window covers, so an estimate holds a view of the buffer instead of a copy; the window is copied to a
+    // fresh buffer only when the end is reached, once per TtftCapacity records (the earlier code copied all 256 samples
+    // on every streamed call).
+    private TtftSample[] _ttftBuffer = [];
+    private int _ttftStart;
+    private int _ttftEnd;
 
     /// <summary>Tokens a call may occupy in the KV cache: its prompt plus its expected output.</summary>
     public static long ExpectedTokens(long promptTokens, int? maxTokens) =>
@@ -82,12 +88,18 @@ public sealed class LoadTracker(TimeProvider time)
         var s = new TtftSample(time.GetUtcNow(), ms);
         lock (_gate)
         {
-            var old = _ttft;
-            var keep = Math.Min(old.Length, TtftCapacity - 1);
-            var next = new TtftSample[keep + 1];
-            Array.Copy(old, old.Length - keep, next, 0, keep);
-            next[keep] = s;
-            _ttft = next; // replaced, never changed: an estimate may hold the old array
+            if (_ttftEnd == _ttftBuffer.Length)
+            {
+                var keep = Math.Min(_ttftEnd - _ttftStart, TtftCapacity - 1);
+                var next = new TtftSample[2 * TtftCapacity];
+                Array.Copy(_ttftBuffer, _ttftEnd - keep, next, 0, keep);
+                _ttftBuffer = next; // the old buffer is never written again: an estimate may hold a view of it
+                _ttftStart = 0;
+                _ttftEnd = keep;
+            }
+
+            _ttftBuffer[_ttftEnd++] = s;
+            _ttftStart = Math.Max(_ttftStart, _ttftEnd - TtftCapacity);
         }
     }
 
@@ -99,7 +111,7 @@ public sealed class LoadTracker(TimeProvider time)
         {
             if (!_polled)
             {
-                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, _ttft);
+                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView());
             }
 
             var dReq = _inFlight - _inFlightAtPoll;
@@ -112,7 +124,11 @@ public sealed class LoadTracker(TimeProvider time)
 
             double? waiting = _waiting is { } w ? Math.Max(0, w + (w > 0 ? dReq : 0)) : null;
             double? kv = _kv is { } k ? Math.Clamp(k + (dTok * (_kvPerToken ?? 0)), 0, 1) : null;
-            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, _ttft);
+            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView());
         }
     }
+
+    // Called under _gate. No samples (every call answered whole, the common case) needs no view object.
+    private IReadOnlyList<TtftSample> TtftWindowView() =>
+        _ttftEnd == _ttftStart ? Array.Empty<TtftSample>() : new ArraySegment<TtftSample>(_ttftBuffer, _ttftStart, _ttftEnd - _ttftStart);
 }

@@ -37,7 +37,9 @@ public static class PrefixHasher
         ArgumentNullException.ThrowIfNull(body);
         if (body["messages"] is JsonArray messages)
         {
-            var text = new System.Text.StringBuilder();
+            // Only the characters the key's blocks cover are copied (at most MaxKeyBlocks blocks, fewer once the first
+            // non-system message has ended); the rest of the conversation, the bulk of a long agent loop, is only counted.
+            var text = new Builder(MaxKeyBlocks * BlockChars);
             var keyEnd = -1;
             foreach (var m in messages)
             {
@@ -47,16 +49,18 @@ public static class PrefixHasher
                 }
 
                 var role = msg["role"] is JsonValue r && r.TryGetValue<string>(out var rs) ? rs : string.Empty;
-                text.Append(role).Append('\n');
-                AppendContent(text, msg["content"]);
-                text.Append('\n');
+                text.Append(role);
+                text.Append("\n");
+                AppendContent(ref text, msg["content"]);
+                text.Append("\n");
                 if (keyEnd < 0 && role is not ("system" or "developer"))
                 {
                     keyEnd = text.Length;
+                    text.Needed = Math.Clamp(keyEnd / BlockChars, 1, MaxKeyBlocks) * BlockChars;
                 }
             }
 
-            return FromText(text.ToString(), keyEnd < 0 ? text.Length : keyEnd, MaxKeyBlocks);
+            return FromPrefix(text.Copied.ToString(), text.Length, keyEnd < 0 ? text.Length : keyEnd, MaxKeyBlocks);
         }
 
         if (body["prompt"] is JsonValue p && p.TryGetValue<string>(out var prompt))
@@ -71,7 +75,13 @@ public static class PrefixHasher
     public static PrefixKey? FromText(string text, int keyEnd, int maxKeyBlocks)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text.Length == 0)
+        return FromPrefix(text, text.Length, keyEnd, maxKeyBlocks);
+    }
+
+    // The key of a text of totalLength characters of which prefix holds at least the blocks the key covers.
+    private static PrefixKey? FromPrefix(string prefix, int totalLength, int keyEnd, int maxKeyBlocks)
+    {
+        if (totalLength == 0)
         {
             return null;
         }
@@ -82,11 +92,11 @@ public static class PrefixHasher
         for (var b = 0; b < keyBlocks; b++)
         {
             var start = b * BlockChars;
-            var end = Math.Min(start + BlockChars, text.Length);
-            hash = ChainHash(hash, text.AsSpan(start, Math.Max(0, end - start)));
+            var end = Math.Min(start + BlockChars, totalLength);
+            hash = ChainHash(hash, prefix.AsSpan(start, Math.Max(0, end - start)));
         }
 
-        return new PrefixKey(hash, keyBlocks, (text.Length + BlockChars - 1) / BlockChars);
+        return new PrefixKey(hash, keyBlocks, (totalLength + BlockChars - 1) / BlockChars);
     }
 
     /// <summary>FNV-1a over the parent's hash and the block's characters: equal only for equal prefixes (up to collisions).</summary>
@@ -101,7 +111,7 @@ public static class PrefixHasher
         return h;
     }
 
-    private static void AppendContent(System.Text.StringBuilder text, JsonNode? content)
+    private static void AppendContent(ref Builder text, JsonNode? content)
     {
         switch (content)
         {
@@ -118,6 +128,26 @@ public static class PrefixHasher
                 }
 
                 break;
+        }
+    }
+
+    // The conversation as "role\ncontent\n...": its full length, and its characters only up to Needed.
+    private struct Builder(int needed)
+    {
+        public System.Text.StringBuilder Copied { get; } = new();
+
+        public int Length { get; private set; }
+
+        public int Needed { get; set; } = needed;
+
+        public void Append(string s)
+        {
+            Length += s.Length;
+            var room = Needed - Copied.Length;
+            if (room > 0)
+            {
+                Copied.Append(s.AsSpan(0, Math.Min(room, s.Length)));
+            }
         }
     }
 }

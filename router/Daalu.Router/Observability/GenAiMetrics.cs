@@ -57,31 +57,40 @@ public sealed class GenAiMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(record);
         var operation = GenAiConventions.Operation(path);
         var system = GenAiConventions.SystemOf(record.Tier, providerApiStyle);
-        var tags = new TagList
-        {
-            { GenAiConventions.OperationName, operation },
-            { GenAiConventions.System, system },
-            { GenAiConventions.RequestModel, requestModel },
-            { GenAiConventions.ResponseModel, record.Model },
-            { "daalu.tier", record.Tier },
-        };
-        _duration.Record(record.LatencyMs / 1000, tags);
-        _promDuration.WithLabels(operation, system, requestModel, record.Model, record.Tier).Observe(record.LatencyMs / 1000);
+        var prom = PrometheusChildren(operation, system, requestModel, record.Model, record.Tier);
+        prom.Duration.Observe(record.LatencyMs / 1000);
         if (record.TtftMs > 0)
         {
-            _ttft.Record(record.TtftMs / 1000, tags);
-            _promTtft.WithLabels(operation, system, requestModel, record.Model, record.Tier).Observe(record.TtftMs / 1000);
+            prom.Ttft.Value.Observe(record.TtftMs / 1000);
         }
 
-        _promTokens.WithLabels(operation, system, requestModel, record.Model, record.Tier, "input").Observe(record.TokensIn);
-        _promTokens.WithLabels(operation, system, requestModel, record.Model, record.Tier, "output").Observe(record.TokensOut);
+        prom.InputTokens.Observe(record.TokensIn);
+        prom.OutputTokens.Observe(record.TokensOut);
 
-        var input = tags;
-        input.Add(GenAiConventions.TokenType, "input");
-        _tokens.Record(record.TokensIn, input);
-        var output = tags;
-        output.Add(GenAiConventions.TokenType, "output");
-        _tokens.Record(record.TokensOut, output);
+        // The Meter's instruments are enabled only while a listener (the OTLP exporter) collects them.
+        if (_duration.Enabled || _ttft.Enabled || _tokens.Enabled)
+        {
+            var tags = new TagList
+            {
+                { GenAiConventions.OperationName, operation },
+                { GenAiConventions.System, system },
+                { GenAiConventions.RequestModel, requestModel },
+                { GenAiConventions.ResponseModel, record.Model },
+                { "daalu.tier", record.Tier },
+            };
+            _duration.Record(record.LatencyMs / 1000, tags);
+            if (record.TtftMs > 0)
+            {
+                _ttft.Record(record.TtftMs / 1000, tags);
+            }
+
+            var input = tags;
+            input.Add(GenAiConventions.TokenType, "input");
+            _tokens.Record(record.TokensIn, input);
+            var output = tags;
+            output.Add(GenAiConventions.TokenType, "output");
+            _tokens.Record(record.TokensOut, output);
+        }
 
         // The attempt span (current while the call is metered), and the route span above it.
         for (var span = Activity.Current; span is not null; span = span.Parent)
@@ -103,4 +112,35 @@ public sealed class GenAiMetrics : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => Meter.Dispose();
+
+    // One lookup per call for the four labelled Prometheus series of a label set, instead of four label lookups. The
+    // label values are the served models and tiers (the request model was checked against the catalog), so the set is
+    // small; past MaxCachedLabelSets new sets are looked up each time rather than kept.
+    private PromSeries PrometheusChildren(string operation, string system, string requestModel, string responseModel, string tier)
+    {
+        var key = (operation, system, requestModel, responseModel, tier);
+        if (_series.TryGetValue(key, out var series))
+        {
+            return series;
+        }
+
+        series = new PromSeries(
+            _promDuration.WithLabels(operation, system, requestModel, responseModel, tier),
+            // Created on the first observation, as before: a call without a first token adds no TTFT series.
+            new Lazy<Prometheus.IHistogram>(() => _promTtft.WithLabels(operation, system, requestModel, responseModel, tier)),
+            _promTokens.WithLabels(operation, system, requestModel, responseModel, tier, "input"),
+            _promTokens.WithLabels(operation, system, requestModel, responseModel, tier, "output"));
+        if (_series.Count < MaxCachedLabelSets)
+        {
+            _series.TryAdd(key, series);
+        }
+
+        return series;
+    }
+
+    private const int MaxCachedLabelSets = 1024;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string, string, string, string), PromSeries> _series = new();
+
+    private sealed record PromSeries(Prometheus.IHistogram Duration, Lazy<Prometheus.IHistogram> Ttft, Prometheus.IHistogram InputTokens, Prometheus.IHistogram OutputTokens);
 }

@@ -81,6 +81,17 @@ public static class CascadePlanner
         return new CascadePlan(request.RequestClass, request.Complexity, tiers, candidates, skipped, ruleName);
     }
 
+    /// <summary>
+    /// Whether a plan for <paramref name="model"/> under <paramref name="policy"/> depends on the request's complexity:
+    /// the auto alias ranks backends by it and the hard-prompt rule skips the own-GPU tier on it. Otherwise
+    /// <see cref="Plan"/> is the same for every complexity, so the caller need not rate it.
+    /// </summary>
+    public static bool UsesComplexity(PolicyConfig policy, string model)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.SkipOwnGpuForHardPrompts || model == ModelAliases.Auto;
+    }
+
     /// <summary>Backends of the hosted pool as seen by <paramref name="tenant"/>: operator-run ones and other tenants' shared cards.</summary>
     public static IEnumerable<BackendConfig> HostedPool(RouterSnapshot snapshot, string tenant)
     {
@@ -118,7 +129,8 @@ public static class CascadePlanner
         var found = new List<(Candidate C, int Rank, double InFlight)>();
         var any = false;
         var views = pool.Select(b => (B: b, View: state(b.Name))).ToList();
-        var tierTtft = LoadBalancing.SaturationJudge.TierTtftP95(views.Select(v => v.View.Load), sat, tier);
+        // Without a TTFT objective there is nothing to judge: skip gathering the tier's samples.
+        var tierTtft = sat.TtftObjectives.Count == 0 ? null : LoadBalancing.SaturationJudge.TierTtftP95(views.Select(v => v.View.Load), sat, tier);
         foreach (var (b, view) in views)
         {
             any = true;

@@ -18,8 +18,8 @@ public class JudgeEndToEndTests
     // No code, no math, no task verb, longer than a short question: the heuristic is unsure and the learned stage decides.
     private static readonly string Unsure = "Tell me about the history of the bicycle and how it changed cities like " + Secret + ".";
 
-    private static string Body(string user, string extraTurns = "") =>
-        "{\"model\":\"m-general\",\"messages\":[{\"role\":\"system\",\"content\":\"You are helpful.\"},{\"role\":\"user\",\"content\":\"" + user + "\"}" + extraTurns + "]}";
+    private static string Body(string user, string extraTurns = "", string model = "m-general") =>
+        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"You are helpful.\"},{\"role\":\"user\",\"content\":\"" + user + "\"}" + extraTurns + "]}";
 
     private static bool IsDifficultyJudge(string body) => body.Contains("\"max_tokens\":1", StringComparison.Ordinal) && body.Contains("Rate how hard", StringComparison.Ordinal);
 
@@ -141,7 +141,9 @@ public class JudgeEndToEndTests
         await using var f = await StartAsync();
         f.Own.ChatReply = b => IsDifficultyJudge(b) ? "1" : null;
 
-        var (resp, _) = await f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, Body(Unsure)));
+        // Model auto: the plan uses the rating, so the router rates (and here judges) the prompt; for a named model
+        // without the hard-prompt rule it would not rate it at all (CascadePlanner.UsesComplexity).
+        var (resp, _) = await f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, Body(Unsure, model: "auto")));
 
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         Assert.Equal(2, f.Own.Calls.Count);

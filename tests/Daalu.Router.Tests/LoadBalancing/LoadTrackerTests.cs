@@ -108,4 +108,27 @@ public sealed class LoadTrackerTests
         Assert.Equal(LoadTracker.TtftCapacity + 9, s[^1].Ms);
         Assert.True(s[^1].At > s[0].At);
     }
+
+    [Fact]
+    public void RecordTtft_EstimateTakenEarlier_KeepsItsSamplesAcrossLaterRecords()
+    {
+        var time = new FakeTimeProvider(T0);
+        var t = new LoadTracker(time);
+        for (var i = 0; i < LoadTracker.TtftCapacity; i++)
+        {
+            t.RecordTtft(i);
+        }
+
+        var earlier = t.Estimate().Ttft;
+        var copy = earlier.ToArray();
+        for (var i = 0; i < 3 * LoadTracker.TtftCapacity; i++)
+        {
+            t.RecordTtft(10_000 + i);
+        }
+
+        Assert.Equal(copy, earlier.ToArray());
+        var now = t.Estimate().Ttft;
+        Assert.Equal(LoadTracker.TtftCapacity, now.Count);
+        Assert.Equal(Enumerable.Range(10_000 + (2 * LoadTracker.TtftCapacity), LoadTracker.TtftCapacity).Select(i => (double)i), now.Select(s => s.Ms));
+    }
 }

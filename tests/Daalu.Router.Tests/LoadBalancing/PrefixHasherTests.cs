@@ -78,4 +78,24 @@ public sealed class PrefixHasherTests
         Assert.Equal(PrefixHasher.PromptKeyBlocks, k.KeyBlocks);
         Assert.Equal(40, k.Blocks);
     }
+
+    [Theory]
+    [InlineData(10, 5)]       // short conversation: the key's one block reaches into later messages
+    [InlineData(3000, 40)]    // long first turn: the key is capped at MaxKeyBlocks, the tool results are only counted
+    [InlineData(200, 20000)]  // an agent loop's long history after a short first turn
+    public void Compute_LongConversation_SameKeyAsHashingTheWholeText(int firstTurnChars, int toolChars)
+    {
+        var messages = new (string Role, string Content)[]
+        {
+            ("system", System), ("user", new string('q', firstTurnChars)), ("assistant", "Calling get_metrics(service=checkout)"),
+            ("tool", new string('t', toolChars)), ("assistant", "Calling get_deploys()"), ("tool", new string('d', toolChars)),
+        };
+        var whole = string.Concat(messages.Select(m => m.Role + "\n" + m.Content + "\n"));
+        var keyEnd = ("system\n" + System + "\n" + "user\n").Length + firstTurnChars + 1;
+
+        var expected = PrefixHasher.FromText(whole, keyEnd, PrefixHasher.MaxKeyBlocks)!.Value;
+        var actual = PrefixHasher.Compute(Chat(messages))!.Value;
+
+        Assert.Equal(expected, actual);
+    }
 }

@@ -87,6 +87,31 @@ public sealed class CascadePlannerTests
     }
 
     [Fact]
+    public void UsesComplexity_NamedModelWithoutHardPromptRule_FalseAndPlanSameForEveryComplexity()
+    {
+        var c = Base();
+        c.Backends.Add(new BackendConfig { Name = "own-small", Tier = TierNames.OwnGpu, Tenant = "team-a", Url = "http://127.0.0.1:5", Models = ["m-general"], Capability = 1 });
+        var s = Compile(c);
+
+        Assert.False(CascadePlanner.UsesComplexity(c.Policies[0], "m-general"));
+        var names = Names(Plan(s, RequestClasses.Chat, model: "m-general", complexity: 1));
+        for (var complexity = 2; complexity <= 3; complexity++)
+        {
+            var other = Names(Plan(s, RequestClasses.Chat, model: "m-general", complexity: complexity));
+            Assert.Equal(names, other);
+        }
+    }
+
+    [Fact]
+    public void UsesComplexity_AutoAliasOrHardPromptRule_True()
+    {
+        var c = Base();
+        Assert.True(CascadePlanner.UsesComplexity(c.Policies[0], ModelAliases.Auto));
+        c.Policies[0].SkipOwnGpuForHardPrompts = true;
+        Assert.True(CascadePlanner.UsesComplexity(c.Policies[0], "m-general"));
+    }
+
+    [Fact]
     public void Plan_AutoAlias_PicksPurposeAndSizeByComplexity()
     {
         var c = Base();
