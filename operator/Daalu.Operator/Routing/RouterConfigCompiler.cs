@@ -26,7 +26,7 @@ public static class RouterConfigCompiler
     {
         ArgumentNullException.ThrowIfNull(input);
         var state = new State(input.Settings, input.Secrets);
-        CompileTenants(state, input.TenantQuotas);
+        CompileTenants(state, input.TenantQuotas, input.GpuNodes);
         if (input.IncludeOperatorTenant)
         {
             state.Tenants[RoutingSettings.OperatorTenant] = new TenantConfig
@@ -83,7 +83,7 @@ public static class RouterConfigCompiler
             .ThenBy(i => i.Metadata.NamespaceProperty ?? string.Empty, StringComparer.Ordinal)
             .ThenBy(i => i.Metadata.Name, StringComparer.Ordinal);
 
-    private static void CompileTenants(State state, IEnumerable<TenantQuota> quotas)
+    private static void CompileTenants(State state, IEnumerable<TenantQuota> quotas, IReadOnlyCollection<GpuNode> gpuNodes)
     {
         var declaredBy = new Dictionary<string, ObjectKey>(StringComparer.Ordinal);
         foreach (var quota in ByAge(quotas))
@@ -125,6 +125,8 @@ public static class RouterConfigCompiler
                 Name = tenant,
                 Admin = spec.Admin,
                 Keys = [.. present.Select(r => state.KeyFile(r.Name, r.Key))],
+                // The role TenantQuota status shows (from GpuNodes), so the console never disagrees with it.
+                Role = Controllers.TenantQuotaReconciler.RoleOf(tenant, gpuNodes, spec.Enrolled).ToString(),
                 Plan = new TenantPlanConfig
                 {
                     Enrolled = spec.Enrolled,

@@ -54,6 +54,11 @@ public static class RouterConfigValidator
             {
                 errors.Add($"tenant '{t.Name}' plan has a negative limit or a defaultMaxTokens below 1");
             }
+
+            if (t.Role is not null && !Enum.GetNames<Usage.TenantRole>().Contains(t.Role, StringComparer.Ordinal))
+            {
+                errors.Add($"tenant '{t.Name}' has role '{t.Role}'; expected one of {string.Join(", ", Enum.GetNames<Usage.TenantRole>())}");
+            }
         }
 
         foreach (var b in config.Backends)

@@ -24,4 +24,13 @@ public sealed class TenantConfig
     /// <summary>Name of the policy to apply; empty picks the policy that lists the tenant, else the default policy.</summary>
     [JsonPropertyName("policy")]
     public string? Policy { get; set; }
+
+    /// <summary>
+    /// The tenant's role (Owner, Provider, Consumer, None) as the operator derives it from the tenant's GpuNodes and
+    /// enrolment, so the router's console and usage report show the role TenantQuota status shows. Absent in a
+    /// hand-written file: the router then derives it from the file's own-GPU backends.
+    /// </summary>
+    [JsonPropertyName("role")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Role { get; set; }
 }

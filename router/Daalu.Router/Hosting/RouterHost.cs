@@ -155,6 +155,12 @@ public static class RouterHost
     {
         var roles = snap.Tenants.Values.ToDictionary(t => t.Name, t =>
         {
+            // The operator compiles the role it resolves from GpuNodes; only a hand-written file leaves it out.
+            if (Enum.TryParse<TenantRole>(t.Config.Role, ignoreCase: false, out var compiled) && Enum.IsDefined(compiled))
+            {
+                return compiled;
+            }
+
             var own = snap.Backends.Where(b => b.Tier == Daalu.Contracts.TierNames.OwnGpu && b.Tenant == t.Name).ToList();
             return own.Any(b => b.Shared) ? TenantRole.Provider
                 : own.Count > 0 ? TenantRole.Owner

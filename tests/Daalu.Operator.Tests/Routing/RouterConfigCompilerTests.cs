@@ -30,6 +30,28 @@ public sealed class RouterConfigCompilerTests
         secrets: Secrets("team-a", "team-c", "lab-b"));
 
     [Fact]
+    public void Compile_TenantsWithAndWithoutReadyCards_RoleAsTenantQuotaStatusResolvesIt()
+    {
+        var notReady = GpuNode("team-d-rtx2000", "team-d");
+        notReady.Status!.Phase = GpuNodePhases.Pending;
+        var input = SampleLike() with
+        {
+            GpuNodes = [GpuNode("team-a-rtx2000", "team-a"), GpuNode("lab-b-rtx6000", "lab-b", sharing: true, share: 70), notReady],
+            TenantQuotas = [Quota("team-a"), Quota("team-c", ageMinutes: 1), Quota("lab-b", ageMinutes: 2, enrolled: false), Quota("team-d", ageMinutes: 3), Quota("team-e", ageMinutes: 4, enrolled: false)],
+            Secrets = Secrets("team-a", "team-c", "lab-b", "team-d", "team-e"),
+        };
+
+        var c = RouterConfigCompiler.Compile(input).Configuration;
+
+        // The same rule as TenantQuotaReconciler.RoleOf: a ready card makes an Owner, a ready sharing card a Provider;
+        // a card that is not ready counts as none. Without it the router derived team-d's role from backends.
+        Assert.Equal(
+            [("lab-b", "Provider"), ("team-a", "Owner"), ("team-c", "Consumer"), ("team-d", "Consumer"), ("team-e", "None")],
+            c.Tenants.Where(t => t.Name != "daalu-operator").Select(t => (t.Name, t.Role)));
+        Assert.Null(c.Tenants.Single(t => t.Name == "daalu-operator").Role);
+    }
+
+    [Fact]
     public void Compile_SampleLikeCluster_TenantsBackendsProvidersAndPolicyWithKeysAsFiles()
     {
         var compiled = RouterConfigCompiler.Compile(SampleLike());
