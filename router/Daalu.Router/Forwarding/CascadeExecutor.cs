@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Daalu.Contracts;
 using Daalu.Gateway.Abstractions;
@@ -13,9 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace Daalu.Router.Forwarding;
 
 /// <summary>
-/// Runs a plan: one attempt per candidate until one answers. Falls through only before the first byte reaches the
-/// client; after that a failure becomes an in-band SSE error (never a clean [DONE]). Reserves hosted quota before a
-/// hosted attempt, settles or releases it on every path, and meters every successful or partially streamed call.
+/// Runs a plan: one attempt per candidate until one answers. Each attempt returns an <see cref="AttemptOutcome"/>
+/// (classified by the pure <see cref="AttemptClassifier"/>) and writes nothing; the loop records it (breaker, route,
+/// metrics, log), continues when the policy lets a failure fall through, and otherwise reports it once
+/// (<c>ReportAsync</c>, or <c>ReportExhaustedAsync</c> when no candidate is left), through <see cref="ResponseWriter"/>.
+/// Falls through only before the first byte reaches the client; after that a failure becomes an in-band SSE error
+/// (never a clean [DONE]) written by the relay. Reserves hosted quota before a hosted attempt, settles or releases it
+/// on every path, and meters every successful or partially streamed call.
 /// </summary>
 public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, CallsInFlight callsInFlight, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
 {
@@ -222,7 +225,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
             byte[] errorBody;
             try
             {
-                errorBody = await ReadLimitedAsync(resp, AttemptClassifier.ErrorBodyLimit, firstByte.Token);
+                errorBody = await UpstreamBody.ReadLimitedAsync(resp, AttemptClassifier.ErrorBodyLimit, firstByte.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
             {
@@ -240,7 +243,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
         AttemptOutcome? readFailure = null;
         try
         {
-            body = await ReadLimitedAsync(resp, AttemptClassifier.AnswerBodyLimit, ct);
+            body = await UpstreamBody.ReadLimitedAsync(resp, AttemptClassifier.AnswerBodyLimit, ct);
         }
         catch (Exception ex) when ((readFailure = AttemptClassifier.FromBodyReadFailure(ex, ctx.RequestAborted.IsCancellationRequested)) is not null)
         {
@@ -379,40 +382,5 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
         {
             await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
         }
-    }
-
-    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
-    {
-        await using var s = await resp.Content.ReadAsStreamAsync(ct);
-        if (resp.Content.Headers.ContentLength is { } length && length <= limit)
-        {
-            // The usual answer (vLLM sends Content-Length): read it straight into its array, with no growing copy. The
-            // handler's stream ends at Content-Length (and hands the connection back there); a short body is an
-            // EndOfStreamException, an IOException like any other broken body.
-            var body = new byte[length];
-            await s.ReadExactlyAsync(body, ct);
-            return body;
-        }
-
-        using var ms = new MemoryStream();
-        var buf = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int n;
-            while ((n = await s.ReadAsync(buf, ct)) > 0)
-            {
-                ms.Write(buf, 0, n);
-                if (ms.Length > limit)
-                {
-                    throw new IOException("upstream body too large");
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buf);
-        }
-
-        return ms.ToArray();
     }
 }
