@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Net.Sockets;
 using System.Text.Json;
 using Daalu.Contracts;
 using Daalu.Gateway.Abstractions;
@@ -14,9 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace Daalu.Router.Forwarding;
 
 /// <summary>
-/// Runs a plan: one attempt per candidate until one answers. Falls through only before the first byte reaches the
-/// client; after that a failure becomes an in-band SSE error (never a clean [DONE]). Reserves hosted quota before a
-/// hosted attempt, settles or releases it on every path, and meters every successful or partially streamed call.
+/// Runs a plan: one attempt per candidate until one answers. Each attempt returns an <see cref="AttemptOutcome"/>
+/// (classified by the pure <see cref="AttemptClassifier"/>) and writes nothing; the loop records it (breaker, route,
+/// metrics, log), continues when the policy lets a failure fall through, and otherwise reports it once
+/// (<c>ReportAsync</c>, or <c>ReportExhaustedAsync</c> when no candidate is left), through <see cref="ResponseWriter"/>.
+/// Falls through only before the first byte reaches the client; after that a failure becomes an in-band SSE error
+/// (never a clean [DONE]) written by the relay. Reserves hosted quota before a hosted attempt, settles or releases it
+/// on every path, and meters every successful or partially streamed call.
 /// </summary>
 public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry registry, IQuotaGate quota, IMeteringSink meter, CallsInFlight callsInFlight, RouterMetrics metrics, TimeProvider time, ILogger<CascadeExecutor> log)
 {
@@ -104,12 +106,17 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                     activity?.SetTag("daalu.backend", cand.Name);
                     activity?.SetTag("daalu.attempt", attemptNo);
                     var outcome = await AttemptAsync(ctx, attempt, rt);
-                    if (outcome == AttemptOutcome.Done)
+                    Record(attempt, rt, outcome);
+                    if (AttemptClassifier.FallsThrough(outcome, policy.FallThroughOn))
                     {
-                        return;
+                        unavailable = true;
+                        continue;
                     }
 
-                    unavailable = true;
+                    // Inside the try: a committed answer is metered (settling its reservation) before the finally
+                    // would release it.
+                    await ReportAsync(ctx, attempt, outcome);
+                    return;
                 }
                 finally
                 {
@@ -130,18 +137,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 route.AddRange(rc.Plan.Skipped.Select(s => $"{s.Tier}:{s.Name}=skipped({s.Reason})"));
             }
 
-            ResponseWriter.SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
-            var quotaIsWholeStory = lastRefusal is not null && !unavailable;
-            metrics.Requests.WithLabels("none", rc.Plan.RequestClass, quotaIsWholeStory ? "quota" : "exhausted").Inc();
-            var listing = route.Count == 0 ? "none" : string.Join(", ", route);
-            if (quotaIsWholeStory && lastRefusal is { } refusal)
-            {
-                await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
-            }
-            else
-            {
-                await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
-            }
+            await ReportExhaustedAsync(ctx, rc, route, lastRefusal, unavailable);
         }
         finally
         {
@@ -173,32 +169,22 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
         return int.MaxValue;
     }
 
-    private async Task<AttemptOutcome> StreamAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)
-    {
-        // The relay commits, meters and reports a broken stream itself; before the first byte it only says why it failed.
-        var failed = await _relay.RelayAsync(ctx, a, rt, resp, firstByte, translator);
-        return failed is { } f ? await FailAsync(ctx, a, rt, f.Reason, f.Detail, 502, null) : AttemptOutcome.Done;
-    }
-
+    // One attempt: build, send, read. Returns what happened and writes nothing, except a stream the relay commits
+    // (its first event is the commitment, and the relay finishes it).
     private async Task<AttemptOutcome> AttemptAsync(HttpContext ctx, Attempt a, BackendRuntime rt)
     {
         var rc = a.Rc;
-        var cand = a.Cand;
         var timeouts = rc.Tenant.Policy.Config.Timeouts;
-        var outbound = OutboundDialects.For(cand);
+        var outbound = OutboundDialects.For(a.Cand);
         HttpRequestMessage req;
         AnthropicStreamTranslator? translator;
         try
         {
-            req = outbound.Build(rc, cand, time, out translator);
+            req = outbound.Build(rc, a.Cand, time, out translator);
         }
         catch (TranslationException ex)
         {
-            rt.Breaker.RecordNeutral();
-            a.Route.Add($"{cand.Tier}:{cand.Name}=untranslatable");
-            ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
-            await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 400, "invalid_request_error", "untranslatable_request", ex.Message);
-            return AttemptOutcome.Done;
+            return AttemptOutcome.Untranslatable(ex.Message);
         }
 
         if (timeouts.ConnectMs != UpstreamClient.DefaultConnectTimeoutMs)
@@ -211,26 +197,14 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
         firstByte.CancelAfter(timeouts.FirstByteMs);
         a.SentTimestamp = time.GetTimestamp();
         HttpResponseMessage resp;
+        AttemptOutcome? sendFailure = null;
         try
         {
             resp = await upstream.Invoker.SendAsync(req, firstByte.Token);
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when ((sendFailure = AttemptClassifier.FromSendFailure(ex, ctx.RequestAborted.IsCancellationRequested, timeouts.FirstByteMs)) is not null)
         {
-            rt.Breaker.RecordNeutral();
-            return AttemptOutcome.Done;
-        }
-        catch (OperationCanceledException)
-        {
-            return await FailAsync(ctx, a, rt, FallThroughReasons.Timeout, $"no response within {timeouts.FirstByteMs} ms", 504, null);
-        }
-        catch (HttpRequestException ex) when (IsConnectFailure(ex))
-        {
-            return await FailAsync(ctx, a, rt, FallThroughReasons.ConnectError, "connection failed", 502, null);
-        }
-        catch (HttpRequestException)
-        {
-            return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "upstream protocol error", 502, null);
+            return sendFailure.Value;
         }
 
         using (resp)
@@ -241,113 +215,51 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 var isSse = resp.Content.Headers.ContentType?.MediaType == "text/event-stream";
                 if (rc.Request.Stream && isSse)
                 {
-                    return await StreamAsync(ctx, a, rt, resp, firstByte, translator);
+                    // The relay commits, meters and reports a broken stream itself; before the first byte it only says why it failed.
+                    return AttemptClassifier.FromRelay(await _relay.RelayAsync(ctx, a, rt, resp, firstByte, translator));
                 }
 
-                return await CopyJsonAsync(ctx, a, rt, resp, outbound, firstByte.Token);
+                return await ReadJsonAsync(ctx, a, resp, outbound, firstByte.Token);
             }
 
             byte[] errorBody;
             try
             {
-                errorBody = await ReadLimitedAsync(resp, 64 * 1024, firstByte.Token);
+                errorBody = await UpstreamBody.ReadLimitedAsync(resp, AttemptClassifier.ErrorBodyLimit, firstByte.Token);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
             {
                 errorBody = [];
             }
 
-            if (status == 429 || status == 529)
-            {
-                return await FailAsync(ctx, a, rt, status == 429 ? FallThroughReasons.TooManyRequests : FallThroughReasons.ServerError, $"upstream {status}", status, errorBody);
-            }
-
-            if (status >= 500 || status is 401 or 403 or 407 or 408)
-            {
-                // 401/403 mean our key for that upstream is wrong, not that the request is: treat like an upstream failure.
-                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, $"upstream {status}", status >= 500 ? status : 502, errorBody);
-            }
-
-            if (status == 404 && errorBody.AsSpan().IndexOf("model"u8) >= 0)
-            {
-                return await FailAsync(ctx, a, rt, FallThroughReasons.ModelNotServed, "upstream does not serve the model", 404, errorBody);
-            }
-
-            // A 4xx caused by the request itself goes back to the caller and does not cascade.
-            rt.Breaker.RecordSuccess();
-            a.Route.Add($"{cand.Tier}:{cand.Name}=client_error({status})");
-            ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
-            metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "client_error").Inc();
-            await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, status, outbound.ToOpenAIError(errorBody, status));
-            return AttemptOutcome.Done;
+            return AttemptClassifier.FromStatus(status, errorBody);
         }
     }
 
-    private async Task<AttemptOutcome> FailAsync(HttpContext ctx, Attempt a, BackendRuntime rt, string reason, string detail, int status, byte[]? body)
-    {
-        var cb = a.Rc.Tenant.Policy.Config.CircuitBreaker;
-        if (reason is FallThroughReasons.ConnectError or FallThroughReasons.Timeout or FallThroughReasons.ServerError)
-        {
-            rt.Breaker.RecordFailure(cb.ConsecutiveFailures, TimeSpan.FromSeconds(cb.OpenSeconds));
-        }
-        else
-        {
-            rt.Breaker.RecordNeutral();
-        }
-
-        metrics.FallThroughs.WithLabels(a.Cand.Tier, reason).Inc();
-        a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}={reason}");
-        ForwardingLog.AttemptFailed(log, a.Rc.RequestId, a.Number, a.Cand.Tier, a.Cand.Name, reason, detail);
-        if (a.Rc.Tenant.Policy.FallThroughOn.Contains(reason))
-        {
-            return AttemptOutcome.FallThrough;
-        }
-
-        // The policy says this failure does not fall through: the caller gets it.
-        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
-        metrics.Requests.WithLabels(a.Cand.Tier, a.Rc.Plan.RequestClass, "upstream_error").Inc();
-        if (body is { Length: > 0 } && OutboundDialects.For(a.Cand).PassesErrorBodies)
-        {
-            await ResponseWriter.WriteErrorBodyAsync(ctx, a.Rc.Request.Dialect, status, OpenAIChatOutbound.NormalizeError(body, status));
-        }
-        else
-        {
-            await ResponseWriter.WriteErrorAsync(ctx, a.Rc.Request.Dialect, status, "upstream_error", reason, $"{a.Cand.Tier} {a.Cand.Name}: {detail}");
-        }
-
-        return AttemptOutcome.Done;
-    }
-
-    private async Task<AttemptOutcome> CopyJsonAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, IOutboundDialect outbound, CancellationToken ct)
+    // A 2xx JSON answer, read and translated into the client's API with its usage; nothing is written here.
+    private async Task<AttemptOutcome> ReadJsonAsync(HttpContext ctx, Attempt a, HttpResponseMessage resp, IOutboundDialect outbound, CancellationToken ct)
     {
         byte[] body;
+        AttemptOutcome? readFailure = null;
         try
         {
-            body = await ReadLimitedAsync(resp, 64 * 1024 * 1024, ct);
+            body = await UpstreamBody.ReadLimitedAsync(resp, AttemptClassifier.AnswerBodyLimit, ct);
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when ((readFailure = AttemptClassifier.FromBodyReadFailure(ex, ctx.RequestAborted.IsCancellationRequested)) is not null)
         {
-            rt.Breaker.RecordNeutral();
-            return AttemptOutcome.Done;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
-        {
-            // Nothing reached the client yet, so this still falls through.
-            return await FailAsync(ctx, a, rt, ex is OperationCanceledException ? FallThroughReasons.Timeout : FallThroughReasons.ServerError, "response body failed", 502, null);
+            return readFailure.Value;
         }
 
-        long pin, pout;
-        bool hasUsage;
         try
         {
             body = outbound.ToChatCompletion(body, a.Rc, time);
         }
         catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
         {
-            return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable provider response", 502, null);
+            return AttemptOutcome.Failed(FallThroughReasons.ServerError, "unreadable provider response", 502);
         }
 
-        UsageScanner.TryScan(body, out pin, out pout, out hasUsage, out _);
+        UsageScanner.TryScan(body, out var pin, out var pout, out var hasUsage, out _);
         if (a.Rc.Request.Dialect is { } dialect)
         {
             try
@@ -356,64 +268,119 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
             }
             catch (Exception ex) when (ex is JsonException or TranslationException or InvalidOperationException)
             {
-                return await FailAsync(ctx, a, rt, FallThroughReasons.ServerError, "unreadable upstream response", 502, null);
+                return AttemptOutcome.Failed(FallThroughReasons.ServerError, "unreadable upstream response", 502);
             }
         }
+
         a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
-        rt.Breaker.RecordSuccess();
-        a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
-        ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);
-        ResponseWriter.BeginJson(ctx, body.Length);
-
-        // Metered before the client gets the answer: a crash (SIGKILL) after the client saw a success must not lose
-        // its record. The answer was produced, so it is billed even if the client leaves while it is written.
-        await Metering.CompleteAsync(a, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage, partial: false);
-        try
-        {
-            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
-        {
-        }
-
-        return AttemptOutcome.Done;
+        return AttemptOutcome.Committed(body, hasUsage ? pin : a.Rc.Request.PromptTokenEstimate, hasUsage ? pout : 0, !hasUsage);
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage resp, int limit, CancellationToken ct)
+    // What an outcome does to the breaker, the route, the fall-through metric and the log, whether or not it falls
+    // through. Writes nothing.
+    private void Record(Attempt a, BackendRuntime rt, in AttemptOutcome outcome)
     {
-        await using var s = await resp.Content.ReadAsStreamAsync(ct);
-        if (resp.Content.Headers.ContentLength is { } length && length <= limit)
+        var cand = a.Cand;
+        switch (outcome.Kind)
         {
-            // The usual answer (vLLM sends Content-Length): read it straight into its array, with no growing copy. The
-            // handler's stream ends at Content-Length (and hands the connection back there); a short body is an
-            // EndOfStreamException, an IOException like any other broken body.
-            var body = new byte[length];
-            await s.ReadExactlyAsync(body, ct);
-            return body;
-        }
-
-        using var ms = new MemoryStream();
-        var buf = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            int n;
-            while ((n = await s.ReadAsync(buf, ct)) > 0)
-            {
-                ms.Write(buf, 0, n);
-                if (ms.Length > limit)
+            case AttemptOutcomeKind.Committed:
+                rt.Breaker.RecordSuccess();
+                a.Route.Add($"{cand.Tier}:{cand.Name}=ok");
+                break;
+            case AttemptOutcomeKind.ClientError:
+                // The upstream is healthy: the request was at fault.
+                rt.Breaker.RecordSuccess();
+                a.Route.Add($"{cand.Tier}:{cand.Name}=client_error({outcome.Status})");
+                break;
+            case AttemptOutcomeKind.Untranslatable:
+                rt.Breaker.RecordNeutral();
+                a.Route.Add($"{cand.Tier}:{cand.Name}=untranslatable");
+                break;
+            case AttemptOutcomeKind.Cancelled:
+                rt.Breaker.RecordNeutral();
+                break;
+            case AttemptOutcomeKind.Failed:
+                var reason = outcome.Reason!;
+                if (AttemptClassifier.TripsBreaker(reason))
                 {
-                    throw new IOException("upstream body too large");
+                    var cb = a.Rc.Tenant.Policy.Config.CircuitBreaker;
+                    rt.Breaker.RecordFailure(cb.ConsecutiveFailures, TimeSpan.FromSeconds(cb.OpenSeconds));
                 }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buf);
-        }
+                else
+                {
+                    rt.Breaker.RecordNeutral();
+                }
 
-        return ms.ToArray();
+                metrics.FallThroughs.WithLabels(cand.Tier, reason).Inc();
+                a.Route.Add($"{cand.Tier}:{cand.Name}={reason}");
+                ForwardingLog.AttemptFailed(log, a.Rc.RequestId, a.Number, cand.Tier, cand.Name, reason, outcome.Detail!);
+                break;
+            case AttemptOutcomeKind.Streamed:
+                // The relay recorded its own outcome.
+                break;
+        }
     }
 
-    private static bool IsConnectFailure(HttpRequestException ex) =>
-        ex.InnerException is SocketException or ConnectTimeoutException || ex.HttpRequestError == HttpRequestError.ConnectionError || ex.HttpRequestError == HttpRequestError.NameResolutionError;
+    // The one place an attempt that stops the cascade is written: status, route headers, and the answer or error in
+    // the client's API. A committed JSON answer is metered before the client gets it: a crash (SIGKILL) after the
+    // client saw a success must not lose its record, and it is billed even if the client leaves while it is written.
+    private async Task ReportAsync(HttpContext ctx, Attempt a, AttemptOutcome outcome)
+    {
+        var rc = a.Rc;
+        var cand = a.Cand;
+        switch (outcome.Kind)
+        {
+            case AttemptOutcomeKind.Committed:
+                ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+                ResponseWriter.BeginJson(ctx, outcome.Body!.Length);
+                await Metering.CompleteAsync(a, outcome.PromptTokens, outcome.CompletionTokens, outcome.Estimated, partial: false);
+                await ResponseWriter.WriteBodyBestEffortAsync(ctx, outcome.Body);
+                return;
+            case AttemptOutcomeKind.ClientError:
+                // A 4xx caused by the request itself goes back to the caller and does not cascade.
+                ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+                metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "client_error").Inc();
+                await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, outcome.Status, OutboundDialects.For(cand).ToOpenAIError(outcome.Body!, outcome.Status));
+                return;
+            case AttemptOutcomeKind.Untranslatable:
+                ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+                await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, outcome.Status, "invalid_request_error", "untranslatable_request", outcome.Detail!);
+                return;
+            case AttemptOutcomeKind.Failed:
+                // The policy says this failure does not fall through: the caller gets it.
+                ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
+                metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "upstream_error").Inc();
+                if (outcome.Body is { Length: > 0 } body && OutboundDialects.For(cand).PassesErrorBodies)
+                {
+                    await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, outcome.Status, OpenAIChatOutbound.NormalizeError(body, outcome.Status));
+                }
+                else
+                {
+                    await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, outcome.Status, "upstream_error", outcome.Reason, $"{cand.Tier} {cand.Name}: {outcome.Detail}");
+                }
+
+                return;
+            default:
+                // Streamed (the relay wrote and finished it) or Cancelled (the client is gone): nothing to write.
+                return;
+        }
+    }
+
+    // The cascade ran out of candidates (or the policy stopped it at a quota refusal): a 429 when the hosted quota is
+    // the whole story, else a 503, with every attempt and skip in the route.
+    private async Task ReportExhaustedAsync(HttpContext ctx, RouteContext rc, List<string> route, Admission? lastRefusal, bool unavailable)
+    {
+        ResponseWriter.SetRouteHeaders(ctx, "none", "none", rc.Request.Model, route);
+        var quotaIsWholeStory = lastRefusal is not null && !unavailable;
+        metrics.Requests.WithLabels("none", rc.Plan.RequestClass, quotaIsWholeStory ? "quota" : "exhausted").Inc();
+        var listing = route.Count == 0 ? "none" : string.Join(", ", route);
+        if (quotaIsWholeStory && lastRefusal is { } refusal)
+        {
+            await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 429, "insufficient_quota", "insufficient_quota", $"{refusal.Message} Attempts: {listing}");
+        }
+        else
+        {
+            await ResponseWriter.WriteErrorAsync(ctx, rc.Request.Dialect, 503, "service_unavailable", "no_backend_available", $"No tier could serve the request. Attempts: {listing}");
+        }
+    }
 }

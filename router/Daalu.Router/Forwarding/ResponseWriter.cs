@@ -49,6 +49,23 @@ public static class ResponseWriter
         ctx.Response.Headers["X-Accel-Buffering"] = "no";
     }
 
+    /// <summary>
+    /// Writes a started JSON answer's body. The call is already metered and billed, so a client that leaves while it is
+    /// written is not an error here.
+    /// </summary>
+    public static async Task WriteBodyBestEffortAsync(HttpContext ctx, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+        }
+    }
+
     /// <summary>Writes an error as the whole response, in the dialect's shape (OpenAI's when <paramref name="dialect"/> is null).</summary>
     public static Task WriteErrorAsync(HttpContext ctx, IInboundDialect? dialect, int status, string type, string? code, string message, string? param = null)
     {
