@@ -12,6 +12,10 @@ internal static class Runner
         Traffic.Schedule(sim, w, rps, duration, TimeSpan.FromSeconds(30), seed: 1 + (int)w);
         var end = duration + TimeSpan.FromSeconds(60);
         sim.Run(end);
+        if (Environment.GetEnvironmentVariable("BENCH_TRACE") is not null)
+        {
+            Console.Error.WriteLine($"trace {w} {p} {rps:0.00}/s skips: {string.Join(", ", sim.SkipReasons.Select(kv => $"{kv.Key} x{kv.Value}"))}");
+        }
         var from = TimeSpan.FromSeconds(30);
         var window = (duration - from).TotalSeconds;
         bool Measured(Call c) => c.Arrival >= from && c.Arrival < duration;

@@ -9,7 +9,9 @@ public static class SaturationJudge
 {
     /// <summary>
     /// The p95 TTFT of a tier over its objective's window, pooled over the tier's backends; null without an objective
-    /// for the tier or with too few answers. Judged per tier, not per backend: per backend, the backends escalated
+    /// for the tier, with too few answers, or when the tier's newest answers (<see cref="TtftWindow.NewestMedian"/>) are
+    /// back within the objective: the window's p95 then still holds a burst whose queue has drained, and judging on it
+    /// would send quiet traffic to the next tier for the rest of the window. Judged per tier, not per backend: per backend, the backends escalated
     /// first get no new answers while the ones not yet judged take every call and overload (seen on the workload benchmark).
     /// </summary>
     public static double? TierTtftP95(IEnumerable<LoadEstimate?> tierLoads, SaturationThresholds thresholds, string tier)
@@ -32,7 +34,12 @@ public static class SaturationJudge
             }
         }
 
-        return samples.Count == 0 ? null : TtftWindow.P95(samples, now, TimeSpan.FromSeconds(objective.WindowSeconds), objective.MinSamples);
+        if (samples.Count == 0 || TtftWindow.P95(samples, now, TimeSpan.FromSeconds(objective.WindowSeconds), objective.MinSamples) is not { } p95)
+        {
+            return null;
+        }
+
+        return p95 > objective.P95Ms && TtftWindow.NewestMedian(samples, TtftWindow.NewestCount) <= objective.P95Ms ? null : p95;
     }
 
     /// <summary>
