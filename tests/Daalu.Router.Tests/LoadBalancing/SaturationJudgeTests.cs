@@ -86,4 +86,16 @@ public sealed class SaturationJudgeTests
         var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 2000 }] };
         Assert.Equal(3000, SaturationJudge.TierTtftP95([Load(ttft: burst), Load(ttft: mixed)], t, TierNames.OwnGpu));
     }
+
+    [Fact]
+    public void TierTtftP95_NoAnswerForLongerThanObjective_NotJudged()
+    {
+        // Escalated, the tier got no new calls; the calls queued before have all answered (the newest 3 s ago, slow):
+        // no evidence that a call sent now would queue, so the tier is tried again instead of waiting out the window.
+        var slow = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-3 - (i * 0.2)), 3000)).ToList();
+        var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 2000 }] };
+        Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: slow)], t, TierNames.OwnGpu));
+        var fresher = slow.ConvertAll(s => s with { At = s.At.AddSeconds(1.5) }); // newest 1.5 s ago: within 2,000 ms
+        Assert.Equal(3000, SaturationJudge.TierTtftP95([Load(ttft: fresher)], t, TierNames.OwnGpu));
+    }
 }
