@@ -74,6 +74,37 @@ public sealed class LoadTrackerTests
     }
 
     [Fact]
+    public void Estimate_QueuedCallsGetFirstTokens_QueueDrainsBeforeTheyEnd()
+    {
+        // A burst left 6 waiting at the poll; 2 more arrive, then 7 first tokens stream back (their prefill is done,
+        // they are running), none has ended yet: 1 is still waiting, not 8.
+        var time = new FakeTimeProvider(T0);
+        var t = new LoadTracker(time);
+        for (var i = 0; i < 10; i++)
+        {
+            t.Enter(1000);
+        }
+
+        t.Polled(0.6, 6, 4);
+        t.Enter(1000);
+        t.Enter(1000);
+        Assert.Equal(8, t.Estimate().EstimatedWaiting);
+        for (var i = 0; i < 7; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(300));
+            t.RecordTtft(1500);
+        }
+
+        var e = t.Estimate();
+        Assert.Equal(1, e.EstimatedWaiting);
+        Assert.Equal(12, e.InFlight);
+        Assert.Equal(12, e.EstimatedRequests); // still on the card: running, not waiting
+        t.Polled(0.7, 0, 12);
+        t.RecordTtft(200); // a first token after a poll that saw no queue moves nothing below zero
+        Assert.Equal(0, t.Estimate().EstimatedWaiting);
+    }
+
+    [Fact]
     public void Estimate_KvNeverAboveOne()
     {
         var t = new LoadTracker(new FakeTimeProvider(T0));
