@@ -129,7 +129,7 @@ internal sealed class Simulation
                 continue;
             }
 
-            var loads = ok.ConvertAll(r => _policy == Policy.LoadAndPrefix ? r.Tracker.Estimate().EstimatedRequests : r.InFlight);
+            var loads = ok.ConvertAll(r => _policy == Policy.LoadAndPrefix ? r.Tracker.Estimate().PickLoad : r.InFlight);
             var order = WithinTierPicker.Order(ok.ConvertAll(r => r.Name), loads, _policy == Policy.LoadAndPrefix ? call.Key : null, _pickRandom);
             return ok[order[0]];
         }

@@ -20,6 +20,7 @@ public sealed class LoadTracker(TimeProvider time)
 
     private readonly Lock _gate = new();
     private int _inFlight;
+    private int _answering;
     private long _tokens;
     private bool _polled;
     private double? _kv;
@@ -60,6 +61,7 @@ public sealed class LoadTracker(TimeProvider time)
         lock (_gate)
         {
             _inFlight = Math.Max(0, _inFlight - 1);
+            _answering = Math.Min(_inFlight, Math.Max(0, _answering - 1));
             _exitedSincePoll++;
             _tokens = Math.Max(0, _tokens - tokens);
         }
@@ -107,6 +109,7 @@ public sealed class LoadTracker(TimeProvider time)
             }
 
             _firstTokensSincePoll++;
+            _answering = Math.Min(_inFlight, _answering + 1);
             _ttftBuffer[_ttftEnd++] = s;
             _ttftStart = Math.Max(_ttftStart, _ttftEnd - TtftCapacity);
         }
@@ -120,7 +123,7 @@ public sealed class LoadTracker(TimeProvider time)
         {
             if (!_polled)
             {
-                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView());
+                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering };
             }
 
             var dReq = _inFlight - _inFlightAtPoll;
@@ -139,7 +142,7 @@ public sealed class LoadTracker(TimeProvider time)
                 ? Math.Max(0, w + (w > 0 ? _enteredSincePoll - Math.Max(_firstTokensSincePoll, _exitedSincePoll) : 0))
                 : null;
             double? kv = _kv is { } k ? Math.Clamp(k + (dTok * (_kvPerToken ?? 0)), 0, 1) : null;
-            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView());
+            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering };
         }
     }
 

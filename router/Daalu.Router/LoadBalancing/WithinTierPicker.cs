@@ -26,7 +26,7 @@ public static class WithinTierPicker
     /// </summary>
     public static double AffinitySlack(int promptBlocks) => 2 + (promptBlocks / 32.0);
 
-    /// <summary>Indexes of <paramref name="loads"/> (requests on each backend) in the order to try them.</summary>
+    /// <summary>Indexes of <paramref name="loads"/> (each backend's LoadEstimate.PickLoad, or its requests) in the order to try them.</summary>
     public static int[] Order(IReadOnlyList<string> names, IReadOnlyList<double> loads, PrefixKey? key, Random random)
     {
         ArgumentNullException.ThrowIfNull(names);

@@ -105,6 +105,52 @@ public sealed class LoadTrackerTests
     }
 
     [Fact]
+    public void Estimate_StreamsPastTheirFirstToken_CountHalfInPickLoad()
+    {
+        // Card a: 4 calls all decoding (first tokens seen); card b: 3 calls all still waiting for theirs. By requests a
+        // looks busier; a new call's first token waits on b's three prefills, on a only for one decode step.
+        var a = new LoadTracker(new FakeTimeProvider(T0));
+        var b = new LoadTracker(new FakeTimeProvider(T0));
+        for (var i = 0; i < 4; i++)
+        {
+            a.Enter(500);
+            a.RecordTtft(300);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            b.Enter(500);
+        }
+
+        Assert.Equal(4, a.Estimate().Answering);
+        Assert.Equal(2, a.Estimate().PickLoad);
+        Assert.Equal(3, b.Estimate().PickLoad);
+
+        a.Exit(500);
+        a.Exit(500);
+        Assert.Equal(2, a.Estimate().Answering);
+        a.RecordTtft(300); // more first tokens than calls (a record without a matching call) never exceeds what is in flight
+        a.RecordTtft(300);
+        Assert.Equal(2, a.Estimate().Answering);
+        a.Exit(500);
+        a.Exit(500);
+        a.Exit(500);
+        Assert.Equal(0, a.Estimate().Answering);
+        Assert.Equal(0, a.Estimate().PickLoad);
+    }
+
+    [Fact]
+    public void Estimate_NoStreamedCalls_PickLoadIsRequests()
+    {
+        var t = new LoadTracker(new FakeTimeProvider(T0));
+        t.Enter(500);
+        t.Enter(500);
+        t.Polled(0.3, 1, 4);
+        Assert.Equal(0, t.Estimate().Answering);
+        Assert.Equal(t.Estimate().EstimatedRequests, t.Estimate().PickLoad);
+    }
+
+    [Fact]
     public void Estimate_KvNeverAboveOne()
     {
         var t = new LoadTracker(new FakeTimeProvider(T0));
