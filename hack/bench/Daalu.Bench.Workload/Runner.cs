@@ -12,6 +12,17 @@ internal static class Runner
         Traffic.Schedule(sim, w, rps, duration, TimeSpan.FromSeconds(30), seed: 1 + (int)w);
         var end = duration + TimeSpan.FromSeconds(60);
         sim.Run(end);
+        if (Environment.GetEnvironmentVariable("BENCH_TRACE") is not null)
+        {
+            Console.Error.WriteLine($"trace {w} {p} {rps:0.00}/s skips: {string.Join(", ", sim.SkipReasons.Select(kv => $"{kv.Key} x{kv.Value}"))}");
+            if (w == Workload.ChatBurst)
+            {
+                // Where the spill and the slow answers fall in the 30 s cycle (the burst is its first 5 s).
+                var byPhase = sim.Done.Where(c => c.Arrival >= TimeSpan.FromSeconds(30)).GroupBy(c => (int)(c.Arrival.TotalSeconds % 30) / 5).OrderBy(g => g.Key)
+                    .Select(g => $"[{g.Key * 5}-{(g.Key * 5) + 5}s) n {g.Count()} spill {g.Count(c => c.Replica!.Tier != TierNames.OwnGpu) / (double)g.Count():P0} p99 {g.Select(c => (c.FirstToken!.Value - c.Arrival).TotalMilliseconds).Order().ElementAt((int)(0.99 * g.Count())):0}");
+                Console.Error.WriteLine("  " + string.Join(" | ", byPhase));
+            }
+        }
         var from = TimeSpan.FromSeconds(30);
         var window = (duration - from).TotalSeconds;
         bool Measured(Call c) => c.Arrival >= from && c.Arrival < duration;

@@ -22,6 +22,7 @@ internal sealed class Simulation
     public const double HostedInputPerMTok = 0.10;
     public const double HostedOutputPerMTok = 0.30;
 
+    private static readonly System.Buffers.SearchValues<char> ReasonEnd = System.Buffers.SearchValues.Create("~0123456789");
     private readonly Policy _policy;
     private readonly VirtualClock _clock = new();
     private readonly List<Replica> _own = [];
@@ -51,6 +52,9 @@ internal sealed class Simulation
     }
 
     public List<Call> Done { get; } = [];
+
+    /// <summary>Trace: for each own replica skipped as saturated, the reason's kind (before the first digit) and how often.</summary>
+    public Dictionary<string, int> SkipReasons { get; } = [];
 
     /// <summary>Calls that arrived and have not finished.</summary>
     public IEnumerable<Call> Pending => _calls.Values;
@@ -109,9 +113,14 @@ internal sealed class Simulation
             var tierTtft = SaturationJudge.TierTtftP95(views.Select(v => v.Load), _thresholds, tier[0].Tier);
             foreach (var r in tier)
             {
-                if (SaturationJudge.Judge(views[tier.IndexOf(r)], _thresholds, r.Tier, tierTtft) is null)
+                if (SaturationJudge.Judge(views[tier.IndexOf(r)], _thresholds, r.Tier, tierTtft) is not { } why)
                 {
                     ok.Add(r);
+                }
+                else if (tier == _own)
+                {
+                    var kind = why[..why.AsSpan().IndexOfAny(ReasonEnd)].Trim();
+                    SkipReasons[kind] = SkipReasons.GetValueOrDefault(kind) + 1;
                 }
             }
 
@@ -120,7 +129,7 @@ internal sealed class Simulation
                 continue;
             }
 
-            var loads = ok.ConvertAll(r => _policy == Policy.LoadAndPrefix ? r.Tracker.Estimate().EstimatedRequests : r.InFlight);
+            var loads = ok.ConvertAll(r => _policy == Policy.LoadAndPrefix ? r.Tracker.Estimate().PickLoad : r.InFlight);
             var order = WithinTierPicker.Order(ok.ConvertAll(r => r.Name), loads, _policy == Policy.LoadAndPrefix ? call.Key : null, _pickRandom);
             return ok[order[0]];
         }

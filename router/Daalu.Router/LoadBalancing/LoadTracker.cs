@@ -20,6 +20,7 @@ public sealed class LoadTracker(TimeProvider time)
 
     private readonly Lock _gate = new();
     private int _inFlight;
+    private int _answering;
     private long _tokens;
     private bool _polled;
     private double? _kv;
@@ -27,6 +28,9 @@ public sealed class LoadTracker(TimeProvider time)
     private double? _running;
     private int _inFlightAtPoll;
     private long _tokensAtPoll;
+    private int _enteredSincePoll;
+    private int _exitedSincePoll;
+    private int _firstTokensSincePoll;
     private double? _kvPerToken;
     // The newest TtftCapacity samples are _ttftBuffer[_ttftStart.._ttftEnd). A record writes the slot after the window, which no
     // published window covers, so an estimate holds a view of the buffer instead of a copy; the window is copied to a
@@ -46,6 +50,7 @@ public sealed class LoadTracker(TimeProvider time)
         lock (_gate)
         {
             _inFlight++;
+            _enteredSincePoll++;
             _tokens += tokens;
         }
     }
@@ -56,6 +61,8 @@ public sealed class LoadTracker(TimeProvider time)
         lock (_gate)
         {
             _inFlight = Math.Max(0, _inFlight - 1);
+            _answering = Math.Min(_inFlight, Math.Max(0, _answering - 1));
+            _exitedSincePoll++;
             _tokens = Math.Max(0, _tokens - tokens);
         }
     }
@@ -71,6 +78,9 @@ public sealed class LoadTracker(TimeProvider time)
             _running = running;
             _inFlightAtPoll = _inFlight;
             _tokensAtPoll = _tokens;
+            _enteredSincePoll = 0;
+            _exitedSincePoll = 0;
+            _firstTokensSincePoll = 0;
 
             // KV cost per token of this router's calls, learned from the poll once there is enough to learn from.
             // With other router replicas also sending there it comes out high, which errs towards spilling early.
@@ -98,6 +108,8 @@ public sealed class LoadTracker(TimeProvider time)
                 _ttftEnd = keep;
             }
 
+            _firstTokensSincePoll++;
+            _answering = Math.Min(_inFlight, _answering + 1);
             _ttftBuffer[_ttftEnd++] = s;
             _ttftStart = Math.Max(_ttftStart, _ttftEnd - TtftCapacity);
         }
@@ -111,7 +123,7 @@ public sealed class LoadTracker(TimeProvider time)
         {
             if (!_polled)
             {
-                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView());
+                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering };
             }
 
             var dReq = _inFlight - _inFlightAtPoll;
@@ -122,9 +134,15 @@ public sealed class LoadTracker(TimeProvider time)
                 requests = Math.Max(_inFlight, (_running ?? 0) + (_waiting ?? 0) + dReq);
             }
 
-            double? waiting = _waiting is { } w ? Math.Max(0, w + (w > 0 ? dReq : 0)) : null;
+            // A call leaves vLLM's waiting queue when it is scheduled, which for a streamed call is when its first token
+            // comes (its prefill is done), long before it ends: counting only ends kept a burst's queue in the estimate
+            // for the length of its replies and skipped cards that had already drained it. So the queue drains by the
+            // first tokens seen since the poll, or by the calls ended when more ended (answers that were not streamed).
+            double? waiting = _waiting is { } w
+                ? Math.Max(0, w + (w > 0 ? _enteredSincePoll - Math.Max(_firstTokensSincePoll, _exitedSincePoll) : 0))
+                : null;
             double? kv = _kv is { } k ? Math.Clamp(k + (dTok * (_kvPerToken ?? 0)), 0, 1) : null;
-            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView());
+            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering };
         }
     }
 

@@ -9,7 +9,9 @@ public static class SaturationJudge
 {
     /// <summary>
     /// The p95 TTFT of a tier over its objective's window, pooled over the tier's backends; null without an objective
-    /// for the tier or with too few answers. Judged per tier, not per backend: per backend, the backends escalated
+    /// for the tier, with too few answers, or when the tier's newest answers (<see cref="TtftWindow.NewestMedian"/>) are
+    /// back within the objective, or when no answer has come for longer than the objective: the window's p95 then still holds a burst whose queue has drained, and judging on it
+    /// would send quiet traffic to the next tier for the rest of the window. Judged per tier, not per backend: per backend, the backends escalated
     /// first get no new answers while the ones not yet judged take every call and overload (seen on the workload benchmark).
     /// </summary>
     public static double? TierTtftP95(IEnumerable<LoadEstimate?> tierLoads, SaturationThresholds thresholds, string tier)
@@ -32,7 +34,24 @@ public static class SaturationJudge
             }
         }
 
-        return samples.Count == 0 ? null : TtftWindow.P95(samples, now, TimeSpan.FromSeconds(objective.WindowSeconds), objective.MinSamples);
+        if (samples.Count == 0 || TtftWindow.P95(samples, now, TimeSpan.FromSeconds(objective.WindowSeconds), objective.MinSamples) is not { } p95)
+        {
+            return null;
+        }
+
+        if (p95 <= objective.P95Ms)
+        {
+            return p95;
+        }
+
+        // Breached. Recovered when the newest answers are fast again, or when no answer has come for longer than the
+        // objective: an escalated tier gets no new calls while busy, so once the calls queued before the escalation
+        // have had their first tokens no sample comes at all, and waiting for fast ones would hold the tier escalated
+        // until the window empties (the benchmark's trace: 100 % of the quiet traffic 10-20 s after a burst spilled).
+        // The next calls then probe the tier; if they are slow, their answers breach it again.
+        var newestAt = samples.Max(s => s.At);
+        var stale = now - newestAt > TimeSpan.FromMilliseconds(objective.P95Ms);
+        return stale || TtftWindow.NewestMedian(samples, TtftWindow.NewestCount) <= objective.P95Ms ? null : p95;
     }
 
     /// <summary>

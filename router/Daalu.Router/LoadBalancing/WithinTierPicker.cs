@@ -16,13 +16,17 @@ public static class WithinTierPicker
 {
     /// <summary>
     /// How much busier than the least loaded (in requests) the likely holder of the prefix may be and still go first:
-    /// half the least load plus two, plus one per 32 blocks (512 tokens) of prompt, since a miss elsewhere prefills the
-    /// whole prompt (on an RTX 2000 Ada, ~1,400 prompt tokens/s for a 7B model, 512 tokens cost ~0.36 s, about what one
-    /// more sequence in the batch costs the others over a reply).
+    /// two, plus one per 32 blocks (512 tokens) of prompt, since a miss elsewhere prefills the whole prompt (on an RTX
+    /// 2000 Ada, ~1,400 prompt tokens/s for a 7B model, 512 tokens cost ~0.36 s, about what one more sequence in the
+    /// batch costs the others over a reply). An absolute number of calls, not a share of the least load: the earlier
+    /// slack also allowed half the least load, which in a burst (30 calls a card) let a conversation's home run 15
+    /// calls deeper than the others; single-turn chats, whose home holds nothing but the system prompt every card has,
+    /// then queued behind their hash instead of spreading (workload benchmark, chat bursts: p99 4.3 s against
+    /// round-robin's 3.4 s at 80 % load, 3.7 s without it; the agent workload did not change).
     /// </summary>
-    public static double AffinitySlack(double minLoad, int promptBlocks) => (0.5 * minLoad) + 2 + (promptBlocks / 32.0);
+    public static double AffinitySlack(int promptBlocks) => 2 + (promptBlocks / 32.0);
 
-    /// <summary>Indexes of <paramref name="loads"/> (requests on each backend) in the order to try them.</summary>
+    /// <summary>Indexes of <paramref name="loads"/> (each backend's LoadEstimate.PickLoad, or its requests) in the order to try them.</summary>
     public static int[] Order(IReadOnlyList<string> names, IReadOnlyList<double> loads, PrefixKey? key, Random random)
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -57,7 +61,7 @@ public static class WithinTierPicker
 
         Array.Sort(order, (x, y) => weights[y].CompareTo(weights[x]));
         var min = loads.Min();
-        var limit = min + AffinitySlack(min, k.Blocks);
+        var limit = min + AffinitySlack(k.Blocks);
         var home = order.First(o => loads[o] <= limit);
         return [home, .. order.Where(o => o != home)];
     }

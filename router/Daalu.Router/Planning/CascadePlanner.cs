@@ -213,7 +213,7 @@ public static class CascadePlanner
             var rank = request.Model == ModelAliases.Auto
                 ? (b.Capability >= request.Complexity ? b.Capability - request.Complexity : 10 + request.Complexity - b.Capability)
                 : 0;
-            found.Add((new Candidate(tier, b.Name, upstream, b, null, null), rank, view.Load?.EstimatedRequests ?? view.InFlight));
+            found.Add((new Candidate(tier, b.Name, upstream, b, null, null), rank, view.Load?.PickLoad ?? view.InFlight));
         }
 
         if (!any)

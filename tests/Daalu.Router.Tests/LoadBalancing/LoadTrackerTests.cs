@@ -74,6 +74,83 @@ public sealed class LoadTrackerTests
     }
 
     [Fact]
+    public void Estimate_QueuedCallsGetFirstTokens_QueueDrainsBeforeTheyEnd()
+    {
+        // A burst left 6 waiting at the poll; 2 more arrive, then 7 first tokens stream back (their prefill is done,
+        // they are running), none has ended yet: 1 is still waiting, not 8.
+        var time = new FakeTimeProvider(T0);
+        var t = new LoadTracker(time);
+        for (var i = 0; i < 10; i++)
+        {
+            t.Enter(1000);
+        }
+
+        t.Polled(0.6, 6, 4);
+        t.Enter(1000);
+        t.Enter(1000);
+        Assert.Equal(8, t.Estimate().EstimatedWaiting);
+        for (var i = 0; i < 7; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(300));
+            t.RecordTtft(1500);
+        }
+
+        var e = t.Estimate();
+        Assert.Equal(1, e.EstimatedWaiting);
+        Assert.Equal(12, e.InFlight);
+        Assert.Equal(12, e.EstimatedRequests); // still on the card: running, not waiting
+        t.Polled(0.7, 0, 12);
+        t.RecordTtft(200); // a first token after a poll that saw no queue moves nothing below zero
+        Assert.Equal(0, t.Estimate().EstimatedWaiting);
+    }
+
+    [Fact]
+    public void Estimate_StreamsPastTheirFirstToken_CountHalfInPickLoad()
+    {
+        // Card a: 4 calls all decoding (first tokens seen); card b: 3 calls all still waiting for theirs. By requests a
+        // looks busier; a new call's first token waits on b's three prefills, on a only for one decode step.
+        var a = new LoadTracker(new FakeTimeProvider(T0));
+        var b = new LoadTracker(new FakeTimeProvider(T0));
+        for (var i = 0; i < 4; i++)
+        {
+            a.Enter(500);
+            a.RecordTtft(300);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            b.Enter(500);
+        }
+
+        Assert.Equal(4, a.Estimate().Answering);
+        Assert.Equal(2, a.Estimate().PickLoad);
+        Assert.Equal(3, b.Estimate().PickLoad);
+
+        a.Exit(500);
+        a.Exit(500);
+        Assert.Equal(2, a.Estimate().Answering);
+        a.RecordTtft(300); // more first tokens than calls (a record without a matching call) never exceeds what is in flight
+        a.RecordTtft(300);
+        Assert.Equal(2, a.Estimate().Answering);
+        a.Exit(500);
+        a.Exit(500);
+        a.Exit(500);
+        Assert.Equal(0, a.Estimate().Answering);
+        Assert.Equal(0, a.Estimate().PickLoad);
+    }
+
+    [Fact]
+    public void Estimate_NoStreamedCalls_PickLoadIsRequests()
+    {
+        var t = new LoadTracker(new FakeTimeProvider(T0));
+        t.Enter(500);
+        t.Enter(500);
+        t.Polled(0.3, 1, 4);
+        Assert.Equal(0, t.Estimate().Answering);
+        Assert.Equal(t.Estimate().EstimatedRequests, t.Estimate().PickLoad);
+    }
+
+    [Fact]
     public void Estimate_KvNeverAboveOne()
     {
         var t = new LoadTracker(new FakeTimeProvider(T0));

@@ -48,7 +48,7 @@ public sealed class SaturationJudgeTests
     [Fact]
     public void Judge_TierTtftObjectiveMissed_BusyBackendsSaturatedIdleOnesNot()
     {
-        var slow = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-i), i < 3 ? 400 : 900)).ToList();
+        var slow = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-i), i >= 27 ? 400 : 900)).ToList();
         var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 500 }] };
         var p95 = SaturationJudge.TierTtftP95([Load(ttft: slow[..15]), Load(ttft: slow[15..]), null], t, TierNames.OwnGpu);
         Assert.Equal(900, p95);
@@ -64,5 +64,38 @@ public sealed class SaturationJudgeTests
         var old = Enumerable.Range(0, 30).Select(_ => new TtftSample(Now.AddSeconds(-40), 900)).ToList();
         var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 500 }] };
         Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: old)], t, TierNames.OwnGpu));
+    }
+
+    [Fact]
+    public void TierTtftP95_BurstDrainedNewestAnswersFast_NotJudged()
+    {
+        // A burst's slow answers still fill the window, but the newest answers (spread over two backends) are fast again:
+        // the queue has drained, so quiet traffic stays on the tier instead of going to the next one for the window's rest.
+        var burst = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-20 + (i * 0.1)), 3000)).ToList();
+        var fastA = Enumerable.Range(0, 3).Select(i => new TtftSample(Now.AddSeconds(-i), 300)).ToList();
+        var fastB = Enumerable.Range(0, 3).Select(i => new TtftSample(Now.AddSeconds(-i - 0.5), 350)).ToList();
+        var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 2000 }] };
+        Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: [.. burst, .. fastA]), Load(ttft: fastB)], t, TierNames.OwnGpu));
+    }
+
+    [Fact]
+    public void TierTtftP95_NewestAnswersStillSlow_Judged()
+    {
+        var burst = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-20 + (i * 0.1)), 3000)).ToList();
+        var mixed = new List<TtftSample> { new(Now, 300), new(Now.AddSeconds(-1), 2500), new(Now.AddSeconds(-2), 2600), new(Now.AddSeconds(-3), 250) };
+        var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 2000 }] };
+        Assert.Equal(3000, SaturationJudge.TierTtftP95([Load(ttft: burst), Load(ttft: mixed)], t, TierNames.OwnGpu));
+    }
+
+    [Fact]
+    public void TierTtftP95_NoAnswerForLongerThanObjective_NotJudged()
+    {
+        // Escalated, the tier got no new calls; the calls queued before have all answered (the newest 3 s ago, slow):
+        // no evidence that a call sent now would queue, so the tier is tried again instead of waiting out the window.
+        var slow = Enumerable.Range(0, 30).Select(i => new TtftSample(Now.AddSeconds(-3 - (i * 0.2)), 3000)).ToList();
+        var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 2000 }] };
+        Assert.Null(SaturationJudge.TierTtftP95([Load(ttft: slow)], t, TierNames.OwnGpu));
+        var fresher = slow.ConvertAll(s => s with { At = s.At.AddSeconds(1.5) }); // newest 1.5 s ago: within 2,000 ms
+        Assert.Equal(3000, SaturationJudge.TierTtftP95([Load(ttft: fresher)], t, TierNames.OwnGpu));
     }
 }

@@ -56,7 +56,7 @@ public sealed class WithinTierPickerTests
         var key = Key(7);
         var ranking = WithinTierPicker.Order(Four, [0, 0, 0, 0], key, new Random(1));
         var loads = new double[4];
-        loads[ranking[0]] = 5; // min 3, a 2-block prompt -> limit 3 + 1.5 + 2 + 0.06 = 6.56
+        loads[ranking[0]] = 5; // min 3, a 2-block prompt -> limit 3 + 2 + 0.06 = 5.06
         loads[ranking[1]] = 3;
         loads[ranking[2]] = 3;
         loads[ranking[3]] = 3;
@@ -66,6 +66,23 @@ public sealed class WithinTierPickerTests
         var order = WithinTierPicker.Order(Four, loads, key, new Random(1));
         Assert.Equal(ranking[1], order[0]); // the second home, so the overflow of a conversation also lands together
         Assert.Equal([ranking[1], ranking[0], ranking[2], ranking[3]], order);
+    }
+
+    [Fact]
+    public void Order_BurstDeepQueues_HomeNoMoreThanAbsoluteSlackDeeper()
+    {
+        // In a burst every card holds ~30 calls; the home may be only 2 + blocks/32 deeper than the least loaded, not a
+        // share of 30 (which piled a burst's chats on their hash homes).
+        var key = Key(11);
+        var ranking = WithinTierPicker.Order(Four, [0, 0, 0, 0], key, new Random(1));
+        var loads = new double[4];
+        loads[ranking[0]] = 34;
+        loads[ranking[1]] = 30;
+        loads[ranking[2]] = 30;
+        loads[ranking[3]] = 31;
+        Assert.Equal(ranking[1], WithinTierPicker.Order(Four, loads, key, new Random(1))[0]);
+        loads[ranking[0]] = 32;
+        Assert.Equal(ranking[0], WithinTierPicker.Order(Four, loads, key, new Random(1))[0]);
     }
 
     [Fact]
