@@ -41,108 +41,54 @@ public static class DcgmExporterBuilder
         ArgumentException.ThrowIfNullOrEmpty(namespaceName);
         ArgumentException.ThrowIfNullOrEmpty(image);
         var port = DcgmExporterSpec.DefaultPort;
-        var daemonSet = new V1DaemonSet
-        {
-            ApiVersion = "apps/v1",
-            Kind = "DaemonSet",
-            Metadata = new V1ObjectMeta
+        var daemonSet = GpuNodeDaemonSet.Build(
+            ChildNames.DcgmExporter,
+            namespaceName,
+            SelectorLabels,
+            WellKnown.DcgmExporterLabel,
+            WellKnown.DcgmExporterLabelValue,
+            runtimeClassName,
+            new V1Container
             {
-                Name = ChildNames.DcgmExporter,
-                NamespaceProperty = namespaceName,
-                Labels = new Dictionary<string, string>(SelectorLabels),
-            },
-            Spec = new V1DaemonSetSpec
-            {
-                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string>(SelectorLabels) },
-                UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate" },
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(SelectorLabels) },
-                    Spec = new V1PodSpec
+                Name = "dcgm-exporter",
+                Image = image,
+                Env =
+                [
+                    new V1EnvVar { Name = "DCGM_EXPORTER_LISTEN", Value = $":{port}" },
+                    new V1EnvVar { Name = "DCGM_EXPORTER_KUBERNETES", Value = "true" },
+                    new V1EnvVar
                     {
-                        PriorityClassName = "system-node-critical",
-                        RuntimeClassName = runtimeClassName,
-                        AutomountServiceAccountToken = false,
-                        EnableServiceLinks = false,
-                        Tolerations = [new V1Toleration { Key = WellKnown.GpuResource, OperatorProperty = "Exists", Effect = "NoSchedule" }],
-                        Affinity = new V1Affinity
-                        {
-                            NodeAffinity = new V1NodeAffinity
-                            {
-                                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
-                                {
-                                    NodeSelectorTerms =
-                                    [
-                                        new V1NodeSelectorTerm
-                                        {
-                                            MatchExpressions =
-                                            [
-                                                new V1NodeSelectorRequirement
-                                                {
-                                                    Key = WellKnown.GpuClassLabel,
-                                                    OperatorProperty = "In",
-                                                    Values = GpuCard.Supported.Select(c => c.GpuClass).ToList(),
-                                                },
-                                                new V1NodeSelectorRequirement
-                                                {
-                                                    Key = WellKnown.DcgmExporterLabel,
-                                                    OperatorProperty = "In",
-                                                    Values = [WellKnown.DcgmExporterLabelValue],
-                                                },
-                                            ],
-                                        },
-                                    ],
-                                },
-                            },
-                        },
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "dcgm-exporter",
-                                Image = image,
-                                Env =
-                                [
-                                    new V1EnvVar { Name = "DCGM_EXPORTER_LISTEN", Value = $":{port}" },
-                                    new V1EnvVar { Name = "DCGM_EXPORTER_KUBERNETES", Value = "true" },
-                                    new V1EnvVar
-                                    {
-                                        Name = "NODE_NAME",
-                                        ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.nodeName" } },
-                                    },
-                                ],
-                                Ports = [new V1ContainerPort { Name = PortName, ContainerPort = port, HostPort = port, Protocol = "TCP" }],
-                                SecurityContext = new V1SecurityContext
-                                {
-                                    RunAsNonRoot = false,
-                                    RunAsUser = 0,
-                                    AllowPrivilegeEscalation = false,
-                                    Capabilities = new V1Capabilities { Add = ["SYS_ADMIN"], Drop = ["ALL"] },
-                                },
-                                VolumeMounts = [new V1VolumeMount { Name = "pod-gpu-resources", MountPath = PodResourcesDirectory, ReadOnlyProperty = true }],
-                                Resources = new V1ResourceRequirements
-                                {
-                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") },
-                                    Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("200m"), ["memory"] = new("256Mi") },
-                                },
-                                LivenessProbe = new V1Probe
-                                {
-                                    HttpGet = new V1HTTPGetAction { Path = "/health", Port = port, Scheme = "HTTP" },
-                                    InitialDelaySeconds = 45,
-                                    PeriodSeconds = 5,
-                                },
-                                ReadinessProbe = new V1Probe
-                                {
-                                    HttpGet = new V1HTTPGetAction { Path = "/health", Port = port, Scheme = "HTTP" },
-                                    InitialDelaySeconds = 45,
-                                },
-                            },
-                        ],
-                        Volumes = [new V1Volume { Name = "pod-gpu-resources", HostPath = new V1HostPathVolumeSource { Path = PodResourcesDirectory } }],
+                        Name = "NODE_NAME",
+                        ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "spec.nodeName" } },
                     },
+                ],
+                Ports = [new V1ContainerPort { Name = PortName, ContainerPort = port, HostPort = port, Protocol = "TCP" }],
+                SecurityContext = new V1SecurityContext
+                {
+                    RunAsNonRoot = false,
+                    RunAsUser = 0,
+                    AllowPrivilegeEscalation = false,
+                    Capabilities = new V1Capabilities { Add = ["SYS_ADMIN"], Drop = ["ALL"] },
+                },
+                VolumeMounts = [new V1VolumeMount { Name = "pod-gpu-resources", MountPath = PodResourcesDirectory, ReadOnlyProperty = true }],
+                Resources = new V1ResourceRequirements
+                {
+                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") },
+                    Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("200m"), ["memory"] = new("256Mi") },
+                },
+                LivenessProbe = new V1Probe
+                {
+                    HttpGet = new V1HTTPGetAction { Path = "/health", Port = port, Scheme = "HTTP" },
+                    InitialDelaySeconds = 45,
+                    PeriodSeconds = 5,
+                },
+                ReadinessProbe = new V1Probe
+                {
+                    HttpGet = new V1HTTPGetAction { Path = "/health", Port = port, Scheme = "HTTP" },
+                    InitialDelaySeconds = 45,
                 },
             },
-        };
+            new V1Volume { Name = "pod-gpu-resources", HostPath = new V1HostPathVolumeSource { Path = PodResourcesDirectory } });
         SpecHash.Stamp(daemonSet);
         return daemonSet;
     }

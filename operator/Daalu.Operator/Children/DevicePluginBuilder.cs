@@ -32,79 +32,25 @@ public static class DevicePluginBuilder
     {
         ArgumentException.ThrowIfNullOrEmpty(namespaceName);
         ArgumentException.ThrowIfNullOrEmpty(image);
-        var daemonSet = new V1DaemonSet
-        {
-            ApiVersion = "apps/v1",
-            Kind = "DaemonSet",
-            Metadata = new V1ObjectMeta
+        var daemonSet = GpuNodeDaemonSet.Build(
+            ChildNames.DevicePlugin,
+            namespaceName,
+            SelectorLabels,
+            WellKnown.DevicePluginLabel,
+            WellKnown.DevicePluginLabelValue,
+            runtimeClassName,
+            new V1Container
             {
-                Name = ChildNames.DevicePlugin,
-                NamespaceProperty = namespaceName,
-                Labels = new Dictionary<string, string>(SelectorLabels),
-            },
-            Spec = new V1DaemonSetSpec
-            {
-                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string>(SelectorLabels) },
-                UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "RollingUpdate" },
-                Template = new V1PodTemplateSpec
+                Name = "nvidia-device-plugin-ctr",
+                Image = image,
+                SecurityContext = new V1SecurityContext
                 {
-                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(SelectorLabels) },
-                    Spec = new V1PodSpec
-                    {
-                        PriorityClassName = "system-node-critical",
-                        RuntimeClassName = runtimeClassName,
-                        AutomountServiceAccountToken = false,
-                        EnableServiceLinks = false,
-                        Tolerations = [new V1Toleration { Key = WellKnown.GpuResource, OperatorProperty = "Exists", Effect = "NoSchedule" }],
-                        Affinity = new V1Affinity
-                        {
-                            NodeAffinity = new V1NodeAffinity
-                            {
-                                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
-                                {
-                                    NodeSelectorTerms =
-                                    [
-                                        new V1NodeSelectorTerm
-                                        {
-                                            MatchExpressions =
-                                            [
-                                                new V1NodeSelectorRequirement
-                                                {
-                                                    Key = WellKnown.GpuClassLabel,
-                                                    OperatorProperty = "In",
-                                                    Values = GpuCard.Supported.Select(c => c.GpuClass).ToList(),
-                                                },
-                                                new V1NodeSelectorRequirement
-                                                {
-                                                    Key = WellKnown.DevicePluginLabel,
-                                                    OperatorProperty = "In",
-                                                    Values = [WellKnown.DevicePluginLabelValue],
-                                                },
-                                            ],
-                                        },
-                                    ],
-                                },
-                            },
-                        },
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "nvidia-device-plugin-ctr",
-                                Image = image,
-                                SecurityContext = new V1SecurityContext
-                                {
-                                    AllowPrivilegeEscalation = false,
-                                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                                },
-                                VolumeMounts = [new V1VolumeMount { Name = "device-plugin", MountPath = SocketDirectory }],
-                            },
-                        ],
-                        Volumes = [new V1Volume { Name = "device-plugin", HostPath = new V1HostPathVolumeSource { Path = SocketDirectory, Type = "Directory" } }],
-                    },
+                    AllowPrivilegeEscalation = false,
+                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
                 },
+                VolumeMounts = [new V1VolumeMount { Name = "device-plugin", MountPath = SocketDirectory }],
             },
-        };
+            new V1Volume { Name = "device-plugin", HostPath = new V1HostPathVolumeSource { Path = SocketDirectory, Type = "Directory" } });
         SpecHash.Stamp(daemonSet);
         return daemonSet;
     }
