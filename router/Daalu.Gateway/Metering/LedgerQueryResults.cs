@@ -5,12 +5,30 @@ using Daalu.Gateway.Usage;
 namespace Daalu.Gateway.Metering;
 
 /// <summary>
-/// Reads the usage query's result set, the same eleven columns in both ledger stores (day, tenant, tier, class, calls,
-/// tokens in and out, cost and commercial nano-units, estimated and partial counts), into rows.
+/// What the two ledger stores' usage and credit queries share: their day-range parameters, and their result sets
+/// (the same columns in SQLite and PostgreSQL) read into rows.
 /// </summary>
-internal static class UsageRowReader
+internal static class LedgerQueryResults
 {
-    public static List<UsageRow> ReadAll(DbDataReader reader)
+    /// <summary>
+    /// Binds <c>from</c>, <c>to</c> and, when <paramref name="scope"/> is set, <c>tenant</c>, each name behind
+    /// <paramref name="marker"/> ("$" for SQLite; "" for Npgsql, whose SQL says <c>@from</c>).
+    /// </summary>
+    public static void BindDayRange(DbCommand command, string marker, string fromDay, string toDay, string? scope)
+    {
+        Bind(command, marker + "from", fromDay);
+        Bind(command, marker + "to", toDay);
+        if (scope is not null)
+        {
+            Bind(command, marker + "tenant", scope);
+        }
+    }
+
+    /// <summary>
+    /// The usage query's eleven columns (day, tenant, tier, class, calls, tokens in and out, cost and commercial
+    /// nano-units, estimated and partial counts) as rows.
+    /// </summary>
+    public static List<UsageRow> UsageRows(DbDataReader reader)
     {
         var rows = new List<UsageRow>();
         while (reader.Read())
@@ -33,5 +51,29 @@ internal static class UsageRowReader
         }
 
         return rows;
+    }
+
+    /// <summary>The credit query's six columns (day, contributor, card, calls, tokens, credit nano-units) as cards and their total.</summary>
+    public static ProviderCredits Credits(DbDataReader reader)
+    {
+        var cards = new List<CardCredit>();
+        long total = 0;
+        while (reader.Read())
+        {
+            var nano = reader.GetInt64(5);
+            total += nano;
+            cards.Add(new CardCredit(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.GetInt64(3), reader.GetInt64(4), LedgerPricing.ToUnits(nano)));
+        }
+
+        return new ProviderCredits(LedgerPricing.ToUnits(total), cards);
+    }
+
+    private static void Bind(DbCommand command, string name, string value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 }
