@@ -1,50 +1,13 @@
+using Daalu.Gateway.Abstractions;
+
 namespace Daalu.Gateway.Metering;
 
 /// <summary>
 /// One ledger row: a call record with its prices fixed at the time of the call. Money is in integer
 /// nano-units (1e-9) of the billing currency so that sums over the ledger are exact and repeatable.
 /// </summary>
-public sealed record PricedCall
+public sealed record PricedCall : CallFacts
 {
-    /// <summary>X-Request-Id.</summary>
-    public required string RequestId { get; init; }
-
-    /// <summary>Attempt within the cascade (1-based).</summary>
-    public required int Attempt { get; init; }
-
-    /// <summary>Calling tenant.</summary>
-    public required string Tenant { get; init; }
-
-    /// <summary>OwnGpu, Hosted or External.</summary>
-    public required string Tier { get; init; }
-
-    /// <summary>Backend or provider.</summary>
-    public required string Backend { get; init; }
-
-    /// <summary>Model that ran.</summary>
-    public required string Model { get; init; }
-
-    /// <summary>chat, agent, classifier or coding.</summary>
-    public required string RequestClass { get; init; }
-
-    /// <summary>Prompt tokens.</summary>
-    public required long TokensIn { get; init; }
-
-    /// <summary>Completion tokens.</summary>
-    public required long TokensOut { get; init; }
-
-    /// <summary>Token counts are an estimate.</summary>
-    public bool Estimated { get; init; }
-
-    /// <summary>Stream ended early; partial usage billed.</summary>
-    public bool Partial { get; init; }
-
-    /// <summary>Time to first token, ms.</summary>
-    public double TtftMs { get; init; }
-
-    /// <summary>Latency, ms.</summary>
-    public double LatencyMs { get; init; }
-
     /// <summary>What the tenant pays, nano-units.</summary>
     public long CostNano { get; init; }
 

@@ -111,15 +111,10 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
             GROUP BY day, {tenantColumn}, tier, request_class
             ORDER BY day, {tenantColumn}, tier, request_class
             """;
-        command.Parameters.AddWithValue("$from", fromDay);
-        command.Parameters.AddWithValue("$to", toDay);
-        if (scope is not null)
-        {
-            command.Parameters.AddWithValue("$tenant", scope);
-        }
+        LedgerQueryResults.BindDayRange(command, "$", fromDay, toDay, scope);
 
         using var reader = command.ExecuteReader();
-        return UsageRowReader.ReadAll(reader);
+        return LedgerQueryResults.UsageRows(reader);
     }
 
     public ProviderCredits ReadCredits(string? scope, string fromDay, string toDay, bool includeContributor)
@@ -140,25 +135,10 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
             GROUP BY day, {contributor}, backend
             ORDER BY day, {contributor}, backend
             """;
-        command.Parameters.AddWithValue("$from", fromDay);
-        command.Parameters.AddWithValue("$to", toDay);
-        if (scope is not null)
-        {
-            command.Parameters.AddWithValue("$tenant", scope);
-        }
+        LedgerQueryResults.BindDayRange(command, "$", fromDay, toDay, scope);
 
-        var cards = new List<CardCredit>();
-        long total = 0;
         using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var nano = reader.GetInt64(5);
-            total += nano;
-            cards.Add(new CardCredit(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                reader.GetInt64(3), reader.GetInt64(4), LedgerPricing.ToUnits(nano)));
-        }
-
-        return new ProviderCredits(LedgerPricing.ToUnits(total), cards);
+        return LedgerQueryResults.Credits(reader);
     }
 
     // One transaction (synchronous=FULL) for the rows; returns those inserted, the rest being refused duplicates.

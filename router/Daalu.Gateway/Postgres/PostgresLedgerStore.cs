@@ -196,15 +196,10 @@ public sealed class PostgresLedgerStore : ILedgerStore
             GROUP BY day, {groupTenant}tier, request_class
             ORDER BY day, {orderTenant}tier COLLATE "C", request_class COLLATE "C"
             """, connection);
-        command.Parameters.AddWithValue("from", fromDay);
-        command.Parameters.AddWithValue("to", toDay);
-        if (scope is not null)
-        {
-            command.Parameters.AddWithValue("tenant", scope);
-        }
+        LedgerQueryResults.BindDayRange(command, "", fromDay, toDay, scope);
 
         using var reader = command.ExecuteReader();
-        return UsageRowReader.ReadAll(reader);
+        return LedgerQueryResults.UsageRows(reader);
     }
 
     /// <inheritdoc />
@@ -223,25 +218,10 @@ public sealed class PostgresLedgerStore : ILedgerStore
             GROUP BY day, {groupContributor}backend
             ORDER BY day, {orderContributor}backend COLLATE "C"
             """, connection);
-        command.Parameters.AddWithValue("from", fromDay);
-        command.Parameters.AddWithValue("to", toDay);
-        if (scope is not null)
-        {
-            command.Parameters.AddWithValue("tenant", scope);
-        }
+        LedgerQueryResults.BindDayRange(command, "", fromDay, toDay, scope);
 
-        var cards = new List<CardCredit>();
-        long total = 0;
         using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var nano = reader.GetInt64(5);
-            total += nano;
-            cards.Add(new CardCredit(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
-                reader.GetInt64(3), reader.GetInt64(4), LedgerPricing.ToUnits(nano)));
-        }
-
-        return new ProviderCredits(LedgerPricing.ToUnits(total), cards);
+        return LedgerQueryResults.Credits(reader);
     }
 
     /// <inheritdoc />

@@ -2,15 +2,20 @@ namespace Daalu.Gateway.Redis;
 
 /// <summary>
 /// Consecutive-failure circuit breaker: after <c>threshold</c> failures in a row it opens for a while, then lets
-/// one probe through (half-open); a success closes it. Thread-safe; time from the injected clock.
+/// one probe through (half-open); a success closes it. Thread-safe; time from the injected clock. Public so the
+/// router's other Redis clients (the console's login throttle) open and close the same way as the quota gate.
 /// </summary>
-internal sealed class CircuitBreaker(int threshold, TimeSpan openFor, TimeProvider time)
+/// <param name="threshold">Consecutive failures that open it.</param>
+/// <param name="openFor">How long it stays open before one probe is let through.</param>
+/// <param name="time">Clock.</param>
+public sealed class CircuitBreaker(int threshold, TimeSpan openFor, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private int _failures;
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
     private bool _probing;
 
+    /// <summary>Whether calls are short-circuited now (open, or half-open with its probe in flight).</summary>
     public bool IsOpen
     {
         get
@@ -42,6 +47,7 @@ internal sealed class CircuitBreaker(int threshold, TimeSpan openFor, TimeProvid
         }
     }
 
+    /// <summary>A call succeeded: closes the breaker.</summary>
     public void OnSuccess()
     {
         lock (_gate)
@@ -51,6 +57,7 @@ internal sealed class CircuitBreaker(int threshold, TimeSpan openFor, TimeProvid
         }
     }
 
+    /// <summary>A call failed or timed out: counts towards opening, and re-opens a half-open breaker.</summary>
     public void OnFailure()
     {
         lock (_gate)

@@ -33,7 +33,7 @@ internal sealed class ConsoleApp(
     LiveScraper scraper,
     DiagnosticsProbe probe,
     ProbeRateLimit probeLimit,
-    LoginThrottle loginThrottle,
+    LoginGate loginGate,
     ConsoleOptions options,
     TimeProvider time)
 {
@@ -72,13 +72,12 @@ internal sealed class ConsoleApp(
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var key = form["key"].ToString().Trim();
         var snap = config.Current;
-        var now = time.GetUtcNow();
         var client = ctx.Connection.RemoteIpAddress;
-        var wait = loginThrottle.RetryAfter(client, key, now);
-        if (wait > TimeSpan.Zero)
+        var attempt = await loginGate.BeginAsync(client, key, ctx.RequestAborted);
+        if (attempt.Wait > TimeSpan.Zero)
         {
             // Refused before the key is even checked, so a guesser learns nothing while throttled.
-            var seconds = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            var seconds = Math.Ceiling(attempt.Wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             ctx.Response.Headers.RetryAfter = seconds;
             return Page(LoginPage.Render(Base, $"Too many failed logins. Try again in {seconds} seconds."), StatusCodes.Status429TooManyRequests);
         }
@@ -86,9 +85,11 @@ internal sealed class ConsoleApp(
         var identity = key.Length == 0 ? null : snap.Authenticator.Authenticate(key);
         if (identity is null || !snap.Tenants.ContainsKey(identity.Tenant))
         {
-            loginThrottle.RecordFailure(client, key, now);
+            await loginGate.EndAsync(attempt, succeeded: false);
             return Page(LoginPage.Render(Base, "That key is not valid."), StatusCodes.Status401Unauthorized);
         }
+
+        await loginGate.EndAsync(attempt, succeeded: true);
 
         // A new login replaces the browser's previous session rather than leaving it alive beside the new one.
         if (ctx.Request.Cookies[CookieName] is { Length: > 0 } previous)

@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RedisBreaker = Daalu.Gateway.Redis.CircuitBreaker;
 
 namespace Daalu.Router.WebConsole;
 
@@ -53,7 +54,14 @@ public static class ConsoleEndpoints
         { Timeout = Timeout.InfiniteTimeSpan };
         sp.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(http.Dispose);
         var gatewayOptions = sp.GetRequiredService<GatewayOptions>();
-        var sessions = Sessions(gatewayOptions, options, time, sp);
+        var redis = Redis(gatewayOptions, options, sp);
+        var loggers = sp.GetService<ILoggerFactory>();
+        ISessionStore sessions = redis is null
+            ? new SessionStore(options, time)
+            : new RedisSessionStore(redis, gatewayOptions.RedisKeyPrefix, options, time, Logger<RedisSessionStore>(loggers));
+        var loginCounter = redis is null ? null : new RedisLoginCounter(redis, gatewayOptions.RedisKeyPrefix,
+            new RedisBreaker(Math.Max(1, gatewayOptions.BreakerFailureThreshold), gatewayOptions.BreakerOpenDuration, time), Logger<RedisLoginCounter>(loggers));
+        var loginGate = new LoginGate(new LoginThrottle(options), loginCounter, options, time);
         var console = new ConsoleApp(
             sp.GetRequiredService<IRouterConfigSource>(),
             sp.GetRequiredService<BackendRegistry>(),
@@ -64,7 +72,7 @@ public static class ConsoleEndpoints
             new LiveScraper(http, options, routerTime),
             new DiagnosticsProbe(http, options),
             new ProbeRateLimit(options.DiagnosticsInterval),
-            new LoginThrottle(options),
+            loginGate,
             options,
             time);
 
@@ -101,19 +109,21 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>
-    /// Sessions in the router's Redis when it has one (several replicas: a session holds on all of them and a logout
-    /// revokes it everywhere), else in this process's memory.
+    /// The console's connection to the router's Redis when it has one (several replicas): sessions then hold on every
+    /// replica and a logout revokes them everywhere, and failed logins count across replicas. Null: sessions and the
+    /// login throttle stay in this process's memory.
     /// </summary>
-    private static ISessionStore Sessions(GatewayOptions gateway, ConsoleOptions options, TimeProvider time, IServiceProvider sp)
+    private static ConsoleRedisConnection? Redis(GatewayOptions gateway, ConsoleOptions options, IServiceProvider sp)
     {
         if (string.IsNullOrWhiteSpace(gateway.RedisUrl))
         {
-            return new SessionStore(options, time);
+            return null;
         }
 
-        var store = new RedisSessionStore(gateway.RedisUrl, gateway.RedisKeyPrefix, options.SessionStoreTimeout, options, time,
-            sp.GetService<ILoggerFactory>()?.CreateLogger<RedisSessionStore>() ?? (ILogger)NullLogger.Instance);
-        sp.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        return store;
+        var redis = new ConsoleRedisConnection(gateway.RedisUrl, options.SessionStoreTimeout);
+        sp.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(() => redis.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return redis;
     }
+
+    private static ILogger Logger<T>(ILoggerFactory? loggers) => loggers?.CreateLogger<T>() ?? (ILogger)NullLogger.Instance;
 }

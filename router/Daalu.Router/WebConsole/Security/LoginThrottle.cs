@@ -11,7 +11,8 @@ namespace Daalu.Router.WebConsole.Security;
 /// leaves the window (OWASP Authentication cheat sheet, "Protect against automated attacks": throttle by source and by
 /// account). The address limit stops one client guessing many keys; the prefix limit stops many clients guessing one
 /// key's tail. IPv6 clients are counted per /64 (one host usually owns the whole prefix). Per router replica, in
-/// memory: N replicas allow at most N times the limit.
+/// memory: on its own (no Redis, or Redis unreachable) N replicas allow at most N times the limit; with Redis,
+/// <see cref="LoginGate"/> adds counts shared by every replica in front of it.
 /// </summary>
 internal sealed class LoginThrottle(ConsoleOptions options)
 {

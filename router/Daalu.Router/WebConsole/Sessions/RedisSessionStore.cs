@@ -16,36 +16,27 @@ namespace Daalu.Router.WebConsole.Sessions;
 /// on logout needs a shared deny-list anyway, and with shared state the ticket adds nothing. Redis unreachable: no
 /// new session, an existing one reads as logged out (fail closed), a logout answers an error.
 /// </summary>
-internal sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposable
+internal sealed partial class RedisSessionStore : ISessionStore
 {
     private const string TenantField = "tenant";
     private const string CsrfField = "csrf";
     private const string CreatedField = "created";
     private const string LastSeenField = "lastSeen";
 
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly ConsoleRedisConnection _redis;
     private readonly string _keyPrefix;
     private readonly ConsoleOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public RedisSessionStore(string redisUrl, string keyPrefix, TimeSpan timeout, ConsoleOptions options, TimeProvider time, ILogger logger)
+    public RedisSessionStore(ConsoleRedisConnection redis, string keyPrefix, ConsoleOptions options, TimeProvider time, ILogger logger)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(redisUrl);
+        _redis = redis ?? throw new ArgumentNullException(nameof(redis));
         ArgumentNullException.ThrowIfNull(keyPrefix);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _keyPrefix = keyPrefix + "console:session:";
-        var config = ConfigurationOptions.Parse(redisUrl);
-        var ms = Math.Max(1, (int)timeout.TotalMilliseconds);
-        config.AbortOnConnectFail = false;
-        config.ConnectTimeout = ms;
-        config.SyncTimeout = ms;
-        config.AsyncTimeout = ms;
-        config.ConnectRetry = 1;
-        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(config));
-        _ = _connection.Value; // connect now, so the first login does not pay for the handshake
     }
 
     /// <summary>The Redis key of a session id (a hash of it: the id itself is the credential).</summary>
@@ -145,21 +136,7 @@ internal sealed partial class RedisSessionStore : ISessionStore, IAsyncDisposabl
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection.IsValueCreated)
-        {
-            try
-            {
-                await (await _connection.Value.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-            }
-        }
-    }
-
-    private async Task<IDatabase> DatabaseAsync() => (await _connection.Value.ConfigureAwait(false)).GetDatabase();
+    private Task<IDatabase> DatabaseAsync() => _redis.DatabaseAsync();
 
     private static bool TryTime(Dictionary<string, string> fields, string name, out DateTimeOffset value)
     {
