@@ -83,6 +83,27 @@ public sealed class SampleTests(CrdFixture crds)
         Assert.Contains(servings, s => s["spec"]!["purpose"]!.GetValue<string>() == ModelPurposes.Coding);
     }
 
+    // Issue 17: every placeholder is listed where the samples are applied from (the kustomization's header), in full.
+    [Fact]
+    public void Samples_EveryPlaceholder_ListedInTheKustomizationHeader()
+    {
+        var header = string.Join('\n', File.ReadAllLines(RepoPaths.Of("config", "samples", "kustomization.yaml")).Where(l => l.StartsWith('#')));
+        var placeholders = SampleFileNames().SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(RepoPaths.Of("config", "samples", f)), "REPLACE-[A-Z0-9-]+"))
+            .Select(m => m.Value).Distinct().ToList();
+        Assert.NotEmpty(placeholders);
+        var nodeNames = LoadAll().Where(o => o["kind"]!.GetValue<string>() == "GpuNode").Select(n => n["spec"]!["nodeName"]!.GetValue<string>()).ToList();
+        Assert.All(placeholders.Concat(nodeNames), p => Assert.Contains(p, header, StringComparison.Ordinal));
+    }
+
+    // The console's hardware view for the GPU owners: their GpuNodes show the operator-run dcgm-exporter.
+    [Fact]
+    public void Samples_EveryTenantGpuNode_DeploysDcgmExporter()
+    {
+        var owned = LoadAll().Where(o => o["kind"]!.GetValue<string>() == "GpuNode" && o["spec"]!["tenant"] is not null).ToList();
+        Assert.NotEmpty(owned);
+        Assert.All(owned, n => Assert.True(n["spec"]!["dcgmExporter"]?["deploy"]?.GetValue<bool>() == true, $"{n["metadata"]!["name"]} has no dcgmExporter.deploy"));
+    }
+
     [Fact]
     public void Samples_EverySecretReferenceResolvesToASampleSecretKey()
     {

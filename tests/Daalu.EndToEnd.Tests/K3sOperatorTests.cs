@@ -55,6 +55,7 @@ public sealed class K3sOperatorTests
         var gpuNode = KubernetesYaml.Deserialize<GpuNode>(await File.ReadAllTextAsync(Sample("ai.daalu.io_v1alpha1_gpunode_rtx2000-team-a.yaml")));
         gpuNode.Spec.NodeName = nodeName;
         gpuNode.Spec.DevicePlugin.Enabled = false;
+        gpuNode.Spec.DcgmExporter = null; // nor NVIDIA's dcgm-exporter, which the sample deploys for the console
         await client.CustomObjects.CreateClusterCustomObjectAsync(gpuNode, Group, Version, "gpunodes");
         var secret = KubernetesYaml.Deserialize<V1Secret>(await File.ReadAllTextAsync(Sample("v1_secret_hf-token.yaml")));
         await client.CoreV1.CreateNamespacedSecretAsync(secret, secret.Metadata.NamespaceProperty);

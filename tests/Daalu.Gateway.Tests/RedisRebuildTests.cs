@@ -77,6 +77,31 @@ public sealed class RedisRebuildTests : RedisGateTestBase
         Assert.Equal(-200, GatewayMetrics.QuotaDrift.WithLabels(Tenant).Value);
     }
 
+    // Deliverable 2's "periodic": the background loop reconciles every ReconcileInterval on the injected clock, with
+    // no call to ReconcileAsync and no traffic.
+    [SkippableFact]
+    public async Task Background_ReconcileIntervalElapses_DriftExportedWithoutACall()
+    {
+        Skip.If(Server is null, RedisServer.MissingReason);
+        var ledger = 0L;
+        var options = new GatewayOptions { RedisTimeout = TimeSpan.FromMilliseconds(500), ReconcileInterval = TimeSpan.FromSeconds(60) };
+        var gate = ConnectedGate(options, (_, _) => Interlocked.Read(ref ledger));
+        var a = await gate.ReserveAsync(Plans.Of(Tenant), 500, CancellationToken.None);
+        await gate.SettleAsync(a.Reservation!, 100, CancellationToken.None);
+        Interlocked.Exchange(ref ledger, 350); // the books hold 250 tokens the counter never heard of
+        Assert.NotEqual(-250, GatewayMetrics.QuotaDrift.WithLabels(Tenant).Value);
+
+        Time.Advance(options.ReconcileInterval);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (GatewayMetrics.QuotaDrift.WithLabels(Tenant).Value != -250 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(-250, GatewayMetrics.QuotaDrift.WithLabels(Tenant).Value);
+    }
+
     [SkippableFact]
     public async Task SettleAsync_OpenReservation_LowersTheReservedTokensGauge()
     {

@@ -93,6 +93,7 @@ public sealed class K3sCascadeTests
             var gpuNode = await LoadAsync<GpuNode>("ai.daalu.io_v1alpha1_gpunode_rtx2000-team-a.yaml");
             gpuNode.Spec.NodeName = nodeName;
             gpuNode.Spec.DevicePlugin.Enabled = false;
+            gpuNode.Spec.DcgmExporter = null; // nor NVIDIA's dcgm-exporter, which the sample deploys for the console
             await client.CustomObjects.CreateClusterCustomObjectAsync(gpuNode, Group, Version, "gpunodes");
 
             var teamAServing = await LoadAsync<ModelServing>("ai.daalu.io_v1alpha1_modelserving_team-a-general.yaml");
