@@ -6,6 +6,12 @@ public enum ResponsesEventKind
     /// <summary>Anything else (created, in_progress, item and part boundaries, done events).</summary>
     Other,
 
+    /// <summary>
+    /// The response's lifecycle before any output (response.created, response.in_progress, response.queued): vLLM sends
+    /// both at once, before the prompt is even scheduled, so they are no sign of an answer.
+    /// </summary>
+    Lifecycle,
+
     /// <summary>A delta with generated text or arguments.</summary>
     Tokens,
 

@@ -8,7 +8,9 @@ namespace Daalu.Router.Forwarding;
 /// translation): the end of the answer with its usage (<c>response.completed</c>, or <c>response.incomplete</c> when
 /// max_output_tokens cut it short, each carrying the whole response with <c>usage.input_tokens</c> and
 /// <c>usage.output_tokens</c>), a failure (<c>response.failed</c>, <c>error</c>), an event that carries generated
-/// tokens (the estimate of a stream that ends without usage), or anything else. vLLM sends each event as
+/// tokens (the estimate of a stream that ends without usage), the lifecycle events vLLM sends before generating
+/// (responses_stream_generator in vllm/entrypoints/openai/serving_responses.py yields response.created and
+/// response.in_progress before the first output), or anything else. vLLM sends each event as
 /// "event: TYPE\ndata: JSON\n\n" with no [DONE] after the last (vllm/entrypoints/openai/responses/api_router.py,
 /// _convert_stream_to_sse_events); event names and fields: openai npm SDK 7.55.0 resources/responses/responses.d.ts
 /// (ResponseStreamEvent, ResponseCompletedEvent, ResponseErrorEvent).
@@ -102,6 +104,7 @@ public static class ResponsesStreamEvents
     private static ResponsesEventKind KindOf(ref Utf8JsonReader r) =>
         r.ValueTextEquals("response.completed"u8) || r.ValueTextEquals("response.incomplete"u8) ? ResponsesEventKind.Completed
         : r.ValueTextEquals("response.failed"u8) || r.ValueTextEquals("error"u8) ? ResponsesEventKind.Failed
+        : r.ValueTextEquals("response.created"u8) || r.ValueTextEquals("response.in_progress"u8) || r.ValueTextEquals("response.queued"u8) ? ResponsesEventKind.Lifecycle
         : r.ValueTextEquals("response.output_text.delta"u8) || r.ValueTextEquals("response.function_call_arguments.delta"u8)
           || r.ValueTextEquals("response.reasoning_text.delta"u8) || r.ValueTextEquals("response.refusal.delta"u8) ? ResponsesEventKind.Tokens
         : ResponsesEventKind.Other;

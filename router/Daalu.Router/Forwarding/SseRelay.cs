@@ -53,6 +53,7 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
         var client = passthrough ? null : rc.Request.Dialect?.CreateStreamTranslator();
         byte[]? eventLine = null;
         long sequence = -1;
+        List<byte[]>? lifecycle = null;
         await using var stream = await resp.Content.ReadAsStreamAsync(ctx.RequestAborted);
         await using var lines = new SseLineReader(stream);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
@@ -169,7 +170,26 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
                         break;
                     }
 
+                    if (ev.Kind == ResponsesEventKind.Lifecycle && !started)
+                    {
+                        // vLLM announces the response before it schedules the prompt: held, so the attempt commits (and
+                        // its time to first token is taken) at the first output, and can still fall through until then.
+                        (lifecycle ??= []).Add(RawEvent(eventLine, line.Span));
+                        eventLine = null;
+                        continue;
+                    }
+
                     started = EnsureStarted(ctx, a, rt, started);
+                    if (lifecycle is not null)
+                    {
+                        foreach (var held in lifecycle)
+                        {
+                            ctx.Response.BodyWriter.Write(held);
+                        }
+
+                        lifecycle = null;
+                    }
+
                     chunks += ev.Kind == ResponsesEventKind.Tokens ? 1 : 0;
                     if (ev.Kind == ResponsesEventKind.Completed)
                     {
@@ -343,6 +363,20 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
 
         w.Write(dataLine);
         w.Write(EventEnd);
+    }
+
+    private static byte[] RawEvent(byte[]? eventLine, ReadOnlySpan<byte> dataLine)
+    {
+        var buffer = new ArrayBufferWriter<byte>(dataLine.Length + 64);
+        if (eventLine is not null)
+        {
+            buffer.Write(eventLine);
+            buffer.Write("\n"u8);
+        }
+
+        buffer.Write(dataLine);
+        buffer.Write(EventEnd);
+        return buffer.WrittenSpan.ToArray();
     }
 
     // One chat chunk to the client: as is for Chat Completions, or through the client's dialect (Responses, Messages).

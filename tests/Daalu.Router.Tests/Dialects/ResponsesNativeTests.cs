@@ -124,6 +124,30 @@ public sealed class ResponsesNativeTests
     }
 
     [Fact]
+    public async Task Create_NativeBackendAnnouncesButNoFirstTokenInTime_FallsThroughWithNothingRelayed()
+    {
+        // vLLM sends response.created and response.in_progress before scheduling the prompt: they must not commit the
+        // attempt, or a backend that never answers would hold the client instead of falling through.
+        await using var f = await CascadeFixture.StartAsync(c =>
+        {
+            c.Backends.Single(b => b.Name == "own-a").ServesResponses = true;
+            c.Policies[0].Timeouts.FirstByteMs = 300;
+        });
+        f.Own.ServesResponses = true;
+        f.Own.Faults.DelayBeforeFirstByte = TimeSpan.FromSeconds(5);
+        var (resp, body) = await f.Host.SendAsync(Create("{\"model\":\"m-general\",\"input\":\"Hello\",\"stream\":true}"));
+
+        Assert.True(resp.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal("Hosted", Header.Get(resp, "X-Daalu-Tier"));
+        Assert.StartsWith("OwnGpu:own-a=Timeout", Header.Get(resp, "X-Daalu-Route"), StringComparison.Ordinal);
+        var events = SseEvents.Parse(body);
+        Assert.Single(events, e => e.Event == "response.created");
+        Assert.Equal(Enumerable.Range(0, events.Count), events.Select(e => e.Data.GetProperty("sequence_number").GetInt32()));
+        Assert.Equal("response.completed", events[^1].Event);
+        Assert.Equal("/v1/chat/completions", Assert.Single(f.Hosted.Calls).Path);
+    }
+
+    [Fact]
     public async Task Create_NativeStreamBreaksMidway_InBandErrorEventAfterTheRelayedOnesAndPartialMeter()
     {
         await using var f = await StartAsync();

@@ -49,7 +49,9 @@ public sealed class ResponsesStreamEventsTests
     [InlineData("{\"content_index\":0,\"delta\":\"\",\"item_id\":\"msg_1\",\"output_index\":0,\"sequence_number\":4,\"type\":\"response.output_text.delta\"}", ResponsesEventKind.Other)]
     [InlineData("{\"response\":{\"status\":\"failed\",\"usage\":null},\"sequence_number\":9,\"type\":\"response.failed\"}", ResponsesEventKind.Failed)]
     [InlineData("{\"code\":\"server_error\",\"message\":\"boom\",\"param\":null,\"sequence_number\":9,\"type\":\"error\"}", ResponsesEventKind.Failed)]
-    [InlineData("{\"response\":{\"status\":\"in_progress\",\"usage\":null},\"sequence_number\":0,\"type\":\"response.created\"}", ResponsesEventKind.Other)]
+    [InlineData("{\"response\":{\"status\":\"in_progress\",\"usage\":null},\"sequence_number\":0,\"type\":\"response.created\"}", ResponsesEventKind.Lifecycle)]
+    [InlineData("{\"response\":{\"status\":\"in_progress\",\"usage\":null},\"sequence_number\":1,\"type\":\"response.in_progress\"}", ResponsesEventKind.Lifecycle)]
+    [InlineData("{\"item\":{\"type\":\"message\",\"content\":[]},\"output_index\":0,\"sequence_number\":2,\"type\":\"response.output_item.added\"}", ResponsesEventKind.Other)]
     [InlineData("not json", ResponsesEventKind.Other)]
     public void Read_EventType_Kind(string json, ResponsesEventKind expected)
     {

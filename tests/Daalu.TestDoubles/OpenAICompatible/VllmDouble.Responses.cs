@@ -124,6 +124,12 @@ public sealed partial class VllmDouble
             await c.Response.StartAsync(c.RequestAborted);
             await EmitAsync("response.created", new JsonObject { ["response"] = Response("in_progress", withOutput: false) });
             await EmitAsync("response.in_progress", new JsonObject { ["response"] = Response("in_progress", withOutput: false) });
+            if (Faults.DelayBeforeFirstByte > TimeSpan.Zero)
+            {
+                // vLLM sends the two lifecycle events before the prompt is scheduled; the wait for the first token follows them.
+                await Task.Delay(Faults.DelayBeforeFirstByte, c.RequestAborted);
+            }
+
             await EmitAsync("response.output_item.added", new JsonObject { ["output_index"] = 0, ["item"] = Item("in_progress", full: false) });
             if (!hasTools)
             {
