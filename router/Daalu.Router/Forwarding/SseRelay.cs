@@ -51,9 +51,7 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
         string? eventName = null;
         var data = translator is null ? null : new ArrayBufferWriter<byte>(1024);
         var client = passthrough ? null : rc.Request.Dialect?.CreateStreamTranslator();
-        byte[]? eventLine = null;
-        long sequence = -1;
-        List<byte[]>? lifecycle = null;
+        var frames = passthrough ? new ResponsesFrames() : null;
         await using var stream = await resp.Content.ReadAsStreamAsync(ctx.RequestAborted);
         await using var lines = new SseLineReader(stream);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
@@ -145,10 +143,10 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
 
                 if (!span.StartsWith("data:"u8))
                 {
-                    if (passthrough && span.StartsWith("event:"u8))
+                    if (frames is not null && span.StartsWith("event:"u8))
                     {
                         // Held until its data line: the event leaves whole, after the attempt is committed.
-                        eventLine = span.ToArray();
+                        frames.OnEventLine(span);
                     }
 
                     continue;
@@ -160,10 +158,9 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
                     payload = payload[1..];
                 }
 
-                if (passthrough && !payload.SequenceEqual("[DONE]"u8))
+                if (frames is not null && !payload.SequenceEqual("[DONE]"u8))
                 {
-                    var ev = ResponsesStreamEvents.Read(payload);
-                    sequence = ev.SequenceNumber >= 0 ? ev.SequenceNumber : sequence + 1;
+                    var ev = frames.Read(payload);
                     if (ev.Kind == ResponsesEventKind.Failed && !started)
                     {
                         failure = "upstream error event before the first event";
@@ -174,22 +171,11 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
                     {
                         // vLLM announces the response before it schedules the prompt: held, so the attempt commits (and
                         // its time to first token is taken) at the first output, and can still fall through until then.
-                        (lifecycle ??= []).Add(RawEvent(eventLine, line.Span));
-                        eventLine = null;
+                        frames.Hold(line.Span);
                         continue;
                     }
 
                     started = EnsureStarted(ctx, a, rt, started);
-                    if (lifecycle is not null)
-                    {
-                        foreach (var held in lifecycle)
-                        {
-                            ctx.Response.BodyWriter.Write(held);
-                        }
-
-                        lifecycle = null;
-                    }
-
                     chunks += ev.Kind == ResponsesEventKind.Tokens ? 1 : 0;
                     if (ev.Kind == ResponsesEventKind.Completed)
                     {
@@ -197,13 +183,12 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
                         sawDone = completed = true;
                         // Metered before the client sees the completed event, as [DONE] is for chat.
                         await Meter.CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
-                        WriteRawEvent(ctx, eventLine, line.Span);
+                        frames.Write(ctx.Response.BodyWriter, line.Span);
                         await FlushEventsAsync(ctx, ctx.RequestAborted);
                         break;
                     }
 
-                    WriteRawEvent(ctx, eventLine, line.Span);
-                    eventLine = null;
+                    frames.Write(ctx.Response.BodyWriter, line.Span);
                     unflushed = true;
                     continue;
                 }
@@ -293,9 +278,9 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
         try
         {
             var message = $"{a.Cand.Tier} {a.Cand.Name}: {failure}; the answer is incomplete";
-            if (passthrough)
+            if (frames is not null)
             {
-                ResponsesStreamEvents.WriteError(ctx.Response.BodyWriter, message, sequence + 1);
+                frames.WriteError(ctx.Response.BodyWriter, message);
                 await FlushEventsAsync(ctx, ctx.RequestAborted);
             }
             else if (client is null)
@@ -349,34 +334,6 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
         w.Write(DataPrefix);
         w.Write(payload);
         w.Write(EventEnd);
-    }
-
-    // One upstream event as it came: its event line (if any), its data line, the blank line that ends it.
-    private static void WriteRawEvent(HttpContext ctx, byte[]? eventLine, ReadOnlySpan<byte> dataLine)
-    {
-        var w = ctx.Response.BodyWriter;
-        if (eventLine is not null)
-        {
-            w.Write(eventLine);
-            w.Write("\n"u8);
-        }
-
-        w.Write(dataLine);
-        w.Write(EventEnd);
-    }
-
-    private static byte[] RawEvent(byte[]? eventLine, ReadOnlySpan<byte> dataLine)
-    {
-        var buffer = new ArrayBufferWriter<byte>(dataLine.Length + 64);
-        if (eventLine is not null)
-        {
-            buffer.Write(eventLine);
-            buffer.Write("\n"u8);
-        }
-
-        buffer.Write(dataLine);
-        buffer.Write(EventEnd);
-        return buffer.WrittenSpan.ToArray();
     }
 
     // One chat chunk to the client: as is for Chat Completions, or through the client's dialect (Responses, Messages).
