@@ -239,6 +239,8 @@ public static class RouterConfigCompiler
                 EmbeddingModels = spec.Embedding ? [.. models] : [],
                 ApiKey = apiKey,
                 DcgmExporterUrl = dcgmExporterUrl,
+                // Only a server the operator deploys has a known version; an endpoint may be any OpenAI-compatible server.
+                ServesResponses = spec.Endpoint is null && !spec.Embedding && VllmApiSupport.ServesResponses(spec.Engine?.Image),
             });
         }
     }

@@ -61,6 +61,15 @@ public sealed class BackendConfig
     public bool SupportsImages { get; set; }
 
     /// <summary>
+    /// The server answers OpenAI's Responses API itself (<c>POST /v1/responses</c>, as vLLM does from the version the
+    /// operator checks, see docs/router.md "Dialects"): a Responses call is then forwarded unchanged instead of translated
+    /// to chat. False (the default, and what a hand-written or older file means) keeps the translation, which works on
+    /// any chat server.
+    /// </summary>
+    [JsonPropertyName("servesResponses")]
+    public bool ServesResponses { get; set; }
+
+    /// <summary>
     /// NVIDIA dcgm-exporter metrics URL for the card(s) behind this backend (e.g. http://10.0.0.5:9400/metrics), read
     /// by the console's hardware view; null when no exporter is known.
     /// </summary>

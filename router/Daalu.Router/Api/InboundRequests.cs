@@ -48,6 +48,11 @@ public static class InboundRequests
             return (null, invalid);
         }
 
+        if (api == InboundApi.Responses)
+        {
+            parsed.ClientBody = obj;
+        }
+
         var id = Daalu.Gateway.Ids.UniqueIds.Next();
         parsed.Dialect = api == InboundApi.Responses
             ? new ResponsesDialect(obj, id, time.GetUtcNow().ToUnixTimeSeconds())

@@ -78,7 +78,7 @@ public static class RouterApi
         ctx.Response.Headers["X-Request-Id"] = requestId;
         var noRoute = Array.Empty<string>();
         // Errors before parsing take the shape of the API the client called (the dialect object needs the body).
-        IInboundDialect? shape = api == InboundApi.AnthropicMessages ? new AnthropicMessagesDialect("", "error") : null;
+        var shape = InboundStage.ErrorShape(api);
         var tenant = Authenticate(ctx, snap);
         if (tenant is null)
         {
@@ -88,60 +88,24 @@ public static class RouterApi
         }
 
         var body = await ReadBodyAsync(ctx, snap.Config.Limits.MaxRequestBodyBytes);
-        if (body.Error is { } bodyError)
+        var (parsed, error) = body.Error is { } bodyError
+            ? (null, bodyError)
+            : InboundStage.Read(body.Bytes, api, endpoint, snap.Config.Limits.MaxJsonDepth, sp.GetRequiredService<TimeProvider>());
+        if (parsed is null)
         {
             ResponseWriter.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
-            await ResponseWriter.WriteErrorAsync(ctx, shape, bodyError.Status, bodyError.Type, bodyError.Code, bodyError.Message);
+            await ResponseWriter.WriteErrorAsync(ctx, shape, error!.Status, error.Type, error.Code, error.Message, error.Param);
             return;
         }
 
-        var (parsed, error) = api == InboundApi.OpenAI
-            ? RequestParser.Parse(body.Bytes, endpoint, snap.Config.Limits.MaxJsonDepth)
-            : InboundRequests.Parse(body.Bytes, api, snap.Config.Limits.MaxJsonDepth, sp.GetRequiredService<TimeProvider>());
-        if (error is not null)
-        {
-            ResponseWriter.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
-            await ResponseWriter.WriteErrorAsync(ctx, shape, error.Status, error.Type, error.Code, error.Message, error.Param);
-            return;
-        }
-
-        var req = parsed!;
-        if (api == InboundApi.OpenAI)
-        {
-            req.Raw = body.Bytes;
-        }
-
+        var req = parsed;
         var dialect = req.Dialect;
-        var cls = RequestClassResolver.Resolve(ctx.Request.Headers["X-Daalu-Request-Class"].ToString(), tenant, req.Model);
+        var registry = sp.GetRequiredService<BackendRegistry>();
+        (var cls, error) = RequestAdmission.Admit(snap, tenant, req, ctx.Request.Headers["X-Daalu-Request-Class"].ToString(), registry);
         if (cls is null)
         {
             ResponseWriter.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
-            await ResponseWriter.WriteErrorAsync(ctx, dialect, 400, "invalid_request_error", "invalid_request_class", "X-Daalu-Request-Class must be chat, agent, classifier or coding", "X-Daalu-Request-Class");
-            return;
-        }
-
-        var registry = sp.GetRequiredService<BackendRegistry>();
-        var visibility = ModelCatalog.Check(snap, tenant, req.Model, registry);
-        if (visibility != ModelVisibility.Visible)
-        {
-            ResponseWriter.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
-            if (visibility == ModelVisibility.OtherTenant)
-            {
-                await ResponseWriter.WriteErrorAsync(ctx, dialect, 403, "invalid_request_error", "model_not_allowed", $"The model '{req.Model}' is not available to this API key.", "model");
-            }
-            else
-            {
-                await ResponseWriter.WriteErrorAsync(ctx, dialect, 404, "invalid_request_error", "model_not_found", $"The model '{req.Model}' does not exist or is not served.", "model");
-            }
-
-            return;
-        }
-
-        if (endpoint == RequestFeatures.Embeddings && !EmbeddingModels.Configured(snap, tenant))
-        {
-            ResponseWriter.SetRouteHeaders(ctx, "none", "none", req.Model, noRoute);
-            await ResponseWriter.WriteErrorAsync(ctx, dialect, 404, "invalid_request_error", "no_embedding_model",
-                "No embedding model is configured for this API key: declare one in a backend's embeddingModels or mark a provider model with embeddings: true.", "model");
+            await ResponseWriter.WriteErrorAsync(ctx, dialect, error!.Status, error.Type, error.Code, error.Message, error.Param);
             return;
         }
 
@@ -150,8 +114,7 @@ public static class RouterApi
         // Difficulty is rated only where its rating is used: the plan (model auto, the hard-prompt skip), the explain
         // answer, and the route span's daalu.difficulty when a listener records spans. Elsewhere the stages would run for
         // nothing on every request (docs/benchmarks.md, "Eighth session"). The judge refines only a rating that was made.
-        var rateDifficulty = endpoint != RequestFeatures.Embeddings
-            && (explain || CascadePlanner.UsesComplexity(tenant.Policy.Config, req.Model) || Observability.RouterTracing.Source.HasListeners());
+        var rateDifficulty = PlanStage.RatesDifficulty(tenant, req, explain, Observability.RouterTracing.Source.HasListeners());
         var text = RequestTextReader.Read(req.Body);
         var classification = sp.GetRequiredService<RequestClassifier>().Classify(text, codeMode, rateDifficulty);
         if (Classification.Judging.DifficultyJudge.ShouldAsk(tenant.Policy.Config.Judge, classification.Difficulty))
@@ -177,11 +140,7 @@ public static class RouterApi
             metrics.ClassifierDecisions.WithLabels(difficulty.DecidedBy).Inc();
         }
 
-        // The key only orders two or more equally good backends of one tier: with one backend configured there is nothing to order.
-        var prefix = tenant.Policy.Config.PrefixAffinity && endpoint != RequestFeatures.Embeddings && snap.Backends.Count > 1
-            ? LoadBalancing.PrefixHasher.Compute(req.Body)
-            : null;
-        var plan = CascadePlanner.Plan(new PlanRequest(tenant, cls, req.Model, complexity, req.Features, prefix), snap, registry.View, sp.GetRequiredService<Random>());
+        var plan = PlanStage.Plan(snap, tenant, req, cls, complexity, registry.View, sp.GetRequiredService<Random>());
         if (explain)
         {
             var first = plan.Candidates.Count > 0 ? plan.Candidates[0] : null;

@@ -18,6 +18,9 @@ internal sealed class AnthropicMessagesOutbound : IOutboundDialect
     public static readonly AnthropicMessagesOutbound Instance = new();
 
     /// <inheritdoc />
+    public bool AnswersInClientApi => false;
+
+    /// <inheritdoc />
     public bool PassesErrorBodies => false;
 
     /// <inheritdoc />

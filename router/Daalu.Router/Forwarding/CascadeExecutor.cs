@@ -175,7 +175,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
     {
         var rc = a.Rc;
         var timeouts = rc.Tenant.Policy.Config.Timeouts;
-        var outbound = OutboundDialects.For(a.Cand);
+        var outbound = OutboundDialects.For(a.Cand, rc.Request);
         HttpRequestMessage req;
         AnthropicStreamTranslator? translator;
         try
@@ -216,7 +216,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 if (rc.Request.Stream && isSse)
                 {
                     // The relay commits, meters and reports a broken stream itself; before the first byte it only says why it failed.
-                    return AttemptClassifier.FromRelay(await _relay.RelayAsync(ctx, a, rt, resp, firstByte, translator));
+                    return AttemptClassifier.FromRelay(await _relay.RelayAsync(ctx, a, rt, resp, firstByte, translator, outbound.AnswersInClientApi));
                 }
 
                 return await ReadJsonAsync(ctx, a, resp, outbound, firstByte.Token);
@@ -260,7 +260,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
         }
 
         UsageScanner.TryScan(body, out var pin, out var pout, out var hasUsage, out _);
-        if (a.Rc.Request.Dialect is { } dialect)
+        if (a.Rc.Request.Dialect is { } dialect && !outbound.AnswersInClientApi)
         {
             try
             {
@@ -340,7 +340,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 // A 4xx caused by the request itself goes back to the caller and does not cascade.
                 ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
                 metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "client_error").Inc();
-                await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, outcome.Status, OutboundDialects.For(cand).ToOpenAIError(outcome.Body!, outcome.Status));
+                await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, outcome.Status, OutboundDialects.For(cand, rc.Request).ToOpenAIError(outcome.Body!, outcome.Status));
                 return;
             case AttemptOutcomeKind.Untranslatable:
                 ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
@@ -350,7 +350,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 // The policy says this failure does not fall through: the caller gets it.
                 ResponseWriter.SetRouteHeaders(ctx, cand.Tier, cand.Name, cand.UpstreamModel, a.Route);
                 metrics.Requests.WithLabels(cand.Tier, rc.Plan.RequestClass, "upstream_error").Inc();
-                if (outcome.Body is { Length: > 0 } body && OutboundDialects.For(cand).PassesErrorBodies)
+                if (outcome.Body is { Length: > 0 } body && OutboundDialects.For(cand, rc.Request).PassesErrorBodies)
                 {
                     await ResponseWriter.WriteErrorBodyAsync(ctx, rc.Request.Dialect, outcome.Status, OpenAIChatOutbound.NormalizeError(body, outcome.Status));
                 }

@@ -14,6 +14,12 @@ internal interface IOutboundDialect
     bool PassesErrorBodies { get; }
 
     /// <summary>
+    /// The upstream answers in the client's own API (a Responses call to a backend that serves Responses): its body and
+    /// stream go to the client without the inbound dialect's translation back, and its usage is read in that API.
+    /// </summary>
+    bool AnswersInClientApi { get; }
+
+    /// <summary>
     /// Builds the upstream request; throws <see cref="TranslationException"/> when it cannot be expressed.
     /// <paramref name="upstreamStream"/> is the translator for a streamed answer that is not chat chunks already.
     /// </summary>

@@ -19,6 +19,9 @@ internal sealed class OpenAIChatOutbound : IOutboundDialect
     public static readonly OpenAIChatOutbound Instance = new();
 
     /// <inheritdoc />
+    public bool AnswersInClientApi => false;
+
+    /// <inheritdoc />
     public bool PassesErrorBodies => true;
 
     /// <inheritdoc />

@@ -13,7 +13,8 @@ namespace Daalu.Router.Forwarding;
 
 /// <summary>
 /// The one SSE relay: reads an upstream event stream line by line, translates it when the upstream is not chat
-/// (Anthropic events to chat chunks) and when the client is not (chat chunks to Responses or Messages events), writes
+/// (Anthropic events to chat chunks) and when the client is not (chat chunks to Responses or Messages events), passes
+/// an upstream's own Responses events through unchanged when the client speaks Responses too (identity), writes
 /// it to the client with one flush per upstream burst, commits the attempt at the first event (headers leave with
 /// it), meters the call before the client sees the clean end, and ends a broken stream with an in-band error, never a
 /// clean end. Before the first byte reaches the client a failure is returned, not written, so the attempt loop can
@@ -33,7 +34,8 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
     /// in-band error, or abandoned by the client: each already metered), or why it failed before any byte reached the
     /// client, for the attempt loop to fall through or report.
     /// </summary>
-    public async Task<(string Reason, string Detail)?> RelayAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator)
+    /// <param name="passthrough">The upstream streams the client's own API (Responses events): relayed as they come.</param>
+    public async Task<(string Reason, string Detail)?> RelayAsync(HttpContext ctx, Attempt a, BackendRuntime rt, HttpResponseMessage resp, CancellationTokenSource firstByte, AnthropicStreamTranslator? translator, bool passthrough = false)
     {
         var rc = a.Rc;
         var idleMs = rc.Tenant.Policy.Config.Timeouts.StreamIdleMs;
@@ -48,7 +50,8 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
         var output = translator is null ? null : new List<string>();
         string? eventName = null;
         var data = translator is null ? null : new ArrayBufferWriter<byte>(1024);
-        var client = rc.Request.Dialect?.CreateStreamTranslator();
+        var client = passthrough ? null : rc.Request.Dialect?.CreateStreamTranslator();
+        var frames = passthrough ? new ResponsesFrames() : null;
         await using var stream = await resp.Content.ReadAsStreamAsync(ctx.RequestAborted);
         await using var lines = new SseLineReader(stream);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
@@ -140,6 +143,12 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
 
                 if (!span.StartsWith("data:"u8))
                 {
+                    if (frames is not null && span.StartsWith("event:"u8))
+                    {
+                        // Held until its data line: the event leaves whole, after the attempt is committed.
+                        frames.OnEventLine(span);
+                    }
+
                     continue;
                 }
 
@@ -147,6 +156,41 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
                 if (!payload.IsEmpty && payload[0] == (byte)' ')
                 {
                     payload = payload[1..];
+                }
+
+                if (frames is not null && !payload.SequenceEqual("[DONE]"u8))
+                {
+                    var ev = frames.Read(payload);
+                    if (ev.Kind == ResponsesEventKind.Failed && !started)
+                    {
+                        failure = "upstream error event before the first event";
+                        break;
+                    }
+
+                    if (ev.Kind == ResponsesEventKind.Lifecycle && !started)
+                    {
+                        // vLLM announces the response before it schedules the prompt: held, so the attempt commits (and
+                        // its time to first token is taken) at the first output, and can still fall through until then.
+                        frames.Hold(line.Span);
+                        continue;
+                    }
+
+                    started = EnsureStarted(ctx, a, rt, started);
+                    chunks += ev.Kind == ResponsesEventKind.Tokens ? 1 : 0;
+                    if (ev.Kind == ResponsesEventKind.Completed)
+                    {
+                        (pin, pout, hasUsage) = (ev.InputTokens, ev.OutputTokens, ev.HasUsage);
+                        sawDone = completed = true;
+                        // Metered before the client sees the completed event, as [DONE] is for chat.
+                        await Meter.CompleteAsync(a, hasUsage ? pin : rc.Request.PromptTokenEstimate, hasUsage ? pout : chunks, !hasUsage, partial: false);
+                        frames.Write(ctx.Response.BodyWriter, line.Span);
+                        await FlushEventsAsync(ctx, ctx.RequestAborted);
+                        break;
+                    }
+
+                    frames.Write(ctx.Response.BodyWriter, line.Span);
+                    unflushed = true;
+                    continue;
                 }
 
                 if (payload.SequenceEqual("[DONE]"u8))
@@ -234,7 +278,12 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
         try
         {
             var message = $"{a.Cand.Tier} {a.Cand.Name}: {failure}; the answer is incomplete";
-            if (client is null)
+            if (frames is not null)
+            {
+                frames.WriteError(ctx.Response.BodyWriter, message);
+                await FlushEventsAsync(ctx, ctx.RequestAborted);
+            }
+            else if (client is null)
             {
                 await WriteEventAsync(ctx, OpenAIError.Build("upstream_error", "stream_interrupted", message), ctx.RequestAborted);
             }

@@ -2,7 +2,12 @@ using System.Text.Json;
 
 namespace Daalu.Router.Forwarding;
 
-/// <summary>Reads top-level usage and whether choices is empty from an OpenAI response or chunk, without building a DOM.</summary>
+/// <summary>
+/// Reads top-level usage and whether choices is empty from an OpenAI response or chunk, without building a DOM. Usage
+/// counts are named prompt_tokens/completion_tokens in Chat Completions and input_tokens/output_tokens in the
+/// Responses API (openai npm SDK 7.55.0 resources/responses/responses.d.ts ResponseUsage; vLLM's ResponseUsage in
+/// vllm/entrypoints/openai/serving_responses.py responses_full_generator); either is read.
+/// </summary>
 public static class UsageScanner
 {
     /// <summary>Scans <paramref name="json"/>; false when it is not a JSON object.</summary>
@@ -45,8 +50,8 @@ public static class UsageScanner
                     hasUsage = true;
                     while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
                     {
-                        var isPrompt = r.ValueTextEquals("prompt_tokens"u8);
-                        var isCompletion = r.ValueTextEquals("completion_tokens"u8);
+                        var isPrompt = r.ValueTextEquals("prompt_tokens"u8) || r.ValueTextEquals("input_tokens"u8);
+                        var isCompletion = r.ValueTextEquals("completion_tokens"u8) || r.ValueTextEquals("output_tokens"u8);
                         r.Read();
                         if (isPrompt && r.TokenType == JsonTokenType.Number)
                         {

@@ -21,6 +21,12 @@ public sealed class ParsedRequest
     /// </summary>
     public IInboundDialect? Dialect { get; internal set; }
 
+    /// <summary>
+    /// The request in the client's own API when it was translated (Responses), kept for a backend that serves that API
+    /// itself: it gets this instead of the chat translation, and its answer needs no translation back. Never modified.
+    /// </summary>
+    public JsonObject? ClientBody { get; internal set; }
+
     /// <summary>Requested model or alias.</summary>
     public required string Model { get; init; }
 

@@ -36,6 +36,30 @@ public sealed class NodeClientDialectTests
     }
 
     [SkippableFact]
+    public async Task OfficialOpenAIClient_ResponsesToBackendServingResponses_ForwardedNativelyThroughRouter()
+    {
+        Skip.IfNot(Directory.Exists(Path.Combine(NodeScript.JsDir(), "node_modules", "openai")), "tests/js/node_modules/openai is missing: run `npm ci --prefix tests/js`");
+        await using var f = await CascadeFixture.StartAsync(c => c.Backends.Single(b => b.Name == "own-a").ServesResponses = true);
+        f.Own.ServesResponses = true;
+
+        var r = await NodeScript.RunAsync("openai-responses-e2e.mjs", f.Host.Router.BaseUrl, TestConfigs.KeyA, "m-general");
+
+        // The same script as the translated path: the SDK's stream helper checks the relayed events' order and identity.
+        Assert.Equal("OwnGpu", r.GetProperty("tier").GetString());
+        Assert.Equal("answer from own: tok0 tok1 tok2 tok3 tok4 ", r.GetProperty("plainText").GetString());
+        Assert.False(r.GetProperty("plainStore").GetBoolean());
+        Assert.Equal("answer from own: tok0 tok1 tok2 tok3 tok4 ", r.GetProperty("streamText").GetString());
+        Assert.True(r.GetProperty("sequenceContiguous").GetBoolean());
+        Assert.Equal(5, r.GetProperty("streamUsage").GetInt32());
+        Assert.Equal(r.GetProperty("helperDeltas").GetString(), r.GetProperty("helperText").GetString());
+        Assert.Equal("get_weather", r.GetProperty("toolName").GetString());
+        Assert.Equal("{\"city\":\"Paris\"}", r.GetProperty("streamedToolArgs").GetString());
+        Assert.Equal(400, r.GetProperty("prevStatus").GetInt32());
+        Assert.Equal(6, f.Own.Calls.Count);
+        Assert.All(f.Own.Calls, c => Assert.Equal("/v1/responses", c.Path));
+    }
+
+    [SkippableFact]
     public async Task OfficialAnthropicClient_MessagesStreamToolsAndCount_WorkThroughRouter()
     {
         Skip.IfNot(Directory.Exists(Path.Combine(NodeScript.JsDir(), "node_modules", "@anthropic-ai", "sdk")), "tests/js/node_modules/@anthropic-ai/sdk is missing: run `npm ci --prefix tests/js`");

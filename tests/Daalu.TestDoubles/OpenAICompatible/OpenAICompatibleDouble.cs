@@ -347,7 +347,8 @@ public abstract class OpenAICompatibleDouble : IAsyncDisposable
         await c.Response.Body.WriteAsync(bytes, c.RequestAborted);
     }
 
-    private void Record(HttpContext c, string body, string? model, bool stream, long prompt, long completion, bool completed, bool cancelled)
+    /// <summary>Records one request and what was reported back for it.</summary>
+    protected void Record(HttpContext c, string body, string? model, bool stream, long prompt, long completion, bool completed, bool cancelled)
     {
         var headers = c.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
         _requests.Enqueue(new RecordedRequest(c.Request.Headers["X-Request-Id"].ToString(), c.Request.Path.Value ?? "", headers, body, model, stream, prompt, completion, completed, cancelled));

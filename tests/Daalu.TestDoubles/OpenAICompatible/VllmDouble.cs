@@ -9,7 +9,7 @@ namespace Daalu.TestDoubles.OpenAICompatible;
 /// /metrics in Prometheus text with the vllm: gauges (settable), counters and labels model_name/engine, chat /
 /// completions / embeddings with SSE and usage only on request, and either error shape (nested or the older flat one).
 /// </summary>
-public sealed class VllmDouble(string name, params string[] models) : OpenAICompatibleDouble(name, models)
+public sealed partial class VllmDouble(string name, params string[] models) : OpenAICompatibleDouble(name, models)
 {
     /// <summary>vllm:kv_cache_usage_perc (0..1).</summary>
     public double KvCacheUsage { get; set; }
@@ -45,6 +45,7 @@ public sealed class VllmDouble(string name, params string[] models) : OpenAIComp
     {
         base.Map(app);
         app.MapGet("/health", () => Results.Ok());
+        app.MapPost("/v1/responses", ServeResponsesAsync);
         app.MapGet("/metrics", (HttpContext c) =>
         {
             var model = Models.FirstOrDefault() ?? "none";
