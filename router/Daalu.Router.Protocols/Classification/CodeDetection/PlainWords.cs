@@ -41,18 +41,15 @@ internal static class PlainWords
         Pointable = 1024,
         Context = 2048,
         Artifact = 4096,
+
+        // Not a word class: the word starts a two-word term (looked up with the next word). Stripped before Step.
+        PairStart = 8192,
     }
 
-    private static readonly FrozenDictionary<string, Kind> Words = Build();
+    // Every word and two-word term, plus the first words of the terms flagged PairStart: one lookup per word answers both.
+    private static readonly FrozenDictionary<string, Kind> Words = WithPairStarts(Build());
 
     private static readonly FrozenDictionary<string, Kind>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    // First words of the two-word terms: a pair is looked up only after one of these.
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> PairStarts = Words.Keys
-        .Where(k => k.Contains(' ', StringComparison.Ordinal))
-        .Select(k => k[..k.IndexOf(' ', StringComparison.Ordinal)])
-        .ToFrozenSet(StringComparer.Ordinal)
-        .GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>2 for a request for code, 1 for a mention of code things, 0 otherwise.</summary>
     public static int Score(ReadOnlySpan<char> text)
@@ -127,7 +124,8 @@ internal static class PlainWords
 
             var token = current[..length];
             var mayBeKnown = MayBeKnown(token);
-            var kind = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
+            var found = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
+            var kind = found & ~Kind.PairStart;
             if (previousLength > 0 && previousMayStartPair)
             {
                 previous[..previousLength].CopyTo(pair);
@@ -139,9 +137,14 @@ internal static class PlainWords
                 }
             }
 
-            token.CopyTo(previous);
+            // The previous word is only read back to form a pair: keep it only when it can start one.
+            previousMayStartPair = (found & Kind.PairStart) != 0;
+            if (previousMayStartPair)
+            {
+                token.CopyTo(previous);
+            }
+
             previousLength = length;
-            previousMayStartPair = mayBeKnown && PairStarts.Contains(token);
 
             if (kind != Kind.None)
             {
@@ -307,7 +310,18 @@ internal static class PlainWords
         public int Ambiguous = ambiguous;
     }
 
-    private static FrozenDictionary<string, Kind> Build()
+    private static FrozenDictionary<string, Kind> WithPairStarts(Dictionary<string, Kind> words)
+    {
+        foreach (var key in words.Keys.Where(k => k.Contains(' ', StringComparison.Ordinal)).ToList())
+        {
+            var first = key[..key.IndexOf(' ', StringComparison.Ordinal)];
+            words[first] = words.GetValueOrDefault(first) | Kind.PairStart;
+        }
+
+        return words.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static Dictionary<string, Kind> Build()
     {
         var words = new Dictionary<string, Kind>(StringComparer.Ordinal);
         void Add(Kind kind, params string[] list)
@@ -376,6 +390,6 @@ internal static class PlainWords
         Add(Kind.Question, "how do", "how to", "how can", "how would", "how should", "is there", "best way", "way to", "difference between");
         Add(Kind.Artifact, "app", "apps", "application", "project", "website", "site", "server", "page", "backend", "frontend",
             "service", "bot", "game", "tool", "component", "components", "codebase", "build", "code", "program", "script");
-        return words.ToFrozenDictionary(StringComparer.Ordinal);
+        return words;
     }
 }
