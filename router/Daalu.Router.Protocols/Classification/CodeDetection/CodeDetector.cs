@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Daalu.Router.Classification.CodeDetection;
 
 /// <summary>
@@ -15,6 +17,10 @@ namespace Daalu.Router.Classification.CodeDetection;
 /// </remarks>
 public static class CodeDetector
 {
+    private static readonly SearchValues<string> SqlOpeners = SearchValues.Create(
+        ["select ", "update ", "insert into ", "create table ", "alter table ", "delete from ", "create index ", "drop table "],
+        StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The first decisive signal found in <paramref name="text"/>, or <see cref="CodeSignal.None"/>.</summary>
     public static CodeSignal Detect(ReadOnlySpan<char> text)
     {
@@ -161,6 +167,12 @@ public static class CodeDetector
     // stays prose.
     private static bool HasInlineSql(ReadOnlySpan<char> text)
     {
+        // Every rule below needs one of these words, in some case: one vectorized search rules most texts out.
+        if (!text.ContainsAny(SqlOpeners))
+        {
+            return false;
+        }
+
         var position = 0;
         while (position < text.Length)
         {

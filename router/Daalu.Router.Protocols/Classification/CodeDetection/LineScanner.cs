@@ -38,6 +38,9 @@ internal struct LineScanner
 
     private static readonly SearchValues<char> CodeSymbols = SearchValues.Create("{}[]();=<>");
 
+    // What can mark a word as an identifier: a '_' or a capital letter (see HasCodeIdentifier).
+    private static readonly SearchValues<char> IdentifierMarks = SearchValues.Create("_ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
     private static readonly SearchValues<string> Operators = SearchValues.Create(
         ["==", "!=", "&&", "||", "::", "+=", "-=", "++", ":=", "();", "<<", "[]"], StringComparison.Ordinal);
 
@@ -94,6 +97,8 @@ internal struct LineScanner
 
     private static readonly string[] DockerInstructions =
     ["FROM ", "RUN ", "COPY ", "WORKDIR ", "ENTRYPOINT ", "CMD ", "EXPOSE ", "ENV ", "ARG ", "ADD ", "USER ", "LABEL ", "VOLUME "];
+
+    private static readonly SearchValues<char> DockerStarts = SearchValues.Create(string.Concat(DockerInstructions.Select(i => i[0]).Distinct()));
 
     private static readonly string[] SourceExtensions =
     [
@@ -262,7 +267,7 @@ internal struct LineScanner
             return CodeSignal.StackTrace;
         }
 
-        if (char.IsAsciiLetterUpper(t[0]))
+        if (DockerStarts.Contains(t[0]))
         {
             foreach (var instruction in DockerInstructions)
             {
@@ -748,9 +753,23 @@ internal struct LineScanner
     // space around the dot (prose puts a space after a full stop; "e.g." and "U.S." do not match).
     private static bool MemberAccess(ReadOnlySpan<char> t)
     {
-        for (var i = 1; i + 2 < t.Length; i++)
+        // Only a '.' can start the shape: jump from one to the next (a vectorized search) instead of testing every character.
+        var i = 0;
+        while (true)
         {
-            if (t[i] == '.' && char.IsAsciiLetterLower(t[i - 1]) && char.IsAsciiLetterUpper(t[i + 1]) && char.IsAsciiLetterLower(t[i + 2]) &&
+            var found = i + 1 < t.Length ? t[(i + 1)..].IndexOf('.') : -1;
+            if (found < 0)
+            {
+                return false;
+            }
+
+            i += found + 1;
+            if (i + 2 >= t.Length)
+            {
+                return false;
+            }
+
+            if (char.IsAsciiLetterLower(t[i - 1]) && char.IsAsciiLetterUpper(t[i + 1]) && char.IsAsciiLetterLower(t[i + 2]) &&
                 (i < 2 || t[i - 2] != '.'))
             {
                 // Not inside a URL or an e-mail address.
@@ -767,8 +786,6 @@ internal struct LineScanner
                 }
             }
         }
-
-        return false;
     }
 
     // A distinctive command inside a sentence, with a flag ("-x", "--yes") before the sentence ends.
@@ -850,25 +867,33 @@ internal struct LineScanner
         return points + SourceFileNames(t) + (HasCodeIdentifier(t) ? 1 : 0);
     }
 
-    // snake_case or camelCase words ("node_modules", "parseFlags", "user_id") outside URLs and e-mail addresses.
+    // snake_case or camelCase words ("node_modules", "parseFlags", "user_id") outside URLs and e-mail addresses. A word is
+    // a maximal run of letters, digits and '_' that starts with a letter and does not follow '@', '/', '.' or '#'; only a
+    // '_' or a capital inside it can mark it, so the search jumps between those (vectorized) and reads each word once.
     private static bool HasCodeIdentifier(ReadOnlySpan<char> t)
     {
-        var i = 0;
-        while (i < t.Length)
+        var from = 0;
+        while (from < t.Length)
         {
-            if (!char.IsAsciiLetter(t[i]) || (i > 0 && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '_' or '@' or '/' or '.' or '#')))
+            var found = t[from..].IndexOfAny(IdentifierMarks);
+            if (found < 0)
             {
-                i++;
-                continue;
+                return false;
             }
 
-            var start = i;
+            var start = from + found;
+            while (start > from && IsWordChar(t[start - 1]))
+            {
+                start--;
+            }
+
+            var end = start;
             var lowerRun = 0;
             var marked = false;
-            while (i < t.Length && (char.IsAsciiLetterOrDigit(t[i]) || t[i] == '_'))
+            while (end < t.Length && IsWordChar(t[end]))
             {
-                var c = t[i];
-                if (c == '_' && i > start && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]))
+                var c = t[end];
+                if (c == '_' && end > start && end + 1 < t.Length && char.IsAsciiLetter(t[end + 1]))
                 {
                     marked = true;
                 }
@@ -878,17 +903,22 @@ internal struct LineScanner
                 }
 
                 lowerRun = char.IsAsciiLetterLower(c) ? lowerRun + 1 : 0;
-                i++;
+                end++;
             }
 
-            if (marked && (i >= t.Length || t[i] is not '@' and not '.' || i + 1 >= t.Length || !char.IsAsciiLetter(t[i + 1])))
+            var isWord = char.IsAsciiLetter(t[start]) && (start == 0 || t[start - 1] is not '@' and not '/' and not '.' and not '#');
+            if (isWord && marked && (end >= t.Length || t[end] is not '@' and not '.' || end + 1 >= t.Length || !char.IsAsciiLetter(t[end + 1])))
             {
                 return true;
             }
+
+            from = Math.Max(end, start + 1);
         }
 
         return false;
     }
+
+    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     private static int SourceFileNames(ReadOnlySpan<char> t)
     {

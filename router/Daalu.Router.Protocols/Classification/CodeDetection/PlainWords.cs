@@ -6,7 +6,8 @@ namespace Daalu.Router.Classification.CodeDetection;
 /// The word pass of <see cref="CodeDetector"/>: requests for code in plain words ("Write a C++ program that ...",
 /// "fix this bug", "why does this function return null", "How do I reverse a list in Python?"). Words are
 /// lower-cased ASCII tokens ('+', '#' and inner '.' kept, so "c++", "c#" and "node.js" are one token); two-word terms
-/// are looked up as "previous current". One pass, a dictionary lookup per word and per word pair, no allocation.
+/// are looked up as "previous current". One pass; a bit filter sends only likely vocabulary words to the dictionary;
+/// no allocation.
 /// </summary>
 internal static class PlainWords
 {
@@ -41,18 +42,15 @@ internal static class PlainWords
         Pointable = 1024,
         Context = 2048,
         Artifact = 4096,
+
+        // Not a word class: the word starts a two-word term (looked up with the next word). Stripped before Step.
+        PairStart = 8192,
     }
 
-    private static readonly FrozenDictionary<string, Kind> Words = Build();
+    // Every word and two-word term, plus the first words of the terms flagged PairStart: one lookup per word answers both.
+    private static readonly FrozenDictionary<string, Kind> Words = WithPairStarts(Build());
 
     private static readonly FrozenDictionary<string, Kind>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    // First words of the two-word terms: a pair is looked up only after one of these.
-    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> PairStarts = Words.Keys
-        .Where(k => k.Contains(' ', StringComparison.Ordinal))
-        .Select(k => k[..k.IndexOf(' ', StringComparison.Ordinal)])
-        .ToFrozenSet(StringComparer.Ordinal)
-        .GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>2 for a request for code, 1 for a mention of code things, 0 otherwise.</summary>
     public static int Score(ReadOnlySpan<char> text)
@@ -95,6 +93,7 @@ internal static class PlainWords
             // A token: letters and digits, with '+', '#' and letter-led '.', '-' inside or after.
             var start = i;
             var length = 0;
+            var hash = 0u;
             var tooLong = false;
             while (i < text.Length)
             {
@@ -108,7 +107,9 @@ internal static class PlainWords
 
                 if (length < MaxToken)
                 {
-                    current[length++] = (char)(ch | (char.IsAsciiLetterUpper(ch) ? 0x20 : 0));
+                    var lower = (char)(ch | (char.IsAsciiLetterUpper(ch) ? 0x20 : 0));
+                    current[length++] = lower;
+                    hash = (hash * 31) + lower;
                 }
                 else
                 {
@@ -126,8 +127,9 @@ internal static class PlainWords
             }
 
             var token = current[..length];
-            var mayBeKnown = MayBeKnown(token);
-            var kind = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
+            var mayBeKnown = MayBeKnown(hash);
+            var found = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
+            var kind = found & ~Kind.PairStart;
             if (previousLength > 0 && previousMayStartPair)
             {
                 previous[..previousLength].CopyTo(pair);
@@ -139,9 +141,14 @@ internal static class PlainWords
                 }
             }
 
-            token.CopyTo(previous);
+            // The previous word is only read back to form a pair: keep it only when it can start one.
+            previousMayStartPair = (found & Kind.PairStart) != 0;
+            if (previousMayStartPair)
+            {
+                token.CopyTo(previous);
+            }
+
             previousLength = length;
-            previousMayStartPair = mayBeKnown && PairStarts.Contains(token);
 
             if (kind != Kind.None)
             {
@@ -273,29 +280,37 @@ internal static class PlainWords
         return false;
     }
 
-    // (first character, second character, length) of every single word and of every pair's first word: most prose
-    // words ("the", "and", "meeting") fail this table test and skip the hash lookups.
-    private static readonly bool[] Shapes = BuildShapes();
+    // A bit per hash slot of every single word (and first word of a two-word term): most prose words ("the", "trip",
+    // "neighbourhoods") find their bit clear and skip the dictionary. The hash is built while the word is lower-cased.
+    private const int FilterBits = 1 << 16;
 
-    private static int ShapeIndex(ReadOnlySpan<char> token)
+    private static readonly ulong[] KnownWords = BuildFilter();
+
+    private static int FilterSlot(uint hash) => (int)((hash ^ (hash >> 16)) & (FilterBits - 1));
+
+    private static bool MayBeKnown(uint hash)
     {
-        static int Slot(char c) => c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? 26 : 27;
-        var second = token.Length > 1 ? Slot(token[1]) : 27;
-        return (((Slot(token[0]) * 28) + second) * (MaxToken + 1)) + Math.Min(token.Length, MaxToken);
+        var slot = FilterSlot(hash);
+        return (KnownWords[slot >> 6] & (1UL << (slot & 63))) != 0;
     }
 
-    private static bool MayBeKnown(ReadOnlySpan<char> token) => Shapes[ShapeIndex(token)];
-
-    private static bool[] BuildShapes()
+    private static ulong[] BuildFilter()
     {
-        var shapes = new bool[28 * 28 * (MaxToken + 1)];
+        var filter = new ulong[FilterBits / 64];
         foreach (var key in Build().Keys)
         {
             var space = key.IndexOf(' ', StringComparison.Ordinal);
-            shapes[ShapeIndex(space < 0 ? key : key[..space])] = true;
+            var hash = 0u;
+            foreach (var c in space < 0 ? key : key[..space])
+            {
+                hash = (hash * 31) + c;
+            }
+
+            var slot = FilterSlot(hash);
+            filter[slot >> 6] |= 1UL << (slot & 63);
         }
 
-        return shapes;
+        return filter;
     }
 
     // Word positions of the last language, code noun, deictic and ambiguous language name in the sentence.
@@ -307,7 +322,18 @@ internal static class PlainWords
         public int Ambiguous = ambiguous;
     }
 
-    private static FrozenDictionary<string, Kind> Build()
+    private static FrozenDictionary<string, Kind> WithPairStarts(Dictionary<string, Kind> words)
+    {
+        foreach (var key in words.Keys.Where(k => k.Contains(' ', StringComparison.Ordinal)).ToList())
+        {
+            var first = key[..key.IndexOf(' ', StringComparison.Ordinal)];
+            words[first] = words.GetValueOrDefault(first) | Kind.PairStart;
+        }
+
+        return words.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static Dictionary<string, Kind> Build()
     {
         var words = new Dictionary<string, Kind>(StringComparer.Ordinal);
         void Add(Kind kind, params string[] list)
@@ -376,6 +402,6 @@ internal static class PlainWords
         Add(Kind.Question, "how do", "how to", "how can", "how would", "how should", "is there", "best way", "way to", "difference between");
         Add(Kind.Artifact, "app", "apps", "application", "project", "website", "site", "server", "page", "backend", "frontend",
             "service", "bot", "game", "tool", "component", "components", "codebase", "build", "code", "program", "script");
-        return words.ToFrozenDictionary(StringComparer.Ordinal);
+        return words;
     }
 }

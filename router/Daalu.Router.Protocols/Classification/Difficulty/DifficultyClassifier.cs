@@ -1,3 +1,4 @@
+using System.Buffers;
 using Daalu.Router.Classification.CodeDetection;
 
 namespace Daalu.Router.Classification.Difficulty;
@@ -47,6 +48,8 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "ln(", "fraction", "geometric", "series",
     ];
 
+    private static readonly SearchValues<string> MathWordValues = SearchValues.Create(MathWords, StringComparison.Ordinal);
+
     private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
 
     private static readonly string[] TextTasks =
@@ -64,6 +67,8 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         " it", " it?", "this", "that", "them", "those", "these", "again", "instead", "now ", "also", "same", "above",
         "previous", "cheaper", "shorter", "longer", "faster", "simpler", "more ", "what if", "and if", "too",
     ];
+
+    private static readonly SearchValues<string> FollowUpWordValues = SearchValues.Create(FollowUpWords, StringComparison.Ordinal);
 
     /// <summary>Rates the request's last user turn, then looks back one user turn for a follow-up.</summary>
     /// <param name="text">The request's texts.</param>
@@ -121,7 +126,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
             return (3, 0.85, true);
         }
 
-        var math = ContainsWordStart(text, MathWords);
+        var math = ContainsWordStart(text, MathWordValues);
         if (rating == 1 && signal == CodeSignal.None && text.Length <= ShortText && !math &&
             !HasArithmetic(text) && !StartsWithAny(task, TaskOpeners) &&
             (text.Length <= 40 || StartsWithAny(text, FactualOpeners)))
@@ -132,7 +137,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         // Math: a math word with numbers, or a word problem (arithmetic in a text of some length, or two numbers and a
         // quantity question: "3 apples cost 2 euros. How much do 12 cost?").
         if (signal == CodeSignal.None && ((math && text.ContainsAny(Digits)) || (HasArithmetic(text) && text.Length >= 30) ||
-            (NumberCount(text) >= 2 && ContainsAny(text, QuantityQuestions))))
+            (NumberCount(text) >= 2 && text.ContainsAny(QuantityQuestionValues))))
         {
             return (3, 0.75, true);
         }
@@ -172,7 +177,14 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     private static bool IsFollowUp(string lastUserText)
     {
         var text = lastUserText.AsSpan().Trim();
-        return text.Length is > 0 and <= 200 && ContainsAny(text.ToString().ToLowerInvariant(), FollowUpWords);
+        if (text.Length is 0 or > 200)
+        {
+            return false;
+        }
+
+        Span<char> lowered = stackalloc char[200];
+        var length = text.ToLowerInvariant(lowered);
+        return lowered[..length].ContainsAny(FollowUpWordValues);
     }
 
     // "Can you write ...", "Please implement ...": the verb after a polite opener.
@@ -195,6 +207,8 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "average", "left over", "remain",
     ];
 
+    private static readonly SearchValues<string> QuantityQuestionValues = SearchValues.Create(QuantityQuestions, StringComparison.Ordinal);
+
     private static int NumberCount(ReadOnlySpan<char> text)
     {
         var count = 0;
@@ -209,28 +223,27 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         return count;
     }
 
-    // Like ContainsAny, but a word must start where it matches ("prove" in "prove that", not in "approved").
-    private static bool ContainsWordStart(ReadOnlySpan<char> text, string[] words)
+    // Like ContainsAny, but a word must start where it matches ("prove" in "prove that", not in "approved"). One
+    // vectorized search for every word at once; at a match, every word found there starts with the same character, so
+    // the word-start test depends on the position only.
+    private static bool ContainsWordStart(ReadOnlySpan<char> text, SearchValues<string> words)
     {
-        foreach (var word in words)
+        var position = 0;
+        while (position < text.Length)
         {
-            var position = 0;
-            while (position < text.Length)
+            var found = text[position..].IndexOfAny(words);
+            if (found < 0)
             {
-                var found = text[position..].IndexOf(word, StringComparison.Ordinal);
-                if (found < 0)
-                {
-                    break;
-                }
-
-                var at = position + found;
-                if (at == 0 || !char.IsAsciiLetter(text[at - 1]) || !char.IsAsciiLetter(word[0]))
-                {
-                    return true;
-                }
-
-                position = at + 1;
+                return false;
             }
+
+            var at = position + found;
+            if (at == 0 || !char.IsAsciiLetter(text[at - 1]) || !char.IsAsciiLetter(text[at]))
+            {
+                return true;
+            }
+
+            position = at + 1;
         }
 
         return false;
@@ -241,19 +254,6 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         foreach (var prefix in prefixes)
         {
             if (text.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool ContainsAny(ReadOnlySpan<char> text, string[] words)
-    {
-        foreach (var word in words)
-        {
-            if (text.Contains(word, StringComparison.Ordinal))
             {
                 return true;
             }

@@ -1,0 +1,975 @@
+// LineScanner exactly as it was before the single-pass rewrite (git 815df71), kept as the reference the tests compare the
+// production detector's verdicts against and as the Baseline of Daalu.Bench.Micro's ContentClassification (which
+// links this file). Do not optimise it: its value is that it is the old algorithm.
+using System.Buffers;
+using System.Collections.Frozen;
+
+using Daalu.Router.Classification.CodeDetection;
+
+namespace Daalu.Router.Protocols.Tests.Classification.Reference;
+
+/// <summary>
+/// The line pass of <see cref="ReferenceCodeDetector"/>: fed one line at a time, it returns a signal as soon as one line (or
+/// the lines so far) decide, and keeps counts for <see cref="Finish"/>. Every check on a line is a prefix test or
+/// one bounded scan of that line, so a text costs a constant number of passes over its characters.
+/// </summary>
+internal struct ReferenceLineScanner
+{
+    // Lines that look like source (see LinePoints).
+    public int CodeLines;
+
+    // File names with a source extension and inline code spans, each one point, capped.
+    public int WeakPoints;
+
+    private int _diffHeaders;
+    private int _frames;
+    private bool _exceptionHeader;
+    private int _commandLines;
+    private int _k8sKeys;
+    private int _jsonKeys;
+    private bool _jsonBrace;
+    private int _yamlKeys;
+    private int _yamlValues;
+    private bool _yamlBlockOpen;
+    private int _yamlNested;
+    private int _tomlSections;
+    private int _tomlKeys;
+    private int _dockerLines;
+    private bool _dockerFrom;
+    private int _markupLines;
+
+    // Backward scans from a '.' or '(' stop after this many characters, so a line of "a.a.a.a..." stays linear.
+    private const int MaxTokenScan = 200;
+
+    private static readonly SearchValues<char> CodeSymbols = SearchValues.Create("{}[]();=<>");
+
+    private static readonly SearchValues<string> Operators = SearchValues.Create(
+        ["==", "!=", "&&", "||", "::", "+=", "-=", "++", ":=", "();", "<<", "[]"], StringComparison.Ordinal);
+
+    // A second family, counted apart: arrows, closing tags, Ruby blocks and symbols.
+    private static readonly SearchValues<string> Arrows = SearchValues.Create(["->", "=>", "</", "/>", "{ |", "&:"], StringComparison.Ordinal);
+
+    // Commands distinctive enough to be found inside a sentence ("when I run terraform apply -auto-approve ...").
+    private static readonly string[] InlineCommands =
+    [
+        "git ", "npm ", "npx ", "pip ", "pip3 ", "yarn ", "pnpm ", "docker ", "kubectl ", "helm ", "sudo ", "apt-get ",
+        "brew ", "curl ", "wget ", "terraform ", "dotnet ", "cargo ", "mvn ", "gradle ", "gcc ", "g++ ", "python3 ",
+        "ssh ", "scp ", "grep ", "chmod ", "chown ", "systemctl ", "journalctl ", "gcloud ", "conda ", "javac ",
+        "rustc ", "psql ", "openssl ", "ssh-keygen ",
+    ];
+
+    // Line openers that settle it on their own.
+    private static readonly string[] Unmistakable =
+    [
+        "#include <", "#include \"", "#!/", "<?php", "using System", "using namespace std", "import java.", "package main",
+        "public static void ", "int main(", "fn main(", "func main(", "console.log(", "System.out.print", "fmt.Print",
+        "std::cout", "println!(", "#define ", "@Override", "import React", "import numpy", "import pandas",
+        "if __name__", "<!DOCTYPE", "<?xml", "$(document)", "SELECT ", "module.exports", "#pragma ", "extern \"C\"",
+    ];
+
+    private static readonly SearchValues<char> UnmistakableStarts = SearchValues.Create(string.Concat(Unmistakable.Select(u => u[0]).Distinct()));
+
+    // Keywords that start a statement or declaration, case-sensitive, followed by a space, '(' or ':'.
+    private static readonly string[] Keywords =
+    [
+        "def", "class", "import", "from", "return", "if", "for", "while", "elif", "else", "try", "except", "catch",
+        "finally", "const", "let", "var", "val", "fun", "func", "fn", "pub", "public", "private", "protected", "static",
+        "void", "int", "struct", "enum", "interface", "package", "namespace", "using", "impl", "switch", "case",
+        "async", "await", "export", "function", "puts", "require", "module", "end", "print", "echo", "local", "defer",
+        "throw", "raise", "yield", "lambda", "match", "type", "trait", "object", "override", "guard", "extension",
+        "template", "typedef", "unsafe", "mut", "self.", "this.", "@", "#",
+    ];
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> KeywordSet =
+        Keywords.Where(k => k.All(char.IsAsciiLetter)).ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Commands that open a shell line without a prompt; one is weak, one with a flag or pipe is a shell session.
+    private static readonly string[] Commands =
+    [
+        "git", "npm", "npx", "pip", "pip3", "yarn", "pnpm", "docker", "kubectl", "helm", "sudo", "apt", "apt-get",
+        "yum", "dnf", "brew", "curl", "wget", "cd", "ls", "mkdir", "rm", "cp", "mv", "chmod", "chown", "export",
+        "cargo", "go", "dotnet", "mvn", "gradle", "make", "cmake", "gcc", "g++", "clang", "python", "python3", "node",
+        "ssh", "scp", "tar", "grep", "sed", "awk", "cat", "systemctl", "journalctl", "terraform", "az", "aws",
+        "gcloud", "conda", "javac", "rustc", "composer", "gem", "bundle", "kill", "ping", "nginx", "psql", "mysql",
+        "redis-cli", "minikube", "kind", "k3s", "openssl", "ssh-keygen", "tail", "head", "find", "xargs", "uvicorn",
+    ];
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CommandSet =
+        Commands.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly string[] DockerInstructions =
+    ["FROM ", "RUN ", "COPY ", "WORKDIR ", "ENTRYPOINT ", "CMD ", "EXPOSE ", "ENV ", "ARG ", "ADD ", "USER ", "LABEL ", "VOLUME "];
+
+    private static readonly string[] SourceExtensions =
+    [
+        "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "c", "h", "cc", "cpp", "hpp", "cxx", "cs", "go", "rs",
+        "rb", "php", "kt", "kts", "swift", "sh", "bash", "zsh", "ps1", "sql", "yaml", "yml", "toml", "json", "xml",
+        "html", "css", "scss", "vue", "svelte", "dart", "scala", "lua", "ipynb", "gradle", "csproj", "tf", "proto",
+        "ini", "cfg", "conf", "env", "jsonl", "lock", "mod", "sbt", "ex", "exs", "hs", "ml", "clj", "m", "mm",
+    ];
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ExtensionSet =
+        SourceExtensions.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Framework names that look like file names.
+    private static readonly string[] NotFiles = ["node.js", "next.js", "vue.js", "react.js", "three.js", "d3.js", "express.js", "nuxt.js", "chart.js", "p5.js", "asp.net", "ado.net"];
+
+    /// <summary>Reads one line; a non-None result decides the text.</summary>
+    public CodeSignal Add(ReadOnlySpan<char> raw)
+    {
+        var t = raw.Trim();
+        if (t.IsEmpty)
+        {
+            return CodeSignal.None;
+        }
+
+        var indent = raw.Length - raw.TrimStart().Length;
+        var signal = Structural(t, indent);
+        if (signal != CodeSignal.None)
+        {
+            return signal;
+        }
+
+        foreach (var opener in UnmistakableStarts.Contains(t[0]) ? Unmistakable : [])
+        {
+            if (t.StartsWith(opener, StringComparison.Ordinal))
+            {
+                // "SELECT " opens a line of SQL only with FROM on it or following; inline SQL was checked before.
+                if (opener == "SELECT ")
+                {
+                    break;
+                }
+
+                return CodeSignal.Source;
+            }
+        }
+
+        var points = LinePoints(t);
+        if (points >= 2)
+        {
+            CodeLines++;
+            if (points >= 3 || CodeLines >= 2)
+            {
+                return CodeSignal.Source;
+            }
+        }
+
+        if (WeakPoints < 2)
+        {
+            WeakPoints = Math.Min(2, WeakPoints + WeakEvidence(t));
+        }
+
+        return CodeSignal.None;
+    }
+
+    /// <summary>What the lines add up to once every line was read.</summary>
+    public readonly CodeSignal Finish()
+    {
+        if (_frames >= 1 && _exceptionHeader)
+        {
+            return CodeSignal.StackTrace;
+        }
+
+        if (_commandLines >= 2)
+        {
+            return CodeSignal.ShellSession;
+        }
+
+        if (_jsonKeys >= 2 && _jsonBrace)
+        {
+            return CodeSignal.Config;
+        }
+
+        if ((_yamlKeys >= 3 && _yamlNested >= 1 && _yamlValues >= 2) || (_tomlSections >= 1 && _tomlKeys >= 1))
+        {
+            return CodeSignal.Config;
+        }
+
+        if (_markupLines >= 2)
+        {
+            return CodeSignal.Source;
+        }
+
+        return CodeSignal.None;
+    }
+
+    // Diffs, traces, shells, SQL, configuration and markup: the shapes that are not statement lines.
+    private CodeSignal Structural(ReadOnlySpan<char> t, int indent)
+    {
+        switch (t[0])
+        {
+            case 'd' when t.StartsWith("diff --git ", StringComparison.Ordinal):
+                return CodeSignal.Diff;
+            case '@' when t.StartsWith("@@ -", StringComparison.Ordinal) && t[4..].IndexOf("@@", StringComparison.Ordinal) > 0 && char.IsAsciiDigit(t.Length > 4 ? t[4] : ' '):
+                return CodeSignal.Diff;
+            case '-' or '+' when t.StartsWith("--- a/", StringComparison.Ordinal) || t.StartsWith("+++ b/", StringComparison.Ordinal) ||
+                t.StartsWith("--- ", StringComparison.Ordinal) && t.Contains('.') && !t[4..].Contains(' ') ||
+                t.StartsWith("+++ ", StringComparison.Ordinal) && t.Contains('.') && !t[4..].Contains(' '):
+                return ++_diffHeaders >= 2 ? CodeSignal.Diff : CodeSignal.None;
+            case 'T' when t.StartsWith("Traceback (most recent call last)", StringComparison.Ordinal):
+                return CodeSignal.StackTrace;
+            case 'F' when t.StartsWith("File \"", StringComparison.Ordinal) && t.Contains("\", line ", StringComparison.Ordinal):
+                return CodeSignal.StackTrace;
+            case 'E' when t.StartsWith("Exception in thread \"", StringComparison.Ordinal):
+                return CodeSignal.StackTrace;
+            case 'g' when t.StartsWith("goroutine ", StringComparison.Ordinal) && t.Contains(" [", StringComparison.Ordinal):
+                return CodeSignal.StackTrace;
+            case 'a' when t.StartsWith("at ", StringComparison.Ordinal) && IsFrame(t[3..]):
+                _frames++;
+                return _frames >= 2 || _exceptionHeader ? CodeSignal.StackTrace : CodeSignal.None;
+            case 'C' when t.StartsWith("Caused by: ", StringComparison.Ordinal):
+                _exceptionHeader = true;
+                return _frames >= 1 ? CodeSignal.StackTrace : CodeSignal.None;
+            case 'p' when t.StartsWith("panic: ", StringComparison.Ordinal):
+                _exceptionHeader = true;
+                return CodeSignal.None;
+            case '$' when t.Length > 2 && t[1] == ' ' && (char.IsAsciiLetter(t[2]) || t[2] is '.' or '/' or '~'):
+                return CodeSignal.ShellSession;
+            case '>' when t.StartsWith(">>> ", StringComparison.Ordinal) && t.Length > 4:
+                return CodeSignal.Source;
+            case 'P' when t.StartsWith("PS C:\\", StringComparison.Ordinal) || t.StartsWith("PS /", StringComparison.Ordinal):
+                return CodeSignal.ShellSession;
+            case 'C' when t.StartsWith("C:\\>", StringComparison.Ordinal):
+                return CodeSignal.ShellSession;
+            case 'a' when t.StartsWith("apiVersion:", StringComparison.Ordinal):
+                return ++_k8sKeys >= 2 ? CodeSignal.Config : CodeSignal.None;
+            case 'k' when t.StartsWith("kind:", StringComparison.Ordinal):
+                return ++_k8sKeys >= 2 ? CodeSignal.Config : CodeSignal.None;
+            case '<':
+                if (IsMarkup(t))
+                {
+                    _markupLines++;
+                    return _markupLines >= 2 ? CodeSignal.Source : CodeSignal.None;
+                }
+
+                break;
+            case '{' or '[' when t.Length <= 2 || t[1] == '"':
+                _jsonBrace = true;
+                _jsonKeys += t.Length > 1 ? JsonKeysInLine(t) : 0;
+                return _jsonKeys >= 2 && t.Length > 2 ? CodeSignal.Config : CodeSignal.None;
+            case '"' when JsonKey(t):
+                _jsonKeys++;
+                return _jsonKeys >= 3 ? CodeSignal.Config : CodeSignal.None;
+            case '[' when TomlSection(t):
+                _tomlSections++;
+                return CodeSignal.None;
+            default:
+                break;
+        }
+
+        if (ShellPromptLine(t))
+        {
+            return CodeSignal.ShellSession;
+        }
+
+        if (ExceptionHeader(t) || ExceptionNameInLine(t) || TestRunnerLine(t))
+        {
+            return CodeSignal.StackTrace;
+        }
+
+        if (char.IsAsciiLetterUpper(t[0]))
+        {
+            foreach (var instruction in DockerInstructions)
+            {
+                if (t.StartsWith(instruction, StringComparison.Ordinal))
+                {
+                    _dockerLines++;
+                    _dockerFrom |= instruction == "FROM ";
+                    return _dockerLines >= 2 && _dockerFrom ? CodeSignal.Config : CodeSignal.None;
+                }
+            }
+        }
+
+        if (SqlLine(t))
+        {
+            return CodeSignal.Sql;
+        }
+
+        var command = CommandLine(t);
+        if (command == 2 || (command == 0 && t.Contains(" -", StringComparison.Ordinal) && InlineCommandWithFlag(t)))
+        {
+            return CodeSignal.ShellSession;
+        }
+
+        if (command == 1)
+        {
+            _commandLines++;
+        }
+
+        YamlOrToml(t, indent);
+        return CodeSignal.None;
+    }
+
+    // "user@host:~/src$ make" or "root@box:/# ls".
+    private static bool ShellPromptLine(ReadOnlySpan<char> t)
+    {
+        var at = t.IndexOf('@');
+        if (at <= 0 || at > 40)
+        {
+            return false;
+        }
+
+        var prompt = t[at..].IndexOfAny("$#");
+        if (prompt < 0 || at + prompt + 1 >= t.Length || t[at + prompt + 1] != ' ')
+        {
+            return false;
+        }
+
+        var host = t[(at + 1)..(at + prompt)];
+        return host.Contains(':') && !host.Contains(' ') && !t[..at].Contains(' ');
+    }
+
+    // "TypeError: x is undefined", "java.lang.IllegalStateException: boom", "System.NullReferenceException: ...",
+    // "Unhandled exception. System.Exception": a compound identifier ending in Error or Exception, then ':' or end.
+    private static bool ExceptionHeader(ReadOnlySpan<char> t)
+    {
+        if (t.StartsWith("Unhandled exception.", StringComparison.Ordinal) || t.StartsWith("Uncaught ", StringComparison.Ordinal) && t.Contains("Error", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var end = 0;
+        while (end < t.Length && end < 120 && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '.' or '_' or '$'))
+        {
+            end++;
+        }
+
+        if (end == t.Length || t[end] != ':')
+        {
+            return false;
+        }
+
+        var name = t[..end];
+        var suffix = name.EndsWith("Exception", StringComparison.Ordinal) ? 9 : name.EndsWith("Error", StringComparison.Ordinal) ? 5 : 0;
+        return suffix > 0 && name.Length > suffix && char.IsAsciiLetterUpper(name[name.Length - suffix]) && name.Length >= suffix + 2;
+    }
+
+    // "... got TypeError: x is not a function", "FAILED a.py::t - AssertionError: ...": a compound exception name followed
+    // by ':' anywhere in the line.
+    private static bool ExceptionNameInLine(ReadOnlySpan<char> t) =>
+        HasCompoundName(t, "Error:") || HasCompoundName(t, "Exception");
+
+    // A compound name right before the suffix ("Type" in "TypeError:", "java.lang.IllegalState" in
+    // "...IllegalStateException"): prose writes "Error:" or "exception" alone.
+    private static bool HasCompoundName(ReadOnlySpan<char> t, string suffix)
+    {
+        var position = 0;
+        while (position < t.Length)
+        {
+            var found = t[position..].IndexOf(suffix, StringComparison.Ordinal);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            var at = position + found;
+            position = at + suffix.Length;
+            var start = at;
+            while (start > 0 && at - start < MaxTokenScan && (char.IsAsciiLetterOrDigit(t[start - 1]) || t[start - 1] is '.' or '_'))
+            {
+                start--;
+            }
+
+            var prefix = t[start..at];
+            if (prefix.Length >= 2 && char.IsAsciiLetter(prefix[^1]) && (char.IsAsciiLetterUpper(prefix[0]) || prefix.Contains('.')))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // pytest / go test / jest result lines: "FAILED tests/x.py::test_y", "--- FAIL: TestX (0.00s)", "FAIL src/a.test.ts".
+    private static bool TestRunnerLine(ReadOnlySpan<char> t) =>
+        (t.StartsWith("FAILED ", StringComparison.Ordinal) || t.StartsWith("ERROR ", StringComparison.Ordinal) || t.StartsWith("PASSED ", StringComparison.Ordinal)) && t.Contains("::", StringComparison.Ordinal) ||
+        t.StartsWith("--- FAIL: ", StringComparison.Ordinal) || t.StartsWith("--- PASS: ", StringComparison.Ordinal);
+
+    // A frame after "at ": "com.x.Foo.bar(Foo.java:12)", "Ns.Type.Method() in /src/x.cs:line 4", "foo (/app/x.js:10:5)",
+    // "/app/x.js:10:5", "Object.<anonymous> (x.js:1:1)": a first token with '.', '/' or '<' and a ':' plus digit or "line".
+    private static bool IsFrame(ReadOnlySpan<char> rest)
+    {
+        var tokenEnd = rest.IndexOfAny(' ', '(');
+        var token = tokenEnd < 0 ? rest : rest[..tokenEnd];
+        if (token.IsEmpty || token.IndexOfAny("./<\\") < 0)
+        {
+            return false;
+        }
+
+        var colon = rest.LastIndexOf(':');
+        return colon > 0 && colon + 1 < rest.Length && (char.IsAsciiDigit(rest[colon + 1]) || rest[(colon + 1)..].StartsWith("line", StringComparison.Ordinal));
+    }
+
+    private static bool IsMarkup(ReadOnlySpan<char> t)
+    {
+        if (t.StartsWith("<!--", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var name = t[1..];
+        if (name.Length > 0 && name[0] == '/')
+        {
+            name = name[1..];
+        }
+
+        var end = 0;
+        while (end < name.Length && (char.IsAsciiLetterOrDigit(name[end]) || name[end] is '-' or ':' or '.'))
+        {
+            end++;
+        }
+
+        return end > 0 && char.IsAsciiLetter(name[0]) && end < name.Length && name[end] is '>' or ' ' or '/' && t.Contains('>');
+    }
+
+    // "\"key\": value" with an identifier-like key.
+    private static bool JsonKey(ReadOnlySpan<char> t)
+    {
+        if (t.Length < 4 || t[0] != '"')
+        {
+            return false;
+        }
+
+        var close = t[1..].IndexOf('"');
+        if (close <= 0 || close > 60)
+        {
+            return false;
+        }
+
+        var key = t.Slice(1, close);
+        if (key.Contains(' '))
+        {
+            return false;
+        }
+
+        var after = t[(close + 2)..].TrimStart();
+        return after.Length > 0 && after[0] == ':';
+    }
+
+    private static bool TomlSection(ReadOnlySpan<char> t)
+    {
+        var inner = t.Trim('[').TrimEnd(']');
+        if (inner.IsEmpty || t[^1] != ']' || inner.Length > 60 || !char.IsAsciiLetterLower(inner[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in inner)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '"'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // SQL statement openers at a line start in any case, with the shape that separates them from prose.
+    private static bool SqlLine(ReadOnlySpan<char> t)
+    {
+        if (t.StartsWith("select ", StringComparison.OrdinalIgnoreCase))
+        {
+            var from = t.IndexOf(" from ", StringComparison.OrdinalIgnoreCase);
+            return from > 0 && (t.Contains('*') || t[..from].Contains(',') || t.Contains(" where ", StringComparison.OrdinalIgnoreCase) ||
+                t.Contains(" join ", StringComparison.OrdinalIgnoreCase) || t.EndsWith(";", StringComparison.Ordinal) || t.Contains(" group by ", StringComparison.OrdinalIgnoreCase));
+        }
+
+        return (t.StartsWith("insert into ", StringComparison.OrdinalIgnoreCase) && t.Contains(" values", StringComparison.OrdinalIgnoreCase)) ||
+            (t.StartsWith("create table ", StringComparison.OrdinalIgnoreCase) && t.Contains('(')) ||
+            (t.StartsWith("update ", StringComparison.OrdinalIgnoreCase) && t.Contains(" set ", StringComparison.OrdinalIgnoreCase) && t.Contains('=') && t.Contains(" where ", StringComparison.OrdinalIgnoreCase)) ||
+            (t.StartsWith("delete from ", StringComparison.OrdinalIgnoreCase) && t.Contains(" where ", StringComparison.OrdinalIgnoreCase));
+    }
+
+    // 0: not a command; 1: a known command and an argument; 2: one with a flag, a pipe or a redirect.
+    private static int CommandLine(ReadOnlySpan<char> t)
+    {
+        var space = t.IndexOf(' ');
+        if (space <= 0 || space + 1 >= t.Length)
+        {
+            return 0;
+        }
+
+        if (!CommandSet.Contains(t[..space]))
+        {
+            return 0;
+        }
+
+        var args = t[(space + 1)..];
+        if (args[0] == '-' || args.Contains(" -", StringComparison.Ordinal) || args.Contains(" | ", StringComparison.Ordinal) || args.Contains(" > ", StringComparison.Ordinal) ||
+            args.Contains(" && ", StringComparison.Ordinal))
+        {
+            return 2;
+        }
+
+        // "git status", "npm install express", "cd src/": lower-case or path arguments, no sentence punctuation.
+        var last = t[^1];
+        return char.IsAsciiLetterLower(args[0]) || args[0] is '.' or '/' or '~' ? (last is '.' or '?' or '!' or ',' ? 0 : 1) : 0;
+    }
+
+    // YAML "key: value" (lower-case identifier keys, config-like values), nesting under "key:"; TOML "key = value".
+    private void YamlOrToml(ReadOnlySpan<char> t, int indent)
+    {
+        var body = t.StartsWith("- ", StringComparison.Ordinal) ? t[2..] : t;
+        if (body.IsEmpty || !char.IsAsciiLetterLower(body[0]))
+        {
+            _yamlBlockOpen = false;
+            return;
+        }
+
+        var end = 0;
+        while (end < body.Length && (char.IsAsciiLetterOrDigit(body[end]) || body[end] is '_' or '-' or '.'))
+        {
+            end++;
+        }
+
+        if (end == body.Length)
+        {
+            return;
+        }
+
+        if (body[end] == ':')
+        {
+            var value = body[(end + 1)..].Trim();
+            if (value.IsEmpty)
+            {
+                _yamlKeys++;
+                _yamlBlockOpen = true;
+                return;
+            }
+
+            if (end + 1 < body.Length && body[end + 1] != ' ')
+            {
+                return;
+            }
+
+            _yamlKeys++;
+            if (indent > 0 && _yamlBlockOpen)
+            {
+                _yamlNested++;
+            }
+
+            if (IsConfigValue(value))
+            {
+                _yamlValues++;
+            }
+
+            return;
+        }
+
+        var rest = body[end..].TrimStart();
+        if (rest.StartsWith("= ", StringComparison.Ordinal) && IsConfigValue(rest[2..].Trim()) && rest[2..].Trim() is var v && (v[0] is '"' or '[' || v.SequenceEqual("true") || v.SequenceEqual("false")))
+        {
+            _tomlKeys++;
+        }
+    }
+
+    // A value that reads like configuration rather than prose: no inner space, or quoted, or a list/map literal.
+    private static bool IsConfigValue(ReadOnlySpan<char> value) =>
+        !value.IsEmpty && (!value.Contains(' ') || value[0] is '"' or '\'' or '[' or '{');
+
+    // Points for one line looking like a statement: a keyword opener, a statement ending, operators, a method call,
+    // symbol density. Two points make a code line; three decide on their own.
+    private static int LinePoints(ReadOnlySpan<char> t)
+    {
+        var points = 0;
+        if (KeywordOpener(t))
+        {
+            points++;
+        }
+
+        var last = t[^1];
+        if (last is ';' or '{' or '}' || t.EndsWith("):", StringComparison.Ordinal) || t.EndsWith("=>", StringComparison.Ordinal) ||
+            (last == ':' && points > 0 && t.Contains('(')))
+        {
+            points++;
+        }
+
+        if (t.ContainsAny(Operators))
+        {
+            points++;
+        }
+
+        if (t.ContainsAny(Arrows))
+        {
+            points++;
+        }
+
+        if (RubyBlock(t))
+        {
+            points++;
+        }
+
+        if (CssDeclaration(t))
+        {
+            points++;
+        }
+
+        if (MemberAccess(t))
+        {
+            points++;
+        }
+
+        if (MethodCall(t))
+        {
+            points++;
+        }
+
+        if (t.Length >= 8)
+        {
+            var symbols = 0;
+            var rest = t;
+            var found = rest.IndexOfAny(CodeSymbols);
+            while (found >= 0)
+            {
+                symbols++;
+                rest = rest[(found + 1)..];
+                found = rest.IndexOfAny(CodeSymbols);
+            }
+
+            if (symbols * 8 >= t.Length)
+            {
+                points++;
+            }
+        }
+
+        return points;
+    }
+
+    // A CSS declaration on its own line: "display: table;", "margin-left: 0 !important;", "*zoom: 1;" (a lower-case
+    // property, a colon and a space, a value, a closing ';'). Its ';' already counts once; the shape counts again.
+    private static bool CssDeclaration(ReadOnlySpan<char> t)
+    {
+        var name = t.Length > 1 && t[0] is '*' or '-' ? t[1..] : t;
+        var end = 0;
+        while (end < name.Length && (char.IsAsciiLetterLower(name[end]) || name[end] == '-'))
+        {
+            end++;
+        }
+
+        return end >= 3 && end + 2 < name.Length && name[end] == ':' && name[end + 1] == ' ' && t[^1] == ';' && !name[(end + 2)..].Contains(": ", StringComparison.Ordinal);
+    }
+
+    private static bool KeywordOpener(ReadOnlySpan<char> t)
+    {
+        // Every keyword starts with a lower-case letter, '@' or '#'; a word keyword must be the line's first word.
+        if (!char.IsAsciiLetterLower(t[0]) && t[0] is not '@' and not '#')
+        {
+            return false;
+        }
+
+        var wordEnd = 0;
+        while (wordEnd < t.Length && char.IsAsciiLetter(t[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        if (char.IsAsciiLetterLower(t[0]) && !KeywordSet.Contains(t[..wordEnd]) && !(wordEnd < t.Length && t[wordEnd] == '.'))
+        {
+            return false;
+        }
+
+        foreach (var keyword in Keywords)
+        {
+            if (t.StartsWith(keyword, StringComparison.Ordinal))
+            {
+                if (keyword[^1] is '.' or '@' or '#')
+                {
+                    return keyword != "#" || (t.Length > 1 && char.IsAsciiLetterLower(t[1]));
+                }
+
+                if (t.Length == keyword.Length)
+                {
+                    return keyword is "end" or "else" or "try";
+                }
+
+                var next = t[keyword.Length];
+                if (next is ' ' or '(' or ':' or '<' or '{')
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // "obj.method(", "snake_case(", "camelCase(": an identifier with '.', '_' or an inner capital right before '('.
+    private static bool MethodCall(ReadOnlySpan<char> t)
+    {
+        var position = 0;
+        while (position < t.Length)
+        {
+            var found = t[position..].IndexOf('(');
+            if (found < 0)
+            {
+                return false;
+            }
+
+            var at = position + found;
+            var start = at;
+            var marked = false;
+            while (start > 0 && at - start < MaxTokenScan && (char.IsAsciiLetterOrDigit(t[start - 1]) || t[start - 1] is '_' or '.'))
+            {
+                start--;
+                var c = t[start];
+                marked |= c is '_' or '.' || (char.IsAsciiLetterUpper(c) && start > 0 && char.IsAsciiLetterLower(t[start - 1]));
+            }
+
+            var chained = t[start] == '.' && start > 0 && t[start - 1] is ')' or ']' or '}';
+            if (at - start >= 3 && marked && (t[start] != '.' || chained) && t[at - 1] != '.')
+            {
+                return true;
+            }
+
+            position = at + 1;
+        }
+
+        return false;
+    }
+
+    // "{ |u| ...", "do |row|": a Ruby block's parameters.
+    private static bool RubyBlock(ReadOnlySpan<char> t)
+    {
+        var at = t.IndexOf("{ |", StringComparison.Ordinal);
+        var skip = 3;
+        if (at < 0)
+        {
+            at = t.IndexOf("do |", StringComparison.Ordinal);
+            skip = 4;
+        }
+
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = t[(at + skip)..];
+        var close = rest.IndexOf('|');
+        return close > 0 && close < 40 && !rest[..close].Contains("  ", StringComparison.Ordinal) && char.IsAsciiLetter(rest[0]);
+    }
+
+    // "c.BaseAddress", "services.AddHttpClient", "System.out": a lower-case name, a dot and a capitalised member, no
+    // space around the dot (prose puts a space after a full stop; "e.g." and "U.S." do not match).
+    private static bool MemberAccess(ReadOnlySpan<char> t)
+    {
+        for (var i = 1; i + 2 < t.Length; i++)
+        {
+            if (t[i] == '.' && char.IsAsciiLetterLower(t[i - 1]) && char.IsAsciiLetterUpper(t[i + 1]) && char.IsAsciiLetterLower(t[i + 2]) &&
+                (i < 2 || t[i - 2] != '.'))
+            {
+                // Not inside a URL or an e-mail address.
+                var start = i - 1;
+                while (start > 0 && i - start < MaxTokenScan && !char.IsWhiteSpace(t[start - 1]))
+                {
+                    start--;
+                }
+
+                var token = t[start..i];
+                if (token.IndexOfAny('/', '@') < 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // A distinctive command inside a sentence, with a flag ("-x", "--yes") before the sentence ends.
+    private static bool InlineCommandWithFlag(ReadOnlySpan<char> t)
+    {
+        foreach (var command in InlineCommands)
+        {
+            var position = 0;
+            while (position < t.Length)
+            {
+                var found = t[position..].IndexOf(command, StringComparison.Ordinal);
+                if (found < 0)
+                {
+                    break;
+                }
+
+                var at = position + found;
+                position = at + command.Length;
+                if (at > 0 && !char.IsWhiteSpace(t[at - 1]) && t[at - 1] is not '`' and not '(' and not '"' and not '\'')
+                {
+                    continue;
+                }
+
+                var rest = t.Slice(position, Math.Min(80, t.Length - position));
+                var end = rest.IndexOfAny(".?!\n");
+                var clause = end < 0 ? rest : rest[..end];
+                for (var j = 0; j + 1 < clause.Length; j++)
+                {
+                    if (clause[j] == '-' && (j == 0 || clause[j - 1] == ' ') && (char.IsAsciiLetter(clause[j + 1]) || (clause[j + 1] == '-' && j + 2 < clause.Length && char.IsAsciiLetter(clause[j + 2]))))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // '{"a": 1, "b": 2}' on one line: "key": pairs counted along the line.
+    private static int JsonKeysInLine(ReadOnlySpan<char> t)
+    {
+        var keys = 0;
+        var position = 0;
+        while (position < t.Length && keys < 3)
+        {
+            var found = t[position..].IndexOf("\":", StringComparison.Ordinal);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var at = position + found;
+            position = at + 2;
+            var open = t[..at].LastIndexOf('"');
+            if (open >= 0 && at - open <= 60 && !t[(open + 1)..at].Contains(' '))
+            {
+                keys++;
+            }
+        }
+
+        return keys;
+    }
+
+    // One point for a source file name ("src/app.py", "Program.cs"), one for an inline span with code in it.
+    private static int WeakEvidence(ReadOnlySpan<char> t)
+    {
+        var points = 0;
+        var tick = t.IndexOf('`');
+        if (tick >= 0)
+        {
+            var close = t[(tick + 1)..].IndexOf('`');
+            if (close > 0 && close < 200 && t.Slice(tick + 1, close).ContainsAny(CodeSymbols) || (close > 0 && close < 200 && t.Slice(tick + 1, close).IndexOfAny("._:") >= 0))
+            {
+                points++;
+            }
+        }
+
+        return points + SourceFileNames(t) + (HasCodeIdentifier(t) ? 1 : 0);
+    }
+
+    // snake_case or camelCase words ("node_modules", "parseFlags", "user_id") outside URLs and e-mail addresses.
+    private static bool HasCodeIdentifier(ReadOnlySpan<char> t)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            if (!char.IsAsciiLetter(t[i]) || (i > 0 && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '_' or '@' or '/' or '.' or '#')))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var lowerRun = 0;
+            var marked = false;
+            while (i < t.Length && (char.IsAsciiLetterOrDigit(t[i]) || t[i] == '_'))
+            {
+                var c = t[i];
+                if (c == '_' && i > start && i + 1 < t.Length && char.IsAsciiLetter(t[i + 1]))
+                {
+                    marked = true;
+                }
+                else if (char.IsAsciiLetterUpper(c) && lowerRun >= 2 && char.IsAsciiLetterLower(t[start]))
+                {
+                    marked = true;
+                }
+
+                lowerRun = char.IsAsciiLetterLower(c) ? lowerRun + 1 : 0;
+                i++;
+            }
+
+            if (marked && (i >= t.Length || t[i] is not '@' and not '.' || i + 1 >= t.Length || !char.IsAsciiLetter(t[i + 1])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int SourceFileNames(ReadOnlySpan<char> t)
+    {
+        var count = 0;
+        var position = 0;
+        while (position < t.Length)
+        {
+            var dot = t[position..].IndexOf('.');
+            if (dot < 0)
+            {
+                return count;
+            }
+
+            var at = position + dot;
+            position = at + 1;
+            if (at == 0 || !(char.IsAsciiLetterOrDigit(t[at - 1]) || t[at - 1] is '_' or '-'))
+            {
+                continue;
+            }
+
+            var extEnd = at + 1;
+            while (extEnd < t.Length && extEnd - at <= 12 && char.IsAsciiLetterOrDigit(t[extEnd]))
+            {
+                extEnd++;
+            }
+
+            if (extEnd < t.Length && (char.IsAsciiLetterOrDigit(t[extEnd]) || t[extEnd] is '/' or '@' or '-' or '_' || (t[extEnd] == '.' && extEnd + 1 < t.Length && char.IsAsciiLetter(t[extEnd + 1]))))
+            {
+                continue;
+            }
+
+            // "8 a.m. and", "e.g. this": a one-letter stem, a short extension and a period are an abbreviation.
+            if (extEnd < t.Length && t[extEnd] == '.' && extEnd - at <= 3 && (at == 1 || !char.IsAsciiLetterOrDigit(t[at - 2])))
+            {
+                continue;
+            }
+
+            var ext = t[(at + 1)..extEnd];
+            if (ext.IsEmpty || !IsSourceExtension(ext))
+            {
+                continue;
+            }
+
+            var start = at;
+            while (start > 0 && at - start < MaxTokenScan && !char.IsWhiteSpace(t[start - 1]) && t[start - 1] is not '(' and not '"' and not '\'' and not '`')
+            {
+                start--;
+            }
+
+            var token = t[start..extEnd];
+            if (token.Contains("://", StringComparison.Ordinal) || token.Contains('@') || IsFrameworkName(token))
+            {
+                continue;
+            }
+
+            if (++count >= 2)
+            {
+                return count;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool IsSourceExtension(ReadOnlySpan<char> ext) => ExtensionSet.Contains(ext);
+
+    private static bool IsFrameworkName(ReadOnlySpan<char> token)
+    {
+        foreach (var name in NotFiles)
+        {
+            if (token.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

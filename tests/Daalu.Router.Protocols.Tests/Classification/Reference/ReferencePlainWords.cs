@@ -1,0 +1,386 @@
+// PlainWords exactly as it was before the single-pass rewrite (git 815df71), kept as the reference the tests compare the
+// production detector's verdicts against and as the Baseline of Daalu.Bench.Micro's ContentClassification (which
+// links this file). Do not optimise it: its value is that it is the old algorithm.
+using System.Collections.Frozen;
+
+using Daalu.Router.Classification.CodeDetection;
+
+namespace Daalu.Router.Protocols.Tests.Classification.Reference;
+
+/// <summary>
+/// The word pass of <see cref="ReferenceCodeDetector"/>: requests for code in plain words ("Write a C++ program that ...",
+/// "fix this bug", "why does this function return null", "How do I reverse a list in Python?"). Words are
+/// lower-cased ASCII tokens ('+', '#' and inner '.' kept, so "c++", "c#" and "node.js" are one token); two-word terms
+/// are looked up as "previous current". One pass, a dictionary lookup per word and per word pair, no allocation.
+/// </summary>
+internal static class ReferencePlainWords
+{
+    /// <summary>The score of a request for code.</summary>
+    public const int Request = 2;
+
+    /// <summary>The score of a text that only names code things (weak evidence).</summary>
+    public const int Mention = 1;
+
+    // A verb's object must follow within this many words, in the same sentence.
+    private const int Window = 10;
+
+    private const int MaxToken = 32;
+
+    // "No such word yet": far enough back that word - Far never falls in a window (and never overflows).
+    private const int Far = -1_000_000;
+
+    [Flags]
+    private enum Kind : ushort
+    {
+        None = 0,
+        StrongVerb = 1,
+        WeakVerb = 2,
+        StrongNoun = 4,
+        WeakNoun = 8,
+        Language = 16,
+        AmbiguousLanguage = 32,
+        Deictic = 64,
+        Symptom = 128,
+        ProseObject = 256,
+        Question = 512,
+        Pointable = 1024,
+        Context = 2048,
+        Artifact = 4096,
+    }
+
+    private static readonly FrozenDictionary<string, Kind> Words = Build();
+
+    private static readonly FrozenDictionary<string, Kind>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // First words of the two-word terms: a pair is looked up only after one of these.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> PairStarts = Words.Keys
+        .Where(k => k.Contains(' ', StringComparison.Ordinal))
+        .Select(k => k[..k.IndexOf(' ', StringComparison.Ordinal)])
+        .ToFrozenSet(StringComparer.Ordinal)
+        .GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>2 for a request for code, 1 for a mention of code things, 0 otherwise.</summary>
+    public static int Score(ReadOnlySpan<char> text)
+    {
+        Span<char> current = stackalloc char[MaxToken];
+        Span<char> pair = stackalloc char[(MaxToken * 2) + 1];
+        var previousLength = 0;
+        var previousMayStartPair = false;
+        Span<char> previous = stackalloc char[MaxToken];
+        var word = 0;
+        var verbAt = Far;
+        var verbStrong = false;
+        var sentenceKinds = Kind.None;
+        var lastLanguageAt = Far;
+        var lastWeakNounAt = Far;
+        var lastDeicticAt = Far;
+        var lastAmbiguousAt = Far;
+        var mention = false;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                if (c is '.' or '?' or '!' or '\n' or ';' or ':' && (i + 1 >= text.Length || !char.IsAsciiLetter(text[i + 1])))
+                {
+                    verbAt = Far;
+                    sentenceKinds = Kind.None;
+                    lastLanguageAt = Far;
+                    lastWeakNounAt = Far;
+                    lastDeicticAt = Far;
+                    lastAmbiguousAt = Far;
+                    previousLength = 0;
+                }
+
+                i++;
+                continue;
+            }
+
+            // A token: letters and digits, with '+', '#' and letter-led '.', '-' inside or after.
+            var start = i;
+            var length = 0;
+            var tooLong = false;
+            while (i < text.Length)
+            {
+                var ch = text[i];
+                var keep = char.IsAsciiLetterOrDigit(ch) || ch is '+' or '#' ||
+                    (ch is '.' or '-' && i + 1 < text.Length && char.IsAsciiLetter(text[i + 1]));
+                if (!keep)
+                {
+                    break;
+                }
+
+                if (length < MaxToken)
+                {
+                    current[length++] = (char)(ch | (char.IsAsciiLetterUpper(ch) ? 0x20 : 0));
+                }
+                else
+                {
+                    tooLong = true;
+                }
+
+                i++;
+            }
+
+            if (tooLong || start == i)
+            {
+                previousLength = 0;
+                word++;
+                continue;
+            }
+
+            var token = current[..length];
+            var mayBeKnown = MayBeKnown(token);
+            var kind = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
+            if (previousLength > 0 && previousMayStartPair)
+            {
+                previous[..previousLength].CopyTo(pair);
+                pair[previousLength] = ' ';
+                token.CopyTo(pair[(previousLength + 1)..]);
+                if (Lookup.TryGetValue(pair[..(previousLength + 1 + length)], out var two))
+                {
+                    kind |= two;
+                }
+            }
+
+            token.CopyTo(previous);
+            previousLength = length;
+            previousMayStartPair = mayBeKnown && PairStarts.Contains(token);
+
+            if (kind != Kind.None)
+            {
+                var state = new Recent(lastLanguageAt, lastWeakNounAt, lastDeicticAt, lastAmbiguousAt);
+                var decided = Step(kind, word, ref verbAt, ref verbStrong, ref sentenceKinds, ref state);
+                (lastLanguageAt, lastWeakNounAt, lastDeicticAt, lastAmbiguousAt) = (state.Language, state.WeakNoun, state.Deictic, state.Ambiguous);
+                if (decided)
+                {
+                    return Request;
+                }
+
+                mention |= (kind & (Kind.StrongNoun | Kind.Language | Kind.Context)) != 0;
+            }
+
+            word++;
+        }
+
+        return mention ? Mention : 0;
+    }
+
+    // Applies one known word to the sentence state; true when the sentence now asks for code.
+    private static bool Step(Kind kind, int word, ref int verbAt, ref bool verbStrong, ref Kind sentence, ref Recent recent)
+    {
+        ref var lastLanguageAt = ref recent.Language;
+        ref var lastWeakNounAt = ref recent.WeakNoun;
+        var inWindow = word - verbAt <= Window;
+        var isObject = (kind & (Kind.StrongNoun | Kind.WeakNoun | Kind.Language | Kind.AmbiguousLanguage)) != 0;
+
+        // "write a poem about Python": a prose object first ends the verb's reach.
+        if ((kind & Kind.ProseObject) != 0 && inWindow)
+        {
+            verbAt = Far;
+        }
+
+        if (inWindow && isObject)
+        {
+            if ((kind & (Kind.StrongNoun | Kind.Language)) != 0)
+            {
+                return true;
+            }
+
+            if (verbStrong && (kind & (Kind.WeakNoun | Kind.AmbiguousLanguage)) != 0)
+            {
+                return true;
+            }
+
+            // "create a Go function": a weak verb, an ambiguous language and a weak noun together.
+            if ((kind & Kind.WeakNoun) != 0 && (sentence & Kind.AmbiguousLanguage) != 0)
+            {
+                return true;
+            }
+        }
+
+        // "a function in JavaScript", "Python class": a language and a code noun close together.
+        if ((kind & Kind.WeakNoun) != 0 && word - lastLanguageAt <= 4)
+        {
+            return true;
+        }
+
+        if ((kind & Kind.Language) != 0 && word - lastWeakNounAt <= 4)
+        {
+            return true;
+        }
+
+        // "my code", "this script": a pointer right before code the user has; "this function returns null": with a symptom.
+        if (word - recent.Deictic <= 2 && (kind & Kind.Pointable) != 0)
+        {
+            return true;
+        }
+
+        // "a Ruby method", "my React app", "the Go struct": a language right before a code noun or an artifact.
+        if ((kind & (Kind.WeakNoun | Kind.StrongNoun)) != 0 && word - recent.Ambiguous <= 2)
+        {
+            return true;
+        }
+
+        if ((kind & Kind.Artifact) != 0 && word - lastLanguageAt <= 3)
+        {
+            return true;
+        }
+
+        if ((sentence & Kind.Deictic) != 0 && (sentence & Kind.WeakNoun) != 0 && (kind & Kind.Symptom) != 0)
+        {
+            return true;
+        }
+
+        if ((sentence & (Kind.Deictic | Kind.Symptom)) == (Kind.Deictic | Kind.Symptom) && (kind & Kind.WeakNoun) != 0 && (sentence & Kind.Deictic) != 0)
+        {
+            return true;
+        }
+
+        // "How do I reverse a list in Python?", "How can I make an HTTP request in Rust?", "How do I undo a git commit?"
+        if ((sentence & Kind.Question) != 0 && (kind & (Kind.Language | Kind.AmbiguousLanguage | Kind.StrongNoun)) != 0)
+        {
+            return true;
+        }
+
+        if ((kind & (Kind.StrongVerb | Kind.WeakVerb)) != 0)
+        {
+            verbAt = word;
+            verbStrong = (kind & Kind.StrongVerb) != 0;
+            if ((sentence & (Kind.StrongNoun | Kind.Language)) != 0 && (sentence & Kind.Question) != 0)
+            {
+                return true;
+            }
+        }
+
+        if ((kind & Kind.Language) != 0)
+        {
+            lastLanguageAt = word;
+        }
+
+        if ((kind & Kind.WeakNoun) != 0)
+        {
+            lastWeakNounAt = word;
+        }
+
+        if ((kind & Kind.Deictic) != 0)
+        {
+            recent.Deictic = word;
+        }
+
+        if ((kind & Kind.AmbiguousLanguage) != 0)
+        {
+            recent.Ambiguous = word;
+        }
+
+        sentence |= kind;
+        return false;
+    }
+
+    // (first character, second character, length) of every single word and of every pair's first word: most prose
+    // words ("the", "and", "meeting") fail this table test and skip the hash lookups.
+    private static readonly bool[] Shapes = BuildShapes();
+
+    private static int ShapeIndex(ReadOnlySpan<char> token)
+    {
+        static int Slot(char c) => c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? 26 : 27;
+        var second = token.Length > 1 ? Slot(token[1]) : 27;
+        return (((Slot(token[0]) * 28) + second) * (MaxToken + 1)) + Math.Min(token.Length, MaxToken);
+    }
+
+    private static bool MayBeKnown(ReadOnlySpan<char> token) => Shapes[ShapeIndex(token)];
+
+    private static bool[] BuildShapes()
+    {
+        var shapes = new bool[28 * 28 * (MaxToken + 1)];
+        foreach (var key in Build().Keys)
+        {
+            var space = key.IndexOf(' ', StringComparison.Ordinal);
+            shapes[ShapeIndex(space < 0 ? key : key[..space])] = true;
+        }
+
+        return shapes;
+    }
+
+    // Word positions of the last language, code noun, deictic and ambiguous language name in the sentence.
+    private struct Recent(int language, int weakNoun, int deictic, int ambiguous)
+    {
+        public int Language = language;
+        public int WeakNoun = weakNoun;
+        public int Deictic = deictic;
+        public int Ambiguous = ambiguous;
+    }
+
+    private static FrozenDictionary<string, Kind> Build()
+    {
+        var words = new Dictionary<string, Kind>(StringComparer.Ordinal);
+        void Add(Kind kind, params string[] list)
+        {
+            foreach (var w in list)
+            {
+                words[w] = words.GetValueOrDefault(w) | kind;
+            }
+        }
+
+        Add(Kind.StrongVerb, "write", "implement", "code", "debug", "refactor", "compile", "program");
+        Add(Kind.WeakVerb, "create", "make", "build", "fix", "explain", "generate", "convert", "port", "translate", "optimize",
+            "optimise", "review", "add", "modify", "rewrite", "complete", "improve", "parse", "develop", "design", "speed",
+            "vectorize", "parallelize", "parallelise", "test", "document", "migrate", "deploy", "solve");
+        Add(Kind.StrongNoun, "program", "programs", "script", "scripts", "code", "snippet", "regex", "regexp", "api", "endpoint",
+            "bug", "bugs", "compiler", "leetcode", "unittest", "stacktrace", "segfault", "nullpointerexception",
+            "dockerfile", "makefile", "quicksort", "mergesort", "hashmap", "hashtable", "oop", "cli", "graphql",
+            "codebase", "traceback", "typeerror", "valueerror", "indexerror", "keyerror", "syntaxerror", "referenceerror",
+            "nullreferenceexception", "unit test", "unit tests", "stack trace", "segmentation fault", "null pointer",
+            "syntax error", "compile error", "compilation error", "runtime error", "shell script", "bash script",
+            "hello world", "linked list", "binary search", "binary tree", "hash map", "hash table", "bubble sort",
+            "merge sort", "quick sort", "pull request", "merge conflict", "regular expression", "data structure",
+            "sorting algorithm", "rest api", "sql query", "database schema", "web scraper", "github actions",
+            "cron job", "source code", "command line", "dynamic programming", "big-o", "time complexity", "edge cases",
+            "test cases", "test case", "race condition", "memory leak", "infinite loop", "off-by-one", "code review",
+            "npm", "pip", "repo", "git", "pytest", "junit", "jest", "docstring", "boilerplate", "refactoring",
+            "recursion", "recursive", "algorithm", "algorithms", "kubernetes manifest", "helm chart", "yaml file",
+            "json file", "config file", "html page", "css", "html", "jsx", "json", "yaml", "webhook", "mutex", "deadlock",
+            "async", "await", "struct", "enum", "compiles",
+            "dataframe", "numpy", "pandas", "sql");
+        Add(Kind.WeakNoun, "function", "functions", "method", "methods", "class", "classes", "query", "loop", "array", "arrays",
+            "variable", "variables", "library", "module", "component", "exception", "parser", "interface", "dict",
+            "microservice", "schema", "endpoint", "callback", "lambda", "closure", "pointer", "constructor", "iterator",
+            "decorator", "decorators", "generics", "middleware", "orm", "sdk", "hook", "hooks", "thread", "threads",
+            "cache", "queue", "stack", "heap", "trie", "priority queue", "lru cache", "hash", "tokenizer", "linter");
+        Add(Kind.Context, "import", "imports", "error", "errors", "build", "fails", "compile", "line", "undefined", "exception",
+            "test", "tests", "module", "dependency", "dependencies", "crash", "crashes", "bug", "exclude", "config",
+            "lint", "eslint", "commit", "deploy", "runtime", "variable", "function", "class", "method", "field",
+            "parameter", "null", "file", "renaming", "refactor", "type", "types", "package", "install", "path");
+        Add(Kind.Language, "python", "javascript", "typescript", "c++", "cpp", "c#", "csharp", "golang", "kotlin", "php",
+            "scala", "haskell", "perl", "lua", "matlab", "bash", "zsh", "powershell", "postgresql", "postgres", "mysql",
+            "sqlite", "dart", "elixir", "clojure", "f#", "ocaml", "julia", "fortran", "cobol", "verilog", "vhdl",
+            "solidity", "react", "vue", "angular", "node.js", "nodejs", "django", "flask", "fastapi", "asp.net",
+            "dotnet", ".net", "rails", "laravel", "jquery", "pytorch", "tensorflow", "terraform", "arduino", "linq",
+            "next.js", "nextjs", "svelte", "webassembly", "wasm", "objective-c", "numpy", "pandas", "sql", "html", "css",
+            "typescript's", "javascript's", "java's", "pyspark", "spark", "kafka", "redis", "mongodb", "graphql",
+            "vba", "excel formula", "google apps script", "regex", "awk", "sed", "makefile", "cmake", "gradle", "maven",
+            "swiftui", "jetpack compose", "unity", "godot", "opengl", "cuda", "k8s", "kubectl", "docker", "ansible",
+            "springboot", "spring boot", "express.js", "nestjs", "pydantic", "sqlalchemy", "assembly language", "x86",
+            "scheme", "lisp", "erlang", "groovy", "r language", "visual basic", "vb.net", "delphi", "pascal", "prolog",
+            "tailwind", "bootstrap css", "c language", "java code", "rust code", "go code", "js", "es6", "jvm");
+        Add(Kind.AmbiguousLanguage, "go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express",
+            "crystal", "elm", "nim", "zig", "scratch");
+        Add(Kind.Deictic, "this", "my", "following", "attached", "below", "above", "our", "these");
+        Add(Kind.Pointable, "code", "script", "snippet", "regex", "regexp", "bug", "codebase", "repo", "dockerfile", "makefile",
+            "traceback", "stack trace", "stacktrace", "sql", "json", "yaml", "compiler", "segfault", "unit test",
+            "unit tests", "source code", "shell script", "bash script", "endpoint", "api");
+        Add(Kind.Symptom, "return", "returns", "returning", "throw", "throws", "throwing", "crash", "crashes", "crashing",
+            "null", "undefined", "nan", "none", "compile", "compiles", "fail", "fails", "failing", "hang", "hangs", "leak",
+            "leaks", "output", "outputs", "print", "prints", "run", "runs", "work", "working", "works", "error", "errors",
+            "loop", "recursion", "recursive", "iterate", "parameter", "parameters", "argument", "arguments", "do", "does");
+        Add(Kind.ProseObject, "poem", "story", "essay", "song", "letter", "email", "haiku", "limerick", "blog", "article",
+            "tweet", "speech", "summary", "novel", "joke", "paragraph", "recipe", "cover", "resume", "toast", "eulogy",
+            "lyrics", "sonnet", "review", "report", "description", "bio", "caption", "slogan", "invitation");
+        // Looked up as word pairs: "how do" (I ...), "how can" (I ...), "is there" (a way ...).
+        Add(Kind.Question, "how do", "how to", "how can", "how would", "how should", "is there", "best way", "way to", "difference between");
+        Add(Kind.Artifact, "app", "apps", "application", "project", "website", "site", "server", "page", "backend", "frontend",
+            "service", "bot", "game", "tool", "component", "components", "codebase", "build", "code", "program", "script");
+        return words.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+}
