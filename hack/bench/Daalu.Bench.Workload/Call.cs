@@ -19,4 +19,13 @@ internal sealed class Call
     public int Generated { get; set; }
     public int CachedTokens { get; set; }
     public bool Overflow { get; set; }
+
+    /// <summary>Trace: how much more pick load the chosen replica had than the least loaded of its tier when picked.</summary>
+    public double PickExcess { get; set; }
+
+    /// <summary>Trace: calls on the chosen replica still waiting for their first token when this one was sent.</summary>
+    public int PrefillsAhead { get; set; }
+
+    /// <summary>Trace: the fewest calls waiting for their first token on any replica of the chosen tier when picked.</summary>
+    public int FewestPrefillsAhead { get; set; }
 }

@@ -13,7 +13,11 @@ var quick = args.Contains("--quick");
 var outPath = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
 var duration = TimeSpan.FromSeconds(quick ? 120 : 240);
 var warmup = TimeSpan.FromSeconds(30);
-int[] loads = quick ? [40, 80, 120] : [20, 40, 60, 80, 100, 120];
+int[] loads = args.SkipWhile(a => a != "--loads").Skip(1).FirstOrDefault() is { } l
+    ? [.. l.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))]
+    : quick ? [40, 80, 120] : [20, 40, 60, 80, 100, 120];
+// --seed N (default 0) draws other arrivals and prompts for the same rates: how much a p99 moves by chance.
+var seedOffset = int.Parse(args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault() ?? "0", CultureInfo.InvariantCulture);
 var objective = new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 2000, WindowSeconds = 30, MinSamples = 20 };
 var today = new SaturationThresholds();
 var tuned = new SaturationThresholds { TtftObjectives = Environment.GetEnvironmentVariable("BENCH_NO_OBJECTIVE") is null ? [objective] : [] };
@@ -22,7 +26,7 @@ var sw = Stopwatch.StartNew();
 var md = new StringBuilder();
 md.AppendLine(CultureInfo.InvariantCulture, $"# Workload benchmark {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}");
 md.AppendLine();
-md.AppendLine(CultureInfo.InvariantCulture, $"Virtual time, {duration.TotalSeconds:0} s per run (first {warmup.TotalSeconds:0} s not measured). Own GPU: 4 x RTX 2000 Ada, Qwen2.5-7B-Instruct-AWQ; hosted pool: 2 x RTX 6000 Ada, Qwen2.5-7B-Instruct, ${Simulation.HostedInputPerMTok}/${Simulation.HostedOutputPerMTok} per M tokens. LoadAndPrefix: TTFT objective OwnGpu p95 {objective.P95Ms} ms over {objective.WindowSeconds} s; both router policies: kvCacheUsagePercent {today.KvCacheUsagePercent}, maxRequestsWaiting {today.MaxRequestsWaiting}.");
+md.AppendLine(CultureInfo.InvariantCulture, $"Seed offset {seedOffset}. Virtual time, {duration.TotalSeconds:0} s per run (first {warmup.TotalSeconds:0} s not measured). Own GPU: 4 x RTX 2000 Ada, Qwen2.5-7B-Instruct-AWQ; hosted pool: 2 x RTX 6000 Ada, Qwen2.5-7B-Instruct, ${Simulation.HostedInputPerMTok}/${Simulation.HostedOutputPerMTok} per M tokens. LoadAndPrefix: TTFT objective OwnGpu p95 {objective.P95Ms} ms over {objective.WindowSeconds} s; both router policies: kvCacheUsagePercent {today.KvCacheUsagePercent}, maxRequestsWaiting {today.MaxRequestsWaiting}.");
 md.AppendLine();
 foreach (var w in Enum.GetValues<Workload>().Where(w => only is null || w.ToString() == only))
 {
@@ -35,7 +39,7 @@ foreach (var w in Enum.GetValues<Workload>().Where(w => only is null || w.ToStri
     {
         foreach (var p in Enum.GetValues<Policy>())
         {
-            var r = Runner.RunOnce(w, p, capacity * load / 100.0, duration, p == Policy.LoadAndPrefix ? tuned : today);
+            var r = Runner.RunOnce(w, p, capacity * load / 100.0, duration, p == Policy.LoadAndPrefix ? tuned : today, seedOffset);
             md.AppendLine(CultureInfo.InvariantCulture, $"| {load}% | {p} | {r.Calls} | {r.P50:0} | {r.P99:0} | {r.OwnP95:0} | {r.TokensPerSecond:0} | {r.OwnShare:P1} | {r.Spilled:P1} | {r.CostPerKiloCall:0.0000} | {r.PrefixHit:P1} | {r.Unfinished} |");
             Console.Error.WriteLine($"{w} {load}% {p}: p50 {r.P50:0} p99 {r.P99:0} own {r.OwnShare:P1} hit {r.PrefixHit:P1} ({sw.Elapsed.TotalSeconds:0} s)");
         }

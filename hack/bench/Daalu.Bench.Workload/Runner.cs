@@ -6,10 +6,11 @@ namespace Daalu.Bench.Workload;
 /// <summary>Runs one (workload, policy, rate) and summarises the calls that arrived after the warm-up.</summary>
 internal static class Runner
 {
-    public static Result RunOnce(Workload w, Policy p, double rps, TimeSpan duration, SaturationThresholds thresholds)
+    /// <param name="seedOffset">0 for the published runs; others draw other arrivals and prompts (how much a p99 moves by chance).</param>
+    public static Result RunOnce(Workload w, Policy p, double rps, TimeSpan duration, SaturationThresholds thresholds, int seedOffset = 0)
     {
         var sim = new Simulation(p, thresholds);
-        Traffic.Schedule(sim, w, rps, duration, TimeSpan.FromSeconds(30), seed: 1 + (int)w);
+        Traffic.Schedule(sim, w, rps, duration, TimeSpan.FromSeconds(30), seed: 1 + (int)w + (1000 * seedOffset));
         var end = duration + TimeSpan.FromSeconds(60);
         sim.Run(end);
         if (Environment.GetEnvironmentVariable("BENCH_TRACE") is not null)
@@ -22,6 +23,15 @@ internal static class Runner
                     .Select(g => $"[{g.Key * 5}-{(g.Key * 5) + 5}s) n {g.Count()} spill {g.Count(c => c.Replica!.Tier != TierNames.OwnGpu) / (double)g.Count():P0} p99 {g.Select(c => (c.FirstToken!.Value - c.Arrival).TotalMilliseconds).Order().ElementAt((int)(0.99 * g.Count())):0}");
                 Console.Error.WriteLine("  " + string.Join(" | ", byPhase));
             }
+
+            // The slowest 1 % of first tokens: were they sent behind prefills while another replica had fewer?
+            var measuredDone = sim.Done.Where(c => c.Arrival >= TimeSpan.FromSeconds(30) && c.Arrival < duration).ToList();
+            var tail = measuredDone.OrderByDescending(c => c.FirstToken!.Value - c.Arrival).Take(Math.Max(1, measuredDone.Count / 100)).ToList();
+            string Describe(IReadOnlyCollection<Call> cs) => cs.Count == 0 ? "none" :
+                $"n {cs.Count}, prefills ahead {cs.Average(c => c.PrefillsAhead):0.00} (fewest on a replica {cs.Average(c => c.FewestPrefillsAhead):0.00}), " +
+                $"sent where more prefills waited than elsewhere {cs.Count(c => c.PrefillsAhead > c.FewestPrefillsAhead) / (double)cs.Count:P0}, above the least pick load {cs.Count(c => c.PickExcess > 0) / (double)cs.Count:P0} (mean excess {cs.Average(c => c.PickExcess):0.00})";
+            Console.Error.WriteLine($"  slowest 1 %: {Describe(tail)}");
+            Console.Error.WriteLine($"  all calls:   {Describe(measuredDone)}");
         }
         var from = TimeSpan.FromSeconds(30);
         var window = (duration - from).TotalSeconds;

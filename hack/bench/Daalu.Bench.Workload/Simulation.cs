@@ -91,6 +91,8 @@ internal sealed class Simulation
         call.Arrival = Now;
         var r = Pick(call);
         call.Replica = r;
+        call.PrefillsAhead = PrefillsAhead(r);
+        call.FewestPrefillsAhead = (r.Tier == TierNames.OwnGpu ? _own : _hosted).Min(PrefillsAhead);
         call.Tokens = LoadTracker.ExpectedTokens(call.Prompt.Count, call.MaxTokens);
         r.Tracker.Enter(call.Tokens);
         r.InFlight++;
@@ -131,6 +133,7 @@ internal sealed class Simulation
 
             var loads = ok.ConvertAll(r => _policy == Policy.LoadAndPrefix ? r.Tracker.Estimate().PickLoad : r.InFlight);
             var order = WithinTierPicker.Order(ok.ConvertAll(r => r.Name), loads, _policy == Policy.LoadAndPrefix ? call.Key : null, _pickRandom);
+            call.PickExcess = loads[order[0]] - loads.Min();
             return ok[order[0]];
         }
 
@@ -138,6 +141,8 @@ internal sealed class Simulation
         call.Overflow = true;
         return _hosted.MinBy(r => r.InFlight)!;
     }
+
+    private int PrefillsAhead(Replica r) => _calls.Values.Count(c => c.Replica == r && c.FirstToken is null);
 
     private BackendView View(Replica r) => _policy == Policy.LoadAndPrefix
         ? new BackendView(r.Name, CircuitState.Closed, null, r.PolledKv, r.PolledWaiting, r.InFlight, true, r.Tracker.Estimate())

@@ -4,7 +4,7 @@ using Daalu.Router.Planning;
 namespace Daalu.Router.Backends;
 
 /// <summary>Live state per backend/provider name, shared by the monitor, the planner and the forwarder.</summary>
-public sealed class BackendRegistry(TimeProvider time)
+public sealed class BackendRegistry(TimeProvider time) : LoadBalancing.IBackendLoadCounter
 {
     private readonly ConcurrentDictionary<string, BackendRuntime> _all = new(StringComparer.Ordinal);
 
@@ -16,4 +16,28 @@ public sealed class BackendRegistry(TimeProvider time)
 
     /// <summary>Every runtime known.</summary>
     public IEnumerable<BackendRuntime> All => _all.Values;
+
+    /// <inheritdoc/>
+    public IDisposable Track(string backend, long expectedTokens)
+    {
+        var rt = Get(backend);
+        rt.Enter();
+        rt.Load.Enter(expectedTokens);
+        return new Tracked(rt, expectedTokens);
+    }
+
+    // Counts the call out the way the cascade's attempt does (BackendRuntime.Exit and LoadTracker.Exit), once.
+    private sealed class Tracked(BackendRuntime rt, long tokens) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                rt.Exit();
+                rt.Load.Exit(tokens);
+            }
+        }
+    }
 }

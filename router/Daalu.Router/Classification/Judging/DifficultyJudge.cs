@@ -65,8 +65,14 @@ public sealed class DifficultyJudge(JudgeClient client, JudgeCache cache, Backen
         }
 
         snap.BackendKeys.TryGetValue(backend.Name, out var backendKey);
-        var reply = await client.AskAsync(backend.Url, backendKey, JudgePrompts.Difficulty(judge.Model, text.LastUserText), 3,
-            TimeSpan.FromMilliseconds(judge.TimeoutMs), ct);
+        var body = JudgePrompts.Difficulty(judge.Model, text.LastUserText);
+        JudgeReply reply;
+        // A real request in the card's batch: counted in its load view while it runs (about 4 bytes a token, 1 out).
+        using (registry.Track(backend.Name, LoadBalancing.LoadTracker.ExpectedTokens(body.Length / 4, 1)))
+        {
+            reply = await client.AskAsync(backend.Url, backendKey, body, 3, TimeSpan.FromMilliseconds(judge.TimeoutMs), ct);
+        }
+
         metrics.JudgeCalls.WithLabels(JudgePurposes.Difficulty, reply.Outcome).Inc();
         metrics.JudgeDuration.WithLabels(JudgePurposes.Difficulty).Observe(reply.Elapsed.TotalSeconds);
         cache.Set(key, reply.Digit);
