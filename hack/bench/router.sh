@@ -452,11 +452,11 @@ c_rss_parts() { echo "${R[$1.rss_parts]}"; }
     ratio_row "CPU per request (Daalu / other)" v_cpu
     echo
   done
-  printf 'Direct throughput for reference: at any p99'
+  parts=()
   for t in "${TARGETS[@]}"; do
     [[ $t == direct ]] && continue
-    printf ' %s %s;' "${NAME[$t]}" "$(ratio "${R[$t.rps_any]}" "${R[direct.rps_any]}")"
+    parts+=("${NAME[$t]} $(ratio "${R[$t.rps_any]}" "${R[direct.rps_any]}")")
   done
-  echo " of the stub's own requests/s."
+  echo "Direct throughput for reference, the share of the stub's own requests/s reached at any p99: $(IFS=';'; echo "${parts[*]}" | sed 's/;/; /g')."
 } | tee "$OUT"
 log "written $OUT"
