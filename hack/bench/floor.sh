@@ -64,6 +64,7 @@ for t in "${TARGETS[@]}"; do
   "${ON_LOAD[@]}" "$STUB" ttft --url "${URL[$t]}" --model bench-stream --tokens 8 --requests 200 --warmup 200 "${ch[@]}" \
     >"$WORK/ttft-$t.txt" 2>"$WORK/ttft-$t.err" || true
   R[$t.ttft]=$(kv ttft_p50_us "$WORK/ttft-$t.txt")
+  R[$t.rss]="$(($(awk '$1 == "VmRSS:" {print $2}' "/proc/${PID[$t]}/status") / 1024)) ($(rss_parts_mib "${PID[$t]}"))"
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -86,6 +87,7 @@ OUT="hack/bench/results/floor-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo "| SSE time to first token p50 (us) | $(f0 "${R[direct.ttft]}") | $(f0 "${R[bare.ttft]}") | $(f0 "${R[daalu.ttft]}") |"
   echo "| **added** SSE time to first token p50 (us) | - | $(sub "${R[bare.ttft]}" "${R[direct.ttft]}") | **$(sub "${R[daalu.ttft]}" "${R[direct.ttft]}")** |"
   echo "| HTTP errors | ${R[direct.errs]} | ${R[bare.errs]} | ${R[daalu.errs]} |"
+  echo "| RSS at the end (MiB; anon / file / shmem) | (stub) ${R[direct.rss]} | ${R[bare.rss]} | **${R[daalu.rss]}** |"
   echo
   echo "Router / bare proxy: added p50 $(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[bare.p50]}" "${R[direct.p50]}")"), requests/s $(ratio "${R[daalu.rps]}" "${R[bare.rps]}"), CPU per request $(ratio "${R[daalu.cpu]}" "${R[bare.cpu]}")."
 } | tee "$OUT"

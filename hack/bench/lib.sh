@@ -148,12 +148,23 @@ floor_targets() {
 # start_router PORT [VAR=VALUE...]: starts the router as deployed (the runtime settings above, the ledger in a
 # directory of its own: the config watcher sees every write in the config's directory) on PORT with
 # $WORK/router.json, pinned with ON_PROXY, with any extra environment; sets ROUTER_PID and adds it to PIDS.
+# A second router in the same WORK: set ROUTER_NAME (its log $WORK/<name>.log, its ledger $WORK/ledger-<name>/) and,
+# for another build, ROUTER_EXE.
 start_router() {
-  local port=$1
+  local port=$1 name=${ROUTER_NAME:-router} exe=${ROUTER_EXE:-$ROUTER} ledger=$WORK/ledger
   shift
-  mkdir -p "$WORK/ledger"
-  env "${ROUTER_RUNTIME_ENV[@]}" "$@" "${ON_PROXY[@]}" "$ROUTER" --config "$WORK/router.json" --urls "http://127.0.0.1:$port" \
-    --ledger "$WORK/ledger/ledger.db" >"$WORK/router.log" 2>&1 &
+  [[ $name != router ]] && ledger=$WORK/ledger-$name
+  mkdir -p "$ledger"
+  env "${ROUTER_RUNTIME_ENV[@]}" "$@" "${ON_PROXY[@]}" "$exe" --config "$WORK/router.json" --urls "http://127.0.0.1:$port" \
+    --ledger "$ledger/ledger.db" >"$WORK/$name.log" 2>&1 &
   ROUTER_PID=$!
   PIDS+=("$ROUTER_PID")
+}
+
+# rss_parts_mib PID: "anon / file / shmem" resident MiB of a process (RssAnon, RssFile, RssShmem of /proc/PID/status):
+# the GC heap and native allocations, the mapped runtime and assemblies, and shared-memory mappings (the runtime's
+# double-mapped JIT code when W^X is on).
+rss_parts_mib() {
+  awk '$1 == "RssAnon:" {a = $2} $1 == "RssFile:" {f = $2} $1 == "RssShmem:" {s = $2}
+    END {printf "%d / %d / %d", a / 1024, f / 1024, s / 1024}' "/proc/$1/status"
 }

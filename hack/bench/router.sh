@@ -12,7 +12,16 @@
 #
 # Needs: Debian (apt-get: wrk nginx-light jq curl nodejs npm; installs what is missing, with sudo when not root),
 # the .NET SDK, and the npm registry for @portkey-ai/gateway (installed under ~/.cache/daalu-bench/portkey).
-# Writes the Markdown table to stdout and to hack/bench/results/router-<UTC time>.md.
+# Writes the Markdown table to stdout and to hack/bench/results/router-<UTC time>[-<label>].md.
+#
+# Side-by-side runtime experiments (all optional, environment variables):
+#   DAALU_BENCH_ROUTER_ENV="VAR=VALUE ..."  extra environment for the router (e.g. "DOTNET_gcServer=0").
+#   DAALU_BENCH_B_ENV="VAR=VALUE ..."       a second router, "daalu-b", from the same build with this extra environment
+#                                           (may be empty), measured right after the first in the same run; swap the two
+#                                           between runs so that neither always goes first.
+#   DAALU_BENCH_B_ROUTER=<executable>       the second router from another build (alone or with DAALU_BENCH_B_ENV).
+#   DAALU_BENCH_NO_PORTKEY=1                leave Portkey out (its columns and ratios), a shorter run.
+#   DAALU_BENCH_LABEL=<text>                appended to the results file name.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -38,9 +47,15 @@ source hack/bench/lib.sh
 PATH="$PATH:/usr/sbin" # nginx lives there, off a non-root PATH
 need_packages wrk:wrk nginx:nginx-light jq:jq curl:curl node:nodejs npm:npm taskset:util-linux
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+ROUTER_ENV=${DAALU_BENCH_ROUTER_ENV:-}
+WITH_B=0
+[[ -v DAALU_BENCH_B_ENV || -n ${DAALU_BENCH_B_ROUTER:-} ]] && WITH_B=1
+B_ENV=${DAALU_BENCH_B_ENV:-}
+WITH_PORTKEY=1
+[[ -n ${DAALU_BENCH_NO_PORTKEY:-} ]] && WITH_PORTKEY=0
 PORTKEY_DIR="$CACHE/portkey-$PORTKEY_VERSION"
 PORTKEY_BUILD="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build"
-if [[ ! -f $PORTKEY_BUILD/start-server.js ]]; then
+if ((WITH_PORTKEY)) && [[ ! -f $PORTKEY_BUILD/start-server.js ]]; then
   log "installing @portkey-ai/gateway@$PORTKEY_VERSION into $PORTKEY_DIR"
   mkdir -p "$PORTKEY_DIR"
   echo '{"name":"daalu-bench-portkey","private":true}' >"$PORTKEY_DIR/package.json"
@@ -51,11 +66,13 @@ fi
 # started with overrideGlobalObjects off; the request/response rows use the gateway exactly as published.
 PORTKEY_MAIN="$PORTKEY_BUILD/start-server.js"
 PORTKEY_STREAM_MAIN="$PORTKEY_BUILD/start-server-daalu-bench-stream.js"
-if ! grep -q 'Gu(e({fetch:Lu.fetch,port:Ku}))' "$PORTKEY_MAIN"; then
-  log "unexpected Portkey build: cannot find its serve() call to make the streaming copy"
-  exit 1
+if ((WITH_PORTKEY)); then
+  if ! grep -q 'Gu(e({fetch:Lu.fetch,port:Ku}))' "$PORTKEY_MAIN"; then
+    log "unexpected Portkey build: cannot find its serve() call to make the streaming copy"
+    exit 1
+  fi
+  sed 's/Gu(e({fetch:Lu.fetch,port:Ku}))/Gu(e({fetch:Lu.fetch,port:Ku,overrideGlobalObjects:!1}))/' "$PORTKEY_MAIN" >"$PORTKEY_STREAM_MAIN"
 fi
-sed 's/Gu(e({fetch:Lu.fetch,port:Ku}))/Gu(e({fetch:Lu.fetch,port:Ku,overrideGlobalObjects:!1}))/' "$PORTKEY_MAIN" >"$PORTKEY_STREAM_MAIN"
 
 log "building the stub and the router (Release)"
 build_release hack/bench/Daalu.Bench.Stub router/Daalu.Router
@@ -138,8 +155,18 @@ wait_for "http://127.0.0.1:$NGINX_PORT/health"
 
 ROUTER_PORT=$(free_port)
 bench_router_config "$WORK/router.json" "$STUB_PORT" bench-model bench-stream bench-long
-start_router "$ROUTER_PORT"
+# shellcheck disable=SC2086 # VAR=VALUE words
+start_router "$ROUTER_PORT" $ROUTER_ENV
+ROUTER_A_PID=$ROUTER_PID
+if ((WITH_B)); then
+  ROUTER_B_PORT=$(free_port)
+  # shellcheck disable=SC2086
+  ROUTER_NAME=router-b ROUTER_EXE=${DAALU_BENCH_B_ROUTER:-$ROUTER} start_router "$ROUTER_B_PORT" $B_ENV
+  ROUTER_B_PID=$ROUTER_PID
+  ROUTER_PID=$ROUTER_A_PID
+fi
 
+if ((WITH_PORTKEY)); then
 PORTKEY_PORT=$(free_port)
 cat >"$WORK/loopback.cjs" <<'EOF'
 // Makes a server that listens on a bare port (Portkey's gateway does) listen on 127.0.0.1 only.
@@ -163,30 +190,50 @@ NODE_ENV=production "${ON_PROXY[@]}" node --require "$WORK/loopback.cjs" "$PORTK
   >"$WORK/portkey-stream.log" 2>&1 &
 PORTKEY_STREAM_PID=$!
 PIDS+=("$PORTKEY_STREAM_PID")
+fi
 
 CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
-TARGETS=(direct nginx daalu portkey)
-declare -A URL PID HDRS SSE_URL SSE_PID
+TARGETS=(direct nginx daalu)
+ROUTERS=(daalu)
+((WITH_B)) && TARGETS+=(daalu-b) && ROUTERS+=(daalu-b)
+((WITH_PORTKEY)) && TARGETS+=(portkey)
+declare -A URL PID HDRS SSE_URL SSE_PID NAME
 URL[direct]="http://127.0.0.1:$STUB_PORT/v1/chat/completions"
 URL[nginx]="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
 URL[daalu]="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
-URL[portkey]="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
 PID[direct]=$STUB_PID
 PID[nginx]=$NGINX_PID
 PID[daalu]=$ROUTER_PID
-PID[portkey]=$PORTKEY_PID
-for t in "${TARGETS[@]}"; do SSE_URL[$t]=${URL[$t]}; SSE_PID[$t]=${PID[$t]}; done
-SSE_URL[portkey]="http://127.0.0.1:$PORTKEY_STREAM_PORT/v1/chat/completions"
-SSE_PID[portkey]=$PORTKEY_STREAM_PID
+NAME[direct]="direct (stub)"
+NAME[nginx]=nginx
+NAME[daalu]="Daalu router${ROUTER_ENV:+ ($ROUTER_ENV)}"
 HDRS[direct]=""
 HDRS[nginx]=""
 HDRS[daalu]="Authorization: Bearer $DAALU_BENCH_KEY"
-HDRS[portkey]=$'x-portkey-provider: openai\nx-portkey-custom-host: '"http://127.0.0.1:$STUB_PORT/v1"$'\nAuthorization: Bearer not-used'
+if ((WITH_B)); then
+  URL[daalu-b]="http://127.0.0.1:$ROUTER_B_PORT/v1/chat/completions"
+  PID[daalu-b]=$ROUTER_B_PID
+  NAME[daalu-b]="Daalu router B${DAALU_BENCH_B_ROUTER:+ ($DAALU_BENCH_B_ROUTER)}${B_ENV:+ ($B_ENV)}"
+  HDRS[daalu-b]=${HDRS[daalu]}
+fi
+if ((WITH_PORTKEY)); then
+  URL[portkey]="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
+  PID[portkey]=$PORTKEY_PID
+  NAME[portkey]=Portkey
+  HDRS[portkey]=$'x-portkey-provider: openai\nx-portkey-custom-host: '"http://127.0.0.1:$STUB_PORT/v1"$'\nAuthorization: Bearer not-used'
+fi
+for t in "${TARGETS[@]}"; do SSE_URL[$t]=${URL[$t]}; SSE_PID[$t]=${PID[$t]}; done
+if ((WITH_PORTKEY)); then
+  SSE_URL[portkey]="http://127.0.0.1:$PORTKEY_STREAM_PORT/v1/chat/completions"
+  SSE_PID[portkey]=$PORTKEY_STREAM_PID
+fi
 
 curl_headers() { local h; while IFS= read -r h; do [[ -n $h ]] && printf -- '-H\n%s\n' "$h"; done <<<"${HDRS[$1]}"; }
 client_headers() { local h; while IFS= read -r h; do [[ -n $h ]] && printf -- '--header\n%s\n' "$h"; done <<<"${HDRS[$1]}"; }
 
-for t in daalu portkey portkey-stream; do
+PROBES=("${ROUTERS[@]}")
+((WITH_PORTKEY)) && PROBES+=(portkey portkey-stream)
+for t in "${PROBES[@]}"; do
   mapfile -t hs < <(curl_headers "${t%-stream}")
   u=${URL[${t%-stream}]}
   [[ $t == portkey-stream ]] && u=${SSE_URL[portkey]}
@@ -198,11 +245,15 @@ for t in daalu portkey portkey-stream; do
   done
   if [[ $code != 200 ]]; then
     log "$t does not answer 200 (last $code): $(head -c 400 "$WORK/probe.json" 2>/dev/null)"
-    if [[ $t == daalu ]]; then tail -20 "$WORK/router.log" >&2; else tail -20 "$WORK/$t.log" >&2; fi
+    case $t in
+      daalu) tail -20 "$WORK/router.log" >&2 ;;
+      daalu-b) tail -20 "$WORK/router-b.log" >&2 ;;
+      *) tail -20 "$WORK/$t.log" >&2 ;;
+    esac
     exit 1
   fi
 done
-log "all four targets answer; $PINNING"
+log "all targets answer (${TARGETS[*]}); $PINNING"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # wrk script per target: POST the chat body with the target's headers; print exact percentiles in microseconds.
@@ -279,10 +330,10 @@ for t in "${TARGETS[@]}"; do
   [[ -s $WORK/streams-$t.err ]] && log "  $(head -3 "$WORK/streams-$t.err" | tr '\n' ' ')"
   R[$t.rss]=$(($(rss_kib "${SSE_PID[$t]}" VmRSS) / 1024))
   R[$t.hwm]=$(($(rss_kib "${SSE_PID[$t]}" VmHWM) / 1024))
+  R[$t.rss_parts]=$(rss_parts_mib "${SSE_PID[$t]}")
 done
 
 # ---- report ----------------------------------------------------------------------------------------------
-f1() { awk -v x="$1" 'BEGIN { if (x == "" || x == "nan" || x == "NaN") print "n/a"; else printf "%.1f", x }'; }
 f0() { awk -v x="$1" 'BEGIN { if (x == "" || x == "nan" || x == "NaN") print "n/a"; else printf "%.0f", x }'; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NaN" || b == "NaN") print "n/a"; else printf "%.0f", a - b }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
@@ -290,51 +341,122 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 CMD="hack/bench/router.sh"
 ((QUICK)) && CMD+=" --quick"
+[[ -n $ROUTER_ENV ]] && CMD="DAALU_BENCH_ROUTER_ENV=\"$ROUTER_ENV\" $CMD"
+((WITH_B)) && [[ -v DAALU_BENCH_B_ENV ]] && CMD="DAALU_BENCH_B_ENV=\"$B_ENV\" $CMD"
+[[ -n ${DAALU_BENCH_B_ROUTER:-} ]] && CMD="DAALU_BENCH_B_ROUTER=$DAALU_BENCH_B_ROUTER $CMD"
+[[ -n ${DAALU_BENCH_ROUTER:-} ]] && CMD="DAALU_BENCH_ROUTER=$DAALU_BENCH_ROUTER $CMD"
+((WITH_PORTKEY)) || CMD="DAALU_BENCH_NO_PORTKEY=1 $CMD"
 mkdir -p hack/bench/results
-OUT="hack/bench/results/router-$STAMP.md"
+OUT="hack/bench/results/router-$STAMP${DAALU_BENCH_LABEL:+-$DAALU_BENCH_LABEL}.md"
+is_router() { [[ $1 == daalu* ]]; }
+# row TITLE CELL-FUNCTION [bold]: one table row, the function called with each target in turn; router cells in bold.
+row() {
+  local title=$1 fn=$2 bold=${3:-} t v
+  printf '| %s |' "$title"
+  for t in "${TARGETS[@]}"; do
+    v=$($fn "$t")
+    if [[ -n $bold ]] && is_router "$t" && [[ $v != - ]]; then v="**$v**"; fi
+    printf ' %s |' "$v"
+  done
+  echo
+}
+stub_mark() { [[ $1 == direct ]] && printf '(stub) '; return 0; }
+added() { if [[ $1 == direct ]]; then echo -; else sub "${R[$1.$2]}" "${R[direct.$2]}"; fi; }
+c_p50() { echo "${R[$1.p50]}"; }
+c_p99() { echo "${R[$1.p99]}"; }
+c_added_p50() { added "$1" p50; }
+c_added_p99() { added "$1" p99; }
+c_rps() { echo "${R[$1.rps]} (${R[$1.rps_c]})"; }
+c_rps_any() { echo "${R[$1.rps_any]}"; }
+c_cpu() { echo "$(stub_mark "$1")${R[$1.cpu_us]}"; }
+c_cpu_busiest() { echo "$(stub_mark "$1")${R[$1.cpu_busiest_us]}"; }
+c_errs() { echo "$((R[$1.lat_errs] + R[$1.step_errs]))"; }
+c_ttft() { echo "$(f0 "${R[$1.ttft_p50_us]}") / $(f0 "${R[$1.ttft_p99_us]}")"; }
+c_added_ttft() { added "$1" ttft_p50_us; }
+c_gap() { f0 "${R[$1.gap_mean_us]}"; }
+c_added_gap() { added "$1" gap_mean_us; }
+c_peak() { echo "${R[$1.s_peak_streaming]}"; }
+c_tokens() { echo "${R[$1.s_tokens_received]} / ${R[$1.s_tokens_expected]}"; }
+c_lost() { echo "${R[$1.s_lost]} / ${R[$1.s_reordered]}"; }
+c_failed() { echo "${R[$1.s_failed_streams]} / ${R[$1.s_missing_done]}"; }
+c_wall() { echo "${R[$1.s_seconds]}"; }
+c_rss() { echo "$(stub_mark "$1")${R[$1.rss]} / ${R[$1.hwm]}"; }
+c_rss_parts() { echo "${R[$1.rss_parts]}"; }
 {
   echo "### Router benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Command: \`$CMD\`. Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $PINNING."
   echo "Load average (1, 5, 15 min) before the measurements: $LOAD_BEFORE; after: $LOAD_AFTER (other work on the machine shows here)."
   echo "Client: wrk 1 thread (latency and throughput; 16-token non-streaming completion, ~130-byte body) and the stub's own"
-  echo "streaming client (SSE). Portkey gateway $PORTKEY_VERSION on Node $(node --version); nginx $($NGINX -v 2>&1 | sed 's|.*/||')."
+  printf 'streaming client (SSE).'
+  ((WITH_PORTKEY)) && printf ' Portkey gateway %s on Node %s;' "$PORTKEY_VERSION" "$(node --version)"
+  echo " nginx $($NGINX -v 2>&1 | sed 's|.*/||')."
   echo
-  echo "| | direct (stub) | nginx | Daalu router | Portkey |"
-  echo "|---|---:|---:|---:|---:|"
-  row() { printf '| %s |' "$1"; shift; for v in "$@"; do printf ' %s |' "$v"; done; echo; }
-  row "latency p50, one at a time (us)" "${R[direct.p50]}" "${R[nginx.p50]}" "${R[daalu.p50]}" "${R[portkey.p50]}"
-  row "latency p99, one at a time (us)" "${R[direct.p99]}" "${R[nginx.p99]}" "${R[daalu.p99]}" "${R[portkey.p99]}"
-  row "**added** p50 (us)" "-" "$(sub "${R[nginx.p50]}" "${R[direct.p50]}")" "**$(sub "${R[daalu.p50]}" "${R[direct.p50]}")**" "$(sub "${R[portkey.p50]}" "${R[direct.p50]}")"
-  row "**added** p99 (us)" "-" "$(sub "${R[nginx.p99]}" "${R[direct.p99]}")" "**$(sub "${R[daalu.p99]}" "${R[direct.p99]}")**" "$(sub "${R[portkey.p99]}" "${R[direct.p99]}")"
-  row "max requests/s with p99 <= 10 ms (at connections)" "${R[direct.rps]} (${R[direct.rps_c]})" "${R[nginx.rps]} (${R[nginx.rps_c]})" "**${R[daalu.rps]}** (${R[daalu.rps_c]})" "${R[portkey.rps]} (${R[portkey.rps_c]})"
-  row "max requests/s at any p99" "${R[direct.rps_any]}" "${R[nginx.rps_any]}" "**${R[daalu.rps_any]}**" "${R[portkey.rps_any]}"
-  row "CPU of the proxy process per request (us), all throughput steps" "(stub) ${R[direct.cpu_us]}" "${R[nginx.cpu_us]}" "**${R[daalu.cpu_us]}**" "${R[portkey.cpu_us]}"
-  row "CPU of the proxy process per request (us), its busiest step" "(stub) ${R[direct.cpu_busiest_us]}" "${R[nginx.cpu_busiest_us]}" "**${R[daalu.cpu_busiest_us]}**" "${R[portkey.cpu_busiest_us]}"
-  row "HTTP errors in the load runs" "$((R[direct.lat_errs] + R[direct.step_errs]))" "$((R[nginx.lat_errs] + R[nginx.step_errs]))" "$((R[daalu.lat_errs] + R[daalu.step_errs]))" "$((R[portkey.lat_errs] + R[portkey.step_errs]))"
-  row "SSE time to first token p50 / p99 (us)" "$(f0 "${R[direct.ttft_p50_us]}") / $(f0 "${R[direct.ttft_p99_us]}")" "$(f0 "${R[nginx.ttft_p50_us]}") / $(f0 "${R[nginx.ttft_p99_us]}")" "$(f0 "${R[daalu.ttft_p50_us]}") / $(f0 "${R[daalu.ttft_p99_us]}")" "$(f0 "${R[portkey.ttft_p50_us]}") / $(f0 "${R[portkey.ttft_p99_us]}")"
-  row "**added** SSE time to first token p50 (us)" "-" "$(sub "${R[nginx.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")" "**$(sub "${R[daalu.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")**" "$(sub "${R[portkey.ttft_p50_us]}" "${R[direct.ttft_p50_us]}")"
-  row "SSE gap between events, mean (us; stub asks for 1 ms)" "$(f0 "${R[direct.gap_mean_us]}")" "$(f0 "${R[nginx.gap_mean_us]}")" "$(f0 "${R[daalu.gap_mean_us]}")" "$(f0 "${R[portkey.gap_mean_us]}")"
-  row "**added** SSE gap per event, mean (us)" "-" "$(sub "${R[nginx.gap_mean_us]}" "${R[direct.gap_mean_us]}")" "**$(sub "${R[daalu.gap_mean_us]}" "${R[direct.gap_mean_us]}")**" "$(sub "${R[portkey.gap_mean_us]}" "${R[direct.gap_mean_us]}")"
-  row "$STREAMS concurrent streams: peak open at once" "${R[direct.s_peak_streaming]}" "${R[nginx.s_peak_streaming]}" "${R[daalu.s_peak_streaming]}" "${R[portkey.s_peak_streaming]}"
-  row "... tokens received / expected" "${R[direct.s_tokens_received]} / ${R[direct.s_tokens_expected]}" "${R[nginx.s_tokens_received]} / ${R[nginx.s_tokens_expected]}" "${R[daalu.s_tokens_received]} / ${R[daalu.s_tokens_expected]}" "${R[portkey.s_tokens_received]} / ${R[portkey.s_tokens_expected]}"
-  row "... **lost / reordered** events" "${R[direct.s_lost]} / ${R[direct.s_reordered]}" "${R[nginx.s_lost]} / ${R[nginx.s_reordered]}" "**${R[daalu.s_lost]} / ${R[daalu.s_reordered]}**" "${R[portkey.s_lost]} / ${R[portkey.s_reordered]}"
-  row "... failed streams / without [DONE]" "${R[direct.s_failed_streams]} / ${R[direct.s_missing_done]}" "${R[nginx.s_failed_streams]} / ${R[nginx.s_missing_done]}" "${R[daalu.s_failed_streams]} / ${R[daalu.s_missing_done]}" "${R[portkey.s_failed_streams]} / ${R[portkey.s_missing_done]}"
-  row "... wall time (s)" "${R[direct.s_seconds]}" "${R[nginx.s_seconds]}" "${R[daalu.s_seconds]}" "${R[portkey.s_seconds]}"
-  row "RSS of the proxy process at the end / peak (MiB)" "(stub) ${R[direct.rss]} / ${R[direct.hwm]}" "${R[nginx.rss]} / ${R[nginx.hwm]}" "**${R[daalu.rss]} / ${R[daalu.hwm]}**" "${R[portkey.rss]} / ${R[portkey.hwm]}"
+  printf '|'
+  for t in "${TARGETS[@]}"; do printf ' | %s' "${NAME[$t]}"; done
+  echo ' |'
+  printf '|---|'
+  for t in "${TARGETS[@]}"; do printf -- '---:|'; done
   echo
-  echo "Portkey's SSE rows and its RSS come from a second instance started with @hono/node-server's overrideGlobalObjects off,"
-  echo "because the published build fails every stream on Node with \"TypeError: immutable\" (Portkey-AI/gateway#1389, #1550)."
+  row "latency p50, one at a time (us)" c_p50
+  row "latency p99, one at a time (us)" c_p99
+  row "**added** p50 (us)" c_added_p50 bold
+  row "**added** p99 (us)" c_added_p99 bold
+  row "max requests/s with p99 <= 10 ms (at connections)" c_rps bold
+  row "max requests/s at any p99" c_rps_any bold
+  row "CPU of the proxy process per request (us), all throughput steps" c_cpu bold
+  row "CPU of the proxy process per request (us), its busiest step" c_cpu_busiest bold
+  row "HTTP errors in the load runs" c_errs
+  row "SSE time to first token p50 / p99 (us)" c_ttft
+  row "**added** SSE time to first token p50 (us)" c_added_ttft bold
+  row "SSE gap between events, mean (us; stub asks for 1 ms)" c_gap
+  row "**added** SSE gap per event, mean (us)" c_added_gap bold
+  row "$STREAMS concurrent streams: peak open at once" c_peak
+  row "... tokens received / expected" c_tokens
+  row "... **lost / reordered** events" c_lost bold
+  row "... failed streams / without [DONE]" c_failed
+  row "... wall time (s)" c_wall
+  row "RSS of the proxy process at the end / peak (MiB)" c_rss bold
+  row "... of which anon / file / shmem at the end (MiB)" c_rss_parts
   echo
-  echo "Ratios of the Daalu router:"
-  echo
-  echo "| | vs nginx | vs Portkey |"
-  echo "|---|---:|---:|"
-  row "max requests/s with p99 <= 10 ms (Daalu / other)" "$(ratio "${R[daalu.rps]}" "${R[nginx.rps]}")" "$(ratio "${R[daalu.rps]}" "${R[portkey.rps]}")"
-  row "max requests/s at any p99 (Daalu / other)" "$(ratio "${R[daalu.rps_any]}" "${R[nginx.rps_any]}")" "$(ratio "${R[daalu.rps_any]}" "${R[portkey.rps_any]}")"
-  row "added p50 latency (Daalu / other)" "$(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[nginx.p50]}" "${R[direct.p50]}")")" "$(ratio "$(sub "${R[daalu.p50]}" "${R[direct.p50]}")" "$(sub "${R[portkey.p50]}" "${R[direct.p50]}")")"
-  row "CPU per request (Daalu / other)" "$(ratio "${R[daalu.cpu_us]}" "${R[nginx.cpu_us]}")" "$(ratio "${R[daalu.cpu_us]}" "${R[portkey.cpu_us]}")"
-  echo
-  echo "Direct throughput for reference: at any p99 Daalu reaches $(ratio "${R[daalu.rps_any]}" "${R[direct.rps_any]}") of the stub's own requests/s; nginx $(ratio "${R[nginx.rps_any]}" "${R[direct.rps_any]}"), Portkey $(ratio "${R[portkey.rps_any]}" "${R[direct.rps_any]}")."
+  if ((WITH_PORTKEY)); then
+    echo "Portkey's SSE rows and its RSS come from a second instance started with @hono/node-server's overrideGlobalObjects off,"
+    echo "because the published build fails every stream on Node with \"TypeError: immutable\" (Portkey-AI/gateway#1389, #1550)."
+    echo
+  fi
+  for r in "${ROUTERS[@]}"; do
+    echo "Ratios of the ${NAME[$r]}:"
+    echo
+    if ((WITH_PORTKEY)); then
+      echo "| | vs nginx | vs Portkey |"
+      echo "|---|---:|---:|"
+    else
+      echo "| | vs nginx |"
+      echo "|---|---:|"
+    fi
+    ratio_row() { # title key-or-function
+      local d n p
+      d=$($2 "$r")
+      n=$($2 nginx)
+      printf '| %s | %s |' "$1" "$(ratio "$d" "$n")"
+      if ((WITH_PORTKEY)); then p=$($2 portkey); printf ' %s |' "$(ratio "$d" "$p")"; fi
+      echo
+    }
+    v_rps() { echo "${R[$1.rps]}"; }
+    v_rps_any() { echo "${R[$1.rps_any]}"; }
+    v_added_p50() { sub "${R[$1.p50]}" "${R[direct.p50]}"; }
+    v_cpu() { echo "${R[$1.cpu_us]}"; }
+    ratio_row "max requests/s with p99 <= 10 ms (Daalu / other)" v_rps
+    ratio_row "max requests/s at any p99 (Daalu / other)" v_rps_any
+    ratio_row "added p50 latency (Daalu / other)" v_added_p50
+    ratio_row "CPU per request (Daalu / other)" v_cpu
+    echo
+  done
+  parts=()
+  for t in "${TARGETS[@]}"; do
+    [[ $t == direct ]] && continue
+    parts+=("${NAME[$t]} $(ratio "${R[$t.rps_any]}" "${R[direct.rps_any]}")")
+  done
+  echo "Direct throughput for reference, the share of the stub's own requests/s reached at any p99: $(IFS=';'; echo "${parts[*]}" | sed 's/;/; /g')."
 } | tee "$OUT"
 log "written $OUT"
