@@ -128,6 +128,38 @@ public class QualityWatchTests
         Assert.DoesNotContain("daalu_router_quality_score_mean{", text, StringComparison.Ordinal);
     }
 
+    private sealed class ViewingJudgeHandler(BackendRegistry registry, string backend) : HttpMessageHandler
+    {
+        public (int InFlight, long Tokens)? During { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var v = registry.View(backend);
+            During = (v.InFlight, v.Load?.InFlightTokens ?? -1);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"4\"}}]}", Encoding.UTF8, "application/json"),
+            });
+        }
+    }
+
+    [Fact]
+    public async Task ScoreAsync_JudgeBackendNamed_CountedInItsLoadWhileTheJudgeRunsAndOutAfter()
+    {
+        var time = new FakeTimeProvider();
+        var registry = new BackendRegistry(time);
+        var handler = new ViewingJudgeHandler(registry, "own-a");
+        var watch = new QualityWatch(new JudgeClient(new HttpMessageInvoker(handler), time), registry, new RouterMetrics(), new Random(7));
+
+        await watch.ScoreAsync(Sample() with { JudgeBackend = "own-a" }, CancellationToken.None);
+
+        Assert.NotNull(handler.During);
+        Assert.Equal(1, handler.During!.Value.InFlight);
+        Assert.InRange(handler.During.Value.Tokens, 50, 2000); // the quality prompt's ~4 bytes a token, plus 1 out
+        Assert.Equal(0, registry.View("own-a").InFlight);
+        Assert.Equal(0, registry.View("own-a").Load!.InFlightTokens);
+    }
+
     [Fact]
     public async Task ScoreAsync_NoAnswerText_UnreadableWithoutJudgeCall()
     {

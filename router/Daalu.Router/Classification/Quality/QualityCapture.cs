@@ -6,4 +6,5 @@ namespace Daalu.Router.Classification.Quality;
 /// <param name="JudgeUrl">The judge backend's base URL.</param>
 /// <param name="JudgeKey">Its bearer key, if any.</param>
 /// <param name="JudgeModel">The judge model.</param>
-public sealed record QualityCapture(AnswerCaptureStream Stream, string Prompt, string JudgeUrl, string? JudgeKey, string JudgeModel);
+/// <param name="JudgeBackend">The judge backend's name, for the load view while the judge runs.</param>
+public sealed record QualityCapture(AnswerCaptureStream Stream, string Prompt, string JudgeUrl, string? JudgeKey, string JudgeModel, string? JudgeBackend = null);

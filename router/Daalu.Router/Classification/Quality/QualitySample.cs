@@ -9,4 +9,5 @@ namespace Daalu.Router.Classification.Quality;
 /// <param name="JudgeUrl">The judge backend's base URL.</param>
 /// <param name="JudgeKey">The judge backend's bearer key, if any.</param>
 /// <param name="JudgeModel">The judge model.</param>
-public sealed record QualitySample(string Tier, string Model, string Prompt, byte[] Body, bool EventStream, string JudgeUrl, string? JudgeKey, string JudgeModel);
+public sealed record QualitySample(string Tier, string Model, string Prompt, byte[] Body, bool EventStream, string JudgeUrl, string? JudgeKey, string JudgeModel,
+    string? JudgeBackend = null);

@@ -71,7 +71,7 @@ public sealed class QualityWatch(JudgeClient client, BackendRegistry registry, R
         snap.BackendKeys.TryGetValue(backend.Name, out var key);
         var capture = new AnswerCaptureStream(ctx.Response.Body);
         ctx.Response.Body = capture;
-        return new QualityCapture(capture, JudgePrompts.Truncate(text.LastUserText, JudgePrompts.PromptChars), backend.Url, key, judge.Model);
+        return new QualityCapture(capture, JudgePrompts.Truncate(text.LastUserText, JudgePrompts.PromptChars), backend.Url, key, judge.Model, backend.Name);
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public sealed class QualityWatch(JudgeClient client, BackendRegistry registry, R
         {
             var eventStream = ctx.Response.ContentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
             Enqueue(new QualitySample(tier, ctx.Response.Headers["X-Daalu-Model"].ToString(), capture.Prompt, capture.Stream.Captured.ToArray(),
-                eventStream, capture.JudgeUrl, capture.JudgeKey, capture.JudgeModel));
+                eventStream, capture.JudgeUrl, capture.JudgeKey, capture.JudgeModel, capture.JudgeBackend));
         }
 
         await capture.Stream.DisposeAsync();
@@ -134,7 +134,15 @@ public sealed class QualityWatch(JudgeClient client, BackendRegistry registry, R
             return;
         }
 
-        var reply = await client.AskAsync(sample.JudgeUrl, sample.JudgeKey, JudgePrompts.Quality(sample.JudgeModel, sample.Prompt, answer), 5, JudgeTimeout, ct);
+        var body = JudgePrompts.Quality(sample.JudgeModel, sample.Prompt, answer);
+        JudgeReply reply;
+        // A real request in the judge card's batch, as the difficulty judge's: counted in its load view while it runs
+        // (about 4 bytes a token, 1 out), so the picker and the saturation judge see it.
+        using (sample.JudgeBackend is { } name ? registry.Track(name, LoadBalancing.LoadTracker.ExpectedTokens(body.Length / 4, 1)) : null)
+        {
+            reply = await client.AskAsync(sample.JudgeUrl, sample.JudgeKey, body, 5, JudgeTimeout, ct);
+        }
+
         metrics.JudgeCalls.WithLabels(JudgePurposes.Quality, reply.Outcome).Inc();
         metrics.JudgeDuration.WithLabels(JudgePurposes.Quality).Observe(reply.Elapsed.TotalSeconds);
         if (reply.Digit is { } score)
