@@ -30,7 +30,7 @@ public static class RouterApi
         app.MapPost("/v1/chat/completions", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false));
         app.MapPost("/v1/completions", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Completions, "/v1/completions", explain: false));
         app.MapPost("/v1/embeddings", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Embeddings, "/v1/embeddings", explain: false));
-        app.MapPost("/v1/route/explain", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true));
+        app.MapPost("/v1/route/explain", (HttpContext c) => ExplainAsync(c, sp));
         app.MapPost("/v1/responses", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.Responses));
         app.MapGet("/v1/responses/{id}", (HttpContext c) => NotStoredAsync(c, sp));
         app.MapPost("/v1/messages", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.AnthropicMessages));
@@ -177,6 +177,21 @@ public static class RouterApi
         }
     }
 
+    // POST /v1/route/explain[?api=responses|messages]: the plan for a body in the client's API (chat by default), as the
+    // endpoint of that API would make it; the answer says for every candidate which upstream API it would be sent in.
+    private static Task ExplainAsync(HttpContext ctx, IServiceProvider sp)
+    {
+        var api = ctx.Request.Query["api"].ToString();
+        return api switch
+        {
+            "" or "chat" => HandleAsync(ctx, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true),
+            "responses" => HandleAsync(ctx, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true, InboundApi.Responses),
+            "messages" => HandleAsync(ctx, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true, InboundApi.AnthropicMessages),
+            _ => OpenAIError.WriteAsync(ctx, 400, "invalid_request_error", "invalid_value",
+                $"api must be chat, responses or messages (the client API of the body to explain), not '{api}'."),
+        };
+    }
+
     private static async Task WriteExplainAsync(HttpContext ctx, TenantRuntime tenant, ParsedRequest req, CascadePlan plan, RouterSnapshot snap,
         RequestClassification classification, CodeDetectionMode codeMode, string resolvedClass)
     {
@@ -216,6 +231,11 @@ public static class RouterApi
             w.WriteString("tier", c.Tier);
             w.WriteString("backend", c.Name);
             w.WriteString("model", c.UpstreamModel);
+            // The upstream API this candidate would be called in, and whether the request and answer are translated on
+            // the way (the client's API differs from it), or go as the client wrote them.
+            var outbound = OutboundDialects.For(c, req);
+            w.WriteString("upstream_api", outbound.Api);
+            w.WriteBoolean("translated", !outbound.AnswersInClientApi && (req.Dialect is not null || outbound.Api != "openai"));
             w.WriteEndObject();
         }
 

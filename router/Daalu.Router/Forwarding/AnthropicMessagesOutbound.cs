@@ -20,6 +20,9 @@ internal sealed class AnthropicMessagesOutbound : IOutboundDialect
     /// <inheritdoc />
     public bool AnswersInClientApi => false;
 
+    /// <inheritdoc/>
+    public string Api => "anthropic.messages";
+
     /// <inheritdoc />
     public bool PassesErrorBodies => false;
 

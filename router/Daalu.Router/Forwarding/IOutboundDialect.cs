@@ -10,6 +10,9 @@ namespace Daalu.Router.Forwarding;
 /// </summary>
 internal interface IOutboundDialect
 {
+    /// <summary>The upstream API this dialect speaks, as explain shows it: openai, openai.responses or anthropic.messages.</summary>
+    string Api { get; }
+
     /// <summary>Whether an upstream error body may go to the client (normalised) when a failure does not fall through.</summary>
     bool PassesErrorBodies { get; }
 

@@ -21,6 +21,9 @@ internal sealed class OpenAIChatOutbound : IOutboundDialect
     /// <inheritdoc />
     public bool AnswersInClientApi => false;
 
+    /// <inheritdoc/>
+    public string Api => "openai";
+
     /// <inheritdoc />
     public bool PassesErrorBodies => true;
 

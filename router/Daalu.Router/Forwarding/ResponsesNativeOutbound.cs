@@ -23,6 +23,9 @@ internal sealed class ResponsesNativeOutbound : IOutboundDialect
     /// <summary>The upstream path.</summary>
     public const string Path = "/v1/responses";
 
+    /// <inheritdoc/>
+    public string Api => "openai.responses";
+
     /// <inheritdoc />
     public bool PassesErrorBodies => true;
 

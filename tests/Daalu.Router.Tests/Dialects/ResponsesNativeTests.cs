@@ -164,4 +164,51 @@ public sealed class ResponsesNativeTests
         Assert.DoesNotContain(events, e => e.Event == "response.completed");
         Assert.True(Assert.Single(f.Host.Meter.Records).Partial);
     }
+
+    private static async Task<List<(string Backend, string Api, bool Translated)>> ExplainAsync(CascadeFixture f, string query, string body)
+    {
+        var (resp, text) = await f.Host.SendAsync(RouterTestHost.Post("/v1/route/explain" + query, TestConfigs.KeyA, body));
+        Assert.True(resp.StatusCode == HttpStatusCode.OK, text);
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.GetProperty("candidates").EnumerateArray()
+            .Select(c => (c.GetProperty("backend").GetString()!, c.GetProperty("upstream_api").GetString()!, c.GetProperty("translated").GetBoolean()))
+            .ToList();
+    }
+
+    [Fact]
+    public async Task Explain_ResponsesBody_EachCandidateSaysItsUpstreamApiAndWhetherTranslated()
+    {
+        await using var f = await StartAsync();
+        f.Own.ServesResponses = true;
+
+        var responses = await ExplainAsync(f, "?api=responses", "{\"model\":\"m-general\",\"input\":\"Hello there\"}");
+        var chat = await ExplainAsync(f, "", "{\"model\":\"m-general\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there\"}]}");
+
+        // own-a serves the Responses API: the call goes as written; every other candidate gets it translated to chat.
+        Assert.Contains(("own-a", "openai.responses", false), responses);
+        Assert.All(responses.Where(c => c.Backend != "own-a"), c => Assert.True(c.Translated));
+        Assert.Contains(("own-a", "openai", false), chat);
+        Assert.Equal(responses.Select(c => c.Backend), chat.Select(c => c.Backend));
+        Assert.Empty(f.Own.Calls);
+    }
+
+    [Fact]
+    public async Task Explain_ResponsesBodyBackendWithoutTheCapability_TranslatedToChat()
+    {
+        await using var f = await StartAsync(ownServesResponses: false);
+
+        var responses = await ExplainAsync(f, "?api=responses", "{\"model\":\"m-general\",\"input\":\"Hello there\"}");
+
+        Assert.Contains(("own-a", "openai", true), responses);
+    }
+
+    [Fact]
+    public async Task Explain_UnknownApi_400NamingTheChoices()
+    {
+        await using var f = await StartAsync();
+        var (resp, body) = await f.Host.SendAsync(RouterTestHost.Post("/v1/route/explain?api=grpc", TestConfigs.KeyA, "{}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
+        Assert.Contains("api must be chat, responses or messages", body, StringComparison.Ordinal);
+    }
 }
