@@ -13,9 +13,9 @@ namespace Daalu.Engine.Simulator.Server;
 /// <summary>
 /// vLLM's OpenAI-compatible routes over a simulated engine: GET /v1/models, POST /v1/chat/completions and
 /// /v1/completions (with and without streaming, stream_options.include_usage, tools), POST /v1/embeddings (embed task
-/// only), GET /health, GET /metrics. Shapes follow /work/shared/VLLM.md (from vLLM's protocol.py and serving_*.py).
+/// only), POST /v1/responses (SimulatorApi.Responses.cs), GET /health, GET /metrics. Shapes follow /work/shared/VLLM.md (from vLLM's protocol.py and serving_*.py).
 /// </summary>
-public static class SimulatorApi
+public static partial class SimulatorApi
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -30,6 +30,7 @@ public static class SimulatorApi
         app.MapPost("/v1/chat/completions", (Func<HttpContext, Task<IResult>>)(ctx => GenerateAsync(ctx, s, chat: true)));
         app.MapPost("/v1/completions", (Func<HttpContext, Task<IResult>>)(ctx => GenerateAsync(ctx, s, chat: false)));
         app.MapPost("/v1/embeddings", (Func<HttpContext, Task<IResult>>)(ctx => EmbedAsync(ctx, s)));
+        app.MapPost("/v1/responses", (Func<HttpContext, Task<IResult>>)(ctx => ResponsesAsync(ctx, s)));
     }
 
     private sealed class State(SimulatorOptions options, EngineRunner runner, TimeProvider time)

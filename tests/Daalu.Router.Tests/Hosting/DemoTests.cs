@@ -70,6 +70,34 @@ public sealed partial class DemoTests(ITestOutputHelper output)
         Assert.InRange((decimal)usage["totals"]!["savingsPercent"]!, 1m, 99.99m);
     }
 
+    [Fact]
+    public async Task Demo_ResponsesCall_SentToTheSimulatedCardInTheResponsesApiAsWritten()
+    {
+        var dir = Directory.CreateTempSubdirectory("daalu-demo-test-").FullName;
+        await using var demo = await DemoHost.StartAsync("http://127.0.0.1:0", dataDir: dir);
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DemoSetup.OwnerKey);
+        var body = "{\"model\":\"" + DemoSetup.GeneralModel + "\",\"input\":\"What is the capital of France?\",\"max_output_tokens\":8}";
+
+        using var explain = await http.PostAsync(demo.Router.BaseUrl + "/v1/route/explain?api=responses", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var first = JsonNode.Parse(await explain.Content.ReadAsStringAsync())!["candidates"]![0]!;
+        using var resp = await http.PostAsync(demo.Router.BaseUrl + "/v1/responses", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var text = await resp.Content.ReadAsStringAsync();
+
+        Assert.Equal("OwnGpu", (string?)first["tier"]);
+        Assert.Equal("openai.responses", (string?)first["upstream_api"]);
+        Assert.False((bool)first["translated"]!);
+        Assert.True(resp.IsSuccessStatusCode, text);
+        Assert.Equal("OwnGpu", string.Join(",", resp.Headers.GetValues("X-Daalu-Tier")));
+        var r = JsonNode.Parse(text)!;
+        Assert.Equal("response", (string?)r["object"]);
+        Assert.StartsWith("[simulated]", (string?)r["output"]![0]!["content"]![0]!["text"], StringComparison.Ordinal);
+        Assert.Equal(8, (int)r["usage"]!["output_tokens"]!);
+        // The simulator's own response object: its id, and the store flag the router sets when it forwards natively.
+        Assert.Matches("^resp_[0-9a-f]{32}$", (string?)r["id"]);
+        Assert.False((bool)r["store"]!);
+    }
+
     private static long ExternalPromptTokens(RunningDemo demo) =>
         demo.Engines["openai-sim"].Runner.Read(c => c.Stats.PromptTokens + c.Waiting + c.Running);
 

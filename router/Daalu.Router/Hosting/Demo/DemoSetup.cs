@@ -107,6 +107,9 @@ public static class DemoSetup
                 Models = [e.ServedName],
                 EmbeddingModels = e.Embedding ? [e.ServedName] : [],
                 Capability = 2,
+                // The engine simulator serves POST /v1/responses as vLLM does (SimulatorApi.Responses.cs), so the demo's
+                // Responses calls go to the card as the client wrote them, not translated to chat.
+                ServesResponses = !e.Embedding,
             });
         }
 
