@@ -25,26 +25,10 @@ public static partial class SimulatorApi
 {
     private static async Task<IResult> ResponsesAsync(HttpContext ctx, State s)
     {
-        if (Authorized(ctx, s) is { } denied)
+        var (body, model, refused) = await AdmitAsync(ctx, s, SimulatorTasks.Generate, "Responses");
+        if (refused is not null)
         {
-            return denied;
-        }
-
-        var body = await ReadBodyAsync(ctx);
-        if (body is null)
-        {
-            return WireErrors.BadRequest("The request body is not a JSON object.");
-        }
-
-        var model = Str(body["model"]) ?? s.Options.Name;
-        if (model != s.Options.Name)
-        {
-            return WireErrors.ModelNotFound(model);
-        }
-
-        if (s.Options.Task != SimulatorTasks.Generate)
-        {
-            return WireErrors.Unsupported("Responses");
+            return refused;
         }
 
         if (Str(body["previous_response_id"]) is { } previous)

@@ -88,6 +88,30 @@ public static partial class SimulatorApi
         }),
     };
 
+    // What every generate or embed route checks first, in vLLM's order: the API key, a JSON object body, the served
+    // model name, the model's task (a refusal is returned; the body and model otherwise).
+    private static async Task<(JsonObject Body, string Model, IResult? Refused)> AdmitAsync(HttpContext ctx, State s, string task, string api)
+    {
+        if (Authorized(ctx, s) is { } denied)
+        {
+            return (null!, string.Empty, denied);
+        }
+
+        var body = await ReadBodyAsync(ctx);
+        if (body is null)
+        {
+            return (null!, string.Empty, WireErrors.BadRequest("The request body is not a JSON object."));
+        }
+
+        var model = Str(body["model"]) ?? s.Options.Name;
+        if (model != s.Options.Name)
+        {
+            return (body, model, WireErrors.ModelNotFound(model));
+        }
+
+        return s.Options.Task != task ? (body, model, WireErrors.Unsupported(api)) : (body, model, null);
+    }
+
     private static async Task<JsonObject?> ReadBodyAsync(HttpContext ctx)
     {
         try
@@ -102,26 +126,10 @@ public static partial class SimulatorApi
 
     private static async Task<IResult> GenerateAsync(HttpContext ctx, State s, bool chat)
     {
-        if (Authorized(ctx, s) is { } denied)
+        var (body, model, refused) = await AdmitAsync(ctx, s, SimulatorTasks.Generate, chat ? "Chat Completions" : "Completions");
+        if (refused is not null)
         {
-            return denied;
-        }
-
-        var body = await ReadBodyAsync(ctx);
-        if (body is null)
-        {
-            return WireErrors.BadRequest("The request body is not a JSON object.");
-        }
-
-        var model = Str(body["model"]) ?? s.Options.Name;
-        if (model != s.Options.Name)
-        {
-            return WireErrors.ModelNotFound(model);
-        }
-
-        if (s.Options.Task != SimulatorTasks.Generate)
-        {
-            return WireErrors.Unsupported(chat ? "Chat Completions" : "Completions");
+            return refused;
         }
 
         string prompt;
@@ -331,26 +339,10 @@ public static partial class SimulatorApi
 
     private static async Task<IResult> EmbedAsync(HttpContext ctx, State s)
     {
-        if (Authorized(ctx, s) is { } denied)
+        var (body, model, refused) = await AdmitAsync(ctx, s, SimulatorTasks.Embed, "Embeddings");
+        if (refused is not null)
         {
-            return denied;
-        }
-
-        var body = await ReadBodyAsync(ctx);
-        if (body is null)
-        {
-            return WireErrors.BadRequest("The request body is not a JSON object.");
-        }
-
-        var model = Str(body["model"]) ?? s.Options.Name;
-        if (model != s.Options.Name)
-        {
-            return WireErrors.ModelNotFound(model);
-        }
-
-        if (s.Options.Task != SimulatorTasks.Embed)
-        {
-            return WireErrors.Unsupported("Embeddings");
+            return refused;
         }
 
         var inputs = body["input"] switch
