@@ -16,38 +16,17 @@ Both may be bare git directories (read with `git show HEAD:<path>`).
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from linguist_samples import git, git_dir, set_c_snippet  # noqa: E402
 
 LANGUAGES = [
     "Python", "JavaScript", "TypeScript", "Java", "C", "C++", "C#", "Go", "Rust", "Ruby", "PHP", "Kotlin", "Swift",
     "Shell", "SQL", "YAML", "JSON", "HTML", "CSS", "Dockerfile", "TOML", "Diff", "Scala", "Dart", "Lua",
 ]
 PER_LANGUAGE = 8
-LINES = 12
 SHAPES = ["{s}", "What does this code do?\n\n{s}", "This gives me the wrong result and I can't see why:\n{s}"]
-COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";", "'''", '"""')
-
-
-def git(repo, *args):
-    return subprocess.run(["git", "--git-dir", repo, *args], check=True, capture_output=True).stdout
-
-
-def git_dir(path):
-    out = subprocess.run(["git", "-C", path, "rev-parse", "--git-dir"], capture_output=True, text=True)
-    if out.returncode == 0:
-        d = out.stdout.strip()
-        return d if d.startswith("/") else f"{path}/{d}"
-    return path
-
-
-def snippet(text):
-    lines = [l.rstrip() for l in text.splitlines()]
-    i = 0
-    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith(COMMENT_STARTS)):
-        i += 1
-    body = [l for l in lines[i:] if l.strip()][:LINES]
-    return "\n".join(body) if len(body) >= 3 else None
-
-
 def main():
     linguist, gsm, out = git_dir(sys.argv[1]), git_dir(sys.argv[2]), sys.argv[3]
     records = []
@@ -62,8 +41,8 @@ def main():
                 raw = git(linguist, "show", f"HEAD:samples/{lang}/{name}").decode("utf-8")
             except (subprocess.CalledProcessError, UnicodeDecodeError):
                 continue
-            s = snippet(raw)
-            if s is None or len(s) > 1500:
+            s = set_c_snippet(raw)
+            if s is None:
                 continue
             records.append({"id": f"c-{lang}-{taken}", "code": True, "category": lang,
                             "text": SHAPES[shape % len(SHAPES)].format(s=s)})

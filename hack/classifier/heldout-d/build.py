@@ -24,6 +24,10 @@ import gzip
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from linguist_samples import MAX_CHARS, git, git_dir, set_c_snippet  # noqa: E402
 
 SET_C_LANGUAGES = [
     "Python", "JavaScript", "TypeScript", "Java", "C", "C++", "C#", "Go", "Rust", "Ruby", "PHP", "Kotlin", "Swift",
@@ -42,39 +46,13 @@ SHAPES = [
     "{s}\n\nWhy doesn't this work?",
     "I found this in our repository and nobody knows who wrote it:\n{s}\nIs it safe to delete?",
 ]
-COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";", "'''", '"""')
-
-
-def git(repo, *args):
-    return subprocess.run(["git", "--git-dir", repo, *args], check=True, capture_output=True).stdout
-
-
-def git_dir(path):
-    out = subprocess.run(["git", "-C", path, "rev-parse", "--git-dir"], capture_output=True, text=True)
-    if out.returncode == 0:
-        d = out.stdout.strip()
-        return d if d.startswith("/") else f"{path}/{d}"
-    return path
-
-
-def set_c_snippet(text):
-    # Set C's selection rule (hack/classifier/heldout-c/build.py), to know which files it took.
-    lines = [l.rstrip() for l in text.splitlines()]
-    i = 0
-    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith(COMMENT_STARTS)):
-        i += 1
-    body = [l for l in lines[i:] if l.strip()][:12]
-    s = "\n".join(body)
-    return s if len(body) >= 3 and len(s) <= 1500 else None
-
-
 def middle_window(text):
     lines = [l.rstrip() for l in text.splitlines() if l.strip()]
     if len(lines) < LINES:
         return None
     start = (len(lines) - LINES) // 2
     s = "\n".join(lines[start:start + LINES])
-    return s if len(s) <= 1500 else None
+    return s if len(s) <= MAX_CHARS else None
 
 
 def read(repo, path):
