@@ -1,5 +1,6 @@
 """What the held-out set builders share: reading a snapshot (a checkout or a bare git directory) and set C's rule for
 taking a snippet from a github-linguist sample file (set D recomputes it to leave out the files set C took)."""
+import json
 import subprocess
 
 COMMENT_STARTS = ("#", "//", "/*", "*", "<!--", "--", ";", "'''", '"""')
@@ -29,3 +30,11 @@ def set_c_snippet(text):
     body = [l for l in lines[i:] if l.strip()][:SET_C_LINES]
     s = "\n".join(body)
     return s if len(body) >= 3 and len(s) <= MAX_CHARS else None
+
+
+def write_records(out, records):
+    """Writes the set as JSON lines and says how many of each label it holds."""
+    with open(out, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{out}: {sum(r['code'] for r in records)} code, {sum(not r['code'] for r in records)} without code")

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from linguist_samples import git, git_dir, set_c_snippet  # noqa: E402
+from linguist_samples import git, git_dir, set_c_snippet, write_records  # noqa: E402
 
 LANGUAGES = [
     "Python", "JavaScript", "TypeScript", "Java", "C", "C++", "C#", "Go", "Rust", "Ruby", "PHP", "Kotlin", "Swift",
@@ -52,10 +52,7 @@ def main():
         if i % 4 == 0:
             records.append({"id": f"p-gsm8k-{i}", "code": False, "category": "gsm8k",
                             "text": json.loads(line)["question"]})
-    with open(out, "w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"{out}: {sum(r['code'] for r in records)} code, {sum(not r['code'] for r in records)} without code")
+    write_records(out, records)
 
 
 if __name__ == "__main__":
