@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Daalu.Engine.Simulator.Text;
 using Microsoft.AspNetCore.Http;
@@ -98,17 +97,6 @@ public static partial class SimulatorApi
         var itemId = (toolArgs is null ? "msg_" : "fc_") + id[5..];
         var created = s.Now;
         string Piece(int i) => toolArgs is null ? SimulatedText.Token(model, seed, i) : ArgPiece(toolArgs, i, natural);
-        string Text(int n)
-        {
-            var sb = new StringBuilder();
-            for (var i = 0; i < n; i++)
-            {
-                sb.Append(Piece(i));
-            }
-
-            return sb.ToString();
-        }
-
         JsonObject Item(string status, string? full) => toolArgs is not null
             ? new JsonObject { ["arguments"] = full ?? string.Empty, ["call_id"] = "call_" + id[5..], ["name"] = toolName, ["type"] = "function_call", ["id"] = itemId, ["status"] = status }
             : new JsonObject { ["id"] = itemId, ["content"] = full is null ? new JsonArray() : new JsonArray(OutputText(full)), ["role"] = "assistant", ["status"] = status, ["type"] = "message" };
@@ -140,21 +128,12 @@ public static partial class SimulatorApi
 
         if (!stream)
         {
-            try
-            {
-                while (await reader.WaitToReadAsync(ctx.RequestAborted))
-                {
-                    while (reader.TryRead(out _))
-                    {
-                    }
-                }
-            }
-            catch (OperationCanceledException)
+            if (!await FinishedAsync(reader, ctx.RequestAborted))
             {
                 return Results.Empty;
             }
 
-            return Results.Json(Response(FinalStatus(), Text(seq.Generated), seq.Generated), Compact);
+            return Results.Json(Response(FinalStatus(), Joined(Piece, seq.Generated), seq.Generated), Compact);
         }
 
         ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -198,7 +177,7 @@ public static partial class SimulatorApi
                 }
             }
 
-            var full = Text(seq.Generated);
+            var full = Joined(Piece, seq.Generated);
             if (toolArgs is null)
             {
                 await EmitAsync("response.output_text.done", new JsonObject { ["content_index"] = 0, ["item_id"] = itemId, ["output_index"] = 0, ["text"] = full });

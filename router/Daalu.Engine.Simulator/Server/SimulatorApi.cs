@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Daalu.Engine.Simulator.Engine;
 using Daalu.Engine.Simulator.Text;
 using Microsoft.AspNetCore.Builder;
@@ -112,6 +113,38 @@ public static partial class SimulatorApi
         return s.Options.Task != task ? (body, model, WireErrors.Unsupported(api)) : (body, model, null);
     }
 
+    // A non-streamed answer waits for the engine to finish the sequence; false when the client went away first.
+    private static async Task<bool> FinishedAsync(ChannelReader<int> reader, CancellationToken ct)
+    {
+        try
+        {
+            while (await reader.WaitToReadAsync(ct))
+            {
+                while (reader.TryRead(out _))
+                {
+                }
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    // The whole generated text: the first n pieces.
+    private static string Joined(Func<int, string> piece, int n)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < n; i++)
+        {
+            sb.Append(piece(i));
+        }
+
+        return sb.ToString();
+    }
+
     private static async Task<JsonObject?> ReadBodyAsync(HttpContext ctx)
     {
         try
@@ -186,26 +219,13 @@ public static partial class SimulatorApi
 
         if (!stream)
         {
-            try
-            {
-                while (await reader.WaitToReadAsync(ctx.RequestAborted))
-                {
-                    while (reader.TryRead(out _))
-                    {
-                    }
-                }
-            }
-            catch (OperationCanceledException)
+            if (!await FinishedAsync(reader, ctx.RequestAborted))
             {
                 return Results.Empty;
             }
 
             var n = seq.Generated;
-            var text = new StringBuilder();
-            for (var i = 0; i < n; i++)
-            {
-                text.Append(Piece(i));
-            }
+            var text = Joined(Piece, n);
 
             var finish = toolArgs is not null && seq.FinishReason == "stop" ? "tool_calls" : seq.FinishReason;
             var usage = Usage(tokens.Count, n);
@@ -220,12 +240,12 @@ public static partial class SimulatorApi
                     {
                         ["id"] = "chatcmpl-tool-" + id[^16..],
                         ["type"] = "function",
-                        ["function"] = new JsonObject { ["name"] = toolName, ["arguments"] = text.ToString() },
+                        ["function"] = new JsonObject { ["name"] = toolName, ["arguments"] = text },
                     });
                 }
                 else
                 {
-                    message["content"] = text.ToString();
+                    message["content"] = text;
                     message["tool_calls"] = new JsonArray();
                 }
 
@@ -233,7 +253,7 @@ public static partial class SimulatorApi
             }
             else
             {
-                choice = new JsonObject { ["index"] = 0, ["text"] = text.ToString(), ["logprobs"] = null, ["finish_reason"] = finish, ["stop_reason"] = null, ["prompt_logprobs"] = null };
+                choice = new JsonObject { ["index"] = 0, ["text"] = text, ["logprobs"] = null, ["finish_reason"] = finish, ["stop_reason"] = null, ["prompt_logprobs"] = null };
             }
 
             return Results.Json(options: Compact, data: new JsonObject
