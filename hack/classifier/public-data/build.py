@@ -56,7 +56,7 @@ ADVICE_INTENTS = {"recipe", "meal_suggestion", "restaurant_suggestion", "travel_
 LEFT_OUT_INTENTS = {"calculator"}
 # An utterance of a rating-1 intent phrased as a request for a procedure or advice: rating 2 (source clinc150-howto).
 HOW_TO = ("how do ", "how can ", "how to ", "how should ", "what should ", "should i ", "what steps ", "ways to ",
-          "what can i do", "walk me through", "help me ", "what do i need to do", "what is the process", "is there a way")
+          "what can i do", "walk me through", "what do i need to do", "what is the process", "is there a way")
 CLINC_PER_INTENT = 12
 WEBQUESTIONS = 1000
 WIKI_BLOCKS = 600
