@@ -72,7 +72,7 @@ Console.WriteLine($"training examples: {examples.Count} (1: {train.Count(c => c.
 Console.WriteLine($"epochs {epochs}, learning rate {learningRate}, L2 {l2}");
 
 var (weights, bias) = SoftmaxTrainer.Train(examples, Seed, epochs, learningRate, l2);
-var version = string.Create(CultureInfo.InvariantCulture, $"difficulty-v1 seed={Seed} examples={examples.Count} epochs={epochs} data={dataTag}");
+var version = string.Create(CultureInfo.InvariantCulture, $"difficulty-v1 seed={Seed} examples={examples.Count} epochs={epochs} l2={l2} data={dataTag}");
 var model = new DifficultyModel(weights, bias, version);
 
 // Compare with the weights in the repository now (or --baseline, a weights file), on data neither was trained on.

@@ -31,6 +31,6 @@ public class DifficultyModelTrainingTests
     public void Shipped_Version_NamesTheTrainingData()
     {
         // The trainer writes the public data's SHA-256 prefix into the version: the weights say which build they came from.
-        Assert.Matches("^difficulty-v1 seed=20261207 examples=[0-9]+ epochs=40 data=templates\\+public-[0-9a-f]{12}$", DifficultyModel.Shipped.Version);
+        Assert.Matches("^difficulty-v1 seed=20261207 examples=[0-9]+ epochs=40 l2=0.0001 data=templates\\+public-[0-9a-f]{12}$", DifficultyModel.Shipped.Version);
     }
 }
