@@ -7,8 +7,6 @@
 // the shipped one (or --baseline <weights file>) on the public "dev" split and on the project's sets A and B (never trained on). Output:
 // router/Daalu.Router.Protocols/Classification/Weights/difficulty-v1.json
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Daalu.Classifier.Trainer;
 using Daalu.Router.Classification.CodeDetection;
 using Daalu.Router.Classification.Difficulty;
@@ -17,16 +15,10 @@ using Daalu.Router.Protocols.Tests.Classification.Evaluation;
 var root = FindRepoRoot();
 var templates = Path.Combine(root, "hack", "classifier", "data", "templates.txt");
 var output = Path.Combine(root, "router", "Daalu.Router.Protocols", "Classification", "Weights", "difficulty-v1.json");
-const int Seed = 20261207;
-const int SamplesPerTemplate = 30;
-var epochs = 40;
-var learningRate = 0.05;
-var l2 = 1e-4;
+var settings = Training.Shipped with { Sources = null, LeftoverOnly = false };
 string? publicData = null;
 string? baseline = null;
 var useTemplates = true;
-var leftoverOnly = false;
-IReadOnlySet<string>? sources = null;
 var write = false;
 for (var i = 0; i < args.Length; i++)
 {
@@ -34,46 +26,26 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--public": publicData = args[++i]; break;
         case "--no-templates": useTemplates = false; break;
-        case "--leftover-only": leftoverOnly = true; break;
-        case "--sources": sources = new HashSet<string>(args[++i].Split(','), StringComparer.Ordinal); break;
-        case "--shipped-recipe": (sources, leftoverOnly) = (TrainingSet.ShippedSources, true); break;
-        case "--epochs": epochs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--rate": learningRate = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--l2": l2 = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--baseline": baseline = args[++i]; break;
         case "--write": write = true; break;
+        case "--leftover-only": settings = settings with { LeftoverOnly = true }; break;
+        case "--sources": settings = settings with { Sources = new HashSet<string>(args[++i].Split(','), StringComparer.Ordinal) }; break;
+        case "--shipped-recipe": settings = settings with { Sources = Training.Shipped.Sources, LeftoverOnly = true }; break;
+        case "--epochs": settings = settings with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--rate": settings = settings with { LearningRate = double.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
+        case "--l2": settings = settings with { L2 = double.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         default: throw new ArgumentException($"unknown argument {args[i]}");
     }
 }
 
-var corpus = new List<LabelledText>();
-if (useTemplates)
-{
-    corpus.AddRange(TemplateCorpus.Expand(templates, SamplesPerTemplate, Seed).Select(t => new LabelledText(t.Text, t.Rating, "templates", IsDev: false)));
-}
-
-var dataTag = useTemplates ? "templates" : "";
-if (publicData is not null)
-{
-    corpus.AddRange(PublicCorpus.Read(publicData));
-    var digest = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(publicData)))[..12];
-    dataTag = (dataTag.Length > 0 ? dataTag + "+" : "") + "public-" + digest;
-}
-
-var train = TrainingSet.Select(corpus, sources, leftoverOnly);
+var (corpus, dataTag) = Training.Corpus(templates, publicData, useTemplates);
 var dev = corpus.Where(c => c.IsDev).ToList();
-var examples = train.Select(c =>
-{
-    var features = new int[HashedFeatures.MaxFeatures];
-    var n = HashedFeatures.Extract(c.Text, CodeSignals.Name(CodeDetector.Detect(c.Text)), features);
-    return (Features: features[..n], Label: c.Rating - 1);
-}).ToList();
-Console.WriteLine($"training examples: {examples.Count} (1: {train.Count(c => c.Rating == 1)}, 2: {train.Count(c => c.Rating == 2)}, 3: {train.Count(c => c.Rating == 3)}); dev: {dev.Count}");
-Console.WriteLine($"epochs {epochs}, learning rate {learningRate}, L2 {l2}");
-
-var (weights, bias) = SoftmaxTrainer.Train(examples, Seed, epochs, learningRate, l2);
-var version = string.Create(CultureInfo.InvariantCulture, $"difficulty-v1 seed={Seed} examples={examples.Count} epochs={epochs} l2={l2} data={dataTag}");
-var model = new DifficultyModel(weights, bias, version);
+var run = Training.Run(corpus, dataTag, settings);
+var train = run.Train;
+Console.WriteLine($"training examples: {train.Count} (1: {train.Count(c => c.Rating == 1)}, 2: {train.Count(c => c.Rating == 2)}, 3: {train.Count(c => c.Rating == 3)}); dev: {dev.Count}");
+Console.WriteLine($"epochs {settings.Epochs}, learning rate {settings.LearningRate}, L2 {settings.L2}");
+var version = run.Version;
+var model = run.Model();
 
 // Compare with the weights in the repository now (or --baseline, a weights file), on data neither was trained on.
 DifficultyModel shipped;
@@ -129,12 +101,7 @@ foreach (var d in details)
 if (write)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-    using (var stream = File.Create(output))
-    using (var writer = new Utf8JsonWriter(stream))
-    {
-        DifficultyModel.Write(writer, weights, bias, version);
-    }
-
+    File.WriteAllBytes(output, Training.Serialize(run));
     Console.WriteLine($"\nwrote {output} ({new FileInfo(output).Length} bytes)");
 }
 
