@@ -8,7 +8,6 @@
 // router/Daalu.Router.Protocols/Classification/Weights/difficulty-v1.json
 using System.Globalization;
 using Daalu.Classifier.Trainer;
-using Daalu.Router.Classification.CodeDetection;
 using Daalu.Router.Classification.Difficulty;
 using Daalu.Router.Protocols.Tests.Classification.Evaluation;
 
