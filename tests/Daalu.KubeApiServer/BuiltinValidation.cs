@@ -17,7 +17,8 @@ namespace Daalu.KubeApiServer;
 /// ValidateDeploymentSpec, ValidateDaemonSetSpec, ValidatePodTemplateSpecForReplicaSet; pkg/apis/core/validation
 /// ValidatePodSpec, validateContainers, validateContainerPorts);</item>
 /// <item>StatefulSets (pkg/apis/apps/validation ValidateStatefulSetName, ValidateStatefulSetSpec,
-/// ValidateStatefulSetUpdate, as of kubernetes/kubernetes 1.31+ where StatefulSetStartOrdinal is GA): the name is a
+/// ValidateStatefulSetUpdate, read in the thockin/kubernetes mirror of kubernetes/kubernetes at 429e030, with the
+/// StatefulSetStartOrdinal gate on as it is by default since 1.27 and GA in 1.31): the name is a
 /// DNS-1123 label; podManagementPolicy and updateStrategy (required after defaulting, OrderedReady/Parallel,
 /// RollingUpdate/OnDelete, rollingUpdate only with RollingUpdate, partition and maxUnavailable), the claim retention
 /// policy (Retain/Delete), replicas, minReadySeconds and ordinals.start not negative, a non-empty selector matching
