@@ -141,4 +141,26 @@ public sealed class RouterReplicasControllerTests
         Assert.Equal("2Gi", second!.Spec.VolumeClaimTemplates.Single().Spec.Resources.Requests["storage"].ToString());
         Assert.Contains(h.Server.Requests, r => r.Verb == "delete" && r.Resource == "statefulsets");
     }
+
+    // Back to one replica on SQLite (the PostgreSQL Secret setting removed): the Deployment on the ledger claim is made,
+    // and the StatefulSet is deleted once the Deployment is Ready; its outbox claims stay (Retain).
+    [Fact]
+    public async Task Reconcile_PostgresSettingRemoved_StatefulSetDeletedOnceTheDeploymentIsReady()
+    {
+        await using var h = await StartAsync(SharedStores);
+        await RouterStatefulSetAsync(h);
+
+        h.Routing.Replicas = 1;
+        h.Routing.PostgresSecretName = null;
+        await h.Client.CoreV1.DeleteNamespacedServiceAsync(h.Routing.RouterName, RoutingHarness.Ns); // queues the reconcile
+        var deployment = await OperatorHarness.EventuallyAsync(
+            () => ClusterStandIns.TryReadAsync(() => h.Client.AppsV1.ReadNamespacedDeploymentAsync(h.Routing.RouterName, RoutingHarness.Ns)), _ => true, "router Deployment");
+        Assert.Equal(h.Routing.LedgerClaimName, deployment.Spec.Template.Spec.Volumes.Single(v => v.Name == RouterObjectsBuilder.LedgerVolume).PersistentVolumeClaim.ClaimName);
+        Assert.NotNull(await ClusterStandIns.TryReadAsync(() => h.Client.AppsV1.ReadNamespacedStatefulSetAsync(h.Routing.RouterName, RoutingHarness.Ns)));
+
+        await h.MarkDeploymentReadyAsync(h.Routing.RouterName);
+
+        await OperatorHarness.EventuallyAsync(
+            async () => await ClusterStandIns.TryReadAsync(() => h.Client.AppsV1.ReadNamespacedStatefulSetAsync(h.Routing.RouterName, RoutingHarness.Ns)) is null, gone => gone, "router StatefulSet deleted");
+    }
 }
