@@ -324,9 +324,10 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             var parked = FlushSegments(ParkRecords);
             LogParked(_logger, parked, _store.Kind);
         }
-        catch (Exception ex) when (IsParkingFault(ex))
+        catch (Exception ex) when (IsParkingFault(ex) || IsFlushFault(ex))
         {
-            // Redis is unreachable too: the records stay in the outbox, on the replica's claim, for the next start.
+            // Redis is unreachable too (or a segment could not be read): what was not parked stays in the outbox, on
+            // the replica's claim, for the next start; a segment is deleted only after Redis acknowledged its records.
             LogParkingFailed(_logger, OutboxDepth(), ex.Message);
         }
         finally
