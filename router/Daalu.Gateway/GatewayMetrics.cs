@@ -63,4 +63,12 @@ public static class GatewayMetrics
     /// <summary>Periods whose Redis counters were rebuilt from the ledger after Redis lost them.</summary>
     public static readonly Counter QuotaRebuilds = Factory.CreateCounter("daalu_gateway_quota_rebuilds_total",
         "Tenant periods whose Redis spend was rebuilt from the ledger because Redis had lost it.");
+
+    /// <summary>Outbox records parked in Redis at shutdown because the ledger could not be reached.</summary>
+    public static readonly Counter OutboxParked = Factory.CreateCounter("daalu_gateway_outbox_parked_total",
+        "Outbox records this replica parked in Redis at shutdown because the shared ledger (PostgreSQL) could not be reached.");
+
+    /// <summary>Parked records this replica moved from Redis into the ledger.</summary>
+    public static readonly Counter OutboxUnparked = Factory.CreateCounter("daalu_gateway_outbox_unparked_total",
+        "Records parked in Redis by a stopped replica that this replica moved into the shared ledger.");
 }

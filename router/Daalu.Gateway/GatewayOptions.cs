@@ -82,6 +82,25 @@ public sealed class GatewayOptions
     /// </summary>
     public bool LedgerFsync { get; set; }
 
+    /// <summary>
+    /// At shutdown, how long the last flush of the outbox into the ledger may take before the records are parked in
+    /// Redis instead (only with a PostgreSQL ledger and Redis: <see cref="ParkOutboxAtShutdown"/>). Default 10 s. A
+    /// PostgreSQL that is down usually refuses at once; this bounds one that does not answer at all.
+    /// </summary>
+    public TimeSpan ShutdownFlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Upper bound of each Redis call that parks or drains outbox records. Default 5 s (a shutdown is no hot path).</summary>
+    public TimeSpan ParkingTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether records still in the outbox at shutdown are parked in Redis when the ledger cannot be reached, for any
+    /// replica to move into the ledger: with a shared PostgreSQL ledger and Redis both configured.
+    /// </summary>
+    public bool ParkOutboxAtShutdown => !string.IsNullOrWhiteSpace(PostgresConnectionString) && !string.IsNullOrWhiteSpace(RedisUrl);
+
+    /// <summary>The Redis hash holding parked outbox records, under <see cref="RedisKeyPrefix"/> (so deployments sharing a Redis do not drain each other's).</summary>
+    public string ParkedOutboxKey => RedisKeyPrefix + "parked-outbox";
+
     /// <summary>The outbox path in effect.</summary>
     public string EffectiveOutboxPath => OutboxPath ?? LedgerPath + ".outbox";
 }

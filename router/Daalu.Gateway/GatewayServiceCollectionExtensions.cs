@@ -13,6 +13,12 @@ namespace Daalu.Gateway;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
+    /// The host's shutdown budget with parking on: requests draining, the last flush (<see cref="GatewayOptions.ShutdownFlushTimeout"/>,
+    /// 10 s) and parking (a few <see cref="GatewayOptions.ParkingTimeout"/> calls). The operator's StatefulSet gives the pod 45 s.
+    /// </summary>
+    public static readonly TimeSpan MinShutdownTimeout = TimeSpan.FromSeconds(40);
+
+    /// <summary>
     /// Registers <see cref="GatewayOptions"/>, <see cref="TimeProvider"/> (System, unless one is registered),
     /// <see cref="ILedgerStore"/> (PostgreSQL when <see cref="GatewayOptions.PostgresConnectionString"/> is set, shared by
     /// every replica; else the SQLite file), <see cref="IMeteringSink"/> (the local outbox flushed into that store, also a
@@ -37,6 +43,14 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ILedgerStore>(_ => string.IsNullOrWhiteSpace(options.PostgresConnectionString)
             ? new SqliteLedgerStore(options)
             : new Postgres.PostgresLedgerStore(options.PostgresConnectionString));
+        if (options.ParkOutboxAtShutdown)
+        {
+            // A replica that stops while PostgreSQL is down parks its outbox in Redis for the others to write; the host
+            // gives the stop room for the bounded flush attempt and the parking after requests drained.
+            services.AddSingleton<IOutboxParking>(_ => new RedisOutboxParking(options));
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = o.ShutdownTimeout < MinShutdownTimeout ? MinShutdownTimeout : o.ShutdownTimeout);
+        }
+
         services.AddSingleton<SqliteLedger>();
         services.AddSingleton<IMeteringSink>(sp => sp.GetRequiredService<SqliteLedger>());
         services.AddHostedService(sp => sp.GetRequiredService<SqliteLedger>());

@@ -9,7 +9,11 @@ namespace Daalu.KubeApiServer;
 /// status reset on create (Pod Pending, Namespace Active, Deployment/DaemonSet/Service empty; Node keeps it),
 /// Namespace <c>kubernetes.io/metadata.name</c> label, Secret <c>stringData</c> folded into <c>data</c> and type
 /// Opaque, Service ClusterIP allocation (kept when an update omits it) and port defaults, Deployment/DaemonSet
-/// spec defaults, and the pod-spec defaults (restartPolicy, dnsPolicy, schedulerName, terminationGracePeriodSeconds,
+/// spec defaults, StatefulSet spec defaults (kubernetes/kubernetes pkg/apis/apps/v1/defaults.go SetDefaults_StatefulSet:
+/// podManagementPolicy OrderedReady, updateStrategy RollingUpdate with partition 0, persistentVolumeClaimRetentionPolicy
+/// Retain/Retain, replicas 1, revisionHistoryLimit 10; each volumeClaimTemplate as a stored PersistentVolumeClaim:
+/// apiVersion v1, kind PersistentVolumeClaim, spec.volumeMode Filesystem and status.phase Pending, as
+/// <c>kubectl get statefulset -o yaml</c> shows them), and the pod-spec defaults (restartPolicy, dnsPolicy, schedulerName, terminationGracePeriodSeconds,
 /// securityContext, container terminationMessage*, imagePullPolicy, port protocol, probe timings, volume modes).
 /// </summary>
 internal static class BuiltinBehaviour
@@ -51,6 +55,11 @@ internal static class BuiltinBehaviour
             // schema requires them.
             obj["status"] = new JsonObject { ["currentNumberScheduled"] = 0, ["numberMisscheduled"] = 0, ["desiredNumberScheduled"] = 0, ["numberReady"] = 0 };
         }
+        else if (type is { Group: "apps", Kind: "StatefulSet" })
+        {
+            // StatefulSetStatus.replicas is the one non-omitempty field the OpenAPI schema requires.
+            obj["status"] = new JsonObject { ["replicas"] = 0 };
+        }
         else if (type.HasStatusSubresource)
         {
             obj["status"] = new JsonObject();
@@ -90,6 +99,9 @@ internal static class BuiltinBehaviour
                 break;
             case "DaemonSet":
                 DefaultDaemonSet(Child(obj, "spec"));
+                break;
+            case "StatefulSet":
+                DefaultStatefulSet(Child(obj, "spec"));
                 break;
         }
     }
@@ -172,6 +184,42 @@ internal static class BuiltinBehaviour
             var rolling = Child(strategy, "rollingUpdate");
             rolling["maxUnavailable"] ??= 1;
             rolling["maxSurge"] ??= 0;
+        }
+
+        DefaultTemplate(spec);
+    }
+
+    // SetDefaults_StatefulSet: a strategy given without a type gets RollingUpdate and an empty rollingUpdate; a
+    // RollingUpdate strategy with rollingUpdate gets partition 0 (one without rollingUpdate stays without it).
+    private static void DefaultStatefulSet(JsonObject spec)
+    {
+        spec["podManagementPolicy"] ??= "OrderedReady";
+        var strategy = Child(spec, "updateStrategy");
+        if (strategy["type"] is null)
+        {
+            strategy["type"] = "RollingUpdate";
+            strategy["rollingUpdate"] ??= new JsonObject();
+        }
+
+        if (strategy["type"]!.GetValue<string>() == "RollingUpdate" && strategy["rollingUpdate"] is JsonObject rolling)
+        {
+            rolling["partition"] ??= 0;
+        }
+
+        var retention = Child(spec, "persistentVolumeClaimRetentionPolicy");
+        retention["whenDeleted"] ??= "Retain";
+        retention["whenScaled"] ??= "Retain";
+        spec["replicas"] ??= 1;
+        spec["revisionHistoryLimit"] ??= 10;
+        if (spec["volumeClaimTemplates"] is JsonArray claims)
+        {
+            foreach (var claim in claims.OfType<JsonObject>())
+            {
+                claim["apiVersion"] ??= "v1";
+                claim["kind"] ??= "PersistentVolumeClaim";
+                Child(claim, "spec")["volumeMode"] ??= "Filesystem";
+                Child(claim, "status")["phase"] ??= "Pending";
+            }
         }
 
         DefaultTemplate(spec);

@@ -16,6 +16,7 @@ internal static class BuiltinResources
         new("", "v1", "events", "Event", Namespaced: true, HasStatusSubresource: false, HasGeneration: false) { ShortNames = ["ev"] },
         new("apps", "v1", "deployments", "Deployment", Namespaced: true, HasStatusSubresource: true, HasGeneration: true) { ShortNames = ["deploy"], Categories = ["all"] },
         new("apps", "v1", "daemonsets", "DaemonSet", Namespaced: true, HasStatusSubresource: true, HasGeneration: true) { ShortNames = ["ds"], Categories = ["all"] },
+        new("apps", "v1", "statefulsets", "StatefulSet", Namespaced: true, HasStatusSubresource: true, HasGeneration: true) { ShortNames = ["sts"], Categories = ["all"] },
         new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true, HasStatusSubresource: false, HasGeneration: false),
         new("node.k8s.io", "v1", "runtimeclasses", "RuntimeClass", Namespaced: false, HasStatusSubresource: false, HasGeneration: false),
         new("events.k8s.io", "v1", "events", "Event", Namespaced: true, HasStatusSubresource: false, HasGeneration: false) { ShortNames = ["ev"] },

@@ -16,6 +16,17 @@ namespace Daalu.KubeApiServer;
 /// mounts that name a volume, nodeSelector labels), the strategy (kubernetes/kubernetes pkg/apis/apps/validation
 /// ValidateDeploymentSpec, ValidateDaemonSetSpec, ValidatePodTemplateSpecForReplicaSet; pkg/apis/core/validation
 /// ValidatePodSpec, validateContainers, validateContainerPorts);</item>
+/// <item>StatefulSets (pkg/apis/apps/validation ValidateStatefulSetName, ValidateStatefulSetSpec,
+/// ValidateStatefulSetUpdate, read in the thockin/kubernetes mirror of kubernetes/kubernetes at 429e030, with the
+/// StatefulSetStartOrdinal gate on as it is by default since 1.27 and GA in 1.31): the name is a
+/// DNS-1123 label; podManagementPolicy and updateStrategy (required after defaulting, OrderedReady/Parallel,
+/// RollingUpdate/OnDelete, rollingUpdate only with RollingUpdate, partition and maxUnavailable), the claim retention
+/// policy (Retain/Delete), replicas, minReadySeconds and ordinals.start not negative, a non-empty selector matching
+/// the template labels, restartPolicy Always, no activeDeadlineSeconds. The real server does not validate the pod
+/// spec of a StatefulSet's template (its volume mounts may name a volumeClaimTemplate, which is no pod volume), nor
+/// serviceName or the claim templates' contents on create; on update every spec field other than replicas, ordinals,
+/// template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds is immutable (serviceName,
+/// selector, volumeClaimTemplates, podManagementPolicy, revisionHistoryLimit), one Forbidden cause on "spec".</item>
 /// <item>Services: type, ports (required unless headless or ExternalName, names when more than one, numbers,
 /// target ports), selector labels (pkg/apis/core/validation ValidateService);</item>
 /// <item>ConfigMaps and Secrets: key names and the 1 MiB data limit (ValidateConfigMap, ValidateSecret,
@@ -39,6 +50,7 @@ internal static class BuiltinValidation
     {
         { Group: "", Kind: "Service" } => ApimachineryValidation.IsDns1035Label(name),
         { Group: "", Kind: "Namespace" } => ApimachineryValidation.IsDns1123Label(name),
+        { Group: "apps", Kind: "StatefulSet" } => ApimachineryValidation.IsDns1123Label(name),
         _ => ApimachineryValidation.IsDns1123Subdomain(name),
     };
 
@@ -59,6 +71,9 @@ internal static class BuiltinValidation
             case ("apps", "Deployment"):
                 ValidateWorkload(obj, old, "deployment", errs);
                 ValidateDeploymentStrategy(obj["spec"] as JsonObject, errs);
+                break;
+            case ("apps", "StatefulSet"):
+                ValidateStatefulSet(obj, old, errs);
                 break;
             case ("apps", "DaemonSet"):
                 ValidateWorkload(obj, old, "daemonset", errs);
@@ -206,6 +221,121 @@ internal static class BuiltinValidation
         {
             errs.Add(FieldErrors.Invalid("spec.progressDeadlineSeconds", Long(deadline), "must be greater than minReadySeconds"));
         }
+    }
+
+    // ---- StatefulSet -----------------------------------------------------------------------------------------
+
+    /// <summary>The spec fields an update may change (ValidateStatefulSetUpdate copies these from the old object, then compares).</summary>
+    private static readonly string[] StatefulSetMutableFields = ["replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"];
+
+    private static void ValidateStatefulSet(JsonObject obj, JsonObject? old, List<FieldCause> errs)
+    {
+        var spec = obj["spec"] as JsonObject ?? [];
+        switch (Text(spec["podManagementPolicy"]))
+        {
+            case "":
+                errs.Add(FieldErrors.Required("spec.podManagementPolicy"));
+                break;
+            case "OrderedReady" or "Parallel":
+                break;
+            case var other:
+                errs.Add(FieldErrors.Invalid("spec.podManagementPolicy", other, "must be 'OrderedReady' or 'Parallel'"));
+                break;
+        }
+
+        var strategy = spec["updateStrategy"] as JsonObject ?? [];
+        var rolling = strategy["rollingUpdate"] as JsonObject;
+        switch (Text(strategy["type"]))
+        {
+            case "":
+                errs.Add(FieldErrors.Required("spec.updateStrategy"));
+                break;
+            case "OnDelete" when rolling is not null:
+                errs.Add(FieldErrors.Invalid("spec.updateStrategy.rollingUpdate", rolling, "only allowed for updateStrategy 'RollingUpdate'"));
+                break;
+            case "OnDelete":
+                break;
+            case "RollingUpdate":
+                if (rolling?["partition"] is { } partition && Long(partition) < 0)
+                {
+                    errs.Add(FieldErrors.Invalid("spec.updateStrategy.rollingUpdate.partition", Long(partition), "must be greater than or equal to 0"));
+                }
+
+                break;
+            default:
+                errs.Add(FieldErrors.Invalid("spec.updateStrategy", strategy, "must be 'RollingUpdate' or 'OnDelete'"));
+                break;
+        }
+
+        if (spec["persistentVolumeClaimRetentionPolicy"] is JsonObject retention)
+        {
+            foreach (var when in new[] { "whenDeleted", "whenScaled" })
+            {
+                if (Text(retention[when]) is not ("Retain" or "Delete"))
+                {
+                    errs.Add(FieldErrors.NotSupported($"spec.persistentVolumeClaimRetentionPolicy.{when}", Text(retention[when]), "Retain", "Delete"));
+                }
+            }
+        }
+
+        foreach (var (field, value) in new[] { ("spec.replicas", spec["replicas"]), ("spec.minReadySeconds", spec["minReadySeconds"]), ("spec.ordinals.start", spec["ordinals"]?["start"]) })
+        {
+            if (value is not null && Long(value) < 0)
+            {
+                errs.Add(FieldErrors.Invalid(field, Long(value), "must be greater than or equal to 0"));
+            }
+        }
+
+        var selector = spec["selector"] as JsonObject;
+        if (selector is null)
+        {
+            errs.Add(FieldErrors.Required("spec.selector"));
+        }
+        else
+        {
+            ValidateLabelSelector(selector, "spec.selector", errs);
+            if (IsEmptySelector(selector))
+            {
+                errs.Add(FieldErrors.Invalid("spec.selector", selector, "empty selector is invalid for statefulset"));
+            }
+        }
+
+        // ValidatePodTemplateSpecForStatefulSet: labels must match a non-empty selector (a nil selector converts to
+        // labels.Nothing(), which is not Empty() and matches nothing); labels and annotations; no pod spec checks.
+        var template = spec["template"] as JsonObject ?? [];
+        var templateLabels = template["metadata"]?["labels"] as JsonObject;
+        if (selector is null || (!IsEmptySelector(selector) && !SelectorMatches(selector, templateLabels)))
+        {
+            errs.Add(FieldErrors.Invalid("spec.template.metadata.labels", (JsonNode?)templateLabels ?? new JsonObject(), "`selector` does not match template `labels`"));
+        }
+
+        ValidateLabels(templateLabels, "spec.template.labels", errs);
+        ValidateAnnotations(template["metadata"]?["annotations"], "spec.template.annotations", errs);
+        if (Text(template["spec"]?["restartPolicy"]) != "Always")
+        {
+            errs.Add(FieldErrors.NotSupported("spec.template.spec.restartPolicy", Text(template["spec"]?["restartPolicy"]), "Always"));
+        }
+
+        if (template["spec"]?["activeDeadlineSeconds"] is not null)
+        {
+            errs.Add(FieldErrors.Forbidden("spec.template.spec.activeDeadlineSeconds", "activeDeadlineSeconds in StatefulSet is not Supported"));
+        }
+
+        if (old?["spec"] is JsonObject oldSpec && !JsonNode.DeepEquals(WithoutFields(spec, StatefulSetMutableFields), WithoutFields(oldSpec, StatefulSetMutableFields)))
+        {
+            errs.Add(FieldErrors.Forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+        }
+    }
+
+    private static JsonObject WithoutFields(JsonObject spec, string[] fields)
+    {
+        var copy = (JsonObject)spec.DeepClone();
+        foreach (var field in fields)
+        {
+            copy.Remove(field);
+        }
+
+        return copy;
     }
 
     private static void ValidateDaemonSetStrategy(JsonObject? spec, List<FieldCause> errs)
@@ -526,7 +656,7 @@ internal static class BuiltinValidation
     {
         IEnumerable<JsonNode?> lists = (type.Group, type.Kind) switch
         {
-            ("apps", "Deployment" or "DaemonSet") => ContainerResourceLists(obj["spec"]?["template"]?["spec"]),
+            ("apps", "Deployment" or "DaemonSet" or "StatefulSet") => ContainerResourceLists(obj["spec"]?["template"]?["spec"]),
             ("", "Pod") => ContainerResourceLists(obj["spec"]),
             ("", "PersistentVolumeClaim") => [obj["spec"]?["resources"]?["requests"], obj["spec"]?["resources"]?["limits"]],
             ("", "Node") => [obj["status"]?["capacity"], obj["status"]?["allocatable"]],

@@ -15,6 +15,19 @@ public static class ChildKinds
         Replace = (c, o, ct) => c.AppsV1.ReplaceNamespacedDeploymentAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, cancellationToken: ct),
     };
 
+    /// <summary>
+    /// apps/v1 StatefulSet. Only replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and
+    /// minReadySeconds may change (pkg/apis/apps/validation ValidateStatefulSetUpdate); a replace that changes any other
+    /// spec field answers 422.
+    /// </summary>
+    public static ChildKind<V1StatefulSet> StatefulSet { get; } = new()
+    {
+        Kind = "StatefulSet",
+        Read = (c, ns, name, ct) => c.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: ct),
+        Create = (c, o, ct) => c.AppsV1.CreateNamespacedStatefulSetAsync(o, o.Metadata.NamespaceProperty, cancellationToken: ct),
+        Replace = (c, o, ct) => c.AppsV1.ReplaceNamespacedStatefulSetAsync(o, o.Metadata.Name, o.Metadata.NamespaceProperty, cancellationToken: ct),
+    };
+
     /// <summary>apps/v1 DaemonSet.</summary>
     public static ChildKind<V1DaemonSet> DaemonSet { get; } = new()
     {

@@ -79,7 +79,7 @@ public sealed partial class RoutingPolicyReconciler(
         var stores = RouterStorePlan.Decide(settings);
         Conditions.Set(desired.Conditions, RoutingReasons.RouterReplicasCondition, stores.Refused is null ? ConditionStatus.True : ConditionStatus.False,
             stores.Refused is null ? RoutingReasons.ReplicasAsRequested : RoutingReasons.SharedStoresMissing,
-            stores.Refused ?? $"The router runs {stores.Replicas} replica(s) as asked; ledger: {(stores.LedgerOnClaim ? $"SQLite on PersistentVolumeClaim {settings.LedgerClaimName}" : "shared PostgreSQL")}.",
+            stores.Refused ?? $"The router runs {stores.Replicas} replica(s) as asked; ledger: {(stores.LedgerOnClaim ? $"SQLite on PersistentVolumeClaim {settings.LedgerClaimName}" : "shared PostgreSQL, a StatefulSet with each replica's outbox on its own claim")}.",
             generation, now);
 
         TimeSpan? requeue = null;

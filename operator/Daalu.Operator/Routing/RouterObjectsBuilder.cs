@@ -3,11 +3,12 @@ using k8s.Models;
 namespace Daalu.Operator.Routing;
 
 /// <summary>
-/// Builds the router's ConfigMap, Deployment and Service (pure). The pod template carries neither the configuration
+/// Builds the router's ConfigMap, workload (a Deployment, or a StatefulSet with the PostgreSQL ledger) and Service (pure). The pod template carries neither the configuration
 /// nor its hash: the router hot-reloads the mounted file, so a configuration change never restarts a pod. Only a
 /// change of image, replicas, resources, Redis URL or the set of mounted Secrets changes the template.
 /// The stores follow <see cref="RouterStorePlan"/>: Redis and PostgreSQL from Secrets (environment variables the router
-/// reads), and without PostgreSQL the single replica's SQLite ledger on the PersistentVolumeClaim <see cref="BuildLedgerClaim"/>.
+/// reads), and without PostgreSQL the single replica's SQLite ledger on the PersistentVolumeClaim <see cref="BuildLedgerClaim"/>
+/// (a Deployment); with PostgreSQL a StatefulSet whose every replica keeps its outbox on its own claim.
 /// </summary>
 public static class RouterObjectsBuilder
 {
@@ -81,11 +82,134 @@ public static class RouterObjectsBuilder
         };
     }
 
-    /// <summary>The router Deployment, mounting the ConfigMap and every referenced Secret as files.</summary>
+    /// <summary>Name of the volume (and mount) holding the router's ledger directory: the SQLite ledger and outbox, or only the outbox.</summary>
+    public const string LedgerVolume = "ledger";
+
+    /// <summary>
+    /// Name of the StatefulSet's volumeClaimTemplate holding a replica's outbox; its claims are named
+    /// <c>outbox-&lt;router&gt;-&lt;ordinal&gt;</c> (Kubernetes docs, StatefulSets, "Stable Storage").
+    /// </summary>
+    public const string OutboxClaimTemplate = "outbox";
+
+    /// <summary>
+    /// Seconds a StatefulSet router pod has between SIGTERM and SIGKILL (Kubernetes docs, "Pod Lifecycle", termination of
+    /// Pods). The router drains requests, then makes its last flush to PostgreSQL (bounded by the router's shutdown
+    /// flush budget, 10 s) and, with PostgreSQL unreachable, parks the rest in Redis: 45 s leave room for both after
+    /// requests finish. The SQLite Deployment keeps 30 s: its ledger is on its claim, nothing is parked.
+    /// </summary>
+    public const int StatefulSetTerminationGracePeriodSeconds = 45;
+
+    private const string LedgerDirectory = "/var/lib/daalu";
+
+    /// <summary>
+    /// The router Deployment of the SQLite mode (<see cref="RouterStorePlan.LedgerOnClaim"/>): one replica with the
+    /// ledger on the claim <see cref="BuildLedgerClaim"/>, Recreate because the old pod holds the outbox lock and the
+    /// ReadWriteOnce volume until it exits.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The settings name a PostgreSQL ledger: the router is then a StatefulSet (<see cref="BuildStatefulSet"/>).</exception>
     public static V1Deployment BuildDeployment(RoutingSettings settings, IReadOnlyList<MountedSecret> secrets)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(secrets);
+        var stores = RouterStorePlan.Decide(settings);
+        if (stores.ReplicaClaims)
+        {
+            throw new InvalidOperationException("With a PostgreSQL ledger the router is a StatefulSet; see BuildStatefulSet.");
+        }
+
+        var template = BuildPodTemplate(settings, secrets);
+        template.Spec.Volumes.Insert(1, new V1Volume
+        {
+            Name = LedgerVolume,
+            PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = settings.LedgerClaimName },
+        });
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = settings.RouterName, NamespaceProperty = settings.RouterNamespace, Labels = Labels(settings) },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = stores.Replicas,
+                Selector = new V1LabelSelector { MatchLabels = SelectorLabels(settings) },
+                Strategy = new V1DeploymentStrategy { Type = "Recreate" },
+                Template = template,
+            },
+        };
+    }
+
+    /// <summary>
+    /// The router StatefulSet of the PostgreSQL mode (<see cref="RouterStorePlan.ReplicaClaims"/>), after the
+    /// Kubernetes docs (concepts/workloads/controllers/statefulset):
+    /// <list type="bullet">
+    /// <item>volumeClaimTemplates: each replica gets its own claim <c>outbox-&lt;router&gt;-&lt;ordinal&gt;</c> for its
+    /// outbox; "deleting and/or scaling a StatefulSet down will not delete the volumes associated with the
+    /// StatefulSet", and a pod rescheduled or rolled comes back with the same ordinal on the same claim
+    /// ("Stable Storage"), so what it had not flushed to PostgreSQL is flushed by its successor.</item>
+    /// <item>persistentVolumeClaimRetentionPolicy Retain/Retain ("PersistentVolumeClaim retention"): a claim outlives a
+    /// scale-down and the StatefulSet's deletion; the router also parks unflushed records in Redis at shutdown when
+    /// PostgreSQL is down, so a replica that is scaled away does not strand its records on a claim nobody mounts.</item>
+    /// <item>podManagementPolicy Parallel ("Parallel Pod Management"): replicas share nothing on the pod level, so
+    /// scaling need not wait for lower ordinals to be Ready; it "only affects the behavior for scaling operations",
+    /// updates still go one pod at a time.</item>
+    /// <item>updateStrategy RollingUpdate ("Rolling Updates"): pods are replaced one at a time from the highest
+    /// ordinal, each after its predecessor is Running and Ready.</item>
+    /// <item>serviceName: the router's Service (the governing Service is required by apps/v1 and immutable; the
+    /// router needs no per-pod DNS, so it is not headless).</item>
+    /// </list>
+    /// The selector and pod labels are the Deployment's, so the Service selects the pods of either, and a Deployment
+    /// left by an older operator keeps serving until the StatefulSet's pods are Ready (the reconciler then deletes it).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The settings name no PostgreSQL ledger: the router is then a Deployment (<see cref="BuildDeployment"/>).</exception>
+    public static V1StatefulSet BuildStatefulSet(RoutingSettings settings, IReadOnlyList<MountedSecret> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(secrets);
+        var stores = RouterStorePlan.Decide(settings);
+        if (!stores.ReplicaClaims)
+        {
+            throw new InvalidOperationException("Without a PostgreSQL ledger the router is a Deployment on one claim; see BuildDeployment.");
+        }
+
+        var template = BuildPodTemplate(settings, secrets);
+        template.Spec.Containers[0].VolumeMounts.Single(m => m.Name == LedgerVolume).Name = OutboxClaimTemplate;
+        template.Spec.TerminationGracePeriodSeconds = StatefulSetTerminationGracePeriodSeconds;
+        return new V1StatefulSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "StatefulSet",
+            Metadata = new V1ObjectMeta { Name = settings.RouterName, NamespaceProperty = settings.RouterNamespace, Labels = Labels(settings) },
+            Spec = new V1StatefulSetSpec
+            {
+                Replicas = stores.Replicas,
+                ServiceName = settings.RouterName,
+                Selector = new V1LabelSelector { MatchLabels = SelectorLabels(settings) },
+                PodManagementPolicy = "Parallel",
+                UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "RollingUpdate" },
+                PersistentVolumeClaimRetentionPolicy = new V1StatefulSetPersistentVolumeClaimRetentionPolicy { WhenDeleted = "Retain", WhenScaled = "Retain" },
+                Template = template,
+                VolumeClaimTemplates =
+                [
+                    new V1PersistentVolumeClaim
+                    {
+                        Metadata = new V1ObjectMeta { Name = OutboxClaimTemplate, Labels = Labels(settings) },
+                        Spec = new V1PersistentVolumeClaimSpec
+                        {
+                            AccessModes = ["ReadWriteOnce"],
+                            StorageClassName = settings.LedgerStorageClass,
+                            Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(settings.LedgerStorageSize) } },
+                        },
+                    },
+                ],
+            },
+        };
+    }
+
+    // The pod template both workloads share: configuration, keys, stores from Secrets, probes, the restricted security
+    // context. The ledger directory's volume is the workload's: the named claim (Deployment) or the claim template
+    // (StatefulSet).
+    private static V1PodTemplateSpec BuildPodTemplate(RoutingSettings settings, IReadOnlyList<MountedSecret> secrets)
+    {
         var env = new List<V1EnvVar>
         {
             new() { Name = "POD_NAMESPACE", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.namespace" } } },
@@ -105,12 +229,10 @@ public static class RouterObjectsBuilder
             env.Add(FromSecret(PostgresEnv, settings.PostgresSecretName, settings.PostgresSecretKey));
         }
 
-        var stores = RouterStorePlan.Decide(settings);
-
         var mounts = new List<V1VolumeMount>
         {
             new() { Name = "config", MountPath = settings.ConfigDirectory, ReadOnlyProperty = true },
-            new() { Name = "ledger", MountPath = "/var/lib/daalu" },
+            new() { Name = LedgerVolume, MountPath = LedgerDirectory },
             new() { Name = "tmp", MountPath = "/tmp" },
         };
         var volumes = new List<V1Volume>
@@ -124,10 +246,6 @@ public static class RouterObjectsBuilder
                     Items = [new V1KeyToPath { Key = settings.ConfigKey, Path = settings.ConfigKey }],
                 },
             },
-            // The SQLite ledger must outlive the pod; with PostgreSQL the directory holds only this pod's outbox.
-            stores.LedgerOnClaim
-                ? new() { Name = "ledger", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = settings.LedgerClaimName } }
-                : new() { Name = "ledger", EmptyDir = new V1EmptyDirVolumeSource() },
             new() { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
         };
         if (secrets.Count > 0)
@@ -163,73 +281,55 @@ public static class RouterObjectsBuilder
             FailureThreshold = 3,
         };
 
-        return new V1Deployment
+        return new V1PodTemplateSpec
         {
-            ApiVersion = "apps/v1",
-            Kind = "Deployment",
-            Metadata = new V1ObjectMeta { Name = settings.RouterName, NamespaceProperty = settings.RouterNamespace, Labels = Labels(settings) },
-            Spec = new V1DeploymentSpec
+            Metadata = new V1ObjectMeta { Labels = Labels(settings) },
+            Spec = new V1PodSpec
             {
-                Replicas = stores.Replicas,
-                Selector = new V1LabelSelector { MatchLabels = SelectorLabels(settings) },
-                Strategy = stores.LedgerOnClaim
-                    ? new V1DeploymentStrategy { Type = "Recreate" }
-                    : new V1DeploymentStrategy
-                    {
-                        Type = "RollingUpdate",
-                        RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 },
-                    },
-                Template = new V1PodTemplateSpec
+                ServiceAccountName = settings.RouterName,
+                AutomountServiceAccountToken = false,
+                TerminationGracePeriodSeconds = 30,
+                SecurityContext = new V1PodSecurityContext
                 {
-                    Metadata = new V1ObjectMeta { Labels = Labels(settings) },
-                    Spec = new V1PodSpec
-                    {
-                        ServiceAccountName = settings.RouterName,
-                        AutomountServiceAccountToken = false,
-                        TerminationGracePeriodSeconds = 30,
-                        SecurityContext = new V1PodSecurityContext
-                        {
-                            RunAsNonRoot = true,
-                            RunAsUser = 65532,
-                            RunAsGroup = 65532,
-                            FsGroup = 65532,
-                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-                        },
-                        Containers =
-                        [
-                            new V1Container
-                            {
-                                Name = "router",
-                                Image = settings.Image,
-                                ImagePullPolicy = "IfNotPresent",
-                                Args =
-                                [
-                                    "--config", $"{settings.ConfigDirectory.TrimEnd('/')}/{settings.ConfigKey}",
-                                    "--urls", $"http://0.0.0.0:{Port}",
-                                    "--ledger", "/var/lib/daalu/ledger.db",
-                                ],
-                                Env = env,
-                                Ports = [new V1ContainerPort { Name = "http", ContainerPort = Port, Protocol = "TCP" }],
-                                LivenessProbe = probe("/healthz", 5, 20),
-                                ReadinessProbe = probe("/readyz", 2, 5),
-                                Resources = new V1ResourceRequirements
-                                {
-                                    Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(settings.CpuRequest), ["memory"] = new(settings.MemoryRequest) },
-                                    Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(settings.CpuLimit), ["memory"] = new(settings.MemoryLimit) },
-                                },
-                                SecurityContext = new V1SecurityContext
-                                {
-                                    AllowPrivilegeEscalation = false,
-                                    ReadOnlyRootFilesystem = true,
-                                    RunAsNonRoot = true,
-                                    Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                                },
-                                VolumeMounts = mounts,
-                            },
-                        ],
-                        Volumes = volumes,
-                    },
+                    RunAsNonRoot = true,
+                    RunAsUser = 65532,
+                    RunAsGroup = 65532,
+                    FsGroup = 65532,
+                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
                 },
+                Containers =
+                [
+                    new V1Container
+                    {
+                        Name = "router",
+                        Image = settings.Image,
+                        ImagePullPolicy = "IfNotPresent",
+                        Args =
+                        [
+                            "--config", $"{settings.ConfigDirectory.TrimEnd('/')}/{settings.ConfigKey}",
+                            "--urls", $"http://0.0.0.0:{Port}",
+                            "--ledger", $"{LedgerDirectory}/ledger.db",
+                        ],
+                        Env = env,
+                        Ports = [new V1ContainerPort { Name = "http", ContainerPort = Port, Protocol = "TCP" }],
+                        LivenessProbe = probe("/healthz", 5, 20),
+                        ReadinessProbe = probe("/readyz", 2, 5),
+                        Resources = new V1ResourceRequirements
+                        {
+                            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(settings.CpuRequest), ["memory"] = new(settings.MemoryRequest) },
+                            Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(settings.CpuLimit), ["memory"] = new(settings.MemoryLimit) },
+                        },
+                        SecurityContext = new V1SecurityContext
+                        {
+                            AllowPrivilegeEscalation = false,
+                            ReadOnlyRootFilesystem = true,
+                            RunAsNonRoot = true,
+                            Capabilities = new V1Capabilities { Drop = ["ALL"] },
+                        },
+                        VolumeMounts = mounts,
+                    },
+                ],
+                Volumes = volumes,
             },
         };
     }

@@ -8,12 +8,21 @@ namespace Daalu.Operator.Routing;
 /// Without a shared ledger the one replica's SQLite ledger lives on a PersistentVolumeClaim, so a rollout does not start
 /// the month again from zero; the Deployment then uses the Recreate strategy, because the old pod holds the outbox
 /// lock (and a ReadWriteOnce volume) until it exits.
+/// With the shared PostgreSQL ledger the router runs as a StatefulSet instead (<see cref="ReplicaClaims"/>): each
+/// replica's outbox (the records not yet in PostgreSQL) is on its own claim from a volumeClaimTemplate, so a pod
+/// deleted while PostgreSQL is down (a rollout during an outage) comes back under the same ordinal on the same claim
+/// and flushes it. The SQLite mode stays a Deployment on one named claim: a StatefulSet would name its claim
+/// <c>&lt;template&gt;-&lt;set&gt;-0</c>, so the claim that holds an existing installation's books could not be kept,
+/// and with one replica Recreate on one claim already is what a one-pod StatefulSet would do.
 /// </summary>
-/// <param name="Replicas">Replicas the Deployment runs.</param>
-/// <param name="LedgerOnClaim">The ledger directory is the claim <see cref="RoutingSettings.LedgerClaimName"/> (else an emptyDir holding only the outbox).</param>
+/// <param name="Replicas">Replicas the Deployment or StatefulSet runs.</param>
+/// <param name="LedgerOnClaim">The SQLite ledger is on the claim <see cref="RoutingSettings.LedgerClaimName"/> (a Deployment); else the ledger is PostgreSQL and each replica's outbox is on its own claim (a StatefulSet).</param>
 /// <param name="Refused">Null when the requested replicas run; else why only one does.</param>
 public sealed record RouterStorePlan(int Replicas, bool LedgerOnClaim, string? Refused)
 {
+    /// <summary>The router is a StatefulSet whose every replica keeps its outbox on its own claim (PostgreSQL mode).</summary>
+    public bool ReplicaClaims => !LedgerOnClaim;
+
     /// <summary>The plan for <paramref name="settings"/>.</summary>
     public static RouterStorePlan Decide(RoutingSettings settings)
     {

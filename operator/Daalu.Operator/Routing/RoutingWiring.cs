@@ -41,6 +41,8 @@ public static class RoutingWiring
             .AddCustomResourceInformer<RoutingPolicy>()
             .AddCustomResourceInformer<TenantQuota>()
             .AddInformer(sp => ListWatches.ConfigMaps(sp.GetRequiredService<IKubernetes>(), settings.RouterNamespace, managed))
+            // The router's StatefulSet (PostgreSQL mode): its readiness lets the reconciler retire an older Deployment.
+            .AddInformer(sp => ListWatches.StatefulSets(sp.GetRequiredService<IKubernetes>(), settings.RouterNamespace, managed))
             .AddController<RoutingPolicy, RoutingPolicyReconciler>((c, sp) =>
             {
                 var policies = sp.GetRequiredService<IInformer<RoutingPolicy>>().Cache;
@@ -62,12 +64,15 @@ public static class RoutingWiring
                 {
                     c.Watches(routerServices, s => IsRouter(s.Metadata) ? All(s) : []);
                 }
+
+                c.Watches(sp.GetRequiredService<IInformer<V1StatefulSet>>(), s => IsRouter(s.Metadata) ? All(s) : []);
             })
             .AddController<V1ConfigMap, RouterObjectsReconciler>((c, sp) =>
             {
                 // The router objects are shared by every policy: one fixed key, so one worker at a time writes them.
                 // Every routing input queues it; so does a change to the objects (the ConfigMap is this controller's
-                // own kind; the Deployment and Service through their informers, e.g. a deletion by hand).
+                // own kind; the Deployment, StatefulSet and Service through their informers, e.g. a deletion by hand, or
+                // the StatefulSet's first Ready replica, which retires a Deployment left by an older operator).
                 var key = RouterObjectsReconciler.Key(settings);
                 bool IsRouter(V1ObjectMeta? m) => m?.Name is { } n && (n == settings.RouterName || n == settings.ConfigMapName) && m.NamespaceProperty == settings.RouterNamespace;
                 c.Watches(sp.GetRequiredService<IInformer<RoutingPolicy>>(), _ => [key]);
@@ -83,6 +88,8 @@ public static class RoutingWiring
                 {
                     c.Watches(routerServices, s => IsRouter(s.Metadata) ? [key] : []);
                 }
+
+                c.Watches(sp.GetRequiredService<IInformer<V1StatefulSet>>(), s => IsRouter(s.Metadata) ? [key] : []);
             });
     }
 }

@@ -81,6 +81,25 @@ public static class ListWatches
             @namespace);
     }
 
+    /// <summary>StatefulSets in <paramref name="namespace"/>, or in all namespaces when null.</summary>
+    public static IListWatch<V1StatefulSet> StatefulSets(IKubernetes client, string? @namespace = null, string? labelSelector = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return new ListWatch<V1StatefulSet, V1StatefulSetList>(
+            "StatefulSet",
+            (r, ct) => @namespace is null
+                ? client.AppsV1.ListStatefulSetForAllNamespacesWithHttpMessagesAsync(
+                    allowWatchBookmarks: r.AllowWatchBookmarks ? true : null, continueParameter: r.Continue,
+                    labelSelector: r.LabelSelector, limit: r.Limit, resourceVersion: r.ResourceVersion,
+                    timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: ct)
+                : client.AppsV1.ListNamespacedStatefulSetWithHttpMessagesAsync(
+                    @namespace, allowWatchBookmarks: r.AllowWatchBookmarks ? true : null, continueParameter: r.Continue,
+                    labelSelector: r.LabelSelector, limit: r.Limit, resourceVersion: r.ResourceVersion,
+                    timeoutSeconds: r.TimeoutSeconds, watch: r.Watch ? true : null, cancellationToken: ct),
+            labelSelector,
+            @namespace);
+    }
+
     /// <summary>Services in <paramref name="namespace"/>, or in all namespaces when null.</summary>
     public static IListWatch<V1Service> Services(IKubernetes client, string? @namespace = null, string? labelSelector = null)
     {

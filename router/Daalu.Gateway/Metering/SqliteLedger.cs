@@ -31,6 +31,12 @@ namespace Daalu.Gateway.Metering;
 /// The outbox is not in the ledger's file, so a locked or unavailable ledger never blocks acknowledgement. On start,
 /// pending segments are flushed, and a SQLite outbox left at the outbox path by an older version is drained into the
 /// ledger and then deleted. One process owns an outbox (a lock file refuses a second one at start).
+/// At shutdown a last flush is tried for at most <see cref="GatewayOptions.ShutdownFlushTimeout"/>; with a shared
+/// PostgreSQL ledger and Redis (<see cref="GatewayOptions.ParkOutboxAtShutdown"/>) what that flush could not write is
+/// parked in Redis (<see cref="IOutboxParking"/>) and only then deleted from the outbox, and every replica's flusher
+/// moves parked records into the ledger (at start, then at most every <see cref="UnparkInterval"/>): a replica removed
+/// by a scale-down while PostgreSQL is down leaves nothing behind on a claim nobody mounts again. Parked records are
+/// keyed by (request id, attempt), so a crash between parking and deleting writes nothing twice.
 /// </summary>
 public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsyncDisposable, IDisposable
 {
@@ -76,13 +82,24 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     private int _commitScheduled;
     private long _outboxCommits;
     private int _keptRecords;
+    private readonly IOutboxParking? _parking;
+    private long _nextUnparkTimestamp;
+
+    /// <summary>How often the flusher looks for parked records after a look that succeeded (30 s after one that failed).</summary>
+    internal static readonly TimeSpan UnparkInterval = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan UnparkRetryAfterFailure = TimeSpan.FromSeconds(30);
+
+    /// <summary>Clock of the unparking schedule (tests replace it).</summary>
+    internal TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>Opens (or creates) the outbox and the ledger.</summary>
     /// <param name="options">Paths and durability.</param>
     /// <param name="logger">Log.</param>
     /// <param name="callsInFlight">The router's calls in flight; without it every record commits on its caller's thread.</param>
     /// <param name="store">The ledger table; default the SQLite file at <see cref="GatewayOptions.LedgerPath"/>.</param>
-    public SqliteLedger(GatewayOptions options, ILogger<SqliteLedger> logger, CallsInFlight? callsInFlight = null, ILedgerStore? store = null)
+    /// <param name="parking">Where records go at shutdown when the ledger cannot be reached, and are taken from by every replica; null: they stay in the outbox.</param>
+    public SqliteLedger(GatewayOptions options, ILogger<SqliteLedger> logger, CallsInFlight? callsInFlight = null, ILedgerStore? store = null, IOutboxParking? parking = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -90,6 +107,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         _store = store ?? new SqliteLedgerStore(options);
         _logger = logger;
         _callsInFlight = callsInFlight;
+        _parking = parking;
         _outboxDirectory = Path.GetDirectoryName(Path.GetFullPath(options.EffectiveOutboxPath))!;
         Directory.CreateDirectory(_outboxDirectory);
         _owner = OutboxFiles.Own(options.EffectiveOutboxPath);
@@ -170,7 +188,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         await _flushLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return DrainLegacyOutbox() + FlushSegments();
+            return DrainLegacyOutbox() + FlushSegments(InsertIntoLedger) + UnparkIfDue();
         }
         catch
         {
@@ -259,7 +277,11 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         _flushLoop ??= Task.Factory.StartNew(FlushLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Stops the flusher after a last flush attempt. Acknowledged records are already durable in the outbox.</summary>
+    /// <summary>
+    /// Stops the flusher after a last flush attempt of at most <see cref="GatewayOptions.ShutdownFlushTimeout"/>.
+    /// Acknowledged records are already durable in the outbox; with parking configured, those the ledger did not take
+    /// are parked in Redis and removed from the outbox (<see cref="IOutboxParking"/>), else they wait for the next start.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -268,15 +290,108 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             await _flushLoop.ConfigureAwait(false);
         }
 
+        // The flush blocks on the store (a PostgreSQL that does not answer holds it until its connect timeout), so it
+        // runs on the pool and is waited for with a bound; the host's token is not used, this step has its own.
+        var flush = Task.Run(() => FlushAsync(CancellationToken.None), CancellationToken.None);
         try
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await flush.WaitAsync(_options.ShutdownFlushTimeout, CancellationToken.None).ConfigureAwait(false);
+            return;
         }
         catch (Exception ex) when (IsFlushFault(ex) || ex is OperationCanceledException)
         {
-            // The records stay in the outbox and are flushed on the next start.
+            if (flush.IsCompleted)
+            {
+                CountFlushFault(ex);
+            }
+        }
+
+        if (_parking is null || OutboxDepth() == 0)
+        {
+            return;
+        }
+
+        if (!flush.IsCompleted)
+        {
+            // Still inside the store: the records stay in the outbox (on the replica's claim) for the next start.
+            LogShutdownFlushHung(_logger, _store.Kind, OutboxDepth(), _options.ShutdownFlushTimeout.TotalSeconds);
+            return;
+        }
+
+        await _flushLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var parked = FlushSegments(ParkRecords);
+            LogParked(_logger, parked, _store.Kind);
+        }
+        catch (Exception ex) when (IsParkingFault(ex) || IsFlushFault(ex))
+        {
+            // Redis is unreachable too (or a segment could not be read): what was not parked stays in the outbox, on
+            // the replica's claim, for the next start; a segment is deleted only after Redis acknowledged its records.
+            LogParkingFailed(_logger, OutboxDepth(), ex.Message);
+        }
+        finally
+        {
+            GatewayMetrics.OutboxDepth.Set(OutboxDepth());
+            _flushLock.Release();
         }
     }
+
+    private int ParkRecords(List<PricedCall> rows)
+    {
+        _parking!.Park(rows);
+        GatewayMetrics.OutboxParked.Inc(rows.Count);
+        return rows.Count;
+    }
+
+    // Called with _flushLock held, after the outbox's own records. Moves parked records into the ledger, a batch at a
+    // time, each removed from the parking only after the ledger's commit. A ledger fault propagates (a flush fault,
+    // the records stay parked); a parking fault only postpones the next look.
+    private int UnparkIfDue()
+    {
+        if (_parking is null || Time.GetTimestamp() < Interlocked.Read(ref _nextUnparkTimestamp))
+        {
+            return 0;
+        }
+
+        var inserted = 0;
+        var next = UnparkInterval;
+        try
+        {
+            for (var round = 0; round < 20; round++)
+            {
+                var taken = _parking.Take(BatchSize);
+                if (taken.Count == 0)
+                {
+                    break;
+                }
+
+                var rows = new List<PricedCall>(taken.Count);
+                foreach (var (_, call) in taken)
+                {
+                    rows.Add(call);
+                }
+
+                inserted += InsertIntoLedger(rows);
+                _parking.Remove([.. taken.Select(t => t.Key)]);
+                GatewayMetrics.OutboxUnparked.Inc(taken.Count);
+                LogUnparked(_logger, taken.Count);
+            }
+        }
+        catch (Exception ex) when (IsParkingFault(ex))
+        {
+            next = UnparkRetryAfterFailure;
+            LogUnparkFailed(_logger, ex.Message);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _nextUnparkTimestamp, Time.GetTimestamp() + (long)(next.TotalSeconds * Time.TimestampFrequency));
+        }
+
+        return inserted;
+    }
+
+    private static bool IsParkingFault(Exception ex) => ex is StackExchange.Redis.RedisException or TimeoutException or InvalidDataException or JsonException or ObjectDisposedException;
 
     /// <summary>
     /// Closes the stores without flushing: anything acknowledged stays in the outbox for the next start.
@@ -609,7 +724,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     // Called with _flushLock held. Seals the segment being written, then moves the sealed segments' records into the
     // ledger, oldest first, in transactions of up to BatchSize records that may span segments. A segment is finished
     // (deleted, or kept aside as corrupt) only once all its records are in a committed transaction.
-    private int FlushSegments()
+    private int FlushSegments(Func<List<PricedCall>, int> write)
     {
         OutboxSegment? closing = null;
         List<OutboxSegment> work;
@@ -650,7 +765,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                 YieldNowAndThen(batch.Count);
                 if (batch.Count == BatchSize)
                 {
-                    inserted += InsertIntoLedger(batch);
+                    inserted += write(batch);
                     batch.Clear();
                     segment.Committed = i + 1;
                     FinishSegments(read);
@@ -662,7 +777,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
         if (batch.Count > 0)
         {
-            inserted += InsertIntoLedger(batch);
+            inserted += write(batch);
         }
 
         FinishSegments(read);
@@ -934,6 +1049,21 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Could not cut a failed write off outbox segment {Segment}: {Error}; the segment is sealed and read only up to its last acknowledged record")]
     private static partial void LogTruncateFailed(ILogger logger, string segment, string error);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Parked {Count} outbox records in Redis at shutdown: the {Store} ledger could not be reached; a running replica moves them into it")]
+    private static partial void LogParked(ILogger logger, int count, string store);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Could not park {Count} outbox records in Redis at shutdown ({Error}); they stay in the outbox for the next start on this volume")]
+    private static partial void LogParkingFailed(ILogger logger, long count, string error);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The last flush into the {Store} ledger did not finish within {Seconds} s at shutdown; {Count} records stay in the outbox for the next start on this volume")]
+    private static partial void LogShutdownFlushHung(ILogger logger, string store, long count, double seconds);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Moved {Count} records parked in Redis by a stopped replica into the ledger")]
+    private static partial void LogUnparked(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Could not read parked outbox records from Redis ({Error}); retried later")]
+    private static partial void LogUnparkFailed(ILogger logger, string error);
 
     private sealed record PendingRecord(PricedCall Call, TaskCompletionSource Done);
 

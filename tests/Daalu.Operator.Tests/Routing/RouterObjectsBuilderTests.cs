@@ -26,14 +26,14 @@ public sealed class RouterObjectsBuilderTests
     }
 
     [Fact]
-    public void BuildDeployment_SecretsReplicasRedis_InTheTemplate()
+    public void BuildStatefulSet_SecretsReplicasRedis_InTheTemplate()
     {
         var settings = RoutingFixtures.Settings();
         settings.Replicas = 3;
         settings.RedisUrl = "redis.daalu-system.svc:6379";
         settings.PostgresSecretName = "daalu-ledger-db";
 
-        var d = RouterObjectsBuilder.BuildDeployment(settings, Secrets);
+        var d = RouterObjectsBuilder.BuildStatefulSet(settings, Secrets);
         var pod = d.Spec.Template.Spec;
         var container = Assert.Single(pod.Containers);
 
@@ -47,7 +47,7 @@ public sealed class RouterObjectsBuilderTests
         Assert.Equal(["external-provider-keys/openai", "team-a-api-keys/key-1", "team-a-api-keys/key-2"], projected.SelectMany(s => s.Secret.Items.Select(i => i.Path)));
         Assert.All(projected, s => Assert.True(s.Secret.Optional));
         Assert.Equal("/etc/daalu/keys", container.VolumeMounts.Single(m => m.Name == "keys").MountPath);
-        Assert.Equal("0", d.Spec.Strategy.RollingUpdate.MaxUnavailable.Value);
+        Assert.Equal("RollingUpdate", d.Spec.UpdateStrategy.Type);
         Assert.False(pod.AutomountServiceAccountToken);
     }
 

@@ -215,16 +215,15 @@ internal sealed class RoutingHarness : IAsyncDisposable
     {
         var configDir = Path.Combine(root, "router");
         Directory.CreateDirectory(configDir);
-        // The reconciler writes the ConfigMap before the Deployment, so a ConfigMap that names a new tenant's key file
-        // can be read before the Deployment mounts that Secret. A kubelet runs the pod of the Deployment that mounts
-        // it (the old pod keeps its last good configuration, the router refuses one naming a missing file): wait for
-        // a Deployment that mounts every Secret file the configuration names, as the rolled pod would see it.
-        var (cm, deployment) = await OperatorHarness.EventuallyAsync(
-            async () => (ConfigMap: await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns),
-                Deployment: await ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns))),
-            x => x.Deployment is not null && MountsEveryNamedSecretFile(x.ConfigMap.Data[Routing.ConfigKey], x.Deployment),
-            "router Deployment mounting every Secret file the ConfigMap names");
-        foreach (var source in deployment!.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
+        // The reconciler writes the ConfigMap before the workload, so a ConfigMap that names a new tenant's key file
+        // can be read before the Deployment (or StatefulSet) mounts that Secret. A kubelet runs the pod of the workload
+        // that mounts it (the old pod keeps its last good configuration, the router refuses one naming a missing file):
+        // wait for a pod template that mounts every Secret file the configuration names, as the rolled pod would see it.
+        var (cm, template) = await OperatorHarness.EventuallyAsync(
+            async () => (ConfigMap: await Client.CoreV1.ReadNamespacedConfigMapAsync(Routing.ConfigMapName, Ns), Template: await RouterPodTemplateAsync()),
+            x => x.Template is not null && MountsEveryNamedSecretFile(x.ConfigMap.Data[Routing.ConfigKey], x.Template),
+            "router workload mounting every Secret file the ConfigMap names");
+        foreach (var source in template!.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
         {
             var secret = await ClusterStandIns.TryReadAsync(() => Client.CoreV1.ReadNamespacedSecretAsync(source.Secret.Name, Ns));
             foreach (var item in source.Secret.Items)
@@ -246,9 +245,17 @@ internal sealed class RoutingHarness : IAsyncDisposable
         return path;
     }
 
-    private bool MountsEveryNamedSecretFile(string config, V1Deployment deployment)
+    /// <summary>
+    /// The router's pod template: the Deployment's (SQLite ledger) or, with the PostgreSQL ledger, the StatefulSet's;
+    /// null while neither exists.
+    /// </summary>
+    public async Task<V1PodTemplateSpec?> RouterPodTemplateAsync() =>
+        (await ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedDeploymentAsync(Routing.RouterName, Ns)))?.Spec.Template
+        ?? (await ClusterStandIns.TryReadAsync(() => Client.AppsV1.ReadNamespacedStatefulSetAsync(Routing.RouterName, Ns)))?.Spec.Template;
+
+    private bool MountsEveryNamedSecretFile(string config, V1PodTemplateSpec template)
     {
-        var mounted = (deployment.Spec.Template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
+        var mounted = (template.Spec.Volumes.SingleOrDefault(v => v.Name == "keys")?.Projected.Sources ?? [])
             .SelectMany(s => s.Secret.Items.Select(i => i.Path))
             .ToHashSet(StringComparer.Ordinal);
         var prefix = Routing.KeysDirectory.TrimEnd('/') + "/";

@@ -105,4 +105,13 @@ internal static class ClusterStandIns
         var status = new { status = new { observedGeneration = deployment.Metadata.Generation, replicas = 1, readyReplicas = ready ? 1 : 0, availableReplicas = ready ? 1 : 0 } };
         await client.AppsV1.PatchNamespacedDeploymentStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, ns);
     }
+
+    /// <summary>What the StatefulSet controller reports once <paramref name="ready"/> pods pass readiness.</summary>
+    public static async Task MarkStatefulSetReadyAsync(IKubernetes client, string ns, string name, int ready)
+    {
+        var set = await client.AppsV1.ReadNamespacedStatefulSetAsync(name, ns);
+        var replicas = Math.Max(ready, set.Spec.Replicas ?? 1);
+        var status = new { status = new { observedGeneration = set.Metadata.Generation, replicas, readyReplicas = ready, availableReplicas = ready, currentReplicas = replicas, updatedReplicas = replicas } };
+        await client.AppsV1.PatchNamespacedStatefulSetStatusAsync(new V1Patch(KubernetesJson.Serialize(status), V1Patch.PatchType.MergePatch), name, ns);
+    }
 }
