@@ -71,10 +71,12 @@ internal static class LanguageShapes
     {
         "end", "else", "fi", "done", "esac", "then", "begin", "end if", "end do", "endif", "enddo", "end;", "end.", "end)",
         "end,", "else:", "try:", "finally:", "except:", "pass", "break", "continue;", "break;", "return;", "ret", "nop",
-        "private", "protected:", "public:", "private:", "contains", "where", "in", "do", "of", "with", "})", "})", "end}",
+        "private", "protected:", "public:", "private:", "contains", "where", "in", "do", "of", "with", "})", "end}",
     }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static readonly SearchValues<char> Closers = SearchValues.Create(")]};,>");
+    private static readonly SearchValues<char> ExpressionMarks = SearchValues.Create("+-*/<>=&|%");
+
+    private static readonly SearchValues<char> Closers = SearchValues.Create(")]};,>:");
 
     /// <summary>A Lisp form: "(defn f", "(is (= 1 x))", "'(1 2 3)", "#(inc %)"; 2 when its head names a definition, a
     /// binding or a test, 1 for another form or a line closing several forms ("prisoner-awake?))"), 0 otherwise.</summary>
@@ -94,7 +96,7 @@ internal static class LanguageShapes
             var next = end < head.Length ? head[end] : ' ';
             if (name.Length >= 1 && next is ' ' or '(' or ')' or '[' or '"' && !char.IsAsciiLetterUpper(name[0]) && !char.IsAsciiDigit(name[0]))
             {
-                if (LispHeads.Contains(name) || name.Contains('-') || name.Contains('?') || name.Contains('/'))
+                if (LispHeads.Contains(name) || name.StartsWith("def", StringComparison.Ordinal) || name.Contains('-') || name.Contains('?') || name.Contains('/'))
                 {
                     return 2;
                 }
@@ -108,6 +110,12 @@ internal static class LanguageShapes
             {
                 return 1;
             }
+        }
+
+        // ";; Define the body here": Lisp's comment.
+        if (t.StartsWith(";;", StringComparison.Ordinal))
+        {
+            return 1;
         }
 
         // A continuation line that closes two or more forms: "prisoner-awake?))", "(t :no-size)))".
@@ -124,6 +132,12 @@ internal static class LanguageShapes
     {
         // Fixed form: five blanks and a continuation mark in column 6 ("     &  d(*), resid(*)").
         if (raw.Length > 7 && raw[..5].IsWhiteSpace() && raw[5] is '&' or '$' or '+' or '*' && raw[6] == ' ' && raw.Length > 8)
+        {
+            return true;
+        }
+
+        // Fixed-form comments: "c", "c     %----%", "C     Compute the norm" in column 1.
+        if (raw.Length >= 1 && raw[0] is 'c' or 'C' && (raw.Length == 1 || raw.Length >= 3 && raw[1] == ' ' && raw[2] == ' '))
         {
             return true;
         }
@@ -288,6 +302,25 @@ internal static class LanguageShapes
             return true;
         }
 
+        if (t.EndsWith(" <|", StringComparison.Ordinal) || t.StartsWith("\\", StringComparison.Ordinal) && t.Contains("->", StringComparison.Ordinal) ||
+            t.StartsWith("fun ", StringComparison.Ordinal) && t.Contains(" ->", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // "init =", "branch mazeGenerator =", "proc modifier*(n: int): int =", "let area r =": a binding whose body follows.
+        if (t.EndsWith(" =", StringComparison.Ordinal) && t.Length > 2 && (char.IsAsciiLetterLower(t[0]) || t[0] == '_') && BindingLine(t[..^2]))
+        {
+            return true;
+        }
+
+        // "room : Generator Maze", "branch : Generator Maze -> Generator Maze": a lower-case name typed with capitalised types.
+        var typed = t.IndexOf(" : ", StringComparison.Ordinal);
+        if (typed > 0 && char.IsAsciiLetterLower(t[0]) && IsIdentifier(t[..typed]) && !t[..typed].Contains(' ') && TypeExpression(t[(typed + 3)..]))
+        {
+            return true;
+        }
+
         if (t.StartsWith("match ", StringComparison.Ordinal) && t.EndsWith(" with", StringComparison.Ordinal) ||
             t.StartsWith("case ", StringComparison.Ordinal) && t.EndsWith(" of", StringComparison.Ordinal))
         {
@@ -303,7 +336,8 @@ internal static class LanguageShapes
                 var colon = rest.IndexOf(" : ", StringComparison.Ordinal);
                 var firstSpace = rest.IndexOf(' ');
                 // "let f x =", "let ``name`` () =", "val area : shape -> float"; not "let me know = ..." (words, then '=').
-                if (eq > 0 && (eq + 2 == rest.Length || rest[eq + 2] == ' ') && IsBindingHead(rest[..eq]) ||
+                var typeHead = opener is "type " or "type alias " or "data " or "newtype " or "module ";
+                if (eq > 0 && (eq + 2 == rest.Length || rest[eq + 2] == ' ') && (IsBindingHead(rest[..eq]) || typeHead && IsIdentifier(rest[..eq])) ||
                     colon > 0 && colon == firstSpace && rest.Contains("->", StringComparison.Ordinal))
                 {
                     return true;
@@ -311,9 +345,43 @@ internal static class LanguageShapes
             }
         }
 
-        // "area :: Shape -> Float": a lower-case name and a type signature.
-        var sig = t.IndexOf(" :: ", StringComparison.Ordinal);
-        return sig > 0 && IsIdentifier(t[..sig]) && char.IsAsciiLetterLower(t[0]);
+        // "area :: Shape -> Float", ", wisdom :: Int": a lower-case name and a type signature.
+        var field = t.StartsWith(", ", StringComparison.Ordinal) || t.StartsWith("{ ", StringComparison.Ordinal) ? t[2..].TrimStart() : t;
+        var sig = field.IndexOf(" :: ", StringComparison.Ordinal);
+        return sig > 0 && IsIdentifier(field[..sig]) && field.Length > 0 && char.IsAsciiLetterLower(field[0]);
+    }
+
+    // A binding's left side: "init", "branch mazeGenerator", "proc modifier*(n: int): int", "let area r".
+    private static bool BindingLine(ReadOnlySpan<char> head)
+    {
+        if (head.Contains(". ", StringComparison.Ordinal) || head.Contains(", ", StringComparison.Ordinal) && !head.Contains('('))
+        {
+            return false;
+        }
+
+        return head.Contains('(') || head.Contains(':') || IsBindingHead(head);
+    }
+
+    // "Generator Maze", "Int -> Int", "List (Int, String)", "Model": capitalised type names, arrows, brackets.
+    private static bool TypeExpression(ReadOnlySpan<char> type)
+    {
+        var words = 0;
+        foreach (var range in type.Split(' '))
+        {
+            var w = type[range].Trim("()[]{},");
+            if (w.IsEmpty || w is "->")
+            {
+                continue;
+            }
+
+            words++;
+            if (!char.IsAsciiLetterUpper(w[0]) && !(w.Length == 1 && char.IsAsciiLetterLower(w[0])))
+            {
+                return false;
+            }
+        }
+
+        return words is >= 1 and <= 8 && !type.EndsWith('.');
     }
 
     // "f x y", "``Name with spaces`` ()", "(+) a b", "x: float", "rec go acc": names, patterns and types, no sentence.
@@ -367,12 +435,60 @@ internal static class LanguageShapes
             return true;
         }
 
-        if (BlockWords.Contains(t))
+        var last = t[^1];
+        if (BlockWords.Contains(t) || VisualBasicEnd(t))
         {
             return true;
         }
 
-        var last = t[^1];
+        // "self,", "body=None,", "tc.want,": one argument or item per line.
+        if (last == ',' && t.Length >= 2 && !t.Contains(' ') && (char.IsAsciiLetterLower(t[0]) || t[0] == '_'))
+        {
+            return true;
+        }
+
+        // "; Provide your implementation here", "// keep", "/* ... */": comment lines of C-family code and assembler.
+        if (t.StartsWith("; ", StringComparison.Ordinal) || t.StartsWith("// ", StringComparison.Ordinal) || t.StartsWith("/* ", StringComparison.Ordinal) && t.EndsWith("*/", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // "\She swallowed the cat.\n\", "#define X \": string and macro continuations.
+        if (t.Length >= 3 && last == '\\' && (t[0] == '\\' || t[0] == '"' || t[^2] == ' '))
+        {
+            return true;
+        }
+
+        // "0.93, 0.14, 0.25,", "1, 2, 3,": a row of numbers.
+        if (last == ',' && char.IsAsciiDigit(t[0]) && NumberRow(t))
+        {
+            return true;
+        }
+
+        // "when \"Fireball\"", "case 3:", "Imports System.Text": a branch on a literal, an import of a dotted name.
+        if (t.StartsWith("when ", StringComparison.Ordinal) && t.Length > 5 && (t[5] is '"' or '\'' or ':' || char.IsAsciiDigit(t[5])) ||
+            (t.StartsWith("Imports ", StringComparison.Ordinal) || t.StartsWith("Namespace ", StringComparison.Ordinal)) && !t[8..].TrimStart().Contains(' ') && t.Contains('.'))
+        {
+            return true;
+        }
+
+        // "required_providers {", "aws = {", "source  = \"hashicorp/aws\"", "tol  = 0.0", "bottom2 = testitem(a, b)":
+        // a block opened after a lower-case name, or an assignment whose value is not a sentence.
+        if (char.IsAsciiLetterLower(t[0]) || t[0] == '_')
+        {
+            var end = 0;
+            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '_' or '.'))
+            {
+                end++;
+            }
+
+            var rest = t[end..].TrimStart();
+            if (end >= 2 && (rest is "{" || rest.StartsWith("= ", StringComparison.Ordinal) && AssignedValue(rest[2..].Trim())))
+            {
+                return true;
+            }
+        }
+
         if (t[0] is '\'' or '"' or '(' or '[' or '{' && (last == ',' || t.EndsWith("),", StringComparison.Ordinal) || t.EndsWith(", &", StringComparison.Ordinal)) && t.Length >= 3)
         {
             // Quoted or bracketed items: a quote or bracket closes before the comma (a poem's "'Tis so," has prose after it).
@@ -408,6 +524,45 @@ internal static class LanguageShapes
         }
 
         return false;
+    }
+
+    // "End Function", "End If", "Next", "End Sub": Visual Basic's block ends.
+    private static bool VisualBasicEnd(ReadOnlySpan<char> t) =>
+        t is "Next" or "Loop" or "Wend" or "Else" or "End" ||
+        t.StartsWith("End ", StringComparison.Ordinal) && t.Length <= 16 && !t[4..].Contains(' ') && char.IsAsciiLetterUpper(t.Length > 4 ? t[4] : ' ') && !t.EndsWith('.');
+
+    private static bool NumberRow(ReadOnlySpan<char> t)
+    {
+        var items = 0;
+        foreach (var range in t[..^1].Split(','))
+        {
+            var item = t[..^1][range].Trim();
+            if (item.IsEmpty || !char.IsAsciiDigit(item[0]) && item[0] != '-')
+            {
+                return false;
+            }
+
+            items++;
+        }
+
+        return items >= 2;
+    }
+
+    // A value that is code, not words: a literal, a call, an expression; "= the one I meant" is prose.
+    private static bool AssignedValue(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty || value.EndsWith('.') && !(value.Length >= 2 && char.IsAsciiDigit(value[^2])) || value.EndsWith('?') || value.EndsWith('!'))
+        {
+            return false;
+        }
+
+        if (value[0] is '"' or '\'' or '[' or '{' or '(' or '-' || char.IsAsciiDigit(value[0]))
+        {
+            return true;
+        }
+
+        var spaces = value.Count(' ');
+        return value.Contains('(') || value.ContainsAny(ExpressionMarks) && spaces <= 6 || spaces == 0;
     }
 
     private static bool IsFieldName(ReadOnlySpan<char> name)
