@@ -152,6 +152,33 @@ internal static class LanguageShapes
             return true;
         }
 
+        // A statement label ("10 continue", "9000 format(...)") in front of a statement.
+        var label = 0;
+        while (label < t.Length && label < 5 && char.IsAsciiDigit(t[label]))
+        {
+            label++;
+        }
+
+        if (label > 0 && label < t.Length - 2 && t[label] == ' ')
+        {
+            var statement = t[label..].TrimStart();
+            if (statement.Length > 0 && char.IsAsciiLetter(statement[0]) && !statement.Contains(' ') ? statement is "continue" or "CONTINUE" : Fortran(statement, statement))
+            {
+                return true;
+            }
+        }
+
+        // "y(i) = a*x(i) + y(i)", "d(j,3) = snrm2(n, ax, 1)": an assignment to an array element.
+        var paren = t.IndexOf('(');
+        if (paren > 0 && paren <= 31 && IsWord(t[..paren]) && char.IsAsciiLetter(t[0]))
+        {
+            var close = t.IndexOf(')');
+            if (close > paren && t[(close + 1)..].StartsWith(" = ", StringComparison.Ordinal) && !t[paren..close].Contains(' ') && t.IndexOfAny(".?!") is var dot && (dot < 0 || t.Contains(".0", StringComparison.Ordinal) || t.Contains("%", StringComparison.Ordinal) || dot > close))
+            {
+                return !t.EndsWith('.') && !t.EndsWith('?');
+            }
+        }
+
         // Openers need code after them: a '(', '::', '=', a digit label or nothing; "Call me tomorrow." has none.
         foreach (var opener in FortranOpeners)
         {
@@ -253,6 +280,19 @@ internal static class LanguageShapes
         return found ? 2 : 0;
     }
 
+    private static bool IsWord(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return !s.IsEmpty;
+    }
+
     private static bool IsOperand(ReadOnlySpan<char> o)
     {
         if (o.IsEmpty)
@@ -310,6 +350,14 @@ internal static class LanguageShapes
 
         // "init =", "branch mazeGenerator =", "proc modifier*(n: int): int =", "let area r =": a binding whose body follows.
         if (t.EndsWith(" =", StringComparison.Ordinal) && t.Length > 2 && (char.IsAsciiLetterLower(t[0]) || t[0] == '_') && BindingLine(t[..^2]))
+        {
+            return true;
+        }
+
+        // "area (Circle r) = pi * r * r", "go acc (x:xs) = go (acc + x) xs": an equation with arguments and a code body.
+        var equation = t.IndexOf(" = ", StringComparison.Ordinal);
+        if (equation > 0 && char.IsAsciiLetterLower(t[0]) && t[..equation].Contains(' ') && IsBindingHead(t[..equation]) &&
+            t[(equation + 3)..] is var body && !body.EndsWith('.') && (body.ContainsAny(ExpressionMarks) || body.Contains('(') || !body.Contains(' ')))
         {
             return true;
         }

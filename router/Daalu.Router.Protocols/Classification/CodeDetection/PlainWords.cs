@@ -45,6 +45,10 @@ internal static class PlainWords
 
         // Not a word class: the word starts a two-word term (looked up with the next word). Stripped before Step.
         PairStart = 8192,
+
+        // Not a word class: after this word an ambiguous language name is a verb or a letter ("how do I go about",
+        // "the way to go", "do crystal meth", "the letter r"), not a language. Stripped before Step.
+        Particle = 16384,
     }
 
     // Every word and two-word term, plus the first words of the terms flagged PairStart: one lookup per word answers both.
@@ -59,6 +63,7 @@ internal static class PlainWords
         Span<char> pair = stackalloc char[(MaxToken * 2) + 1];
         var previousLength = 0;
         var previousMayStartPair = false;
+        var previousParticle = false;
         Span<char> previous = stackalloc char[MaxToken];
         var word = 0;
         var verbAt = Far;
@@ -84,6 +89,7 @@ internal static class PlainWords
                     lastDeicticAt = Far;
                     lastAmbiguousAt = Far;
                     previousLength = 0;
+                    previousParticle = false;
                 }
 
                 i++;
@@ -122,6 +128,7 @@ internal static class PlainWords
             if (tooLong || start == i)
             {
                 previousLength = 0;
+                previousParticle = false;
                 word++;
                 continue;
             }
@@ -129,7 +136,13 @@ internal static class PlainWords
             var token = current[..length];
             var mayBeKnown = MayBeKnown(hash);
             var found = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
-            var kind = found & ~Kind.PairStart;
+            var kind = found & ~(Kind.PairStart | Kind.Particle);
+            if (previousParticle && (kind & Kind.AmbiguousLanguage) != 0)
+            {
+                kind &= ~Kind.AmbiguousLanguage;
+            }
+
+            previousParticle = (found & Kind.Particle) != 0;
             if (previousLength > 0 && previousMayStartPair)
             {
                 previous[..previousLength].CopyTo(pair);
@@ -383,10 +396,11 @@ internal static class PlainWords
             "vba", "excel formula", "google apps script", "regex", "awk", "sed", "makefile", "cmake", "gradle", "maven",
             "swiftui", "jetpack compose", "unity", "godot", "opengl", "cuda", "k8s", "kubectl", "docker", "ansible",
             "springboot", "spring boot", "express.js", "nestjs", "pydantic", "sqlalchemy", "assembly language", "x86",
-            "scheme", "lisp", "erlang", "groovy", "r language", "visual basic", "vb.net", "delphi", "pascal", "prolog",
+            "lisp", "erlang", "groovy", "r language", "visual basic", "vb.net", "delphi", "pascal", "prolog",
             "tailwind", "bootstrap css", "c language", "java code", "rust code", "go code", "js", "es6", "jvm");
         Add(Kind.AmbiguousLanguage, "go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express",
-            "crystal", "elm", "nim", "zig", "scratch");
+            "crystal", "elm", "nim", "zig", "scratch", "scheme");
+        Add(Kind.Particle, "to", "i", "we", "you", "they", "can", "will", "not", "and", "or", "do", "letter", "lets", "either");
         Add(Kind.Deictic, "this", "my", "following", "attached", "below", "above", "our", "these");
         Add(Kind.Pointable, "code", "script", "snippet", "regex", "regexp", "bug", "codebase", "repo", "dockerfile", "makefile",
             "traceback", "stack trace", "stacktrace", "sql", "json", "yaml", "compiler", "segfault", "unit test",
