@@ -37,6 +37,10 @@ internal static class LanguageShapes
         "end type", "interface", "end interface",
     ];
 
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> FortranFirstWords = FortranOpeners
+        .Select(o => new string(o.TakeWhile(char.IsAsciiLetter).ToArray()))
+        .ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     // Fortran's dotted operators and literals: prose does not write ".eq." or ".true.".
     private static readonly SearchValues<string> FortranDots = SearchValues.Create(
         [".eq.", ".ne.", ".gt.", ".lt.", ".ge.", ".le.", ".and.", ".or.", ".not.", ".true.", ".false.", ".eqv."],
@@ -177,6 +181,18 @@ internal static class LanguageShapes
             {
                 return !t.EndsWith('.') && !t.EndsWith('?');
             }
+        }
+
+        // Only a line whose first word starts some opener is tried against them (one lookup instead of 80 comparisons).
+        var firstWord = 0;
+        while (firstWord < t.Length && char.IsAsciiLetter(t[firstWord]))
+        {
+            firstWord++;
+        }
+
+        if (!FortranFirstWords.Contains(t[..firstWord]))
+        {
+            return false;
         }
 
         // Openers need code after them: a '(', '::', '=', a digit label or nothing; "Call me tomorrow." has none.

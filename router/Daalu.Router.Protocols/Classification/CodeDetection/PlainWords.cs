@@ -46,9 +46,6 @@ internal static class PlainWords
         // Not a word class: the word starts a two-word term (looked up with the next word). Stripped before Step.
         PairStart = 8192,
 
-        // Not a word class: after this word an ambiguous language name is a verb or a letter ("how do I go about",
-        // "the way to go", "do crystal meth", "the letter r"), not a language. Stripped before Step.
-        Particle = 16384,
     }
 
     // Every word and two-word term, plus the first words of the terms flagged PairStart: one lookup per word answers both.
@@ -63,7 +60,9 @@ internal static class PlainWords
         Span<char> pair = stackalloc char[(MaxToken * 2) + 1];
         var previousLength = 0;
         var previousMayStartPair = false;
-        var previousParticle = false;
+        // The previous word, as a span of text (start, length; length 0 when none in this sentence).
+        var previousStart = 0;
+        var previousTokenLength = 0;
         Span<char> previous = stackalloc char[MaxToken];
         var word = 0;
         var verbAt = Far;
@@ -89,7 +88,7 @@ internal static class PlainWords
                     lastDeicticAt = Far;
                     lastAmbiguousAt = Far;
                     previousLength = 0;
-                    previousParticle = false;
+                    previousTokenLength = 0;
                 }
 
                 i++;
@@ -128,7 +127,7 @@ internal static class PlainWords
             if (tooLong || start == i)
             {
                 previousLength = 0;
-                previousParticle = false;
+                previousTokenLength = 0;
                 word++;
                 continue;
             }
@@ -136,13 +135,14 @@ internal static class PlainWords
             var token = current[..length];
             var mayBeKnown = MayBeKnown(hash);
             var found = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
-            var kind = found & ~(Kind.PairStart | Kind.Particle);
-            if (previousParticle && (kind & Kind.AmbiguousLanguage) != 0)
+            var kind = found & ~Kind.PairStart;
+            if ((kind & Kind.AmbiguousLanguage) != 0 && previousTokenLength > 0 && IsParticle(text.Slice(previousStart, previousTokenLength)))
             {
                 kind &= ~Kind.AmbiguousLanguage;
             }
 
-            previousParticle = (found & Kind.Particle) != 0;
+            previousStart = start;
+            previousTokenLength = i - start;
             if (previousLength > 0 && previousMayStartPair)
             {
                 previous[..previousLength].CopyTo(pair);
@@ -293,6 +293,22 @@ internal static class PlainWords
         return false;
     }
 
+    // After these words an ambiguous language name is a verb or a letter ("how do I go about", "the way to go",
+    // "do crystal meth", "the letter r"), not a language. Compared only when such a name follows, so the common words
+    // among them cost no dictionary lookup.
+    private static bool IsParticle(ReadOnlySpan<char> word)
+    {
+        foreach (var particle in (ReadOnlySpan<string>)["to", "i", "we", "you", "they", "can", "will", "not", "and", "or", "do", "letter", "lets", "either"])
+        {
+            if (word.Equals(particle, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // A bit per hash slot of every single word (and first word of a two-word term): most prose words ("the", "trip",
     // "neighbourhoods") find their bit clear and skip the dictionary. The hash is built while the word is lower-cased.
     private const int FilterBits = 1 << 16;
@@ -400,7 +416,6 @@ internal static class PlainWords
             "tailwind", "bootstrap css", "c language", "java code", "rust code", "go code", "js", "es6", "jvm");
         Add(Kind.AmbiguousLanguage, "go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express",
             "crystal", "elm", "nim", "zig", "scratch", "scheme");
-        Add(Kind.Particle, "to", "i", "we", "you", "they", "can", "will", "not", "and", "or", "do", "letter", "lets", "either");
         Add(Kind.Deictic, "this", "my", "following", "attached", "below", "above", "our", "these");
         Add(Kind.Pointable, "code", "script", "snippet", "regex", "regexp", "bug", "codebase", "repo", "dockerfile", "makefile",
             "traceback", "stack trace", "stacktrace", "sql", "json", "yaml", "compiler", "segfault", "unit test",

@@ -24,6 +24,6 @@ public class HeldOutSetETests(ITestOutputHelper output)
     }
 
     // The first-run figures docs/classification.md reports for set E (recall rounded down, false positives rounded up).
-    private const int RecallPerMilleReported = 0;
-    private const int FalsePositivesPerMilleReported = 30;
+    private const int RecallPerMilleReported = 884;
+    private const int FalsePositivesPerMilleReported = 1;
 }
