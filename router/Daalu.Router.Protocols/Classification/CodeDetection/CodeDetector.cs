@@ -75,7 +75,7 @@ public static class CodeDetector
 
         // Last, and only adding: languages whose lines the rules above do not score (Lisp, Fortran, assembler, the ML
         // family) and texts whose lines are each weak but together code-shaped. Every verdict above is unchanged.
-        return lines.Shapes();
+        return lines.Shapes(text);
     }
 
     // Fence info strings that announce prose, math or data rather than code; such a block is skipped.

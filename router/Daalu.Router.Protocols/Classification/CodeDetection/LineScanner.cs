@@ -43,6 +43,7 @@ internal struct LineScanner
     private int _structureLines;
     private int _onePointLines;
     private int _lines;
+    private int _shapeCandidates;
 
     // Shapes are only looked for on lines of code's length: a longer line is prose (or minified code, found before).
     private const int MaxShapeLine = 200;
@@ -139,10 +140,7 @@ internal struct LineScanner
 
         var indent = raw.Length - raw.TrimStart().Length;
         _lines++;
-        if (t.Length <= MaxShapeLine)
-        {
-            CountShapes(raw, t);
-        }
+        _shapeCandidates += t.Length <= MaxShapeLine ? 1 : 0;
 
         var signal = Structural(t, indent);
         if (signal != CodeSignal.None)
@@ -184,15 +182,33 @@ internal struct LineScanner
     }
 
     /// <summary>
-    /// The language shapes' verdict, asked only when every other rule (lines, words, weak evidence) said no, so it can
+    /// The language shapes' verdict over <paramref name="text"/> (the text whose every line was read by
+    /// <see cref="Add"/>), asked only when every other rule (lines, words, weak evidence) said no, so it can
     /// only turn a "no code" into <see cref="CodeSignal.Source"/>, never change another verdict: two Lisp forms (one of
     /// them a definition, binding or test), two Fortran statements, two assembler instructions (or one and a label or
     /// directive), two ML-family bindings or arms; or, over the whole text, lines of code's shape adding up (a code line
     /// counts two, a one-point line, a structure line or a shape line one each) to four, with at least two structure or
     /// shape lines among them and most lines contributing.
     /// </summary>
-    public readonly CodeSignal Shapes()
+    public CodeSignal Shapes(ReadOnlySpan<char> text)
     {
+        // Every verdict below needs two shape lines, so a text with fewer than two lines of code's length (a question, a
+        // chat turn, a long paragraph) is answered without reading its lines again.
+        if (_shapeCandidates < 2)
+        {
+            return CodeSignal.None;
+        }
+
+        // The shapes are read in a second pass, only for texts every earlier rule found no code in.
+        foreach (var raw in text.EnumerateLines())
+        {
+            var t = raw.Trim();
+            if (!t.IsEmpty && t.Length <= MaxShapeLine)
+            {
+                CountShapes(raw, t);
+            }
+        }
+
         if (_lispForms >= 1 && _lispLines >= 2 || _lispLines >= 3 || _fortranLines >= 2 || _asmInstructions >= 2 ||
             _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2)
         {
