@@ -165,6 +165,7 @@ public class CodeDetectorReferenceTests
             "e.g.", "a.m.", "Program.cs", "app.py", "node.js", "c.Base", "x.y", "http://", "mail@host", "Error:", "Exception",
             "def ", "import ", "git ", " -x", "$ ", "  at ", "TypeError: ", "write ", "code", "python", "how do I ", "this ",
             "\u017Felect ", "\u0131nsert \u0131nto ", "\u212Aey: v", "É", "ü",
+            "ABc", "aB", "a1B", "The", "HTTP", "/AB", "abcD", "x_Y",
         ];
         Gen.OneOf(fragments).Array[0, 40].Select(parts => string.Concat(parts)).Sample(
             text => AgreesWithReference(text, out _),

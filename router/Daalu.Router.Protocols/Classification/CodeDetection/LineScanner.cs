@@ -963,16 +963,28 @@ internal struct LineScanner
     // '_' or a capital inside it can mark it, so the search jumps between those (vectorized) and reads each word once.
     private static bool HasCodeIdentifier(ReadOnlySpan<char> t)
     {
+        // from: where the last word read ended (no word is read twice); search: where the next mark is looked for.
         var from = 0;
-        while (from < t.Length)
+        var search = 0;
+        while (search < t.Length)
         {
-            var found = t[from..].IndexOfAny(IdentifierMarks);
+            var found = t[search..].IndexOfAny(IdentifierMarks);
             if (found < 0)
             {
                 return false;
             }
 
-            var start = from + found;
+            var start = search + found;
+            search = start + 1;
+
+            // A capital marks its word only right after lower-case letters ("parseFlags"); a capital after anything else
+            // ("The", "Tuesday", "HTTP") cannot, and a '_' or such a capital later in the same word is found on its own
+            // (the word is then read from its start, which lies at or after `from`).
+            if (t[start] != '_' && (start == 0 || !char.IsAsciiLetterLower(t[start - 1])))
+            {
+                continue;
+            }
+
             while (start > from && IsWordChar(t[start - 1]))
             {
                 start--;
@@ -1004,6 +1016,7 @@ internal struct LineScanner
             }
 
             from = Math.Max(end, start + 1);
+            search = Math.Max(search, from);
         }
 
         return false;
