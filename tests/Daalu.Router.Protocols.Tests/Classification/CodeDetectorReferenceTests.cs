@@ -6,10 +6,63 @@ using Xunit;
 
 namespace Daalu.Router.Protocols.Tests.Classification;
 
-// The single-pass rewrite of the detector changes its cost, never its verdict: every text it can be shown gives the
-// same signal as the detector before the rewrite (Reference/ReferenceCodeDetector.cs, git 815df71).
+// The single-pass rewrite of the detector changed its cost, never its verdict (Reference/ReferenceCodeDetector.cs,
+// git 815df71). Since then two deliberate changes of verdicts were made (issue 18), and every test here pins exactly
+// them and nothing more:
+//  1. the language shapes (LanguageShapes.cs) are asked only after every earlier rule said no, so where the reference
+//     finds no code the detector may return source, and where the reference finds a signal it returns that signal;
+//  2. an ambiguous language name right after a particle ("how do I go about", "the way to go", "the letter r") is no
+//     language any more, and "scheme" became an ambiguous name ("a Ponzi scheme"), so a code_request verdict of the
+//     reference may become none (or source, by 1) only in a text that has such a pair or the word "scheme".
 public class CodeDetectorReferenceTests
 {
+    private static readonly string[] Particles = ["to", "i", "we", "you", "they", "can", "will", "not", "and", "or", "do", "letter", "lets", "either"];
+
+    private static readonly string[] AmbiguousNames = ["go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express", "crystal", "elm", "nim", "zig", "scratch", "scheme"];
+
+    /// <summary>Whether the detector's verdict is what the reference's verdict allows after the two changes above.</summary>
+    internal static bool AgreesWithReference(string text, out string detail)
+    {
+        var reference = ReferenceCodeDetector.Detect(text);
+        var actual = CodeDetector.Detect(text);
+        detail = $"{actual}, reference {reference}";
+        if (actual == reference || (reference == CodeSignal.None && actual == CodeSignal.Source))
+        {
+            return true;
+        }
+
+        return reference == CodeSignal.CodeRequest && actual is CodeSignal.None or CodeSignal.Source && HasParticleBeforeAmbiguousName(text);
+    }
+
+    // Words as the word pass reads them (ASCII letters and digits, lower-cased), looked at in pairs.
+    private static bool HasParticleBeforeAmbiguousName(string text)
+    {
+        var words = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var c in text + " ")
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                current.Append(char.ToLowerInvariant(c));
+            }
+            else if (current.Length > 0)
+            {
+                words.Add(current.ToString());
+                current.Clear();
+            }
+        }
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i] == "scheme" || i > 0 && Particles.Contains(words[i - 1]) && AmbiguousNames.Contains(words[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     [Theory]
     [InlineData("a")]
     [InlineData("b")]
@@ -20,7 +73,7 @@ public class CodeDetectorReferenceTests
         {
             foreach (var (_, text) in c.Turns)
             {
-                Assert.True(ReferenceCodeDetector.Detect(text) == CodeDetector.Detect(text), $"{c.Id}: {CodeDetector.Detect(text)}, reference {ReferenceCodeDetector.Detect(text)}");
+                Assert.True(AgreesWithReference(text, out var detail), $"{c.Id}: {detail}");
                 texts++;
             }
         }
@@ -31,13 +84,15 @@ public class CodeDetectorReferenceTests
     [SkippableTheory]
     [InlineData("DAALU_HELDOUT_C")]
     [InlineData("DAALU_HELDOUT_D")]
+    [InlineData("DAALU_HELDOUT_E")]
+    [InlineData("DAALU_CODE_DEV")]
     public void Detect_EveryRecordOfAPublicSet_SameSignalAsReference(string variable)
     {
         var records = HeldOutFile.Load(variable, out var reason);
         Skip.If(records is null, reason);
         foreach (var r in records!)
         {
-            Assert.True(ReferenceCodeDetector.Detect(r.Text) == CodeDetector.Detect(r.Text), $"{r.Id}: {CodeDetector.Detect(r.Text)}, reference {ReferenceCodeDetector.Detect(r.Text)}");
+            Assert.True(AgreesWithReference(r.Text, out var detail), $"{r.Id}: {detail}");
         }
     }
 
@@ -48,7 +103,7 @@ public class CodeDetectorReferenceTests
         foreach (var data in CodeDetectorTests.CodeBearing.Concat(CodeDetectorTests.Prose))
         {
             var text = (string)data[0];
-            Assert.True(ReferenceCodeDetector.Detect(text) == CodeDetector.Detect(text), text);
+            Assert.True(AgreesWithReference(text, out var detail), $"{text}: {detail}");
             examples++;
         }
 
@@ -93,7 +148,7 @@ public class CodeDetectorReferenceTests
             }
 
             var text = builder.ToString();
-            Assert.True(ReferenceCodeDetector.Detect(text) == CodeDetector.Detect(text), $"case {i}: {text}");
+            Assert.True(AgreesWithReference(text, out var detail), $"case {i}: {detail}: {text}");
         }
     }
 
@@ -110,9 +165,10 @@ public class CodeDetectorReferenceTests
             "e.g.", "a.m.", "Program.cs", "app.py", "node.js", "c.Base", "x.y", "http://", "mail@host", "Error:", "Exception",
             "def ", "import ", "git ", " -x", "$ ", "  at ", "TypeError: ", "write ", "code", "python", "how do I ", "this ",
             "\u017Felect ", "\u0131nsert \u0131nto ", "\u212Aey: v", "É", "ü",
+            "ABc", "aB", "a1B", "The", "HTTP", "/AB", "abcD", "x_Y",
         ];
         Gen.OneOf(fragments).Array[0, 40].Select(parts => string.Concat(parts)).Sample(
-            text => ReferenceCodeDetector.Detect(text) == CodeDetector.Detect(text),
+            text => AgreesWithReference(text, out _),
             iter: 20_000);
     }
 }

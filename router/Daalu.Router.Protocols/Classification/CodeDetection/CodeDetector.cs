@@ -68,7 +68,14 @@ public static class CodeDetector
             return CodeSignal.Source;
         }
 
-        return weak >= 2 && lines.WeakPoints >= 1 ? CodeSignal.FilePath : CodeSignal.None;
+        if (weak >= 2 && lines.WeakPoints >= 1)
+        {
+            return CodeSignal.FilePath;
+        }
+
+        // Last, and only adding: languages whose lines the rules above do not score (Lisp, Fortran, assembler, the ML
+        // family) and texts whose lines are each weak but together code-shaped. Every verdict above is unchanged.
+        return lines.Shapes(text);
     }
 
     // Fence info strings that announce prose, math or data rather than code; such a block is skipped.

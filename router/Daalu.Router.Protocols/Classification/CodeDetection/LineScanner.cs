@@ -33,6 +33,21 @@ internal struct LineScanner
     private bool _dockerFrom;
     private int _markupLines;
 
+    // Language shapes (LanguageShapes), read only after every earlier rule said no (see Shapes).
+    private int _lispForms;
+    private int _lispLines;
+    private int _fortranLines;
+    private int _asmInstructions;
+    private int _asmLines;
+    private int _mlLines;
+    private int _structureLines;
+    private int _onePointLines;
+    private int _lines;
+    private int _shapeCandidates;
+
+    // Shapes are only looked for on lines of code's length: a longer line is prose (or minified code, found before).
+    private const int MaxShapeLine = 200;
+
     // Backward scans from a '.' or '(' stop after this many characters, so a line of "a.a.a.a..." stays linear.
     private const int MaxTokenScan = 200;
 
@@ -124,6 +139,9 @@ internal struct LineScanner
         }
 
         var indent = raw.Length - raw.TrimStart().Length;
+        _lines++;
+        _shapeCandidates += t.Length <= MaxShapeLine ? 1 : 0;
+
         var signal = Structural(t, indent);
         if (signal != CodeSignal.None)
         {
@@ -145,6 +163,7 @@ internal struct LineScanner
         }
 
         var points = LinePoints(t);
+        _onePointLines += points == 1 ? 1 : 0;
         if (points >= 2)
         {
             CodeLines++;
@@ -160,6 +179,78 @@ internal struct LineScanner
         }
 
         return CodeSignal.None;
+    }
+
+    /// <summary>
+    /// The language shapes' verdict over <paramref name="text"/> (the text whose every line was read by
+    /// <see cref="Add"/>), asked only when every other rule (lines, words, weak evidence) said no, so it can
+    /// only turn a "no code" into <see cref="CodeSignal.Source"/>, never change another verdict: two Lisp forms (one of
+    /// them a definition, binding or test), two Fortran statements, two assembler instructions (or one and a label or
+    /// directive), two ML-family bindings or arms; or, over the whole text, lines of code's shape adding up (a code line
+    /// counts two, a one-point line, a structure line or a shape line one each) to four, with at least two structure or
+    /// shape lines among them and most lines contributing.
+    /// </summary>
+    public CodeSignal Shapes(ReadOnlySpan<char> text)
+    {
+        // Every verdict below needs two shape lines, so a text with fewer than two lines of code's length (a question, a
+        // chat turn, a long paragraph) is answered without reading its lines again.
+        if (_shapeCandidates < 2)
+        {
+            return CodeSignal.None;
+        }
+
+        // The shapes are read in a second pass, only for texts every earlier rule found no code in.
+        foreach (var raw in text.EnumerateLines())
+        {
+            var t = raw.Trim();
+            if (!t.IsEmpty && t.Length <= MaxShapeLine)
+            {
+                CountShapes(raw, t);
+            }
+        }
+
+        if (_lispForms >= 1 && _lispLines >= 2 || _lispLines >= 3 || _fortranLines >= 2 || _asmInstructions >= 2 ||
+            _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2)
+        {
+            return CodeSignal.Source;
+        }
+
+        var shapes = _structureLines + _lispLines + _fortranLines + _asmLines + _mlLines;
+        var score = (2 * CodeLines) + _onePointLines + shapes;
+        return score >= 4 && shapes >= 2 && score * 2 >= _lines ? CodeSignal.Source : CodeSignal.None;
+    }
+
+    private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    {
+        var lisp = LanguageShapes.Lisp(t);
+        if (lisp > 0)
+        {
+            _lispLines++;
+            _lispForms += lisp == 2 ? 1 : 0;
+            return;
+        }
+
+        if (LanguageShapes.Fortran(raw, t))
+        {
+            _fortranLines++;
+            return;
+        }
+
+        var asm = LanguageShapes.Assembly(t);
+        if (asm > 0)
+        {
+            _asmLines++;
+            _asmInstructions += asm == 2 ? 1 : 0;
+            return;
+        }
+
+        if (LanguageShapes.MlFamily(t))
+        {
+            _mlLines++;
+            return;
+        }
+
+        _structureLines += LanguageShapes.Structure(t) ? 1 : 0;
     }
 
     /// <summary>What the lines add up to once every line was read.</summary>
@@ -872,16 +963,28 @@ internal struct LineScanner
     // '_' or a capital inside it can mark it, so the search jumps between those (vectorized) and reads each word once.
     private static bool HasCodeIdentifier(ReadOnlySpan<char> t)
     {
+        // from: where the last word read ended (no word is read twice); search: where the next mark is looked for.
         var from = 0;
-        while (from < t.Length)
+        var search = 0;
+        while (search < t.Length)
         {
-            var found = t[from..].IndexOfAny(IdentifierMarks);
+            var found = t[search..].IndexOfAny(IdentifierMarks);
             if (found < 0)
             {
                 return false;
             }
 
-            var start = from + found;
+            var start = search + found;
+            search = start + 1;
+
+            // A capital marks its word only right after lower-case letters ("parseFlags"); a capital after anything else
+            // ("The", "Tuesday", "HTTP") cannot, and a '_' or such a capital later in the same word is found on its own
+            // (the word is then read from its start, which lies at or after `from`).
+            if (t[start] != '_' && (start == 0 || !char.IsAsciiLetterLower(t[start - 1])))
+            {
+                continue;
+            }
+
             while (start > from && IsWordChar(t[start - 1]))
             {
                 start--;
@@ -913,6 +1016,7 @@ internal struct LineScanner
             }
 
             from = Math.Max(end, start + 1);
+            search = Math.Max(search, from);
         }
 
         return false;

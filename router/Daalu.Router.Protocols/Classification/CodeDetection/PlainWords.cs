@@ -1,4 +1,9 @@
+using System.Buffers;
 using System.Collections.Frozen;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Daalu.Router.Classification.CodeDetection;
 
@@ -45,6 +50,7 @@ internal static class PlainWords
 
         // Not a word class: the word starts a two-word term (looked up with the next word). Stripped before Step.
         PairStart = 8192,
+
     }
 
     // Every word and two-word term, plus the first words of the terms flagged PairStart: one lookup per word answers both.
@@ -53,12 +59,169 @@ internal static class PlainWords
     private static readonly FrozenDictionary<string, Kind>.AlternateLookup<ReadOnlySpan<char>> Lookup = Words.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>2 for a request for code, 1 for a mention of code things, 0 otherwise.</summary>
-    public static int Score(ReadOnlySpan<char> text)
+    public static int Score(ReadOnlySpan<char> text) => MayScore(text) ? ScoreWords(text) : 0;
+
+    // Every rule of Step, and a mention, needs a word whose class is one of these (or a two-word term of such a class,
+    // whose first word then is one): a text with none of them scores 0 whatever else it holds.
+    private const Kind Scoring = Kind.StrongNoun | Kind.WeakNoun | Kind.Language | Kind.AmbiguousLanguage | Kind.Pointable |
+        Kind.Artifact | Kind.Context;
+
+    // Tokens are told apart by their first letter or digit, their second (or none), the last of their first run of
+    // letters and digits, that run's length (16 = longer) and whether the token goes on after it ("c++", "node.js");
+    // the key is hashed to one of 2^18 bits (32 KB).
+    private const int KeyLengths = 16;
+
+    private const int KeyBits = 18;
+
+    private static readonly ulong[] ScoringKeys = BuildScoringKeys();
+
+    /// <summary>
+    /// False when no word of <paramref name="text"/> can be a scoring word (<see cref="Scoring"/>), so that
+    /// <see cref="ScoreWords"/> would return 0, without reading words one character at a time: every token the word pass
+    /// reads starts at a letter or digit after a character that is neither, and its first run of letters and digits
+    /// (first, second and last character, length), with whether the token goes on after that run, give its key; a scoring word's
+    /// key is in <see cref="ScoringKeys"/>. Keys can collide, never miss, so the answer "false" is exact.
+    /// <c>CodeDetectorFastPathTests</c> checks it against the full word pass.
+    /// </summary>
+    internal static bool MayScore(ReadOnlySpan<char> text)
+    {
+        // One bit per character: set for an ASCII letter or digit. Built with vector compares, 16 or 8 characters at a
+        // time; the tokens are then walked with bit operations, a constant amount of work per token.
+        var words = (text.Length + 63) / 64;
+        ulong[]? rented = null;
+        var bits = words <= 256 ? stackalloc ulong[words] : (rented = ArrayPool<ulong>.Shared.Rent(words)).AsSpan(0, words);
+        try
+        {
+            bits.Clear();
+            LetterOrDigitBits(text, bits);
+            return AnyScoringToken(text, bits);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void LetterOrDigitBits(ReadOnlySpan<char> text, Span<ulong> bits)
+    {
+        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= text.Length; i += 16)
+            {
+                var v = Vector256.LoadUnsafe(ref first, (nuint)i);
+                var letter = Vector256.LessThanOrEqual((v | Vector256.Create((ushort)0x20)) - Vector256.Create((ushort)'a'), Vector256.Create((ushort)25));
+                var digit = Vector256.LessThanOrEqual(v - Vector256.Create((ushort)'0'), Vector256.Create((ushort)9));
+                bits[i >> 6] |= (ulong)(letter | digit).ExtractMostSignificantBits() << (i & 63);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= text.Length; i += 8)
+            {
+                var v = Vector128.LoadUnsafe(ref first, (nuint)i);
+                var letter = Vector128.LessThanOrEqual((v | Vector128.Create((ushort)0x20)) - Vector128.Create((ushort)'a'), Vector128.Create((ushort)25));
+                var digit = Vector128.LessThanOrEqual(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)9));
+                bits[i >> 6] |= (ulong)(letter | digit).ExtractMostSignificantBits() << (i & 63);
+            }
+        }
+
+        for (; i < text.Length; i++)
+        {
+            if (char.IsAsciiLetterOrDigit(text[i]))
+            {
+                bits[i >> 6] |= 1UL << (i & 63);
+            }
+        }
+    }
+
+    // Every token the word pass reads starts at a letter or digit that follows something else (or the text's start),
+    // so the starts of runs of set bits are a superset of the token starts.
+    private static bool AnyScoringToken(ReadOnlySpan<char> text, ReadOnlySpan<ulong> bits)
+    {
+        for (var w = 0; w < bits.Length; w++)
+        {
+            var starts = bits[w] & ~((bits[w] << 1) | (w > 0 ? bits[w - 1] >> 63 : 0));
+            while (starts != 0)
+            {
+                var start = (w * 64) + BitOperations.TrailingZeroCount(starts);
+                starts &= starts - 1;
+
+                // The run ends at the first clear bit after its start.
+                var k = w;
+                var rest = ~bits[k] & (ulong.MaxValue << (start & 63));
+                while (rest == 0 && ++k < bits.Length)
+                {
+                    rest = ~bits[k];
+                }
+
+                var end = rest == 0 ? text.Length : Math.Min(text.Length, (k * 64) + BitOperations.TrailingZeroCount(rest));
+                var goesOn = end < text.Length && (text[end] is '+' or '#' || (text[end] is '.' or '-' && end + 1 < text.Length && char.IsAsciiLetter(text[end + 1])));
+                var key = Key(text[start], end - start > 1 ? text[start + 1] : ' ', text[end - 1], end - start, goesOn);
+                if ((ScoringKeys[key >> 6] & (1UL << (key & 63))) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // 36 first characters x 37 second characters (or none) x 36 last characters x 16 run lengths x 2, hashed to KeyBits.
+    private static int Key(char first, char second, char last, int runLength, bool goesOn)
+    {
+        var key = (uint)((((((((KeyChar(first) * 37) + (second == ' ' ? 36 : KeyChar(second))) * 36) + KeyChar(last)) * KeyLengths) + Math.Min(runLength, KeyLengths) - 1) * 2) + (goesOn ? 1 : 0));
+        return (int)((key * 2654435761u) >> (32 - KeyBits));
+    }
+
+    private static int KeyChar(char c) => char.IsAsciiDigit(c) ? 26 + (c - '0') : (c | 0x20) - 'a';
+
+    private static ulong[] BuildScoringKeys()
+    {
+        var keys = new ulong[(1 << KeyBits) / 64];
+        foreach (var (word, kind) in Build())
+        {
+            if ((kind & Scoring) == 0)
+            {
+                continue;
+            }
+
+            // A two-word term is found through its first word; a word that starts with neither a letter nor a digit
+            // (".net") is never a token.
+            var first = word.Contains(' ', StringComparison.Ordinal) ? word[..word.IndexOf(' ', StringComparison.Ordinal)] : word;
+            if (!char.IsAsciiLetterOrDigit(first[0]))
+            {
+                continue;
+            }
+
+            var run = 1;
+            while (run < first.Length && char.IsAsciiLetterOrDigit(first[run]))
+            {
+                run++;
+            }
+
+            var key = Key(first[0], run > 1 ? first[1] : ' ', first[run - 1], run, run < first.Length);
+            keys[key >> 6] |= 1UL << (key & 63);
+        }
+
+        return keys;
+    }
+
+    // The word pass proper.
+    internal static int ScoreWords(ReadOnlySpan<char> text)
     {
         Span<char> current = stackalloc char[MaxToken];
         Span<char> pair = stackalloc char[(MaxToken * 2) + 1];
         var previousLength = 0;
         var previousMayStartPair = false;
+        // The previous word, as a span of text (start, length; length 0 when none in this sentence).
+        var previousStart = 0;
+        var previousTokenLength = 0;
         Span<char> previous = stackalloc char[MaxToken];
         var word = 0;
         var verbAt = Far;
@@ -84,6 +247,7 @@ internal static class PlainWords
                     lastDeicticAt = Far;
                     lastAmbiguousAt = Far;
                     previousLength = 0;
+                    previousTokenLength = 0;
                 }
 
                 i++;
@@ -122,6 +286,7 @@ internal static class PlainWords
             if (tooLong || start == i)
             {
                 previousLength = 0;
+                previousTokenLength = 0;
                 word++;
                 continue;
             }
@@ -130,6 +295,13 @@ internal static class PlainWords
             var mayBeKnown = MayBeKnown(hash);
             var found = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
             var kind = found & ~Kind.PairStart;
+            if ((kind & Kind.AmbiguousLanguage) != 0 && previousTokenLength > 0 && IsParticle(text.Slice(previousStart, previousTokenLength)))
+            {
+                kind &= ~Kind.AmbiguousLanguage;
+            }
+
+            previousStart = start;
+            previousTokenLength = i - start;
             if (previousLength > 0 && previousMayStartPair)
             {
                 previous[..previousLength].CopyTo(pair);
@@ -280,6 +452,22 @@ internal static class PlainWords
         return false;
     }
 
+    // After these words an ambiguous language name is a verb or a letter ("how do I go about", "the way to go",
+    // "do crystal meth", "the letter r"), not a language. Compared only when such a name follows, so the common words
+    // among them cost no dictionary lookup.
+    private static bool IsParticle(ReadOnlySpan<char> word)
+    {
+        foreach (var particle in (ReadOnlySpan<string>)["to", "i", "we", "you", "they", "can", "will", "not", "and", "or", "do", "letter", "lets", "either"])
+        {
+            if (word.Equals(particle, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // A bit per hash slot of every single word (and first word of a two-word term): most prose words ("the", "trip",
     // "neighbourhoods") find their bit clear and skip the dictionary. The hash is built while the word is lower-cased.
     private const int FilterBits = 1 << 16;
@@ -383,10 +571,10 @@ internal static class PlainWords
             "vba", "excel formula", "google apps script", "regex", "awk", "sed", "makefile", "cmake", "gradle", "maven",
             "swiftui", "jetpack compose", "unity", "godot", "opengl", "cuda", "k8s", "kubectl", "docker", "ansible",
             "springboot", "spring boot", "express.js", "nestjs", "pydantic", "sqlalchemy", "assembly language", "x86",
-            "scheme", "lisp", "erlang", "groovy", "r language", "visual basic", "vb.net", "delphi", "pascal", "prolog",
+            "lisp", "erlang", "groovy", "r language", "visual basic", "vb.net", "delphi", "pascal", "prolog",
             "tailwind", "bootstrap css", "c language", "java code", "rust code", "go code", "js", "es6", "jvm");
         Add(Kind.AmbiguousLanguage, "go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express",
-            "crystal", "elm", "nim", "zig", "scratch");
+            "crystal", "elm", "nim", "zig", "scratch", "scheme");
         Add(Kind.Deictic, "this", "my", "following", "attached", "below", "above", "our", "these");
         Add(Kind.Pointable, "code", "script", "snippet", "regex", "regexp", "bug", "codebase", "repo", "dockerfile", "makefile",
             "traceback", "stack trace", "stacktrace", "sql", "json", "yaml", "compiler", "segfault", "unit test",

@@ -55,6 +55,7 @@ public class HeldOutSetDTests(ITestOutputHelper output)
         Assert.True(found * 1000 >= code * RecallPerMilleReported, $"recall {found}/{code} below the {RecallPerMilleReported / 10.0}% reported");
     }
 
-    // The held-out figure docs/classification.md reports for set D, rounded down.
-    private const int RecallPerMilleReported = 821;
+    // The figure docs/classification.md reports for set D after the language shapes (written on the development set,
+    // without looking at set D's misses), rounded down; set D's held-out figure before them was 82.1%.
+    private const int RecallPerMilleReported = 959;
 }

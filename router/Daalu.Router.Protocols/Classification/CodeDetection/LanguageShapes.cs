@@ -1,0 +1,654 @@
+using System.Buffers;
+using System.Collections.Frozen;
+
+namespace Daalu.Router.Classification.CodeDetection;
+
+/// <summary>
+/// Line shapes of languages whose lines carry few of the statement marks <see cref="LineScanner"/> scores (issue 18,
+/// written against the development set of hack/classifier/dev, never against held-out sets C, D or E): Lisp-family
+/// forms, Fortran (fixed form and free form), assembler instructions, ML-family definitions and pattern arms, and the
+/// lines code has and prose does not (closing brackets alone, data literals, <c>key: value,</c> fields, block ends).
+/// Each test reads one trimmed line once; none decides alone: <see cref="LineScanner"/> counts them and asks for two or
+/// more of a kind.
+/// </summary>
+internal static class LanguageShapes
+{
+    // Heads of Lisp forms that open a definition or a test: one such line and one other Lisp line decide.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> LispHeads = new[]
+    {
+        "defn", "defn-", "defun", "define", "defmacro", "defvar", "defparameter", "defstruct", "defclass", "defmethod",
+        "defprotocol", "defrecord", "defmulti", "deftest", "def", "ns", "in-package", "defpackage", "let", "let*",
+        "letrec", "lambda", "fn", "cond", "if", "when", "unless", "case", "loop", "require", "provide", "import",
+        "test-equal?", "check-equal?", "test-case", "test-success", "is", "testing", "setq", "setf", "progn", "begin",
+        "struct", "module", "->", "->>", "do", "doseq", "for", "map", "apply", "list", "cons", "car", "cdr", "format",
+        "println", "str", "and", "or", "not", "=", "+", "-", "*", "/", "<", ">", "<=", ">=", "eq?", "equal?", "eql",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Fortran statements, both forms, matched case-insensitively against the start of a line.
+    private static readonly string[] FortranOpeners =
+    [
+        "call ", "go to ", "goto ", "end if", "endif", "end do", "enddo", "end subroutine", "end function", "end module",
+        "end program", "implicit none", "subroutine ", "integer ", "integer,", "integer(", "real ", "real(", "real,",
+        "double precision", "logical ", "logical,", "complex ", "character(", "character*", "character ", "parameter (",
+        "parameter(", "external ", "intrinsic ", "common /", "dimension ", "data ", "return", "continue", "stop",
+        "program ", "module ", "use ", "contains", "end", "else if", "elseif", "else", "do ", "if (", "if(", "print *",
+        "write (", "write(", "read (", "read(", "format(", "format (", "allocate(", "deallocate(", "select case",
+        "case (", "case default", "end select", "function ", "pure ", "elemental ", "recursive ", "type(", "type ::",
+        "end type", "interface", "end interface",
+    ];
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> FortranFirstWords = FortranOpeners
+        .Select(o => new string(o.TakeWhile(char.IsAsciiLetter).ToArray()))
+        .ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Fortran's dotted operators and literals: prose does not write ".eq." or ".true.".
+    private static readonly SearchValues<string> FortranDots = SearchValues.Create(
+        [".eq.", ".ne.", ".gt.", ".lt.", ".ge.", ".le.", ".and.", ".or.", ".not.", ".true.", ".false.", ".eqv."],
+        StringComparison.OrdinalIgnoreCase);
+
+    // Assembler mnemonics of x86, ARM and MIPS that a line of prose does not start with followed by a register.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Mnemonics = new[]
+    {
+        "mov", "movq", "movl", "movb", "movw", "movzx", "movsx", "movsxd", "movabs", "lea", "leaq", "add", "addq", "addl", "sub",
+        "subq", "subl", "mul", "imul", "div", "idiv", "inc", "dec", "neg", "and", "or", "xor", "not", "shl", "shr", "sal", "sar",
+        "rol", "ror", "cmp", "cmpq", "cmpl", "test", "testq", "jmp", "je", "jne", "jz", "jnz", "jg", "jge", "jl", "jle", "ja",
+        "jae", "jb", "jbe", "js", "jns", "call", "callq", "push", "pushq", "pop", "popq", "int", "cmove", "cmovne", "cmovl",
+        "cmovg", "sete", "setne", "setl", "setg", "cqo", "cdq", "xchg", "lodsb", "stosb", "rep", "outb", "inb", "lgdt", "lidt",
+        "ljmp", "ldr", "ldrb", "ldrh", "ldrsw", "str", "strb", "strh", "ldp", "stp", "ldur", "stur", "udiv", "sdiv", "msub",
+        "madd", "cmn", "b", "bl", "br", "blr", "bx", "beq", "bne", "blt", "bgt", "ble", "bge", "bhs", "blo", "bhi", "bls",
+        "b.eq", "b.ne", "b.lt", "b.gt", "b.le", "b.ge", "b.hs", "b.lo", "b.hi", "b.ls", "cbz", "cbnz", "tbz", "tbnz", "movk",
+        "movz", "mvn", "lsl", "lsr", "asr", "orr", "eor", "adr", "adrp", "csel", "cset", "csinc", "svc", "li", "la", "lw",
+        "sw", "lb", "lbu", "sb", "lh", "sh", "addi", "addiu", "addu", "subu", "move", "beqz", "bnez", "bltz", "bgez", "blez",
+        "bgtz", "j", "jal", "jr", "jalr", "slt", "slti", "sltu", "sll", "srl", "sra", "mult", "multu", "mflo", "mfhi", "lui",
+        "andi", "ori", "xori", "nor", "rem", "remu",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Registers = new[]
+    {
+        "eax", "ebx", "ecx", "edx", "esi", "edi", "esp", "ebp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp", "rip",
+        "ax", "bx", "cx", "dx", "al", "ah", "bl", "bh", "cl", "ch", "dl", "dh", "si", "di", "sp", "bp", "cs", "ds", "es", "ss",
+        "fs", "gs", "lr", "pc", "fp", "xzr", "wzr", "zero", "ra", "gp", "cr0", "cr3", "sil", "dil",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Lines that close or continue a block and nothing else.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> BlockWords = new[]
+    {
+        "end", "else", "fi", "done", "esac", "then", "begin", "end if", "end do", "endif", "enddo", "end;", "end.", "end)",
+        "end,", "else:", "try:", "finally:", "except:", "pass", "break", "continue;", "break;", "return;", "ret", "nop",
+        "private", "protected:", "public:", "private:", "contains", "where", "in", "do", "of", "with", "})", "end}",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly SearchValues<char> ExpressionMarks = SearchValues.Create("+-*/<>=&|%");
+
+    private static readonly SearchValues<char> Closers = SearchValues.Create(")]};,>:");
+
+    /// <summary>A Lisp form: "(defn f", "(is (= 1 x))", "'(1 2 3)", "#(inc %)"; 2 when its head names a definition, a
+    /// binding or a test, 1 for another form or a line closing several forms ("prisoner-awake?))"), 0 otherwise.</summary>
+    public static int Lisp(ReadOnlySpan<char> t)
+    {
+        var form = t[0] is '\'' or '#' or '`' && t.Length > 1 && t[1] == '(' ? t[1..] : t;
+        if (form.Length >= 3 && form[0] == '(')
+        {
+            var head = form[1..];
+            var end = 0;
+            while (end < head.Length && IsLispSymbolChar(head[end]))
+            {
+                end++;
+            }
+
+            var name = head[..end];
+            var next = end < head.Length ? head[end] : ' ';
+            if (name.Length >= 1 && next is ' ' or '(' or ')' or '[' or '"' && !char.IsAsciiLetterUpper(name[0]) && !char.IsAsciiDigit(name[0]))
+            {
+                if (LispHeads.Contains(name) || name.StartsWith("def", StringComparison.Ordinal) || name.Contains('-') || name.Contains('?') || name.Contains('/'))
+                {
+                    return 2;
+                }
+
+                // Another form: nested parentheses or a closing run, which prose's "(see above)" does not have.
+                return t.EndsWith("))", StringComparison.Ordinal) || form[1] == '(' || t.Count('(') >= 2 ? 1 : 0;
+            }
+
+            // "((char< a b) :less)", "([a b] ...)": a form that starts with a form or a vector.
+            if (head.Length > 0 && head[0] is '(' or '[' && t.EndsWith(")", StringComparison.Ordinal))
+            {
+                return 1;
+            }
+        }
+
+        // ";; Define the body here": Lisp's comment.
+        if (t.StartsWith(";;", StringComparison.Ordinal))
+        {
+            return 1;
+        }
+
+        // A continuation line that closes two or more forms: "prisoner-awake?))", "(t :no-size)))".
+        return t.Length >= 3 && t.EndsWith("))", StringComparison.Ordinal) && !t.Contains(". ", StringComparison.Ordinal) &&
+            t.Count('(') < t.Count(')') ? 1 : 0;
+    }
+
+    private static bool IsLispSymbolChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '-' or '?' or '!' or '*' or '<' or '>' or '=' or '+' or '/' or ':' or '.' or '%' or '_';
+
+    /// <summary>A Fortran statement or continuation: fixed-form continuation in column 6, dotted operators, a statement
+    /// opener followed by code (not by a sentence), or a free-form line continued with '&amp;'.</summary>
+    public static bool Fortran(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    {
+        // Fixed form: five blanks and a continuation mark in column 6 ("     &  d(*), resid(*)").
+        if (raw.Length > 7 && raw[..5].IsWhiteSpace() && raw[5] is '&' or '$' or '+' or '*' && raw[6] == ' ' && raw.Length > 8)
+        {
+            return true;
+        }
+
+        // Fixed-form comments: "c", "c     %----%", "C     Compute the norm" in column 1.
+        if (raw.Length >= 1 && raw[0] is 'c' or 'C' && (raw.Length == 1 || raw.Length >= 3 && raw[1] == ' ' && raw[2] == ' '))
+        {
+            return true;
+        }
+
+        if (t.Length > 2 && (t[0] == '&' && t[1] == ' ' || t.EndsWith(", &", StringComparison.Ordinal) || t.EndsWith(" &", StringComparison.Ordinal) && t.Contains('"')))
+        {
+            return true;
+        }
+
+        if (t.ContainsAny(FortranDots))
+        {
+            return true;
+        }
+
+        // A statement label ("10 continue", "9000 format(...)") in front of a statement.
+        var label = 0;
+        while (label < t.Length && label < 5 && char.IsAsciiDigit(t[label]))
+        {
+            label++;
+        }
+
+        if (label > 0 && label < t.Length - 2 && t[label] == ' ')
+        {
+            var statement = t[label..].TrimStart();
+            if (statement.Length > 0 && char.IsAsciiLetter(statement[0]) && !statement.Contains(' ') ? statement is "continue" or "CONTINUE" : Fortran(statement, statement))
+            {
+                return true;
+            }
+        }
+
+        // "y(i) = a*x(i) + y(i)", "d(j,3) = snrm2(n, ax, 1)": an assignment to an array element.
+        var paren = t.IndexOf('(');
+        if (paren > 0 && paren <= 31 && IsWord(t[..paren]) && char.IsAsciiLetter(t[0]))
+        {
+            var close = t.IndexOf(')');
+            if (close > paren && t[(close + 1)..].StartsWith(" = ", StringComparison.Ordinal) && !t[paren..close].Contains(' ') && t.IndexOfAny(".?!") is var dot && (dot < 0 || t.Contains(".0", StringComparison.Ordinal) || t.Contains("%", StringComparison.Ordinal) || dot > close))
+            {
+                return !t.EndsWith('.') && !t.EndsWith('?');
+            }
+        }
+
+        // Only a line whose first word starts some opener is tried against them (one lookup instead of 80 comparisons).
+        var firstWord = 0;
+        while (firstWord < t.Length && char.IsAsciiLetter(t[firstWord]))
+        {
+            firstWord++;
+        }
+
+        if (!FortranFirstWords.Contains(t[..firstWord]))
+        {
+            return false;
+        }
+
+        // Openers need code after them: a '(', '::', '=', a digit label or nothing; "Call me tomorrow." has none.
+        foreach (var opener in FortranOpeners)
+        {
+            if (t.StartsWith(opener, StringComparison.OrdinalIgnoreCase) && (t.Length == opener.Length || !char.IsAsciiLetterOrDigit(t[opener.Length]) || opener[^1] is ' ' or '(' or ','))
+            {
+                var rest = t[opener.Length..];
+                var upper = t[..opener.Length].ContainsAnyInRange('A', 'Z');
+                var lower = t[..opener.Length].ContainsAnyInRange('a', 'z');
+                if (upper && lower)
+                {
+                    // "Call the bank", "Real estate": capitalised prose, not CALL or call.
+                    if (!(opener.StartsWith("integer", StringComparison.Ordinal) || opener.StartsWith("logical", StringComparison.Ordinal) || opener.StartsWith("complex", StringComparison.Ordinal)) || !rest.Contains('('))
+                    {
+                        continue;
+                    }
+                }
+
+                if (rest.IsEmpty)
+                {
+                    return opener.TrimEnd() is "return" or "continue" or "end" or "contains" or "implicit none" or "end if" or "endif" or "end do" or "enddo" or "else" or "stop" && t.Length == opener.Length;
+                }
+
+                if (rest.Contains("::", StringComparison.Ordinal) || rest.Contains('(') && !rest.Contains(". ", StringComparison.Ordinal) && !rest.EndsWith('.') ||
+                    rest.IndexOfAny(".?!") < 0 && (rest.Contains(" = ", StringComparison.Ordinal) || char.IsAsciiDigit(rest.TrimStart()[0]) || opener.StartsWith("end ", StringComparison.OrdinalIgnoreCase)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>2 for an assembler instruction with a register, an immediate or a memory operand ("mov rax, 1",
+    /// "ldrb w2, [x1], #1", "addi $t0, $t0, 1"); 1 for a directive (".text", ".global main"), a label line
+    /// ("loop:", ".read:") or a lone "ret"/"syscall"; 0 otherwise.</summary>
+    public static int Assembly(ReadOnlySpan<char> t)
+    {
+        if (t[0] == '.' && t.Length > 2 && char.IsAsciiLetterLower(t[1]))
+        {
+            var word = 1;
+            while (word < t.Length && (char.IsAsciiLetterOrDigit(t[word]) || t[word] is '_' or '.'))
+            {
+                word++;
+            }
+
+            // ".global main", ".section .data", ".read:" (a local label).
+            return word == t.Length || t[word] is ' ' or '\t' or ':' ? 1 : 0;
+        }
+
+        var end = 0;
+        while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '_' or '.'))
+        {
+            end++;
+        }
+
+        if (end == 0)
+        {
+            return 0;
+        }
+
+        if (end < t.Length && t[end] == ':' && (end + 1 == t.Length || t[(end + 1)..].TrimStart() is var after && (after.IsEmpty || after[0] is ';' or '#' or '/' || Assembly(after) == 2)))
+        {
+            // "loop:", "_start:", "find:  ; comment": a label (prose writes "Note: ...").
+            return char.IsAsciiLetterUpper(t[0]) && end + 1 < t.Length ? 0 : 1;
+        }
+
+        var mnemonic = t[..end];
+        if (!Mnemonics.Contains(mnemonic))
+        {
+            return t.Equals("ret", StringComparison.Ordinal) || t.Equals("syscall", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        if (end >= t.Length || t[end] is not ' ' and not '\t')
+        {
+            return mnemonic.Equals("ret", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        // Operands up to a comment: at least one register, immediate or memory reference, and no sentence.
+        var operands = t[end..].Trim();
+        var comment = operands.IndexOfAny(";#@");
+        if (comment == 0 && operands[0] is '#' && operands.Length > 1 && (char.IsAsciiDigit(operands[1]) || operands[1] is '-' or '\''))
+        {
+            comment = -1;
+        }
+
+        var body = comment > 0 ? operands[..comment] : operands;
+        if (body.IsEmpty || body.Contains(". ", StringComparison.Ordinal) || body.EndsWith('.') || body.EndsWith('?'))
+        {
+            return 0;
+        }
+
+        var found = false;
+        foreach (var range in body.Split(','))
+        {
+            found |= IsOperand(body[range].Trim());
+        }
+
+        return found ? 2 : 0;
+    }
+
+    private static bool IsWord(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return !s.IsEmpty;
+    }
+
+    private static bool IsOperand(ReadOnlySpan<char> o)
+    {
+        if (o.IsEmpty)
+        {
+            return false;
+        }
+
+        if (o[0] is '%' or '[' or '#' || o[0] == '$' && o.Length > 1 && (char.IsAsciiLetterLower(o[1]) || char.IsAsciiDigit(o[1])))
+        {
+            return true;
+        }
+
+        if (o.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || o.Contains('[') || o.Contains("(%", StringComparison.Ordinal) ||
+            o.StartsWith("dword ", StringComparison.OrdinalIgnoreCase) || o.StartsWith("qword ", StringComparison.OrdinalIgnoreCase) || o.StartsWith("byte ", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // x0..x30, w0..w30, r0..r15, r8d, v0: a letter and digits.
+        if (o.Length is >= 2 and <= 4 && o[0] is 'x' or 'w' or 'r' or 'v' or 'a' or 't' or 's' or 'q' or 'd' && char.IsAsciiDigit(o[1]))
+        {
+            return true;
+        }
+
+        return Registers.Contains(o);
+    }
+
+    /// <summary>An ML-family or Haskell line: a binding ("let f x =", "let rec go acc = function", "val f : int -> int"),
+    /// a pattern arm ("| Some x -> x", "| Red"), a type signature ("area :: Shape -> Float"), "match x with", a pipeline
+    /// ("xs |> List.map f"), an F# attribute ("[&lt;Fact&gt;]").</summary>
+    public static bool MlFamily(ReadOnlySpan<char> t)
+    {
+        if (t.StartsWith("[<", StringComparison.Ordinal) && t.EndsWith(">]", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (t.StartsWith("| ", StringComparison.Ordinal) && t.Length > 2 && (char.IsAsciiLetterUpper(t[2]) || t[2] is '_' or '[' or '(' or '\'') &&
+            (t.Contains("->", StringComparison.Ordinal) || t.Contains(" of ", StringComparison.Ordinal) || !t[2..].Contains(' ') || t.Contains(" = ", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        if (t.Contains("|> ", StringComparison.Ordinal) || t.Contains(" <| ", StringComparison.Ordinal) || t.Contains(" >>= ", StringComparison.Ordinal) ||
+            t.Contains(" <$> ", StringComparison.Ordinal) || t.Contains(" %>% ", StringComparison.Ordinal) || t.Contains(" <- ", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (t.EndsWith(" <|", StringComparison.Ordinal) || t.StartsWith("\\", StringComparison.Ordinal) && t.Contains("->", StringComparison.Ordinal) ||
+            t.StartsWith("fun ", StringComparison.Ordinal) && t.Contains(" ->", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // "init =", "branch mazeGenerator =", "proc modifier*(n: int): int =", "let area r =": a binding whose body follows.
+        if (t.EndsWith(" =", StringComparison.Ordinal) && t.Length > 2 && (char.IsAsciiLetterLower(t[0]) || t[0] == '_') && BindingLine(t[..^2]))
+        {
+            return true;
+        }
+
+        // "area (Circle r) = pi * r * r", "go acc (x:xs) = go (acc + x) xs": an equation with arguments and a code body.
+        var equation = t.IndexOf(" = ", StringComparison.Ordinal);
+        if (equation > 0 && char.IsAsciiLetterLower(t[0]) && t[..equation].Contains(' ') && IsBindingHead(t[..equation]) &&
+            t[(equation + 3)..] is var body && !body.EndsWith('.') && (body.ContainsAny(ExpressionMarks) || body.Contains('(') || !body.Contains(' ')))
+        {
+            return true;
+        }
+
+        // "room : Generator Maze", "branch : Generator Maze -> Generator Maze": a lower-case name typed with capitalised types.
+        var typed = t.IndexOf(" : ", StringComparison.Ordinal);
+        if (typed > 0 && char.IsAsciiLetterLower(t[0]) && IsIdentifier(t[..typed]) && !t[..typed].Contains(' ') && TypeExpression(t[(typed + 3)..]))
+        {
+            return true;
+        }
+
+        if (t.StartsWith("match ", StringComparison.Ordinal) && t.EndsWith(" with", StringComparison.Ordinal) ||
+            t.StartsWith("case ", StringComparison.Ordinal) && t.EndsWith(" of", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (var opener in (ReadOnlySpan<string>)["let ", "let rec ", "and ", "val ", "type ", "module ", "data ", "newtype ", "type alias ", "member ", "static member ", "override ", "let!", "use ", "where "])
+        {
+            if (t.StartsWith(opener, StringComparison.Ordinal) && t.Length > opener.Length && !t.EndsWith('.') && !t.EndsWith('?'))
+            {
+                var rest = t[opener.Length..];
+                var eq = rest.IndexOf(" =", StringComparison.Ordinal);
+                var colon = rest.IndexOf(" : ", StringComparison.Ordinal);
+                var firstSpace = rest.IndexOf(' ');
+                // "let f x =", "let ``name`` () =", "val area : shape -> float"; not "let me know = ..." (words, then '=').
+                var typeHead = opener is "type " or "type alias " or "data " or "newtype " or "module ";
+                if (eq > 0 && (eq + 2 == rest.Length || rest[eq + 2] == ' ') && (IsBindingHead(rest[..eq]) || typeHead && IsIdentifier(rest[..eq])) ||
+                    colon > 0 && colon == firstSpace && rest.Contains("->", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        // "area :: Shape -> Float", ", wisdom :: Int": a lower-case name and a type signature.
+        var field = t.StartsWith(", ", StringComparison.Ordinal) || t.StartsWith("{ ", StringComparison.Ordinal) ? t[2..].TrimStart() : t;
+        var sig = field.IndexOf(" :: ", StringComparison.Ordinal);
+        return sig > 0 && IsIdentifier(field[..sig]) && field.Length > 0 && char.IsAsciiLetterLower(field[0]);
+    }
+
+    // A binding's left side: "init", "branch mazeGenerator", "proc modifier*(n: int): int", "let area r".
+    private static bool BindingLine(ReadOnlySpan<char> head)
+    {
+        if (head.Contains(". ", StringComparison.Ordinal) || head.Contains(", ", StringComparison.Ordinal) && !head.Contains('('))
+        {
+            return false;
+        }
+
+        return head.Contains('(') || head.Contains(':') || IsBindingHead(head);
+    }
+
+    // "Generator Maze", "Int -> Int", "List (Int, String)", "Model": capitalised type names, arrows, brackets.
+    private static bool TypeExpression(ReadOnlySpan<char> type)
+    {
+        var words = 0;
+        foreach (var range in type.Split(' '))
+        {
+            var w = type[range].Trim("()[]{},");
+            if (w.IsEmpty || w is "->")
+            {
+                continue;
+            }
+
+            words++;
+            if (!char.IsAsciiLetterUpper(w[0]) && !(w.Length == 1 && char.IsAsciiLetterLower(w[0])))
+            {
+                return false;
+            }
+        }
+
+        return words is >= 1 and <= 8 && !type.EndsWith('.');
+    }
+
+    // "f x y", "``Name with spaces`` ()", "(+) a b", "x: float", "rec go acc": names, patterns and types, no sentence.
+    private static bool IsBindingHead(ReadOnlySpan<char> head)
+    {
+        if (head.StartsWith("``", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var words = 0;
+        foreach (var range in head.Split(' '))
+        {
+            var w = head[range];
+            if (w.IsEmpty)
+            {
+                continue;
+            }
+
+            words++;
+            if (words > 6 || !(char.IsAsciiLetterLower(w[0]) || w[0] is '_' or '(' or '\'' or '[' or '{' or '~' or '?' or ')') || w.EndsWith(','))
+            {
+                return false;
+            }
+        }
+
+        return words >= 1;
+    }
+
+    private static bool IsIdentifier(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '\'' or ',' or ' ' or '(' or ')'))
+            {
+                return false;
+            }
+        }
+
+        return s.Length <= 60;
+    }
+
+    /// <summary>Lines code has and prose does not: closing brackets alone ("}", "});", "))"), a block end ("end",
+    /// "fi", "else"), a data literal item ("('6', 'A'),", "\"eggs\", &amp;", "[1, 2, 3],"), a field of a literal
+    /// (<c>description: "x",</c>, <c>Score: 15,</c>), a variable with a sigil (<c>$got = ...</c>, <c>@items = ...</c>), a
+    /// block opened after a call or a string (<c>it "works" do</c>, <c>Context "Decoding" {</c>).</summary>
+    public static bool Structure(ReadOnlySpan<char> t)
+    {
+        if (!t.ContainsAnyExcept(Closers) && t.Length <= 12)
+        {
+            return true;
+        }
+
+        var last = t[^1];
+        if (BlockWords.Contains(t) || VisualBasicEnd(t))
+        {
+            return true;
+        }
+
+        // "self,", "body=None,", "tc.want,": one argument or item per line.
+        if (last == ',' && t.Length >= 2 && !t.Contains(' ') && (char.IsAsciiLetterLower(t[0]) || t[0] == '_'))
+        {
+            return true;
+        }
+
+        // "; Provide your implementation here", "// keep", "/* ... */": comment lines of C-family code and assembler.
+        if (t.StartsWith("; ", StringComparison.Ordinal) || t.StartsWith("// ", StringComparison.Ordinal) || t.StartsWith("/* ", StringComparison.Ordinal) && t.EndsWith("*/", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // "\She swallowed the cat.\n\", "#define X \": string and macro continuations.
+        if (t.Length >= 3 && last == '\\' && (t[0] == '\\' || t[0] == '"' || t[^2] == ' '))
+        {
+            return true;
+        }
+
+        // "0.93, 0.14, 0.25,", "1, 2, 3,": a row of numbers.
+        if (last == ',' && char.IsAsciiDigit(t[0]) && NumberRow(t))
+        {
+            return true;
+        }
+
+        // "when \"Fireball\"", "case 3:", "Imports System.Text": a branch on a literal, an import of a dotted name.
+        if (t.StartsWith("when ", StringComparison.Ordinal) && t.Length > 5 && (t[5] is '"' or '\'' or ':' || char.IsAsciiDigit(t[5])) ||
+            (t.StartsWith("Imports ", StringComparison.Ordinal) || t.StartsWith("Namespace ", StringComparison.Ordinal)) && !t[8..].TrimStart().Contains(' ') && t.Contains('.'))
+        {
+            return true;
+        }
+
+        // "required_providers {", "aws = {", "source  = \"hashicorp/aws\"", "tol  = 0.0", "bottom2 = testitem(a, b)":
+        // a block opened after a lower-case name, or an assignment whose value is not a sentence.
+        if (char.IsAsciiLetterLower(t[0]) || t[0] == '_')
+        {
+            var end = 0;
+            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '_' or '.'))
+            {
+                end++;
+            }
+
+            var rest = t[end..].TrimStart();
+            if (end >= 2 && (rest is "{" || rest.StartsWith("= ", StringComparison.Ordinal) && AssignedValue(rest[2..].Trim())))
+            {
+                return true;
+            }
+        }
+
+        if (t[0] is '\'' or '"' or '(' or '[' or '{' && (last == ',' || t.EndsWith("),", StringComparison.Ordinal) || t.EndsWith(", &", StringComparison.Ordinal)) && t.Length >= 3)
+        {
+            // Quoted or bracketed items: a quote or bracket closes before the comma (a poem's "'Tis so," has prose after it).
+            var body = t[..^1].TrimEnd();
+            return body.Length > 1 && body[^1] is '\'' or '"' or ')' or ']' or '}' || body.Contains("', '", StringComparison.Ordinal) || body.Contains("\", \"", StringComparison.Ordinal);
+        }
+
+        // description: "x",  Score: 15,  'a': 1,
+        var colon = t.IndexOf(':');
+        if (colon > 0 && colon + 2 < t.Length && t[colon + 1] == ' ' && last == ',' && IsFieldName(t[..colon]))
+        {
+            var value = t[(colon + 2)..^1].Trim();
+            return !value.IsEmpty && (value[0] is '"' or '\'' or '[' or '{' or '-' || char.IsAsciiDigit(value[0]) || !value.Contains(' '));
+        }
+
+        if (t[0] is '$' or '@' && t.Length > 3 && char.IsAsciiLetter(t[1]))
+        {
+            var end = 1;
+            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] == '_'))
+            {
+                end++;
+            }
+
+            var rest = t[end..].TrimStart();
+            return rest.StartsWith("= ", StringComparison.Ordinal) || rest.StartsWith("| ", StringComparison.Ordinal) || rest.StartsWith(".", StringComparison.Ordinal) && rest.Length > 1 && char.IsAsciiLetter(rest[1]) || rest.StartsWith("+= ", StringComparison.Ordinal);
+        }
+
+        // it "works" do / Context "Decoding" { / describe Foo do / test "x", %{ ... }: a block opened after a string or a call.
+        if ((t.EndsWith("\" do", StringComparison.Ordinal) || t.EndsWith(") do", StringComparison.Ordinal) || t.EndsWith("\" {", StringComparison.Ordinal) ||
+            t.EndsWith(" do |", StringComparison.Ordinal)) && t.IndexOf('"') > 0)
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    // "End Function", "End If", "Next", "End Sub": Visual Basic's block ends.
+    private static bool VisualBasicEnd(ReadOnlySpan<char> t) =>
+        t is "Next" or "Loop" or "Wend" or "Else" or "End" ||
+        t.StartsWith("End ", StringComparison.Ordinal) && t.Length <= 16 && !t[4..].Contains(' ') && char.IsAsciiLetterUpper(t.Length > 4 ? t[4] : ' ') && !t.EndsWith('.');
+
+    private static bool NumberRow(ReadOnlySpan<char> t)
+    {
+        var items = 0;
+        foreach (var range in t[..^1].Split(','))
+        {
+            var item = t[..^1][range].Trim();
+            if (item.IsEmpty || !char.IsAsciiDigit(item[0]) && item[0] != '-')
+            {
+                return false;
+            }
+
+            items++;
+        }
+
+        return items >= 2;
+    }
+
+    // A value that is code, not words: a literal, a call, an expression; "= the one I meant" is prose.
+    private static bool AssignedValue(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty || value.EndsWith('.') && !(value.Length >= 2 && char.IsAsciiDigit(value[^2])) || value.EndsWith('?') || value.EndsWith('!'))
+        {
+            return false;
+        }
+
+        if (value[0] is '"' or '\'' or '[' or '{' or '(' or '-' || char.IsAsciiDigit(value[0]))
+        {
+            return true;
+        }
+
+        var spaces = value.Count(' ');
+        return value.Contains('(') || value.ContainsAny(ExpressionMarks) && spaces <= 6 || spaces == 0;
+    }
+
+    private static bool IsFieldName(ReadOnlySpan<char> name)
+    {
+        if (name[0] is '"' or '\'' && name.Length > 2 && name[^1] == name[0])
+        {
+            name = name[1..^1];
+        }
+
+        if (name.IsEmpty || name.Length > 40 || !char.IsAsciiLetter(name[0]) && name[0] != '_')
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,87 @@
+using Daalu.Router.Classification.CodeDetection;
+using Daalu.Router.Protocols.Tests.Classification.Reference;
+
+namespace Daalu.Router.Protocols.Tests.Classification;
+
+// The language shapes (LanguageShapes.cs, issue 18): languages whose lines the statement rules do not score, found only
+// after every earlier rule said no. Examples written for these tests; the rules were developed on hack/classifier/dev.
+public class CodeDetectorShapesTests
+{
+    public static TheoryData<string> ShapedCode
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var text in ShapedExamples)
+            {
+                data.Add(text);
+            }
+
+            return data;
+        }
+    }
+
+    private static readonly string[] ShapedExamples =
+    [
+        // Lisp family
+        "(defn square [x]\n  (* x x))",
+        "What does this return?\n(define (fact n)\n  (if (= n 0) 1 (* n (fact (- n 1)))))",
+        "(is (= 4 (square 2)))\n(is (= 9 (square 3)))",
+        // Fortran, fixed and free form
+        "      do 10 i = 1, n\n         y(i) = a*x(i) + y(i)\n   10 continue",
+        "      if (info .ne. 0) then\n         go to 9000\n      end if",
+        "subroutine scale(n, a, x)\n  integer, intent(in) :: n\n  real, intent(inout) :: x(n)\nend subroutine scale",
+        // Assembler
+        "mov rax, 60\nxor rdi, rdi\nsyscall",
+        "loop:\n    ldrb w2, [x1], #1\n    cbz w2, done",
+        "li $v0, 10\nsyscall\naddi $t0, $t0, 1",
+        // ML family and Haskell
+        "let rec fact n =\n  match n with\n  | 0 -> 1\n  | n -> n * fact (n - 1)",
+        "area :: Shape -> Float\narea (Circle r) = pi * r * r",
+        "type alias Model =\n    { count : Int\n    }\ninit : Model",
+        "let total =\n    orders\n    |> List.sumBy (fun o -> o.Price)",
+        // Weak lines that add up: literals, fields, block ends
+        "    self,\n    owner,\n    repo,\n    title=None,\n):",
+        "\t{\n\t\tdescription: \"empty input\",\n\t\tinput:       \"\",\n\t\texpected:    0,\n\t},",
+        "    when \"red\"\n      1\n    when \"blue\"\n      2\n    else\n      0\n    end",
+    ];
+
+    public static TheoryData<string> HardNegatives => new()
+    {
+        "(see the appendix)\n(and the footnotes, too)",
+        "Call the bank tomorrow.\nReal estate prices rose again.",
+        "x = 5\ny = 3\nwhat is x + y?",
+        "Roses are red,\nviolets are blue,\nsugar is sweet,\nand so are you.",
+        "Ingredients:\n- 2 cups flour\n- 1 egg\nMethod:\n- mix and bake",
+        "Note: bring a towel\nAlso: sunscreen",
+        "Mov is short for movie in our group chat. Add me, Jen, and Bob.",
+        "Let me know = I'll come. Otherwise see you Monday.",
+        "Il a dit : « on verra demain » (peut-être).\nEt puis, rien.",
+        "1, 2, 3, 4 — which number comes next?",
+        "The End",
+        "// not sure what this means",
+    };
+
+    [Theory]
+    [MemberData(nameof(ShapedCode))]
+    public void Detect_LanguageTheStatementRulesDoNotScore_ReturnsSource(string text)
+    {
+        Assert.Equal(CodeSignal.Source, CodeDetector.Detect(text));
+    }
+
+    // Most of the examples above were no code before the shapes: the shapes are what finds them.
+    [Fact]
+    public void Detect_ShapedCode_MostWereNotFoundBeforeTheShapes()
+    {
+        var before = ShapedExamples.Count(text => ReferenceCodeDetector.Detect(text) != CodeSignal.None);
+
+        Assert.True(before <= 3, $"{before} of {ShapedExamples.Length} were found by the reference detector already");
+    }
+
+    [Theory]
+    [MemberData(nameof(HardNegatives))]
+    public void Detect_ProseWithCodeLikeLines_ReturnsNone(string text)
+    {
+        Assert.Equal(CodeSignal.None, CodeDetector.Detect(text));
+    }
+}
