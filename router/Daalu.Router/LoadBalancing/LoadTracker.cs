@@ -6,6 +6,13 @@ namespace Daalu.Router.LoadBalancing;
 /// "Production Metrics" page) and what changed since that poll, and recent times to first token. Polls come every
 /// probeIntervalMs (5 s by default); a burst arrives in far less, so saturation is judged on the poll moved by what
 /// this router itself sent since. Thread-safe.
+///
+/// The view also holds the backend's prefill backlog: prompt tokens of this router's calls there that have not had
+/// their first token, less what the backend's prefix cache likely held for each when it was sent (<see cref="Index"/>).
+/// vLLM schedules waiting prompts first come, first served under a per-step token budget (max_num_batched_tokens,
+/// chunked prefill: vLLM docs, "Optimization and Tuning"), so a new call's first token comes after those tokens
+/// are prefilled; vllm:num_requests_waiting counts a queued 8,000-token miss the same as a 300-token chat. A
+/// non-streamed call's first token is not seen by the router: its prefill counts until it ends.
 /// </summary>
 public sealed class LoadTracker(TimeProvider time)
 {
@@ -22,6 +29,7 @@ public sealed class LoadTracker(TimeProvider time)
     private int _inFlight;
     private int _answering;
     private long _tokens;
+    private long _prefillBacklog;
     private bool _polled;
     private double? _kv;
     private double? _waiting;
@@ -43,6 +51,40 @@ public sealed class LoadTracker(TimeProvider time)
     /// <summary>Tokens a call may occupy in the KV cache: its prompt plus its expected output.</summary>
     public static long ExpectedTokens(long promptTokens, int? maxTokens) =>
         Math.Max(0, promptTokens) + Math.Clamp(maxTokens ?? DefaultExpectedOutput, 0, MaxExpectedOutput);
+
+    /// <summary>What this router has sent to the backend per conversation: the prefix its cache likely holds.</summary>
+    public PrefixIndex Index { get; } = new();
+
+    /// <summary>
+    /// Counts a call in: <paramref name="tokens"/> of KV (<see cref="ExpectedTokens"/>), and <paramref name="promptTokens"/>
+    /// less what <see cref="Index"/> says the backend holds of the prompt's prefix into the prefill backlog; notes the
+    /// prefix as sent there. The ticket counts it out (<see cref="RecordTtft(double, LoadTicket?)"/>, <see cref="Exit(LoadTicket)"/>).
+    /// </summary>
+    public LoadTicket Enter(long tokens, long promptTokens, PrefixKey? key)
+    {
+        var cached = key is { } k ? Index.CachedTokens(k) : 0;
+        var prefill = Math.Max(0, promptTokens - cached);
+        if (key is { } sent)
+        {
+            Index.Record(sent);
+        }
+
+        lock (_gate)
+        {
+            _prefillBacklog += prefill;
+        }
+
+        Enter(tokens);
+        return new LoadTicket(tokens, prefill);
+    }
+
+    /// <summary>Counts the call of <paramref name="ticket"/> out (its prefill too, if no first token came).</summary>
+    public void Exit(LoadTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        _ = PrefillDone(ticket);
+        Exit(ticket.Tokens);
+    }
 
     /// <summary>Counts a call of <paramref name="tokens"/> in.</summary>
     public void Enter(long tokens)
@@ -92,6 +134,16 @@ public sealed class LoadTracker(TimeProvider time)
         }
     }
 
+    /// <summary>Records the time to first token of the call of <paramref name="ticket"/>, which streamed: its prefill is done.</summary>
+    public void RecordTtft(double ms, LoadTicket? ticket)
+    {
+        // Once per call: a second signal for the same call (or one after it ended) would count a second answer.
+        if (ticket is null || PrefillDone(ticket))
+        {
+            RecordTtft(ms);
+        }
+    }
+
     /// <summary>Records the time to first token of a call that streamed.</summary>
     public void RecordTtft(double ms)
     {
@@ -123,7 +175,7 @@ public sealed class LoadTracker(TimeProvider time)
         {
             if (!_polled)
             {
-                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering };
+                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index };
             }
 
             var dReq = _inFlight - _inFlightAtPoll;
@@ -142,7 +194,23 @@ public sealed class LoadTracker(TimeProvider time)
                 ? Math.Max(0, w + (w > 0 ? _enteredSincePoll - Math.Max(_firstTokensSincePoll, _exitedSincePoll) : 0))
                 : null;
             double? kv = _kv is { } k ? Math.Clamp(k + (dTok * (_kvPerToken ?? 0)), 0, 1) : null;
-            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering };
+            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index };
+        }
+    }
+
+    // Counts the ticket's prefill out; false when it already was.
+    private bool PrefillDone(LoadTicket ticket)
+    {
+        lock (_gate)
+        {
+            if (ticket.PrefillDone)
+            {
+                return false;
+            }
+
+            ticket.PrefillDone = true;
+            _prefillBacklog = Math.Max(0, _prefillBacklog - ticket.PrefillTokens);
+            return true;
         }
     }
 
