@@ -9,10 +9,13 @@ namespace Daalu.Router.LoadBalancing;
 ///
 /// The view also holds the backend's prefill backlog: prompt tokens of this router's calls there that have not had
 /// their first token, less what the backend's prefix cache likely held for each when it was sent (<see cref="Index"/>).
-/// vLLM schedules waiting prompts first come, first served under a per-step token budget (max_num_batched_tokens,
-/// chunked prefill: vLLM docs, "Optimization and Tuning"), so a new call's first token comes after those tokens
-/// are prefilled; vllm:num_requests_waiting counts a queued 8,000-token miss the same as a 300-token chat. A
-/// non-streamed call's first token is not seen by the router: its prefill counts until it ends.
+/// vLLM's scheduler admits waiting prompts first come, first served (the default scheduling policy, fcfs) under a
+/// per-step token budget, max_num_batched_tokens, prefilling long prompts in chunks (vLLM docs, "Optimization and
+/// Tuning", Chunked Prefill: https://docs.vllm.ai/en/stable/configuration/optimization/), and a prompt costs its tokens
+/// less those found in the prefix cache over the card's prefill throughput (VLLM.md, "Timing, for a simulator"); so a
+/// new call's first token comes after those tokens are prefilled, while vllm:num_requests_waiting counts a queued
+/// 8,000-token miss the same as a 300-token chat. A non-streamed call's first token is not seen by the router: its
+/// prefill counts until it ends.
 /// </summary>
 public sealed class LoadTracker(TimeProvider time)
 {
