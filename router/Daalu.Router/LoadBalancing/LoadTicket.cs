@@ -11,6 +11,9 @@ public sealed class LoadTicket(long tokens, long prefillTokens)
     /// <summary>Prompt tokens counted into the prefill backlog until the first token or the end.</summary>
     public long PrefillTokens { get; } = prefillTokens;
 
+    /// <summary>Prompt tokens awaiting prefill on the backend when this call was sent (ahead of it, first come first served).</summary>
+    public long BacklogAhead { get; init; }
+
     /// <summary>Whether the prefill has been counted out (first token seen, or the call ended).</summary>
     internal bool PrefillDone { get; set; }
 }

@@ -33,6 +33,7 @@ public sealed class LoadTracker(TimeProvider time)
     private int _answering;
     private long _tokens;
     private long _prefillBacklog;
+    private double? _prefillPerMs;
     private bool _polled;
     private double? _kv;
     private double? _waiting;
@@ -55,6 +56,9 @@ public sealed class LoadTracker(TimeProvider time)
     public static long ExpectedTokens(long promptTokens, int? maxTokens) =>
         Math.Max(0, promptTokens) + Math.Clamp(maxTokens ?? DefaultExpectedOutput, 0, MaxExpectedOutput);
 
+    /// <summary>Prompt tokens a call must have waited for to teach the prefill rate (fewer: the step overhead dominates).</summary>
+    public const int MinRateSampleTokens = 1024;
+
     /// <summary>What this router has sent to the backend per conversation: the prefix its cache likely holds.</summary>
     public PrefixIndex Index { get; } = new();
 
@@ -72,13 +76,15 @@ public sealed class LoadTracker(TimeProvider time)
             Index.Record(sent);
         }
 
+        long ahead;
         lock (_gate)
         {
+            ahead = _prefillBacklog;
             _prefillBacklog += prefill;
         }
 
         Enter(tokens);
-        return new LoadTicket(tokens, prefill);
+        return new LoadTicket(tokens, prefill) { BacklogAhead = ahead };
     }
 
     /// <summary>Counts the call of <paramref name="ticket"/> out (its prefill too, if no first token came).</summary>
@@ -137,13 +143,36 @@ public sealed class LoadTracker(TimeProvider time)
         }
     }
 
-    /// <summary>Records the time to first token of the call of <paramref name="ticket"/>, which streamed: its prefill is done.</summary>
+    /// <summary>
+    /// Records the time to first token of the call of <paramref name="ticket"/>, which streamed: its prefill is done (once
+    /// per call), and the tokens it waited for over that time teach the card's prefill rate (<see cref="LoadEstimate.PrefillTokensPerMs"/>).
+    /// </summary>
     public void RecordTtft(double ms, LoadTicket? ticket)
     {
-        // Once per call: a second signal for the same call (or one after it ended) would count a second answer.
-        if (ticket is null || PrefillDone(ticket))
+        if (ticket is null)
         {
             RecordTtft(ms);
+            return;
+        }
+
+        // Once per call: a second signal for the same call (or one after it ended) would count a second answer.
+        if (!PrefillDone(ticket))
+        {
+            return;
+        }
+
+        RecordTtft(ms);
+
+        // The prompt tokens this call waited for and prefilled, over its time to first token: a lower bound on the
+        // card's prefill rate (decode steps in between, and a step already running when it came, count against it).
+        var waitedFor = ticket.BacklogAhead + ticket.PrefillTokens;
+        if (waitedFor >= MinRateSampleTokens && ms > 0)
+        {
+            var sample = waitedFor / ms;
+            lock (_gate)
+            {
+                _prefillPerMs = _prefillPerMs is { } old ? (0.8 * old) + (0.2 * sample) : sample;
+            }
         }
     }
 
@@ -178,7 +207,7 @@ public sealed class LoadTracker(TimeProvider time)
         {
             if (!_polled)
             {
-                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index };
+                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index, PrefillTokensPerMs = _prefillPerMs };
             }
 
             var dReq = _inFlight - _inFlightAtPoll;
@@ -197,7 +226,7 @@ public sealed class LoadTracker(TimeProvider time)
                 ? Math.Max(0, w + (w > 0 ? _enteredSincePoll - Math.Max(_firstTokensSincePoll, _exitedSincePoll) : 0))
                 : null;
             double? kv = _kv is { } k ? Math.Clamp(k + (dTok * (_kvPerToken ?? 0)), 0, 1) : null;
-            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index };
+            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index, PrefillTokensPerMs = _prefillPerMs };
         }
     }
 

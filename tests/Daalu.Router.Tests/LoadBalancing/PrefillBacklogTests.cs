@@ -68,4 +68,22 @@ public sealed class PrefillBacklogTests
         Assert.Equal(700, t.Estimate().PrefillBacklogTokens);
         Assert.Same(t.Index, t.Estimate().Index);
     }
+
+    [Fact]
+    public void RecordTtft_CallThatWaitedForEnoughTokens_TeachesThePrefillRateAndSmallOnesDoNot()
+    {
+        var t = new LoadTracker(new FakeTimeProvider(T0));
+        var small = t.Enter(1000, 600, null);
+        t.RecordTtft(300, small); // 600 tokens: step overheads would dominate
+        Assert.Null(t.Estimate().PrefillTokensPerMs);
+
+        var a = t.Enter(1000, 1500, null); // nothing ahead
+        var b = t.Enter(1000, 1300, null); // 1,500 ahead of it
+        Assert.Equal(1500, b.BacklogAhead);
+        t.RecordTtft(1000, a);
+        Assert.Equal(1.5, t.Estimate().PrefillTokensPerMs);
+
+        t.RecordTtft(2000, b); // (1,500 + 1,300) / 2,000 ms = 1.4, smoothed 0.8 old + 0.2 new
+        Assert.Equal((0.8 * 1.5) + (0.2 * 1.4), t.Estimate().PrefillTokensPerMs!.Value, 9);
+    }
 }
