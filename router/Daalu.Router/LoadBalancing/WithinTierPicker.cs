@@ -11,7 +11,9 @@ namespace Daalu.Router.LoadBalancing;
 /// among the least loaded): a cache hit saves the whole prefill of the history, which is worth a few more calls in the
 /// batch, but not a queue (the trade llm-d's scheduler makes by
 /// weighting its prefix-cache scorer against its queue and KV-use scorers). The others follow in ranking order, so a
-/// fall-through lands on the conversation's second home.
+/// fall-through lands on the conversation's second home. With the load view's prefill backlog and prefix index
+/// (<see cref="Order(IReadOnlyList{string}, IReadOnlyList{PickInput}, PrefixKey?, Random)"/>) the loads are
+/// <see cref="Cost"/>s, and where the index knows which backend holds a later turn the cost alone decides.
 /// </summary>
 public static class WithinTierPicker
 {
