@@ -14,6 +14,7 @@ internal sealed class Call
     public TimeSpan Arrival { get; set; }
     public Replica? Replica { get; set; }
     public long Tokens { get; set; }
+    public LoadTicket? Ticket { get; set; }
     public TimeSpan? FirstToken { get; set; }
     public TimeSpan? Finished { get; set; }
     public int Generated { get; set; }
@@ -25,6 +26,9 @@ internal sealed class Call
 
     /// <summary>Trace: calls on the chosen replica still waiting for their first token when this one was sent.</summary>
     public int PrefillsAhead { get; set; }
+
+    /// <summary>Trace: what the picker weighed for each replica of the tier (LoadAndPrefix with the prefill view).</summary>
+    public string? PickTrace { get; set; }
 
     /// <summary>Trace: the fewest calls waiting for their first token on any replica of the chosen tier when picked.</summary>
     public int FewestPrefillsAhead { get; set; }

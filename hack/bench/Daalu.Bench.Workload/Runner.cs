@@ -31,6 +31,11 @@ internal static class Runner
                 $"n {cs.Count}, prefills ahead {cs.Average(c => c.PrefillsAhead):0.00} (fewest on a replica {cs.Average(c => c.FewestPrefillsAhead):0.00}), " +
                 $"sent where more prefills waited than elsewhere {cs.Count(c => c.PrefillsAhead > c.FewestPrefillsAhead) / (double)cs.Count:P0}, above the least pick load {cs.Count(c => c.PickExcess > 0) / (double)cs.Count:P0} (mean excess {cs.Average(c => c.PickExcess):0.00})";
             Console.Error.WriteLine($"  slowest 1 %: {Describe(tail)}");
+            foreach (var c in tail)
+            {
+                Console.Error.WriteLine(FormattableString.Invariant($"    ttft {(c.FirstToken!.Value - c.Arrival).TotalMilliseconds:0} ms at {c.Arrival.TotalSeconds:0.0} s, prompt {c.Prompt.Count}, cached {c.CachedTokens}, on {c.Replica!.Name}, prefills ahead {c.PrefillsAhead} (fewest {c.FewestPrefillsAhead}): {c.PickTrace}"));
+            }
+
             Console.Error.WriteLine($"  all calls:   {Describe(measuredDone)}");
         }
         var from = TimeSpan.FromSeconds(30);

@@ -51,6 +51,12 @@ internal sealed class Simulation
         }
     }
 
+    /// <summary>
+    /// Whether LoadAndPrefix weighs the prefill backlog and the prefix index (the tenth session's view); off
+    /// (BENCH_NO_PREFILL_VIEW set) it orders by pick load and affinity slack alone, as before, for side-by-side runs.
+    /// </summary>
+    public static bool PrefillView { get; set; } = Environment.GetEnvironmentVariable("BENCH_NO_PREFILL_VIEW") is null;
+
     public List<Call> Done { get; } = [];
 
     /// <summary>Trace: for each own replica skipped as saturated, the reason's kind (before the first digit) and how often.</summary>
@@ -94,7 +100,7 @@ internal sealed class Simulation
         call.PrefillsAhead = PrefillsAhead(r);
         call.FewestPrefillsAhead = (r.Tier == TierNames.OwnGpu ? _own : _hosted).Min(PrefillsAhead);
         call.Tokens = LoadTracker.ExpectedTokens(call.Prompt.Count, call.MaxTokens);
-        r.Tracker.Enter(call.Tokens);
+        call.Ticket = r.Tracker.Enter(call.Tokens, call.Prompt.Count, call.Key);
         r.InFlight++;
         var seq = r.Core.Submit(call.Prompt, call.MaxTokens, call.Output, Now);
         _calls[seq] = call;
@@ -132,7 +138,20 @@ internal sealed class Simulation
             }
 
             var loads = ok.ConvertAll(r => _policy == Policy.LoadAndPrefix ? r.Tracker.Estimate().PickLoad : r.InFlight);
-            var order = WithinTierPicker.Order(ok.ConvertAll(r => r.Name), loads, _policy == Policy.LoadAndPrefix ? call.Key : null, _pickRandom);
+            int[] order;
+            if (_policy == Policy.LoadAndPrefix && PrefillView)
+            {
+                var inputs = ok.ConvertAll(r => PickInput.From(r.Tracker.Estimate(), r.InFlight, call.Key));
+                order = WithinTierPicker.Order(ok.ConvertAll(r => r.Name), inputs, call.Key, _pickRandom);
+                var prompt = call.Prompt.Count;
+                call.PickTrace = string.Join(" ", ok.Select((r, i) => FormattableString.Invariant(
+                    $"{r.Name}{(i == order[0] ? "*" : "")}[load {inputs[i].PickLoad:0.#} backlog {inputs[i].PrefillBacklogTokens} cached {inputs[i].CachedPromptTokens} cost {WithinTierPicker.Cost(inputs[i], prompt):0.0}]")));
+            }
+            else
+            {
+                order = WithinTierPicker.Order(ok.ConvertAll(r => r.Name), loads, _policy == Policy.LoadAndPrefix ? call.Key : null, _pickRandom);
+            }
+
             call.PickExcess = loads[order[0]] - loads.Min();
             return ok[order[0]];
         }
@@ -180,7 +199,7 @@ internal sealed class Simulation
             {
                 call.FirstToken = Now;
                 call.CachedTokens = seq.CachedPromptTokens;
-                r.Tracker.RecordTtft((Now - call.Arrival).TotalMilliseconds);
+                r.Tracker.RecordTtft((Now - call.Arrival).TotalMilliseconds, call.Ticket);
             }
         }
 
@@ -190,7 +209,7 @@ internal sealed class Simulation
             _calls.Remove(seq);
             call.Finished = Now;
             call.Generated = seq.Generated;
-            r.Tracker.Exit(call.Tokens);
+            r.Tracker.Exit(call.Ticket!);
             r.InFlight--;
             Done.Add(call);
             call.OnFinished?.Invoke(call);

@@ -14,4 +14,7 @@ internal sealed class Attempt(RouteContext rc, Candidate cand, int number, Reser
     public bool Settled { get; set; }
     public long SentTimestamp { get; set; }
     public double TtftMs { get; set; }
+
+    /// <summary>The call as counted into the backend's load view (set when the attempt starts).</summary>
+    public LoadBalancing.LoadTicket? LoadTicket { get; set; }
 }

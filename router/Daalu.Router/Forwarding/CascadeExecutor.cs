@@ -98,7 +98,8 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 var attempt = new Attempt(rc, cand, attemptNo, reservation, route);
                 var loadTokens = LoadBalancing.LoadTracker.ExpectedTokens(rc.Request.PromptTokenEstimate, rc.Request.MaxTokens);
                 rt.Enter();
-                rt.Load.Enter(loadTokens);
+                var ticket = rt.Load.Enter(loadTokens, rc.Request.PromptTokenEstimate, rc.Plan.Prefix);
+                attempt.LoadTicket = ticket;
                 try
                 {
                     using var activity = RouterTracing.Source.StartActivity("attempt");
@@ -121,7 +122,7 @@ public sealed class CascadeExecutor(UpstreamClient upstream, BackendRegistry reg
                 finally
                 {
                     rt.Exit();
-                    rt.Load.Exit(loadTokens);
+                    rt.Load.Exit(ticket);
                     if (reservation is not null && !attempt.Settled)
                     {
                         await quota.ReleaseAsync(reservation, CancellationToken.None);

@@ -313,7 +313,7 @@ internal sealed class SseRelay(TimeProvider time, RouterMetrics metrics, ILogger
 
         a.TtftMs = time.GetElapsedTime(a.SentTimestamp).TotalMilliseconds;
         metrics.Ttft.WithLabels(a.Cand.Tier).Observe(a.TtftMs / 1000);
-        rt.Load.RecordTtft(a.TtftMs); // streamed only: a JSON answer's time is the whole generation
+        rt.Load.RecordTtft(a.TtftMs, a.LoadTicket); // streamed only: a JSON answer's time is the whole generation
         rt.Breaker.RecordSuccess();
         a.Route.Add($"{a.Cand.Tier}:{a.Cand.Name}=ok");
         ResponseWriter.SetRouteHeaders(ctx, a.Cand.Tier, a.Cand.Name, a.Cand.UpstreamModel, a.Route);

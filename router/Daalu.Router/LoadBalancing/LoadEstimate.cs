@@ -18,6 +18,18 @@ public sealed record LoadEstimate(DateTimeOffset Now, int InFlight, long InFligh
     public int Answering { get; init; }
 
     /// <summary>
+    /// Prompt tokens of this router's calls on the backend still awaiting their prefill (no first token yet), less what
+    /// its prefix cache likely held for each (<see cref="LoadTracker"/>): the work a new call's first token waits behind.
+    /// </summary>
+    public long PrefillBacklogTokens { get; init; }
+
+    /// <summary>Prompt tokens the backend prefills per millisecond, learned from first tokens (an estimate, see <see cref="LoadTracker"/>); null until learned.</summary>
+    public double? PrefillTokensPerMs { get; init; }
+
+    /// <summary>What this router sent to the backend per conversation (null for a view not taken from a tracker).</summary>
+    public PrefixIndex? Index { get; init; }
+
+    /// <summary>
     /// The load the picker balances on: the estimated requests with a call already answering counted at
     /// <see cref="AnsweringWeight"/>: a new call's first token waits for the prefills ahead of it, and only a little for
     /// the replies being decoded beside it (one decode step).

@@ -10,7 +10,7 @@ namespace Daalu.Router.LoadBalancing;
 /// engine simulator tokenizes at the same rate), which is also what llm-d's approximate prefix-cache scorer does
 /// (the prefix-cache-scorer of gateway-api-inference-extension that llm-d-inference-scheduler configures: a block is
 /// blockSizeTokens x averageCharactersPerToken (4) characters of the request, hashed in a chain, matched against an LRU
-/// index per server of the blocks recently routed there; we keep no such index, see <see cref="WithinTierPicker"/>).
+/// index per server of the blocks recently routed there; ours is kept per conversation key, see <see cref="PrefixIndex"/>).
 ///
 /// The key that picks a backend is the chain hash through the end of the first non-system message: every turn of one
 /// conversation (an agent loop resends the whole history and appends to it) has the same key, while two conversations

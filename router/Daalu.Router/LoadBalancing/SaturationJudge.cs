@@ -7,6 +7,7 @@ namespace Daalu.Router.LoadBalancing;
 /// <summary>Whether a backend counts as saturated, judged on the router's real-time view (pure).</summary>
 public static class SaturationJudge
 {
+
     /// <summary>
     /// The p95 TTFT of a tier over its objective's window, pooled over the tier's backends; null without an objective
     /// for the tier, with too few answers, or when the tier's newest answers (<see cref="TtftWindow.NewestMedian"/>) are
@@ -55,7 +56,9 @@ public static class SaturationJudge
     }
 
     /// <summary>
-    /// Why <paramref name="view"/> is saturated for <paramref name="tier"/>, or null when it is not.
+    /// Why <paramref name="view"/> is saturated for <paramref name="tier"/>, or null when it is not: estimated KV use or
+    /// queue at their thresholds, requests at maxRequestsPerBackend, the prefill backlog longer than the tier's TTFT
+    /// objective at the card's learned prefill rate, or the tier's observed p95 TTFT over its objective.
     /// <paramref name="tierTtftP95"/> is the tier's observed p95 TTFT (<see cref="TierTtftP95"/>), null when not judged.
     /// </summary>
     public static string? Judge(BackendView view, SaturationThresholds thresholds, string tier, double? tierTtftP95 = null)
@@ -78,6 +81,16 @@ public static class SaturationJudge
         if (load is not null && thresholds.MaxRequestsPerBackend > 0 && load.EstimatedRequests >= thresholds.MaxRequestsPerBackend)
         {
             return FormattableString.Invariant($"requests ~{load.EstimatedRequests:0} >= {thresholds.MaxRequestsPerBackend}");
+        }
+
+        // A new call's first token waits at least for the prompts queued ahead of it: when their prefill alone (at the
+        // card's learned rate) passes the tier's TTFT objective, the card is saturated now, before any answer shows it.
+        // The observed p95 below lags a burst by the 20 answers it needs; this does not (docs/benchmarks.md, "Tenth
+        // session": chat bursts at 120 % load, median p99 5,645 -> 2,731 ms with about as much spilled).
+        if (load is { PrefillTokensPerMs: { } rate } && rate > 0 && load.PrefillBacklogTokens > 0
+            && thresholds.TtftObjectives.FirstOrDefault(o => o.Tier == tier) is { } obj && load.PrefillBacklogTokens / rate > obj.P95Ms)
+        {
+            return FormattableString.Invariant($"prefill backlog ~{load.PrefillBacklogTokens / rate:0} ms > {obj.P95Ms} ms");
         }
 
         if (load is not null && tierTtftP95 is { } p95 && load.EstimatedRequests >= 1

@@ -11,7 +11,9 @@ namespace Daalu.Router.LoadBalancing;
 /// among the least loaded): a cache hit saves the whole prefill of the history, which is worth a few more calls in the
 /// batch, but not a queue (the trade llm-d's scheduler makes by
 /// weighting its prefix-cache scorer against its queue and KV-use scorers). The others follow in ranking order, so a
-/// fall-through lands on the conversation's second home.
+/// fall-through lands on the conversation's second home. With the load view's prefill backlog and prefix index
+/// (<see cref="Order(IReadOnlyList{string}, IReadOnlyList{PickInput}, PrefixKey?, Random)"/>) the loads are
+/// <see cref="Cost"/>s, and where the index knows which backend holds a later turn the cost alone decides.
 /// </summary>
 public static class WithinTierPicker
 {
@@ -40,6 +42,49 @@ public static class WithinTierPicker
     /// </summary>
     public static bool IsFirstTurn(PrefixKey key) => key.Blocks <= key.KeyBlocks + 1;
 
+    /// <summary>Prompt tokens awaiting prefill that weigh as much as one call in the pick load.</summary>
+    public const double TokensPerRequest = 512;
+
+    /// <summary>
+    /// The cost of sending a call of <paramref name="promptTokens"/> to a backend, in calls: its pick load, plus the
+    /// prefill its first token waits for (the backlog ahead of it and its own prompt less what the backend likely holds
+    /// of it) at <see cref="TokensPerRequest"/> tokens a call. llm-d's scheduler weighs the same three things with its
+    /// queue, KV-use and approximate prefix-cache scorers (https://llm-d.ai/docs/architecture/advanced/kv-management/prefix-cache-aware-routing).
+    /// </summary>
+    public static double Cost(PickInput backend, long promptTokens) =>
+        backend.PickLoad + ((backend.PrefillBacklogTokens + Math.Max(0, promptTokens - backend.CachedPromptTokens)) / TokensPerRequest);
+
+    /// <summary>
+    /// Indexes of <paramref name="inputs"/> in the order to try them, by <see cref="Cost"/>. When a backend's index
+    /// says it holds part of a later turn's prompt, the cost already prices the prefix, and the rendezvous ranking only
+    /// breaks ties among the cheapest. Otherwise (a first turn, no prefix affinity, or a later turn this router did not
+    /// send before: another replica's conversation, or one forgotten) the costs are ordered as loads by
+    /// <see cref="Order(IReadOnlyList{string}, IReadOnlyList{double}, PrefixKey?, Random)"/>: the ranking is then the prediction.
+    /// </summary>
+    public static int[] Order(IReadOnlyList<string> names, IReadOnlyList<PickInput> inputs, PrefixKey? key, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var promptTokens = key is { } pk ? (long)pk.Blocks * PrefixIndex.BlockTokens : 0;
+        var costs = new double[inputs.Count];
+        var known = false;
+        for (var b = 0; b < costs.Length; b++)
+        {
+            costs[b] = Cost(inputs[b], promptTokens);
+            known |= inputs[b].CachedPromptTokens > 0;
+        }
+
+        if (key is not { } k || !known || IsFirstTurn(k) || names.Count < 2)
+        {
+            return Order(names, costs, key, random);
+        }
+
+        var order = Ranking(names, k);
+        var limit = costs.Min();
+        var home = order.First(o => costs[o] <= limit);
+        return [home, .. order.Where(o => o != home)];
+    }
+
     /// <summary>Indexes of <paramref name="loads"/> (each backend's LoadEstimate.PickLoad, or its requests) in the order to try them.</summary>
     public static int[] Order(IReadOnlyList<string> names, IReadOnlyList<double> loads, PrefixKey? key, Random random)
     {
@@ -67,17 +112,25 @@ public static class WithinTierPicker
             return [first, .. order.Where(o => o != first)];
         }
 
-        var weights = new ulong[n];
-        for (var b = 0; b < n; b++)
-        {
-            weights[b] = Weight(k.ConversationKey, names[b]);
-        }
-
-        Array.Sort(order, (x, y) => weights[y].CompareTo(weights[x]));
+        order = Ranking(names, k);
         var min = loads.Min();
         var limit = min + AffinitySlack(k);
         var home = order.First(o => loads[o] <= limit);
         return [home, .. order.Where(o => o != home)];
+    }
+
+    // Backend indexes by rendezvous weight for the key, highest first.
+    private static int[] Ranking(IReadOnlyList<string> names, PrefixKey key)
+    {
+        var weights = new ulong[names.Count];
+        for (var b = 0; b < weights.Length; b++)
+        {
+            weights[b] = Weight(key.ConversationKey, names[b]);
+        }
+
+        var order = Enumerable.Range(0, weights.Length).ToArray();
+        Array.Sort(order, (x, y) => weights[y].CompareTo(weights[x]));
+        return order;
     }
 
     /// <summary>The rendezvous weight of <paramref name="backend"/> for <paramref name="key"/>: a mix of both hashes.</summary>

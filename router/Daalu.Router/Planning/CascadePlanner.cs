@@ -78,7 +78,10 @@ public static class CascadePlanner
             }
         }
 
-        return new CascadePlan(request.RequestClass, request.Complexity, tiers, candidates, skipped, ruleName);
+        return new CascadePlan(request.RequestClass, request.Complexity, tiers, candidates, skipped, ruleName)
+        {
+            Prefix = request.Tenant.Policy.Config.PrefixAffinity ? request.Prefix : null,
+        };
     }
 
     /// <summary>
@@ -126,7 +129,9 @@ public static class CascadePlanner
         var embedding = request.Features.Endpoint == RequestFeatures.Embeddings;
         var purpose = alias && !embedding ? ModelAliases.PurposeFor(request.Model, request.RequestClass) : null;
         var sat = request.Tenant.Policy.Config.Saturation;
-        var found = new List<(Candidate C, int Rank, double InFlight)>();
+        var found = new List<(Candidate C, int Rank, LoadBalancing.PickInput Input, double Cost)>();
+        var prefix = request.Tenant.Policy.Config.PrefixAffinity ? request.Prefix : null;
+        var promptTokens = prefix is { } pk ? (long)pk.Blocks * LoadBalancing.PrefixIndex.BlockTokens : 0;
         var any = false;
         var views = pool.Select(b => (B: b, View: state(b.Name))).ToList();
         // Without a TTFT objective there is nothing to judge: skip gathering the tier's samples.
@@ -213,7 +218,8 @@ public static class CascadePlanner
             var rank = request.Model == ModelAliases.Auto
                 ? (b.Capability >= request.Complexity ? b.Capability - request.Complexity : 10 + request.Complexity - b.Capability)
                 : 0;
-            found.Add((new Candidate(tier, b.Name, upstream, b, null, null), rank, view.Load?.PickLoad ?? view.InFlight));
+            var input = LoadBalancing.PickInput.From(view.Load, view.InFlight, prefix);
+            found.Add((new Candidate(tier, b.Name, upstream, b, null, null), rank, input, LoadBalancing.WithinTierPicker.Cost(input, promptTokens)));
         }
 
         if (!any)
@@ -227,15 +233,14 @@ public static class CascadePlanner
             return;
         }
 
-        found.Sort((x, y) => x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : x.InFlight.CompareTo(y.InFlight));
+        found.Sort((x, y) => x.Rank != y.Rank ? x.Rank.CompareTo(y.Rank) : x.Cost.CompareTo(y.Cost));
         var best = found.TakeWhile(f => f.Rank == found[0].Rank).Count();
         if (best >= 2)
         {
-            // Among the equally good: the likely holder of the prompt's prefix unless it is much busier, else the less
-            // loaded of two at random (LoadBalancing/WithinTierPicker).
+            // Among the equally good: the cheapest by load, prefill backlog and the prompt's prefix likely cached there,
+            // ties to the likely holder of the prefix; else the cheaper of two at random (LoadBalancing/WithinTierPicker).
             var group = found.GetRange(0, best);
-            var prefix = request.Tenant.Policy.Config.PrefixAffinity ? request.Prefix : null;
-            var order = LoadBalancing.WithinTierPicker.Order(group.ConvertAll(f => f.C.Name), group.ConvertAll(f => f.InFlight), prefix, random);
+            var order = LoadBalancing.WithinTierPicker.Order(group.ConvertAll(f => f.C.Name), group.ConvertAll(f => f.Input), prefix, random);
             for (var o = 0; o < order.Length; o++)
             {
                 found[o] = group[order[o]];

@@ -70,4 +70,40 @@ public sealed class BackendLoadCounterTests
         Assert.Equal(0, registry.View("own-a").InFlight);
         Assert.Equal(0, registry.View("own-a").Load!.InFlightTokens);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Chat_CallOnOwnCard_PromptInPrefillBacklogUntilAnsweredAndConversationInIndex(bool stream)
+    {
+        await using var f = await CascadeFixture.StartAsync();
+        var registry = f.Host.Router.Services.GetRequiredService<BackendRegistry>();
+        long? backlogDuring = null;
+        f.Own.ChatReply = b =>
+        {
+            backlogDuring = registry.View("own-a").Load?.PrefillBacklogTokens;
+            return null;
+        };
+
+        var question = "Summarise the incident report for the payments service. " + new string('r', 2000);
+        var body = "{\"model\":\"m-general\",\"stream\":" + (stream ? "true" : "false") + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}";
+        var (resp, _) = await f.Host.SendAsync(RouterTestHost.Post("/v1/chat/completions", TestConfigs.KeyA, body));
+
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+        Assert.Equal("own-a", resp.Headers.GetValues("X-Daalu-Backend").Single());
+        var after = registry.View("own-a").Load!;
+        if (stream)
+        {
+            Assert.Single(after.Ttft); // its first token counted its prefill out (the double calls ChatReply only for JSON answers)
+        }
+        else
+        {
+            Assert.InRange(backlogDuring ?? 0, 500, 600); // ~2,060 characters at 4 a token, none cached: the card has seen nothing
+            Assert.Empty(after.Ttft); // a JSON answer has no first token to see: its prefill went out with the call
+        }
+
+        Assert.Equal(0, after.PrefillBacklogTokens);
+        Assert.Equal(0, after.InFlight);
+        Assert.Equal(1, after.Index!.Count); // the conversation is noted as sent there
+    }
 }

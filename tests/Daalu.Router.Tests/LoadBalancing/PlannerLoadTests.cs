@@ -98,4 +98,38 @@ public sealed class PlannerLoadTests
 
         Assert.True(backends.Count > 1);
     }
+
+    [Fact]
+    public void Plan_LaterTurnSentBeforeToABusierBackend_GoesThereWhileItsBacklogIsBelowTheMissElsewhere()
+    {
+        var c = Base();
+        c.Backends.Add(new BackendConfig { Name = "own-a2", Tier = TierNames.OwnGpu, Tenant = "team-a", Url = "http://127.0.0.1:12", Models = ["m-general"], Capability = 2 });
+        var s = Compile(c);
+        var time = new FakeTimeProvider(T0);
+        var trackers = new Dictionary<string, LoadTracker> { ["own-a"] = new(time), ["own-a2"] = new(time) };
+        BackendView State(string n) => trackers.TryGetValue(n, out var t)
+            ? new BackendView(n, CircuitState.Closed, null, null, null, t.Estimate().InFlight, true, t.Estimate())
+            : BackendView.Unknown(n);
+
+        // An agent's step of about 3,000 tokens (system prompt and task as its key) ran on whichever backend comes first.
+        var task = "system: you are an agent\nuser: investigate the failing deployment " + new string('t', 400);
+        var history = task + new string('h', 11_500);
+        var step1 = PrefixHasher.FromText(history, task.Length, PrefixHasher.MaxKeyBlocks)!.Value;
+        string PlanFor(PrefixKey key) => CascadePlanner.Plan(new PlanRequest(s.Tenants["team-a"], "agent", "m-general", 2, new RequestFeatures("chat", true, false), key), s, State, new Random(1)).Candidates[0].Name;
+        var home = PlanFor(step1);
+        var other = home == "own-a" ? "own-a2" : "own-a";
+        var ticket = trackers[home].Enter(LoadTracker.ExpectedTokens(3000, 256), 3000, step1);
+        trackers[home].RecordTtft(900, ticket);
+        trackers[home].Exit(ticket);
+
+        // The next step resends the 3,000 tokens and adds 800. The home now has a 2,000-token prompt waiting: 2,800
+        // tokens before this step's first token there, 3,800 on the idle backend.
+        var step2 = PrefixHasher.FromText(history + new string('r', 3200), task.Length, PrefixHasher.MaxKeyBlocks)!.Value;
+        trackers[home].Enter(LoadTracker.ExpectedTokens(2000, 256), 2000, null);
+        Assert.Equal(home, PlanFor(step2));
+
+        // With 4,500 waiting there (5,300 against 3,800) the idle backend goes first.
+        trackers[home].Enter(LoadTracker.ExpectedTokens(2500, 256), 2500, null);
+        Assert.Equal(other, PlanFor(step2));
+    }
 }

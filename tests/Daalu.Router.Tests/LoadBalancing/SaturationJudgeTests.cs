@@ -98,4 +98,19 @@ public sealed class SaturationJudgeTests
         var fresher = slow.ConvertAll(s => s with { At = s.At.AddSeconds(1.5) }); // newest 1.5 s ago: within 2,000 ms
         Assert.Equal(3000, SaturationJudge.TierTtftP95([Load(ttft: fresher)], t, TierNames.OwnGpu));
     }
+
+    [Fact]
+    public void Judge_PrefillBacklogLongerThanTheObjectiveAtTheLearnedRate_SaturatedBeforeAnyAnswerIsSlow()
+    {
+        // 6,000 tokens queued at 1.4 tokens/ms (an RTX 2000 Ada prefilling a 7B model) is ~4.3 s before a new call's
+        // first token: past a 2 s objective although no answer has come back slow yet.
+        var t = new SaturationThresholds { TtftObjectives = [new TtftObjective { Tier = TierNames.OwnGpu, P95Ms = 2000 }] };
+        var load = Load(requests: 5) with { PrefillBacklogTokens = 6000, PrefillTokensPerMs = 1.4 };
+        Assert.Equal("prefill backlog ~4286 ms > 2000 ms", SaturationJudge.Judge(View(load), t, TierNames.OwnGpu));
+
+        Assert.Null(SaturationJudge.Judge(View(load with { PrefillBacklogTokens = 2500 }), t, TierNames.OwnGpu)); // ~1.8 s
+        Assert.Null(SaturationJudge.Judge(View(load with { PrefillTokensPerMs = null }), t, TierNames.OwnGpu)); // rate not learned
+        Assert.Null(SaturationJudge.Judge(View(load), new SaturationThresholds(), TierNames.OwnGpu)); // no objective
+        Assert.Null(SaturationJudge.Judge(View(load), t, TierNames.Hosted)); // the objective is the own tier's
+    }
 }
