@@ -27,7 +27,7 @@ public static partial class SimulatorApi
         var s = new State(options, runner, time);
         app.MapGet("/health", () => Results.Ok());
         app.MapGet("/metrics", (HttpContext ctx) => Results.Text(MetricsText(s), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, s) ?? Results.Json(Models(s), SimulatorJsonContext.Default.JsonNode));
+        app.MapGet("/v1/models", (HttpContext ctx) => ListModels(ctx, s));
         app.MapPost("/v1/chat/completions", (Func<HttpContext, Task<IResult>>)(ctx => GenerateAsync(ctx, s, chat: true)));
         app.MapPost("/v1/completions", (Func<HttpContext, Task<IResult>>)(ctx => GenerateAsync(ctx, s, chat: false)));
         app.MapPost("/v1/embeddings", (Func<HttpContext, Task<IResult>>)(ctx => EmbedAsync(ctx, s)));
@@ -58,6 +58,10 @@ public static partial class SimulatorApi
         // vLLM's --api-key middleware answers 401 with {"error": "Unauthorized"}.
         return Results.Json(new JsonObject { ["error"] = "Unauthorized" }, SimulatorJsonContext.Default.JsonNode, statusCode: 401);
     }
+
+    // A named method, not a lambda body: the minimal-API generator used by NativeAOT publishes infers a lambda's return
+    // type before the JSON source generator has written SimulatorJsonContext's members, and emits broken code for it.
+    private static IResult ListModels(HttpContext ctx, State s) => Authorized(ctx, s) ?? Results.Json(Models(s), SimulatorJsonContext.Default.JsonNode);
 
     private static JsonObject Models(State s) => new()
     {

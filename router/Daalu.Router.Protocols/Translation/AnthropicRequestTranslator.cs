@@ -182,7 +182,7 @@ public static class AnthropicRequestTranslator
             case null:
                 return null;
             case JsonValue single when single.TryGetValue<string>(out var text):
-                return [text];
+                return new JsonArray(text);
             case JsonArray many:
                 var result = new JsonArray();
                 foreach (var item in many)
