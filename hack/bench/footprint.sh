@@ -5,7 +5,9 @@
 # cores and, by default, server GC. This starts one router per argument (each argument: extra environment, VAR=VALUE
 # words, may be empty), all unpinned, drives each in turn with wrk at 256 connections for 10 s (the same request as
 # router.sh), and reports each router's GC mode (server GC names its threads ".NET Server GC"), VmRSS and its
-# anon / file / shmem parts after the load. Everything on 127.0.0.1, bounded in time.
+# anon / file / shmem parts after the load. A word exe=PATH in an argument runs that router executable instead of the
+# Release build (e.g. a NativeAOT publish: "exe=/tmp/daalu-aot/router/Daalu.Router"). Everything on 127.0.0.1, bounded
+# in time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -25,8 +27,10 @@ declare -a RPIDS RPORTS
 i=0
 for envs in "$@"; do
   port=$(free_port)
-  # shellcheck disable=SC2086 # VAR=VALUE words
-  ROUTER_NAME="router-$i" start_router "$port" $envs
+  exe=$ROUTER
+  words=()
+  for w in $envs; do if [[ $w == exe=* ]]; then exe=${w#exe=}; else words+=("$w"); fi; done
+  ROUTER_NAME="router-$i" ROUTER_EXE=$exe start_router "$port" "${words[@]}"
   RPIDS[i]=$ROUTER_PID
   RPORTS[i]=$port
   i=$((i + 1))

@@ -133,7 +133,7 @@ public static partial class SimulatorApi
                 return Results.Empty;
             }
 
-            return Results.Json(Response(FinalStatus(), Joined(Piece, seq.Generated), seq.Generated), Compact);
+            return Results.Json(Response(FinalStatus(), Joined(Piece, seq.Generated), seq.Generated), SimulatorJsonContext.Relaxed.JsonNode);
         }
 
         ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();

@@ -27,7 +27,7 @@ public static partial class SimulatorApi
         var s = new State(options, runner, time);
         app.MapGet("/health", () => Results.Ok());
         app.MapGet("/metrics", (HttpContext ctx) => Results.Text(MetricsText(s), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapGet("/v1/models", (HttpContext ctx) => Authorized(ctx, s) ?? Results.Json(Models(s)));
+        app.MapGet("/v1/models", (HttpContext ctx) => ListModels(ctx, s));
         app.MapPost("/v1/chat/completions", (Func<HttpContext, Task<IResult>>)(ctx => GenerateAsync(ctx, s, chat: true)));
         app.MapPost("/v1/completions", (Func<HttpContext, Task<IResult>>)(ctx => GenerateAsync(ctx, s, chat: false)));
         app.MapPost("/v1/embeddings", (Func<HttpContext, Task<IResult>>)(ctx => EmbedAsync(ctx, s)));
@@ -56,8 +56,12 @@ public static partial class SimulatorApi
         }
 
         // vLLM's --api-key middleware answers 401 with {"error": "Unauthorized"}.
-        return Results.Json(new JsonObject { ["error"] = "Unauthorized" }, statusCode: 401);
+        return Results.Json(new JsonObject { ["error"] = "Unauthorized" }, SimulatorJsonContext.Default.JsonNode, statusCode: 401);
     }
+
+    // A named method, not a lambda body: the minimal-API generator used by NativeAOT publishes infers a lambda's return
+    // type before the JSON source generator has written SimulatorJsonContext's members, and emits broken code for it.
+    private static IResult ListModels(HttpContext ctx, State s) => Authorized(ctx, s) ?? Results.Json(Models(s), SimulatorJsonContext.Default.JsonNode);
 
     private static JsonObject Models(State s) => new()
     {
@@ -256,7 +260,7 @@ public static partial class SimulatorApi
                 choice = new JsonObject { ["index"] = 0, ["text"] = text, ["logprobs"] = null, ["finish_reason"] = finish, ["stop_reason"] = null, ["prompt_logprobs"] = null };
             }
 
-            return Results.Json(options: Compact, data: new JsonObject
+            return Results.Json(jsonTypeInfo: SimulatorJsonContext.Relaxed.JsonNode, data: new JsonObject
             {
                 ["id"] = id,
                 ["object"] = chat ? "chat.completion" : "text_completion",
@@ -408,10 +412,10 @@ public static partial class SimulatorApi
             JsonNode embedding = base64
                 ? JsonValue.Create(Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())))
                 : new JsonArray(vector.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
-            data.Add(new JsonObject { ["index"] = i, ["object"] = "embedding", ["embedding"] = embedding });
+            data.Add((JsonNode)new JsonObject { ["index"] = i, ["object"] = "embedding", ["embedding"] = embedding });
         }
 
-        return Results.Json(options: Compact, data: new JsonObject
+        return Results.Json(jsonTypeInfo: SimulatorJsonContext.Relaxed.JsonNode, data: new JsonObject
         {
             ["id"] = s.NextId("embd-"),
             ["object"] = "list",

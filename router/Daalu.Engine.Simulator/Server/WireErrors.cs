@@ -11,6 +11,7 @@ internal static class WireErrors
         {
             ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = status },
         },
+        SimulatorJsonContext.Default.JsonNode,
         statusCode: status);
 
     /// <summary>vLLM's answer to an unknown model (serving_engine.py _check_model).</summary>

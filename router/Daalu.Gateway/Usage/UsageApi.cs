@@ -50,7 +50,7 @@ public static class UsageApi
         var tenant = context.Request.Query["tenant"].ToString();
         try
         {
-            return Results.Json(service.Query(new UsageQuery(caller, days, tenant.Length == 0 ? null : tenant)));
+            return Results.Json(service.Query(new UsageQuery(caller, days, tenant.Length == 0 ? null : tenant)), UsageJsonContext.Default.UsageReport);
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -60,5 +60,5 @@ public static class UsageApi
     }
 
     private static IResult Error(int status, string message, string type, string? param, string code) =>
-        Results.Json(new { error = new { message, type, param, code } }, statusCode: status);
+        Results.Json(new UsageErrorBody(new UsageErrorDetail(message, type, param, code)), UsageJsonContext.Default.UsageErrorBody, statusCode: status);
 }

@@ -85,12 +85,12 @@ public sealed class AnthropicMessagesDialect : IInboundDialect
         var content = new JsonArray();
         if (!string.IsNullOrEmpty(facts.Text))
         {
-            content.Add(new JsonObject { ["type"] = "text", ["text"] = facts.Text });
+            content.AddNode(new JsonObject { ["type"] = "text", ["text"] = facts.Text });
         }
 
         foreach (var (id, name, arguments) in facts.ToolCalls)
         {
-            content.Add(new JsonObject { ["type"] = "tool_use", ["id"] = id, ["name"] = name, ["input"] = ParseInput(arguments) });
+            content.AddNode(new JsonObject { ["type"] = "tool_use", ["id"] = id, ["name"] = name, ["input"] = ParseInput(arguments) });
         }
 
         var (stopReason, stopSequence) = StopReason(facts.FinishReason, facts.StopSequence);

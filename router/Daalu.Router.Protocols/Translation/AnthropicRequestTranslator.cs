@@ -37,7 +37,7 @@ public static class AnthropicRequestTranslator
             var system = new JsonArray();
             foreach (var text in systemTexts)
             {
-                system.Add(new JsonObject { ["type"] = "text", ["text"] = text });
+                system.AddNode(new JsonObject { ["type"] = "text", ["text"] = text });
             }
 
             result["system"] = system;
@@ -46,7 +46,7 @@ public static class AnthropicRequestTranslator
         var messages = new JsonArray();
         foreach (var turn in turns)
         {
-            messages.Add(turn.ToJson());
+            messages.AddNode(turn.ToJson());
         }
 
         result["messages"] = messages;
@@ -182,7 +182,7 @@ public static class AnthropicRequestTranslator
             case null:
                 return null;
             case JsonValue single when single.TryGetValue<string>(out var text):
-                return [text];
+                return new JsonArray(text);
             case JsonArray many:
                 var result = new JsonArray();
                 foreach (var item in many)
@@ -192,7 +192,7 @@ public static class AnthropicRequestTranslator
                         throw new TranslationException("stop must be a string or an array of strings.");
                     }
 
-                    result.Add(s);
+                    result.AddNode(s);
                 }
 
                 return result.Count == 0 ? null : result;
@@ -521,7 +521,7 @@ public static class AnthropicRequestTranslator
                         JsonObject parameters => parameters.DeepClone(),
                         _ => throw new TranslationException($"tools[{i}].function.parameters must be a JSON schema object."),
                     };
-                    result.Add(translated);
+                    result.AddNode(translated);
                 }
 
                 return result;
@@ -576,7 +576,7 @@ public static class AnthropicRequestTranslator
             {
                 if (IsToolResult(block))
                 {
-                    content.Add(block);
+                    content.AddNode(block);
                 }
             }
 
@@ -584,7 +584,7 @@ public static class AnthropicRequestTranslator
             {
                 if (!IsToolResult(block))
                 {
-                    content.Add(block);
+                    content.AddNode(block);
                 }
             }
 

@@ -36,7 +36,7 @@ public static class AnthropicResponseTranslator
                         text.Append(block["text"].AsString());
                         break;
                     case "tool_use":
-                        toolCalls.Add(new JsonObject
+                        toolCalls.AddNode(new JsonObject
                         {
                             ["id"] = block["id"].AsString(),
                             ["type"] = "function",
@@ -75,16 +75,14 @@ public static class AnthropicResponseTranslator
             ["object"] = "chat.completion",
             ["created"] = createdUnixSeconds,
             ["model"] = clientModel,
-            ["choices"] = new JsonArray
-            {
+            ["choices"] = new JsonArray(
                 new JsonObject
                 {
                     ["index"] = 0,
                     ["message"] = message,
                     ["logprobs"] = null,
                     ["finish_reason"] = AnthropicStopReasons.ToFinishReason(anthropicMessage["stop_reason"].AsString()),
-                },
-            },
+                }),
             ["usage"] = new JsonObject
             {
                 ["prompt_tokens"] = promptTokens,

@@ -200,7 +200,7 @@ internal sealed class ChatToResponsesStreamTranslator(ResponsesDialect dialect) 
                 });
                 var message = dialect.MessageItem(_messages - 1, text, "completed");
                 Emit(output, "response.output_item.done", new JsonObject { ["output_index"] = _output.Count, ["item"] = message.DeepClone() });
-                _output.Add(message);
+                _output.AddNode(message);
                 break;
             case OpenItem.FunctionCall:
                 Emit(output, "response.function_call_arguments.done", new JsonObject
@@ -212,7 +212,7 @@ internal sealed class ChatToResponsesStreamTranslator(ResponsesDialect dialect) 
                 });
                 var call = dialect.FunctionCallItem(_calls, _openCallId, _openName, text, "completed");
                 Emit(output, "response.output_item.done", new JsonObject { ["output_index"] = _output.Count, ["item"] = call.DeepClone() });
-                _output.Add(call);
+                _output.AddNode(call);
                 _calls++;
                 _openChatToolIndex = -1;
                 break;

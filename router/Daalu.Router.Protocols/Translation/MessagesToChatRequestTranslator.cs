@@ -34,7 +34,7 @@ public static class MessagesToChatRequestTranslator
             case null:
                 break;
             case JsonValue s when s.GetValueKind() == JsonValueKind.String:
-                messages.Add(new JsonObject { ["role"] = "system", ["content"] = s.GetValue<string>() });
+                messages.AddNode(new JsonObject { ["role"] = "system", ["content"] = s.GetValue<string>() });
                 break;
             case JsonArray blocks:
                 var system = new StringBuilder();
@@ -48,7 +48,7 @@ public static class MessagesToChatRequestTranslator
                     system.Append(system.Length > 0 ? "\n\n" : "").Append(t.GetValue<string>());
                 }
 
-                messages.Add(new JsonObject { ["role"] = "system", ["content"] = system.ToString() });
+                messages.AddNode(new JsonObject { ["role"] = "system", ["content"] = system.ToString() });
                 break;
             default:
                 throw new TranslationException("system", "system must be a string or an array of text blocks.");
@@ -121,7 +121,7 @@ public static class MessagesToChatRequestTranslator
 
         if (turn["content"] is JsonValue s && s.GetValueKind() == JsonValueKind.String)
         {
-            messages.Add(new JsonObject { ["role"] = role, ["content"] = s.GetValue<string>() });
+            messages.AddNode(new JsonObject { ["role"] = role, ["content"] = s.GetValue<string>() });
             return;
         }
 
@@ -140,13 +140,13 @@ public static class MessagesToChatRequestTranslator
             switch (type)
             {
                 case "text":
-                    parts.Add(new JsonObject { ["type"] = "text", ["text"] = block["text"]?.DeepClone() ?? "" });
+                    parts.AddNode(new JsonObject { ["type"] = "text", ["text"] = block["text"]?.DeepClone() ?? "" });
                     break;
                 case "image":
-                    parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = ImageUrl(block, param) } });
+                    parts.AddNode(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = ImageUrl(block, param) } });
                     break;
                 case "tool_use" when role == "assistant":
-                    toolCalls.Add(new JsonObject
+                    toolCalls.AddNode(new JsonObject
                     {
                         ["id"] = block["id"]?.DeepClone(),
                         ["type"] = "function",
@@ -165,7 +165,7 @@ public static class MessagesToChatRequestTranslator
                         content = "Error: " + content;
                     }
 
-                    messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = block["tool_use_id"]?.DeepClone(), ["content"] = content });
+                    messages.AddNode(new JsonObject { ["role"] = "tool", ["tool_call_id"] = block["tool_use_id"]?.DeepClone(), ["content"] = content });
                     break;
                 case "thinking" or "redacted_thinking":
                     break;
@@ -182,11 +182,11 @@ public static class MessagesToChatRequestTranslator
                 message["tool_calls"] = toolCalls;
             }
 
-            messages.Add(message);
+            messages.AddNode(message);
         }
         else if (parts.Count > 0)
         {
-            messages.Add(new JsonObject { ["role"] = "user", ["content"] = parts });
+            messages.AddNode(new JsonObject { ["role"] = "user", ["content"] = parts });
         }
     }
 
@@ -234,7 +234,7 @@ public static class MessagesToChatRequestTranslator
             }
 
             function["parameters"] = schema.DeepClone();
-            result.Add(new JsonObject { ["type"] = "function", ["function"] = function });
+            result.AddNode(new JsonObject { ["type"] = "function", ["function"] = function });
         }
 
         return result;

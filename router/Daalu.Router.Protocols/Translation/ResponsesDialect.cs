@@ -49,13 +49,13 @@ public sealed class ResponsesDialect : IInboundDialect
         var output = new JsonArray();
         if (!string.IsNullOrEmpty(facts.Text))
         {
-            output.Add(MessageItem(0, facts.Text, "completed"));
+            output.AddNode(MessageItem(0, facts.Text, "completed"));
         }
 
         for (var i = 0; i < facts.ToolCalls.Count; i++)
         {
             var (callId, name, arguments) = facts.ToolCalls[i];
-            output.Add(FunctionCallItem(i, callId, name, arguments, "completed"));
+            output.AddNode(FunctionCallItem(i, callId, name, arguments, "completed"));
         }
 
         var (status, reason) = Outcome(facts.FinishReason);
@@ -87,7 +87,7 @@ public sealed class ResponsesDialect : IInboundDialect
         ["type"] = "message",
         ["status"] = status,
         ["role"] = "assistant",
-        ["content"] = status == "in_progress" ? new JsonArray() : new JsonArray { OutputText(text) },
+        ["content"] = status == "in_progress" ? new JsonArray() : new JsonArray(OutputText(text)),
     };
 
     internal static JsonObject OutputText(string text) => new()

@@ -55,7 +55,7 @@ public static class ResponsesToChatRequestTranslator
                 throw new TranslationException("instructions", "instructions must be a string.");
             }
 
-            messages.Add(new JsonObject { ["role"] = "system", ["content"] = instructions.GetValue<string>() });
+            messages.AddNode(new JsonObject { ["role"] = "system", ["content"] = instructions.GetValue<string>() });
         }
 
         switch (request["input"])
@@ -63,7 +63,7 @@ public static class ResponsesToChatRequestTranslator
             case null:
                 throw new TranslationException("input", "you must provide an input parameter");
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                messages.Add(new JsonObject { ["role"] = "user", ["content"] = v.GetValue<string>() });
+                messages.AddNode(new JsonObject { ["role"] = "user", ["content"] = v.GetValue<string>() });
                 break;
             case JsonArray items:
                 AddItems(items, messages);
@@ -144,7 +144,7 @@ public static class ResponsesToChatRequestTranslator
                     }
 
                     var message = new JsonObject { ["role"] = role, ["content"] = TranslateContent(item["content"], $"input[{i}].content") };
-                    messages.Add(message);
+                    messages.AddNode(message);
                     if (role == "assistant")
                     {
                         openToolTurn = message;
@@ -161,7 +161,7 @@ public static class ResponsesToChatRequestTranslator
                     if (openToolTurn is null)
                     {
                         openToolTurn = new JsonObject { ["role"] = "assistant", ["content"] = null };
-                        messages.Add(openToolTurn);
+                        messages.AddNode(openToolTurn);
                     }
 
                     if (openToolTurn["tool_calls"] is not JsonArray calls)
@@ -170,7 +170,7 @@ public static class ResponsesToChatRequestTranslator
                         openToolTurn["tool_calls"] = calls;
                     }
 
-                    calls.Add(call);
+                    calls.AddNode(call);
                     break;
                 case "function_call_output":
                     openToolTurn = null;
@@ -180,7 +180,7 @@ public static class ResponsesToChatRequestTranslator
                         JsonArray parts => string.Concat(parts.Select(p => p?["text"] is JsonValue pt && pt.GetValueKind() == JsonValueKind.String ? pt.GetValue<string>() : "")),
                         _ => throw new TranslationException($"input[{i}].output", $"input[{i}].output must be a string or a list of parts."),
                     };
-                    messages.Add(new JsonObject { ["role"] = "tool", ["tool_call_id"] = Required(item, "call_id", i), ["content"] = output });
+                    messages.AddNode(new JsonObject { ["role"] = "tool", ["tool_call_id"] = Required(item, "call_id", i), ["content"] = output });
                     break;
                 case "reasoning":
                     // A previous turn's reasoning: chat requests have no field for it, and the model does not need it.
@@ -210,10 +210,10 @@ public static class ResponsesToChatRequestTranslator
                     switch (type)
                     {
                         case "input_text" or "output_text" or "text":
-                            result.Add(new JsonObject { ["type"] = "text", ["text"] = part!["text"]?.DeepClone() ?? "" });
+                            result.AddNode(new JsonObject { ["type"] = "text", ["text"] = part!["text"]?.DeepClone() ?? "" });
                             break;
                         case "refusal":
-                            result.Add(new JsonObject { ["type"] = "text", ["text"] = part!["refusal"]?.DeepClone() ?? "" });
+                            result.AddNode(new JsonObject { ["type"] = "text", ["text"] = part!["refusal"]?.DeepClone() ?? "" });
                             break;
                         case "input_image":
                             if (part!["image_url"] is not JsonValue url || url.GetValueKind() != JsonValueKind.String)
@@ -227,7 +227,7 @@ public static class ResponsesToChatRequestTranslator
                                 image["detail"] = detail.GetValue<string>();
                             }
 
-                            result.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = image });
+                            result.AddNode(new JsonObject { ["type"] = "image_url", ["image_url"] = image });
                             break;
                         default:
                             throw new TranslationException(param, $"content part type '{type}' is not supported by this router (it serves input_text, output_text and input_image).");
@@ -264,7 +264,7 @@ public static class ResponsesToChatRequestTranslator
                 function["strict"] = strict.DeepClone();
             }
 
-            result.Add(new JsonObject { ["type"] = "function", ["function"] = function });
+            result.AddNode(new JsonObject { ["type"] = "function", ["function"] = function });
         }
 
         return result;

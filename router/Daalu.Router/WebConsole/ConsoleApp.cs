@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Daalu.Contracts;
 using Daalu.Contracts.RouterConfig;
 using Daalu.Contracts.Usage;
@@ -10,6 +11,7 @@ using Daalu.Router.Configuration;
 using Daalu.Router.WebConsole.Access;
 using Daalu.Router.WebConsole.Billing;
 using Daalu.Router.WebConsole.Diagnostics;
+using Daalu.Router.WebConsole.Json;
 using Daalu.Router.WebConsole.Live;
 using Daalu.Router.WebConsole.Pages;
 using Daalu.Router.WebConsole.Security;
@@ -149,26 +151,23 @@ internal sealed class ConsoleApp(
         var report = Report(viewer, ChartDays);
         var latency = LedgerLatency.Read(gateway.LedgerPath, Scope(viewer), report.From, report.To);
         var cards = CardsOf(viewer).Select(b => (b.Name, registry.Get(b.Name).Reachable)).ToList();
-        var tiers = BillingChart.TierOrder.Select(t => new
-        {
-            tier = t,
-            requests = report.Rows.Where(r => r.Tier == t).Sum(r => r.Requests),
-            tokens = report.Rows.Where(r => r.Tier == t).Sum(r => r.TokensIn + r.TokensOut),
-        }).ToList();
+        var tiers = BillingChart.TierOrder.Select(t => new TierUse(
+            t,
+            report.Rows.Where(r => r.Tier == t).Sum(r => r.Requests),
+            report.Rows.Where(r => r.Tier == t).Sum(r => r.TokensIn + r.TokensOut))).ToList();
         var served = ServedByDay(report);
         var body = Pages.FactoryPage.Body(viewer, report, latency, cards);
-        return Page(Html.Page(Base, "AI Factory", "factory", viewer, body, new
-        {
-            page = "factory",
-            tenant = viewer.ViewedTenant,
-            role = viewer.RoleName,
-            panels = viewer.Panels,
-            csrf = viewer.Session.CsrfToken,
+        var model = new FactoryModel(
+            "factory",
+            viewer.ViewedTenant,
+            viewer.RoleName,
+            viewer.Panels,
+            viewer.Session.CsrfToken,
             tiers,
-            usage = new { report.Totals.Requests, tokens = report.Totals.TokensIn + report.Totals.TokensOut, quota = report.Quota, latency },
-            poolServed = viewer.Panels.PoolServed ? served : null,
-            api = Api(viewer),
-        }));
+            new FactoryUsage(report.Totals.Requests, report.Totals.TokensIn + report.Totals.TokensOut, report.Quota, latency),
+            viewer.Panels.PoolServed ? served : null,
+            Api(viewer));
+        return Page(Html.Page(Base, "AI Factory", "factory", viewer, body, JsonSerializer.Serialize(model, ConsoleJsonContext.Default.FactoryModel)));
     }
 
     public async Task<IResult> BillingPageAsync(HttpContext ctx)
@@ -182,17 +181,10 @@ internal sealed class ConsoleApp(
         var report = Report(viewer, ChartDays);
         var chart = BillingChart.From(report);
         var skus = SkuQuote.From(directory.CommercialSkus, report.SkuComparison);
-        return Page(Html.Page(Base, "Billing", "billing", viewer, Pages.BillingPage.Body(viewer, report, skus), new
-        {
-            page = "billing",
-            tenant = viewer.ViewedTenant,
-            role = viewer.RoleName,
-            chart,
-            totals = report.Totals,
-            credits = viewer.Panels.Credits ? report.ProviderCredits : null,
-            skus,
-            api = Api(viewer),
-        }));
+        var model = new BillingModel("billing", viewer.ViewedTenant, viewer.RoleName, chart, report.Totals,
+            viewer.Panels.Credits ? report.ProviderCredits : null, skus, Api(viewer));
+        return Page(Html.Page(Base, "Billing", "billing", viewer, Pages.BillingPage.Body(viewer, report, skus),
+            JsonSerializer.Serialize(model, ConsoleJsonContext.Default.BillingModel)));
     }
 
     public async Task<IResult> AdminPageAsync(HttpContext ctx)
@@ -213,7 +205,8 @@ internal sealed class ConsoleApp(
         var tenants = snap.Tenants.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => (t.Name, directory.RoleOf(t.Name).ToString(), snap.Backends.Count(b => b.Tier == TierNames.OwnGpu && b.Tenant == t.Name), t.Admin))
             .ToList();
-        return Page(Html.Page(Base, "All tenants", "admin", viewer, Pages.AdminPage.Body(Base, report, tenants), new { page = "admin" }));
+        return Page(Html.Page(Base, "All tenants", "admin", viewer, Pages.AdminPage.Body(Base, report, tenants),
+            JsonSerializer.Serialize(new PageModel("admin"), ConsoleJsonContext.Default.PageModel)));
     }
 
     public async Task<IResult> UsageJsonAsync(HttpContext ctx)
@@ -228,11 +221,11 @@ internal sealed class ConsoleApp(
         var days = ChartDays;
         if (daysText.Length > 0 && (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > UsageQueryService.MaxDays))
         {
-            return Results.Json(new { error = "days must be 1..366" }, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(new ConsoleError("days must be 1..366"), ConsoleJsonContext.Default.ConsoleError, statusCode: StatusCodes.Status400BadRequest);
         }
 
         var report = Report(viewer, days);
-        return NoStore(ctx, Results.Json(new { report, latency = LedgerLatency.Read(gateway.LedgerPath, Scope(viewer), report.From, report.To) }));
+        return NoStore(ctx, Results.Json(new UsageAnswer(report, LedgerLatency.Read(gateway.LedgerPath, Scope(viewer), report.From, report.To)), ConsoleJsonContext.Default.UsageAnswer));
     }
 
     public async Task<IResult> HardwareJsonAsync(HttpContext ctx)
@@ -249,7 +242,7 @@ internal sealed class ConsoleApp(
         }
 
         var views = await Task.WhenAll(CardsOf(viewer).Select(b => scraper.HardwareAsync(b.Name, b.DcgmExporterUrl, ctx.RequestAborted)));
-        return NoStore(ctx, Results.Json(new { backends = views }));
+        return NoStore(ctx, Results.Json(new HardwareAnswer(views), ConsoleJsonContext.Default.HardwareAnswer));
     }
 
     public async Task<IResult> BackendsJsonAsync(HttpContext ctx)
@@ -275,7 +268,7 @@ internal sealed class ConsoleApp(
                 view.DetectedModels ?? b.Models, current?.KvCacheUsage ?? view.KvCacheUsage, current?.Running, current?.Waiting ?? view.RequestsWaiting,
                 current is null ? null : VllmReading.TokensPerSecond(previous, current), ttft * 1000, !string.IsNullOrEmpty(b.DcgmExporterUrl), error);
         }));
-        return NoStore(ctx, Results.Json(new { at = time.GetUtcNow(), backends = live }));
+        return NoStore(ctx, Results.Json(new BackendsAnswer(time.GetUtcNow(), live), ConsoleJsonContext.Default.BackendsAnswer));
     }
 
     public async Task<IResult> DiagnosticsAsync(HttpContext ctx)
@@ -300,12 +293,12 @@ internal sealed class ConsoleApp(
         if (wait > TimeSpan.Zero)
         {
             ctx.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return Results.Json(new { error = "diagnostics are rate-limited", retryAfterSeconds = Math.Ceiling(wait.TotalSeconds) }, statusCode: StatusCodes.Status429TooManyRequests);
+            return Results.Json(new RateLimitedError("diagnostics are rate-limited", Math.Ceiling(wait.TotalSeconds)), ConsoleJsonContext.Default.RateLimitedError, statusCode: StatusCodes.Status429TooManyRequests);
         }
 
         var snap = config.Current;
         var results = await Task.WhenAll(CardsOf(viewer).Take(16).Select(b => probe.RunAsync(b.Name, b.Url, snap.BackendKeys.GetValueOrDefault(b.Name), ctx.RequestAborted)));
-        return NoStore(ctx, Results.Json(new { results }));
+        return NoStore(ctx, Results.Json(new DiagnosticsAnswer(results), ConsoleJsonContext.Default.DiagnosticsAnswer));
     }
 
     /// <summary>The viewer for a request, or null when there is no live session (or its tenant left the configuration).</summary>
@@ -344,7 +337,7 @@ internal sealed class ConsoleApp(
         var viewer = await ViewerAsync(ctx, ctx.Request.Query["tenant"].ToString());
         if (viewer is null)
         {
-            return (Results.Json(new { error = "not logged in or session expired" }, statusCode: StatusCodes.Status401Unauthorized), null!);
+            return (Results.Json(new ConsoleError("not logged in or session expired"), ConsoleJsonContext.Default.ConsoleError, statusCode: StatusCodes.Status401Unauthorized), null!);
         }
 
         return (viewer.Refused ? Forbidden("a tenant may only view itself") : null, viewer);
@@ -369,29 +362,27 @@ internal sealed class ConsoleApp(
             : [];
     }
 
-    private static object ServedByDay(UsageReport report)
+    private static ServedByDay ServedByDay(UsageReport report)
     {
         var chart = BillingChart.From(report);
         var byCard = report.ProviderCredits?.ByCard ?? [];
-        return new
-        {
-            days = chart.Days,
-            tokens = chart.Days.Select(d => byCard.Where(c => c.Day == d).Sum(c => c.Tokens)).ToList(),
-            requests = chart.Days.Select(d => byCard.Where(c => c.Day == d).Sum(c => c.Requests)).ToList(),
-            credit = report.ProviderCredits?.Total ?? 0,
-        };
+        return new ServedByDay(
+            chart.Days,
+            chart.Days.Select(d => byCard.Where(c => c.Day == d).Sum(c => c.Tokens)).ToList(),
+            chart.Days.Select(d => byCard.Where(c => c.Day == d).Sum(c => c.Requests)).ToList(),
+            report.ProviderCredits?.Total ?? 0);
     }
 
-    private object Api(ConsoleViewer viewer)
+    private ConsoleApiLinks Api(ConsoleViewer viewer)
     {
         var q = viewer.Admin && viewer.ViewedTenant is not null ? "?tenant=" + Uri.EscapeDataString(viewer.ViewedTenant) : string.Empty;
-        return new { usage = Base + "/api/usage" + q, hardware = Base + "/api/hardware" + q, backends = Base + "/api/backends" + q, diagnostics = Base + "/api/diagnostics" + q };
+        return new ConsoleApiLinks(Base + "/api/usage" + q, Base + "/api/hardware" + q, Base + "/api/backends" + q, Base + "/api/diagnostics" + q);
     }
 
     private static bool SameOrigin(HttpContext ctx) =>
         CsrfCheck.SameOrigin(ctx.Request.Headers.Origin.ToString(), ctx.Request.Headers.Referer.ToString(), ctx.Request.Host.Value ?? string.Empty);
 
-    private static IResult Forbidden(string message) => Results.Json(new { error = message }, statusCode: StatusCodes.Status403Forbidden);
+    private static IResult Forbidden(string message) => Results.Json(new ConsoleError(message), ConsoleJsonContext.Default.ConsoleError, statusCode: StatusCodes.Status403Forbidden);
 
     private static IResult NoStore(HttpContext ctx, IResult result)
     {

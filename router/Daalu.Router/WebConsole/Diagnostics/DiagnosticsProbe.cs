@@ -44,14 +44,14 @@ internal sealed class DiagnosticsProbe(HttpClient http, ConsoleOptions options)
                 return Failed(backend, models, "the server lists no model");
             }
 
-            var body = JsonSerializer.Serialize(new JsonObject
+            var body = new JsonObject
             {
                 ["model"] = models[0],
                 ["max_tokens"] = 8,
                 ["temperature"] = 0,
                 ["stream"] = false,
                 ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Reply with the word OK." }),
-            });
+            }.ToJsonString();
             using var chat = Request(HttpMethod.Post, root + "/v1/chat/completions", bearer);
             chat.Content = new StringContent(body, Encoding.UTF8, "application/json");
             var start = Stopwatch.GetTimestamp();

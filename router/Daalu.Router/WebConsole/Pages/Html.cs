@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using Daalu.Router.WebConsole.Access;
 
 namespace Daalu.Router.WebConsole.Pages;
@@ -9,8 +8,6 @@ namespace Daalu.Router.WebConsole.Pages;
 /// <summary>The console's page shell: every value is HTML-encoded; page data travels as one JSON island for the page script.</summary>
 internal static class Html
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 
     public static string Num(double? value, string format = "0.#") => value is { } v && !double.IsNaN(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
@@ -19,8 +16,11 @@ internal static class Html
 
     public static string Money(decimal value) => "$" + value.ToString("0.000000", CultureInfo.InvariantCulture);
 
-    /// <summary>A whole page. <paramref name="model"/> is serialized into a JSON island (System.Text.Json escapes &lt; and &gt;, so it cannot close the script element).</summary>
-    public static string Page(string pathBase, string title, string page, ConsoleViewer? viewer, string body, object? model)
+    /// <summary>
+    /// A whole page. <paramref name="modelJson"/> is the page data, written by System.Text.Json (whose default encoder
+    /// escapes &lt; and &gt;, so it cannot close the script element), as a JSON island.
+    /// </summary>
+    public static string Page(string pathBase, string title, string page, ConsoleViewer? viewer, string body, string? modelJson)
     {
         var sb = new StringBuilder(8192);
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -57,15 +57,15 @@ internal static class Html
         }
 
         sb.Append("</header><main>");
-        if (model is not null && !ConsoleAssets.HasChartLibrary)
+        if (modelJson is not null && !ConsoleAssets.HasChartLibrary)
         {
             sb.Append("<p class=\"notice\">Charts are unavailable: this router was built without npm, so the chart library was not embedded (see docs/console.md).</p>");
         }
 
         sb.Append(body).Append("</main>");
-        if (model is not null)
+        if (modelJson is not null)
         {
-            sb.Append("<script type=\"application/json\" id=\"console-model\">").Append(JsonSerializer.Serialize(model, Json)).Append("</script>");
+            sb.Append("<script type=\"application/json\" id=\"console-model\">").Append(modelJson).Append("</script>");
             sb.Append("<script src=\"").Append(pathBase).Append("/assets/chart.umd.min.js\"></script>");
             sb.Append("<script src=\"").Append(pathBase).Append("/assets/console.js\"></script>");
         }

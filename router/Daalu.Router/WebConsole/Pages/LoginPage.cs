@@ -15,5 +15,5 @@ internal static class LoginPage
                 <button type="submit" data-testid="login-submit">Log in</button>
               </form>
             </section>
-            """, model: null);
+            """, modelJson: null);
 }
