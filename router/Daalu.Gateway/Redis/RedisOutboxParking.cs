@@ -29,13 +29,7 @@ public sealed class RedisOutboxParking : IOutboxParking, IDisposable
         }
 
         _options = options;
-        var config = ConfigurationOptions.Parse(options.RedisUrl);
-        var ms = Math.Max(1, (int)options.ParkingTimeout.TotalMilliseconds);
-        config.AbortOnConnectFail = false;
-        config.ConnectTimeout = ms;
-        config.SyncTimeout = ms;
-        config.AsyncTimeout = ms;
-        config.ConnectRetry = 1;
+        var config = BoundedRedisConfiguration.Parse(options.RedisUrl, options.ParkingTimeout);
         _connection = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(config));
     }
 

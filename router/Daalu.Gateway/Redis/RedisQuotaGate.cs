@@ -63,13 +63,7 @@ public sealed partial class RedisQuotaGate : IQuotaGate, Microsoft.Extensions.Ho
         _time = time;
         _logger = logger;
         _breaker = new CircuitBreaker(Math.Max(1, options.BreakerFailureThreshold), options.BreakerOpenDuration, time);
-        var config = ConfigurationOptions.Parse(options.RedisUrl);
-        var ms = Math.Max(1, (int)options.RedisTimeout.TotalMilliseconds);
-        config.AbortOnConnectFail = false;
-        config.ConnectTimeout = ms;
-        config.SyncTimeout = ms;
-        config.AsyncTimeout = ms;
-        config.ConnectRetry = 1;
+        var config = BoundedRedisConfiguration.Parse(options.RedisUrl, options.RedisTimeout);
         config.KeepAlive = 5;
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(config));
         _ = _connection.Value; // start connecting now so the first admission does not pay for the handshake

@@ -1,3 +1,4 @@
+using Daalu.Gateway.Redis;
 using StackExchange.Redis;
 
 namespace Daalu.Router.WebConsole;
@@ -15,13 +16,7 @@ internal sealed class ConsoleRedisConnection : IAsyncDisposable
     public ConsoleRedisConnection(string redisUrl, TimeSpan timeout)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(redisUrl);
-        var config = ConfigurationOptions.Parse(redisUrl);
-        var ms = Math.Max(1, (int)timeout.TotalMilliseconds);
-        config.AbortOnConnectFail = false;
-        config.ConnectTimeout = ms;
-        config.SyncTimeout = ms;
-        config.AsyncTimeout = ms;
-        config.ConnectRetry = 1;
+        var config = BoundedRedisConfiguration.Parse(redisUrl, timeout);
         Timeout = timeout;
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(config));
         _ = _connection.Value;
