@@ -1,6 +1,8 @@
 using Daalu.Operator.Children;
 using Daalu.Operator.Routing;
 using Daalu.Operator.Tests.Support;
+using k8s;
+using k8s.Models;
 
 namespace Daalu.Operator.Tests.Routing;
 
@@ -77,5 +79,27 @@ public sealed class RouterObjectsBuilderTests
             Assert.Matches($@"\b{e.Name}={e.Value}\b", routerStage);
             Assert.Matches($@"- name: {e.Name}\r?\n\s+value: ""{e.Value}""", deployment);
         }
+    }
+
+    // Issue 16: a rollout must not start the books from zero. The plain config/router base keeps the SQLite ledger on
+    // the same claim the operator creates (so moving to the operator keeps the books), Recreate so the old pod lets go
+    // of the ReadWriteOnce volume first.
+    [Fact]
+    public void ConfigRouter_Ledger_OnTheOperatorsClaimNotAnEmptyDir()
+    {
+        var dir = Path.Combine(Paths.RepoRoot, "config", "router");
+        var deployment = KubernetesYaml.Deserialize<V1Deployment>(File.ReadAllText(Path.Combine(dir, "deployment.yaml")));
+        var claim = KubernetesYaml.Deserialize<V1PersistentVolumeClaim>(File.ReadAllText(Path.Combine(dir, "ledger-pvc.yaml")));
+        var expected = RouterObjectsBuilder.BuildLedgerClaim(new RoutingSettings())!;
+
+        var mount = deployment.Spec.Template.Spec.Containers.Single(c => c.Name == "router").VolumeMounts.Single(m => m.MountPath == "/var/lib/daalu");
+        var volume = deployment.Spec.Template.Spec.Volumes.Single(v => v.Name == mount.Name);
+        Assert.Null(volume.EmptyDir);
+        Assert.Equal(expected.Metadata.Name, volume.PersistentVolumeClaim?.ClaimName);
+        Assert.Equal("Recreate", deployment.Spec.Strategy?.Type);
+        Assert.Equal(expected.Metadata.Name, claim.Metadata.Name);
+        Assert.Equal(expected.Spec.AccessModes, claim.Spec.AccessModes);
+        Assert.Equal(expected.Spec.Resources.Requests["storage"], claim.Spec.Resources.Requests["storage"]);
+        Assert.Contains("- ledger-pvc.yaml", File.ReadAllText(Path.Combine(dir, "kustomization.yaml")), StringComparison.Ordinal);
     }
 }
