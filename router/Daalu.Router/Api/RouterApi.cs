@@ -27,15 +27,13 @@ public static class RouterApi
         // Every service the endpoints use is a singleton, so they come from the root provider: reading
         // HttpContext.RequestServices would create (and dispose) a DI scope per request for nothing.
         var sp = app.ServiceProvider;
-        // The request path's services, each looked up in the provider once (on first use) instead of on every request.
-        var rs = new RouteServices(sp);
-        app.MapPost("/v1/chat/completions", (HttpContext c) => HandleAsync(c, rs, RequestFeatures.Chat, "/v1/chat/completions", explain: false));
-        app.MapPost("/v1/completions", (HttpContext c) => HandleAsync(c, rs, RequestFeatures.Completions, "/v1/completions", explain: false));
-        app.MapPost("/v1/embeddings", (HttpContext c) => HandleAsync(c, rs, RequestFeatures.Embeddings, "/v1/embeddings", explain: false));
-        app.MapPost("/v1/route/explain", (HttpContext c) => ExplainAsync(c, rs));
-        app.MapPost("/v1/responses", (HttpContext c) => HandleAsync(c, rs, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.Responses));
+        app.MapPost("/v1/chat/completions", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false));
+        app.MapPost("/v1/completions", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Completions, "/v1/completions", explain: false));
+        app.MapPost("/v1/embeddings", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Embeddings, "/v1/embeddings", explain: false));
+        app.MapPost("/v1/route/explain", (HttpContext c) => ExplainAsync(c, sp));
+        app.MapPost("/v1/responses", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.Responses));
         app.MapGet("/v1/responses/{id}", (HttpContext c) => NotStoredAsync(c, sp));
-        app.MapPost("/v1/messages", (HttpContext c) => HandleAsync(c, rs, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.AnthropicMessages));
+        app.MapPost("/v1/messages", (HttpContext c) => HandleAsync(c, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: false, InboundApi.AnthropicMessages));
         app.MapPost("/v1/messages/count_tokens", (HttpContext c) => CountTokensAsync(c, sp));
         app.MapGet("/v1/models", (HttpContext c) => ListModelsAsync(c, sp));
         app.MapGet("/healthz", () => Results.Text("ok"));
@@ -67,11 +65,10 @@ public static class RouterApi
         return id is not null && snap.Tenants.TryGetValue(id.Tenant, out var t) ? t : null;
     }
 
-    private static async Task HandleAsync(HttpContext ctx, RouteServices rs, string endpoint, string path, bool explain, InboundApi api = InboundApi.OpenAI)
+    private static async Task HandleAsync(HttpContext ctx, IServiceProvider sp, string endpoint, string path, bool explain, InboundApi api = InboundApi.OpenAI)
     {
         var start = Stopwatch.GetTimestamp();
-        var sp = rs.Provider;
-        var snap = rs.ConfigSource.Current;
+        var snap = sp.GetRequiredService<IRouterConfigSource>().Current;
         var requestId = ctx.Request.Headers["X-Request-Id"].ToString();
         if (requestId.Length is 0 or > 128 || requestId.AsSpan().ContainsAnyExceptInRange((char)0x21, (char)0x7e))
         {
@@ -93,7 +90,7 @@ public static class RouterApi
         var body = await ReadBodyAsync(ctx, snap.Config.Limits.MaxRequestBodyBytes);
         var (parsed, error) = body.Error is { } bodyError
             ? (null, bodyError)
-            : InboundStage.Read(body.Bytes, api, endpoint, snap.Config.Limits.MaxJsonDepth, rs.Time);
+            : InboundStage.Read(body.Bytes, api, endpoint, snap.Config.Limits.MaxJsonDepth, sp.GetRequiredService<TimeProvider>());
         if (parsed is null)
         {
             ResponseWriter.SetRouteHeaders(ctx, "none", "none", "none", noRoute);
@@ -103,7 +100,7 @@ public static class RouterApi
 
         var req = parsed;
         var dialect = req.Dialect;
-        var registry = rs.Registry;
+        var registry = sp.GetRequiredService<BackendRegistry>();
         (var cls, error) = RequestAdmission.Admit(snap, tenant, req, ctx.Request.Headers["X-Daalu-Request-Class"].ToString(), registry);
         if (cls is null)
         {
@@ -119,14 +116,14 @@ public static class RouterApi
         // nothing on every request (docs/benchmarks.md, "Eighth session"). The judge refines only a rating that was made.
         var rateDifficulty = PlanStage.RatesDifficulty(tenant, req, explain, Observability.RouterTracing.Source.HasListeners());
         var text = RequestTextReader.Read(req.Body);
-        var classification = rs.Classifier.Classify(text, codeMode, rateDifficulty);
+        var classification = sp.GetRequiredService<RequestClassifier>().Classify(text, codeMode, rateDifficulty);
         if (Classification.Judging.DifficultyJudge.ShouldAsk(tenant.Policy.Config.Judge, classification.Difficulty))
         {
             classification = await sp.GetRequiredService<Classification.Judging.DifficultyJudge>().RefineAsync(classification, text, tenant, snap, ctx.RequestAborted);
         }
         var resolvedClass = cls;
         (cls, var overridden, var wouldOverride) = ContentClass.Decide(resolvedClass, classification.Code, codeMode);
-        var metrics = rs.Metrics;
+        var metrics = sp.GetRequiredService<Observability.RouterMetrics>();
         if (classification.Code.IsCode)
         {
             metrics.CodeDetections.WithLabels(CodeSignals.Name(classification.Code.Signal)).Inc();
@@ -143,7 +140,7 @@ public static class RouterApi
             metrics.ClassifierDecisions.WithLabels(difficulty.DecidedBy).Inc();
         }
 
-        var plan = PlanStage.Plan(snap, tenant, req, cls, complexity, registry.View, rs.Random);
+        var plan = PlanStage.Plan(snap, tenant, req, cls, complexity, registry.View, sp.GetRequiredService<Random>());
         if (explain)
         {
             var first = plan.Candidates.Count > 0 ? plan.Candidates[0] : null;
@@ -162,17 +159,17 @@ public static class RouterApi
         }
 
         activity?.SetTag("daalu.request_id", requestId);
-        var quality = rs.Quality;
+        var quality = sp.GetRequiredService<Classification.Quality.QualityWatch>();
         var capture = endpoint == RequestFeatures.Embeddings ? null : quality.Begin(ctx, tenant, snap, text);
         if (capture is null)
         {
-            await rs.Executor.ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+            await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
             return;
         }
 
         try
         {
-            await rs.Executor.ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
+            await sp.GetRequiredService<CascadeExecutor>().ExecuteAsync(ctx, new Forwarding.RouteContext(snap, tenant, req, plan, requestId, path, start));
         }
         finally
         {
@@ -182,14 +179,14 @@ public static class RouterApi
 
     // POST /v1/route/explain[?api=responses|messages]: the plan for a body in the client's API (chat by default), as the
     // endpoint of that API would make it; the answer says for every candidate which upstream API it would be sent in.
-    private static Task ExplainAsync(HttpContext ctx, RouteServices rs)
+    private static Task ExplainAsync(HttpContext ctx, IServiceProvider sp)
     {
         var api = ctx.Request.Query["api"].ToString();
         return api switch
         {
-            "" or "chat" => HandleAsync(ctx, rs, RequestFeatures.Chat, "/v1/chat/completions", explain: true),
-            "responses" => HandleAsync(ctx, rs, RequestFeatures.Chat, "/v1/chat/completions", explain: true, InboundApi.Responses),
-            "messages" => HandleAsync(ctx, rs, RequestFeatures.Chat, "/v1/chat/completions", explain: true, InboundApi.AnthropicMessages),
+            "" or "chat" => HandleAsync(ctx, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true),
+            "responses" => HandleAsync(ctx, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true, InboundApi.Responses),
+            "messages" => HandleAsync(ctx, sp, RequestFeatures.Chat, "/v1/chat/completions", explain: true, InboundApi.AnthropicMessages),
             _ => OpenAIError.WriteAsync(ctx, 400, "invalid_request_error", "invalid_value",
                 $"api must be chat, responses or messages (the client API of the body to explain), not '{api}'."),
         };
@@ -385,40 +382,6 @@ public static class RouterApi
         {
             return new BodyResult([], RequestError.Invalid("request body could not be read", code: "invalid_body"));
         }
-    }
-
-    // The singletons the request path uses, each resolved from the root provider on first use and kept: a provider
-    // lookup per service per request (eight on a chat call) showed in the profile (docs/benchmarks.md, "Tenth session,
-    // end"). A race on first use resolves the same singleton twice, which is harmless. Rarely used services (the
-    // difficulty judge) are still looked up through Provider when needed.
-    private sealed class RouteServices(IServiceProvider provider)
-    {
-        private IRouterConfigSource? _configSource;
-        private TimeProvider? _time;
-        private BackendRegistry? _registry;
-        private RequestClassifier? _classifier;
-        private Observability.RouterMetrics? _metrics;
-        private Random? _random;
-        private Classification.Quality.QualityWatch? _quality;
-        private CascadeExecutor? _executor;
-
-        public IServiceProvider Provider => provider;
-
-        public IRouterConfigSource ConfigSource => _configSource ??= provider.GetRequiredService<IRouterConfigSource>();
-
-        public TimeProvider Time => _time ??= provider.GetRequiredService<TimeProvider>();
-
-        public BackendRegistry Registry => _registry ??= provider.GetRequiredService<BackendRegistry>();
-
-        public RequestClassifier Classifier => _classifier ??= provider.GetRequiredService<RequestClassifier>();
-
-        public Observability.RouterMetrics Metrics => _metrics ??= provider.GetRequiredService<Observability.RouterMetrics>();
-
-        public Random Random => _random ??= provider.GetRequiredService<Random>();
-
-        public Classification.Quality.QualityWatch Quality => _quality ??= provider.GetRequiredService<Classification.Quality.QualityWatch>();
-
-        public CascadeExecutor Executor => _executor ??= provider.GetRequiredService<CascadeExecutor>();
     }
 
     internal static string TierLabel(string tier) => tier switch
