@@ -66,6 +66,10 @@ CODE = [
     ("JavaScript", "exercism/javascript", [".js"], ()),
     ("Bash", "exercism/bash", [".sh", ".bash"], ()),
     ("Rust", "exercism/rust", [".rs"], ()),
+    # Added for issue 18's second pass (after set E's per-language counts named Fortran 77 and Terraform; no set E or
+    # set D text was read): more fixed-form Fortran 77 and more Terraform, from repositories no held-out set uses.
+    ("Fortran77b", "Nicholaswogan/odepack", [".f"], ()),
+    ("HCLb", "terraform-aws-modules/terraform-aws-eks", [".tf"], ()),
 ]
 PER_LANGUAGE = 12
 POSITIONS = [(8, 0.5), (5, 0.3), (8, 0.8), (5, 0.6)]
@@ -110,6 +114,8 @@ exercism/go ae1477abfeeb9fbeaf971caee220e91f9e4df790
 exercism/javascript 295540983b6323edcfd457b3163ad6c63608f2da
 exercism/bash b0a82fe1a8d1f86dcdfe1165341a917dc2948f9d
 exercism/rust afe248a156c147bed54f08ed52d88e50d17b0e7b
+Nicholaswogan/odepack b160b8ce76d06563b80828413f3405e0523c4788
+terraform-aws-modules/terraform-aws-eks bef29c4d9523523e57fe898643fde2895106b339
 clinc/oos-eval 828f8093932c8fe6ca7936c3d2e52903b1c523de
 anthropics/hh-rlhf 354e5c3cb8960630860dd5774a6ac2a58313bf4d
 openai/grade-school-math 3101c7d5072418e28b9008a6636bde82a006892c
