@@ -355,6 +355,100 @@ internal static class LanguageShapes
         opener is "integer " or "real " or "double precision" or "logical " or "complex " or "character " or "external " or
             "intrinsic " or "data " or "common /";
 
+    // Terraform's block types (HashiCorp, "Terraform language: Syntax", developer.hashicorp.com/terraform/language/syntax).
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> HclBlocks = new[]
+    {
+        "resource", "data", "module", "variable", "output", "provider", "locals", "terraform", "moved", "import", "check",
+        "removed", "dynamic", "lifecycle", "content", "required_providers", "backend", "cloud", "validation", "precondition",
+        "postcondition", "provisioner", "connection",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Values only HCL writes after "name =": references to Terraform's named values and its built-in functions.
+    private static readonly string[] HclValues =
+    [
+        "var.", "local.", "module.", "data.", "each.", "count.", "path.", "self.", "terraform.", "\"${", "<<-", "<<", "try(",
+        "merge(", "lookup(", "coalesce(", "concat(", "jsonencode(", "length(", "element(", "toset(", "tolist(", "tomap(",
+        "format(", "compact(", "flatten(", "distinct(", "one(", "can(", "contains(", "keys(", "values(", "zipmap(", "join(",
+        "split(", "replace(", "file(", "templatefile(", "cidrsubnet(", "max(", "min(", "string", "number", "bool",
+        "list(", "map(", "set(", "object(", "any", "aws_", "google_", "azurerm_",
+    ];
+
+    /// <summary>A line of Terraform (HCL): a block header (<c>resource "aws_vpc" "this" {</c>, <c>locals {</c>,
+    /// <c>dynamic "ingress" {</c>) or an attribute whose value is a reference, a function call, a type, a heredoc or a
+    /// nested block (<c>vpc_id = module.vpc.vpc_id</c>, <c>tags = merge(</c>, <c>type = string</c>, <c>tags = {</c>), or
+    /// a snake_case attribute with a literal (<c>enable_dns_support = true</c>, <c>cidr_block = "10.0.0.0/16"</c>).</summary>
+    public static bool Hcl(ReadOnlySpan<char> t)
+    {
+        var word = 0;
+        while (word < t.Length && (char.IsAsciiLetterLower(t[word]) || char.IsAsciiDigit(t[word]) || t[word] == '_'))
+        {
+            word++;
+        }
+
+        if (word == 0 || word == t.Length)
+        {
+            return false;
+        }
+
+        var name = t[..word];
+        var rest = t[word..].TrimStart();
+        if (rest.Length >= 1 && rest[0] == '{' && rest.Length == 1 || rest.Length > 1 && rest[0] == '"' && rest.EndsWith("{", StringComparison.Ordinal))
+        {
+            // Block header: a block type, then up to two quoted labels, then "{".
+            return HclBlocks.Contains(name) && QuotedLabels(rest[..^1].TrimEnd());
+        }
+
+        if (rest.Length < 3 || rest[0] != '=' || rest[1] != ' ' || !char.IsAsciiLetterLower(t[0]))
+        {
+            return false;
+        }
+
+        var value = rest[2..].TrimStart();
+        if (value.IsEmpty)
+        {
+            return false;
+        }
+
+        if (value is "{" or "[" or "{}" or "[]")
+        {
+            return true;
+        }
+
+        foreach (var v in HclValues)
+        {
+            if (value.StartsWith(v, StringComparison.Ordinal) && (value.Length == v.Length || v[^1] is '.' or '(' or '{' or '<' or '_' || !char.IsAsciiLetterOrDigit(value[v.Length])))
+            {
+                return !value.Contains(". ", StringComparison.Ordinal) && !value.EndsWith('.');
+            }
+        }
+
+        // "enable_dns_support = true", "cidr_block = \"10.0.0.0/16\"": a snake_case name and one literal.
+        return name.Contains('_') && (value is "true" or "false" or "null" || value.Length >= 2 && value[0] == '"' && value[^1] == '"' && value[1..^1].IndexOf('"') < 0 || IsWord(value) && char.IsAsciiDigit(value[0]));
+    }
+
+    private static bool QuotedLabels(ReadOnlySpan<char> s)
+    {
+        var labels = 0;
+        while (!s.IsEmpty)
+        {
+            if (s[0] != '"')
+            {
+                return false;
+            }
+
+            var close = s[1..].IndexOf('"');
+            if (close < 1 || s[1..(close + 1)].Contains(' '))
+            {
+                return false;
+            }
+
+            labels++;
+            s = s[(close + 2)..].TrimStart();
+        }
+
+        return labels <= 2;
+    }
+
     /// <summary>2 for an assembler instruction with a register, an immediate or a memory operand ("mov rax, 1",
     /// "ldrb w2, [x1], #1", "addi $t0, $t0, 1"); 1 for a directive (".text", ".global main"), a label line
     /// ("loop:", ".read:") or a lone "ret"/"syscall"; 0 otherwise.</summary>
