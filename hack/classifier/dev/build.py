@@ -2,8 +2,8 @@
 """Builds the code-detection development set from public repositories, outside this repository (issue 18).
 
 The detector's rules for languages beyond the common ones were written against this set, never against held-out sets
-C, D or E, which use other repositories (sets C and D: github-linguist/linguist `samples/`; set E: see
-`heldout-e/build.py`) and other natural-language items.
+C, D, E or F, which use other repositories (sets C and D: github-linguist/linguist `samples/`; sets E and F: see
+`heldout-e/build.py`, `heldout-f/build.py`) and other natural-language items.
 
   code (label true): windows of 5 or 8 non-blank lines from source files of exercism language tracks (solutions and
     tests), the Fortran 77 sources of opencollab/arpack-ng, the Terraform of terraform-aws-modules/terraform-aws-vpc
