@@ -94,6 +94,8 @@ def resolve(mirror, repo):
     """A snapshot of owner/name under a mirror folder: `<mirror>/<owner>+<name>/repo` (bare) or `<mirror>/<owner>+<name>`."""
     import os
     base = os.path.join(mirror, repo.replace("/", "+"))
+    if os.path.isdir(os.path.join(base, "repo", ".git")):  # a snapshot fetched as a checkout
+        return os.path.join(base, "repo", ".git")
     return os.path.join(base, "repo") if os.path.isdir(os.path.join(base, "repo")) else base
 
 

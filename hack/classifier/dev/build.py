@@ -2,8 +2,8 @@
 """Builds the code-detection development set from public repositories, outside this repository (issue 18).
 
 The detector's rules for languages beyond the common ones were written against this set, never against held-out sets
-C, D or E, which use other repositories (sets C and D: github-linguist/linguist `samples/`; set E: see
-`heldout-e/build.py`) and other natural-language items.
+C, D, E or F, which use other repositories (sets C and D: github-linguist/linguist `samples/`; sets E and F: see
+`heldout-e/build.py`, `heldout-f/build.py`) and other natural-language items.
 
   code (label true): windows of 5 or 8 non-blank lines from source files of exercism language tracks (solutions and
     tests), the Fortran 77 sources of opencollab/arpack-ng, the Terraform of terraform-aws-modules/terraform-aws-vpc
@@ -66,6 +66,12 @@ CODE = [
     ("JavaScript", "exercism/javascript", [".js"], ()),
     ("Bash", "exercism/bash", [".sh", ".bash"], ()),
     ("Rust", "exercism/rust", [".rs"], ()),
+    # Added for issue 18's second pass (after set E's per-language counts named Fortran 77 and Terraform; no set E or
+    # set D text was read): more fixed-form Fortran 77 and more Terraform, from repositories no held-out set uses.
+    # odepack's src/lapack/ is a copy of Reference-LAPACK/BLAS routines (set E's Fortran source), so it is left out.
+    ("Fortran77b", "Nicholaswogan/odepack", [".f"], ("src/lapack/",)),
+    ("Fortran77c", "jmbr/dfftpack", [".f"], ()),
+    ("HCLb", "terraform-aws-modules/terraform-aws-eks", [".tf"], ()),
 ]
 PER_LANGUAGE = 12
 POSITIONS = [(8, 0.5), (5, 0.3), (8, 0.8), (5, 0.6)]
@@ -110,6 +116,9 @@ exercism/go ae1477abfeeb9fbeaf971caee220e91f9e4df790
 exercism/javascript 295540983b6323edcfd457b3163ad6c63608f2da
 exercism/bash b0a82fe1a8d1f86dcdfe1165341a917dc2948f9d
 exercism/rust afe248a156c147bed54f08ed52d88e50d17b0e7b
+Nicholaswogan/odepack b160b8ce76d06563b80828413f3405e0523c4788
+terraform-aws-modules/terraform-aws-eks bef29c4d9523523e57fe898643fde2895106b339
+jmbr/dfftpack 49f2f90b50a8b1c9c6f5511ccb4628e8673bf1a3
 clinc/oos-eval 828f8093932c8fe6ca7936c3d2e52903b1c523de
 anthropics/hh-rlhf 354e5c3cb8960630860dd5774a6ac2a58313bf4d
 openai/grade-school-math 3101c7d5072418e28b9008a6636bde82a006892c

@@ -40,6 +40,7 @@ public class CodeDetectorFastPathTests
     [InlineData("DAALU_HELDOUT_C")]
     [InlineData("DAALU_HELDOUT_D")]
     [InlineData("DAALU_HELDOUT_E")]
+    [InlineData("DAALU_HELDOUT_F")]
     [InlineData("DAALU_CODE_DEV")]
     public void Score_EveryRecordOfAPublicSet_SameAsFullPass(string variable)
     {

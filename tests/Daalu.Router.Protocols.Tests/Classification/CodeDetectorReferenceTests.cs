@@ -85,6 +85,7 @@ public class CodeDetectorReferenceTests
     [InlineData("DAALU_HELDOUT_C")]
     [InlineData("DAALU_HELDOUT_D")]
     [InlineData("DAALU_HELDOUT_E")]
+    [InlineData("DAALU_HELDOUT_F")]
     [InlineData("DAALU_CODE_DEV")]
     public void Detect_EveryRecordOfAPublicSet_SameSignalAsReference(string variable)
     {

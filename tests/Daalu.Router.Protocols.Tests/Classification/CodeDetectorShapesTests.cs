@@ -78,6 +78,44 @@ public class CodeDetectorShapesTests
         Assert.True(before <= 3, $"{before} of {ShapedExamples.Length} were found by the reference detector already");
     }
 
+    // Issue 18's second pass (written on the extended development set): fixed-form Fortran 77 as ANSI X3.9-1978
+    // writes it ('*' or 'C' in column 1 for comments, column 6 for continuation, statements from column 7, labels in
+    // 1-5) and Terraform, whose syntax HashiCorp documents at developer.hashicorp.com/terraform/language/syntax.
+    public static TheoryData<string> SecondPassCode => new()
+    {
+        "*     .. Local Scalars ..\n      INTEGER            I, J, K\n      DOUBLE PRECISION   TEMP\n*     ..",
+        "      NM1 = N-1\n      IF (N-2) 30,10,20\n   10 X1 = X(1)+X(2)",
+        "C***PURPOSE  Solve a banded system.\nC***TYPE      DOUBLE PRECISION\n      EXTERNAL DAXPY",
+        "*>\n*> \\param[in] N\n*>          The order of the matrix.",
+        "variable \"region\" {\n  type    = string\n  default = \"eu-west-1\"",
+        "Why is this planned twice?\nresource \"aws_s3_bucket\" \"logs\" {\n  bucket = var.log_bucket_name",
+    };
+
+    public static TheoryData<string> SecondPassNegatives => new()
+    {
+        "* Buy milk\n* Call mom\n* Pay the rent",
+        "*Note:* the shop opens at 9.\n* Bring cash",
+        "IF (YOU CAN) COME, GREAT\nTOTAL = 3 PEOPLE SO FAR",
+        "data = \"the new oil\"\nsays everyone at work",
+        "Real numbers, integers\nInteger division, remainders",
+        "module \"intro\" was easy\noutput \"summary\" needs work\nresource planning = hard",
+    };
+
+    [Theory]
+    [MemberData(nameof(SecondPassCode))]
+    public void Detect_FixedFormFortranAndTerraform_ReturnsSourceWhereTheReferenceFoundNothing(string text)
+    {
+        Assert.Equal(CodeSignal.None, ReferenceCodeDetector.Detect(text));
+        Assert.Equal(CodeSignal.Source, CodeDetector.Detect(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(SecondPassNegatives))]
+    public void Detect_MarkdownBulletsAndCapitalisedProse_ReturnsNone(string text)
+    {
+        Assert.Equal(CodeSignal.None, CodeDetector.Detect(text));
+    }
+
     [Theory]
     [MemberData(nameof(HardNegatives))]
     public void Detect_ProseWithCodeLikeLines_ReturnsNone(string text)

@@ -78,6 +78,9 @@ internal static class LanguageShapes
         "private", "protected:", "public:", "private:", "contains", "where", "in", "do", "of", "with", "})", "end}",
     }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
+    // Characters an upper-case fixed-form assignment does not hold (strings, sentence ends, other languages' blocks).
+    private static readonly SearchValues<char> NotFixedForm = SearchValues.Create("\"'?!;{}");
+
     private static readonly SearchValues<char> ExpressionMarks = SearchValues.Create("+-*/<>=&|%");
 
     private static readonly SearchValues<char> Closers = SearchValues.Create(")]};,>:");
@@ -142,6 +145,35 @@ internal static class LanguageShapes
 
         // Fixed-form comments: "c", "c     %----%", "C     Compute the norm" in column 1.
         if (raw.Length >= 1 && raw[0] is 'c' or 'C' && (raw.Length == 1 || raw.Length >= 3 && raw[1] == ' ' && raw[2] == ' '))
+        {
+            return true;
+        }
+
+        // Fixed form also takes '*' in column 1 (ANSI X3.9-1978, 3.2.1): "*", "*     .. Local Scalars ..", "*> \param"
+        // (Doxygen prologues), and SLATEC's "C***ROUTINES CALLED" banners; a markdown bullet ("* item", one blank) is
+        // not one of these.
+        if (raw.Length >= 1 && raw[0] == '*' && (raw.Length == 1 || raw[1] == '>' || raw.Length >= 3 && raw[1] == ' ' && raw[2] == ' ') ||
+            raw.Length >= 4 && raw[0] is 'c' or 'C' && raw[1] == '*' && raw[2] == '*' && raw[3] == '*')
+        {
+            return true;
+        }
+
+        // Fixed-form continuation with a digit in column 6 ("     1  X(I), Y(I)", "     2PI").
+        if (raw.Length > 8 && raw[..5].IsWhiteSpace() && raw[5] is >= '1' and <= '9' && (raw[6] == ' ' || char.IsAsciiLetterUpper(raw[6])))
+        {
+            return true;
+        }
+
+        // Upper-case fixed form: an assignment from column 7 ("      NM1 = N-1", "      X(2) = X(1)-X(2)") or after a
+        // statement label ("  101 X1H = X(1)+X(2)"), written without a lower-case letter, which prose does not do.
+        if (raw.Length > 10 && (raw[..6].IsWhiteSpace() || char.IsAsciiDigit(t[0])) && UpperAssignment(t))
+        {
+            return true;
+        }
+
+        // "IF (N-2) 102,101,103", "IF (IP .NE. 4) GO TO 103", "IF (N .LE. 3) RETURN": an upper-case IF whose condition
+        // is followed by labels or by an upper-case statement.
+        if (t.Length > 6 && (t.StartsWith("IF (", StringComparison.Ordinal) || t.StartsWith("IF(", StringComparison.Ordinal)) && UpperIf(t))
         {
             return true;
         }
@@ -217,6 +249,13 @@ internal static class LanguageShapes
                     return opener.TrimEnd() is "return" or "continue" or "end" or "contains" or "implicit none" or "end if" or "endif" or "end do" or "enddo" or "else" or "stop" && t.Length == opener.Length;
                 }
 
+                // "INTEGER I, J, KD", "DOUBLE PRECISION ALPHA,BETA", "EXTERNAL XERBLA", "DATA PI /3.14D0/": declarations
+                // of a list of names in one case (upper, or lower in fixed form), which a sentence does not write.
+                if (upper != lower && IsDeclaration(opener) && NameList(rest.Trim(), upper, raw.Length > 6 && raw[..6].IsWhiteSpace()))
+                {
+                    return true;
+                }
+
                 if (rest.Contains("::", StringComparison.Ordinal) || rest.Contains('(') && !rest.Contains(". ", StringComparison.Ordinal) && !rest.EndsWith('.') ||
                     rest.IndexOfAny(".?!") < 0 && (rest.Contains(" = ", StringComparison.Ordinal) || char.IsAsciiDigit(rest.TrimStart()[0]) || opener.StartsWith("end ", StringComparison.OrdinalIgnoreCase)))
                 {
@@ -226,6 +265,188 @@ internal static class LanguageShapes
         }
 
         return false;
+    }
+
+    // "NM1 = N-1", "X(2) = X(1)-X(2)", "X1H = X(1)+X(2)" (after a label): an upper-case name, optionally indexed, " = ",
+    // and an expression without lower-case letters, sentence ends or quotes.
+    private static bool UpperAssignment(ReadOnlySpan<char> t)
+    {
+        var i = 0;
+        while (i < t.Length && char.IsAsciiDigit(t[i]))
+        {
+            i++;
+        }
+
+        var s = t[i..].TrimStart();
+        var eq = s.IndexOf(" = ", StringComparison.Ordinal);
+        if (eq <= 0 || eq > 40 || !char.IsAsciiLetterUpper(s[0]) || s.ContainsAnyInRange('a', 'z') || s.ContainsAny(NotFixedForm))
+        {
+            return false;
+        }
+
+        var name = s[..eq];
+        var paren = name.IndexOf('(');
+        var head = paren > 0 ? name[..paren] : name;
+        if (!IsWord(head) || paren > 0 && !name.EndsWith(")", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var value = s[(eq + 3)..];
+        return !value.IsEmpty && !value.Contains(". ", StringComparison.Ordinal) && !value.EndsWith('.');
+    }
+
+    // "IF (N-2) 102,101,103" (arithmetic IF), "IF (IP .NE. 4) GO TO 103", "IF (N .LE. 3) RETURN".
+    private static bool UpperIf(ReadOnlySpan<char> t)
+    {
+        if (t.ContainsAnyInRange('a', 'z'))
+        {
+            return false;
+        }
+
+        var open = t.IndexOf('(');
+        var depth = 0;
+        for (var i = open; i < t.Length; i++)
+        {
+            depth += t[i] == '(' ? 1 : t[i] == ')' ? -1 : 0;
+            if (depth == 0)
+            {
+                var after = t[(i + 1)..].Trim();
+                return !after.IsEmpty && (char.IsAsciiDigit(after[0]) && after.Contains(',') || after.StartsWith("GO TO", StringComparison.Ordinal) ||
+                    after is "RETURN" or "STOP" or "THEN" || UpperAssignment(after) || after.StartsWith("CALL ", StringComparison.Ordinal));
+            }
+        }
+
+        return false;
+    }
+
+    // A declared name list: "I, J, KD, L, LM", "ALPHA,BETA", "XERBLA", "PI /3.14159265358979323846D0/",
+    // "LNOTI, NOTRAN"; names in the declaration's own case. One name alone counts in upper case or in fixed form only.
+    private static bool NameList(ReadOnlySpan<char> rest, bool upper, bool fixedForm)
+    {
+        if (rest.IsEmpty || rest.Length > 120)
+        {
+            return false;
+        }
+
+        var slash = rest.IndexOf('/');
+        if (slash > 0)
+        {
+            // DATA and COMMON: "SQRT2 /1.414D0/", "/DLS001/ ROWNS(209)".
+            return upper && rest[(slash + 1)..].Contains('/') && !rest.ContainsAnyInRange('a', 'z');
+        }
+
+        var names = 0;
+        foreach (var range in rest.Split(','))
+        {
+            var item = rest[range].Trim();
+            if (item.IsEmpty || !IsWord(item) || (upper ? item.ContainsAnyInRange('a', 'z') : item.ContainsAnyInRange('A', 'Z')))
+            {
+                return false;
+            }
+
+            names++;
+        }
+
+        return upper ? rest.Length >= 2 : fixedForm;
+    }
+
+    private static bool IsDeclaration(string opener) =>
+        opener is "integer " or "real " or "double precision" or "logical " or "complex " or "character " or "external " or
+            "intrinsic " or "data " or "common /";
+
+    // Terraform's block types (HashiCorp, "Terraform language: Syntax", developer.hashicorp.com/terraform/language/syntax).
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> HclBlocks = new[]
+    {
+        "resource", "data", "module", "variable", "output", "provider", "locals", "terraform", "moved", "import", "check",
+        "removed", "dynamic", "lifecycle", "content", "required_providers", "backend", "cloud", "validation", "precondition",
+        "postcondition", "provisioner", "connection",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Values only HCL writes after "name =": references to Terraform's named values and its built-in functions.
+    private static readonly string[] HclValues =
+    [
+        "var.", "local.", "module.", "data.", "each.", "count.", "path.", "self.", "terraform.", "\"${", "<<-", "<<", "try(",
+        "merge(", "lookup(", "coalesce(", "concat(", "jsonencode(", "length(", "element(", "toset(", "tolist(", "tomap(",
+        "format(", "compact(", "flatten(", "distinct(", "one(", "can(", "contains(", "keys(", "values(", "zipmap(", "join(",
+        "split(", "replace(", "file(", "templatefile(", "cidrsubnet(", "max(", "min(", "string", "number", "bool",
+        "list(", "map(", "set(", "object(", "any", "aws_", "google_", "azurerm_",
+    ];
+
+    /// <summary>A line of Terraform (HCL): a block header (<c>resource "aws_vpc" "this" {</c>, <c>locals {</c>,
+    /// <c>dynamic "ingress" {</c>) or an attribute whose value is a reference, a function call, a type, a heredoc or a
+    /// nested block (<c>vpc_id = module.vpc.vpc_id</c>, <c>tags = merge(</c>, <c>type = string</c>, <c>tags = {</c>), or
+    /// a snake_case attribute with a literal (<c>enable_dns_support = true</c>, <c>cidr_block = "10.0.0.0/16"</c>).</summary>
+    public static bool Hcl(ReadOnlySpan<char> t)
+    {
+        var word = 0;
+        while (word < t.Length && (char.IsAsciiLetterLower(t[word]) || char.IsAsciiDigit(t[word]) || t[word] == '_'))
+        {
+            word++;
+        }
+
+        if (word == 0 || word == t.Length)
+        {
+            return false;
+        }
+
+        var name = t[..word];
+        var rest = t[word..].TrimStart();
+        if (rest.Length >= 1 && rest[0] == '{' && rest.Length == 1 || rest.Length > 1 && rest[0] == '"' && rest.EndsWith("{", StringComparison.Ordinal))
+        {
+            // Block header: a block type, then up to two quoted labels, then "{".
+            return HclBlocks.Contains(name) && QuotedLabels(rest[..^1].TrimEnd());
+        }
+
+        if (rest.Length < 3 || rest[0] != '=' || rest[1] != ' ' || !char.IsAsciiLetterLower(t[0]))
+        {
+            return false;
+        }
+
+        var value = rest[2..].TrimStart();
+        if (value.IsEmpty)
+        {
+            return false;
+        }
+
+        if (value is "{" or "[" or "{}" or "[]")
+        {
+            return true;
+        }
+
+        foreach (var v in HclValues)
+        {
+            if (value.StartsWith(v, StringComparison.Ordinal) && (value.Length == v.Length || v[^1] is '.' or '(' or '{' or '<' or '_' || !char.IsAsciiLetterOrDigit(value[v.Length])))
+            {
+                return !value.Contains(". ", StringComparison.Ordinal) && !value.EndsWith('.');
+            }
+        }
+
+        // "enable_dns_support = true", "cidr_block = \"10.0.0.0/16\"": a snake_case name and one literal.
+        return name.Contains('_') && (value is "true" or "false" or "null" || value.Length >= 2 && value[0] == '"' && value[^1] == '"' && value[1..^1].IndexOf('"') < 0 || IsWord(value) && char.IsAsciiDigit(value[0]));
+    }
+
+    private static bool QuotedLabels(ReadOnlySpan<char> s)
+    {
+        var labels = 0;
+        while (!s.IsEmpty)
+        {
+            if (s[0] != '"')
+            {
+                return false;
+            }
+
+            var close = s[1..].IndexOf('"');
+            if (close < 1 || s[1..(close + 1)].Contains(' '))
+            {
+                return false;
+            }
+
+            labels++;
+            s = s[(close + 2)..].TrimStart();
+        }
+
+        return labels <= 2;
     }
 
     /// <summary>2 for an assembler instruction with a register, an immediate or a memory operand ("mov rax, 1",

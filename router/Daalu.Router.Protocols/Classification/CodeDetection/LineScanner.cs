@@ -40,6 +40,7 @@ internal struct LineScanner
     private int _asmInstructions;
     private int _asmLines;
     private int _mlLines;
+    private int _hclLines;
     private int _structureLines;
     private int _onePointLines;
     private int _lines;
@@ -186,7 +187,7 @@ internal struct LineScanner
     /// <see cref="Add"/>), asked only when every other rule (lines, words, weak evidence) said no, so it can
     /// only turn a "no code" into <see cref="CodeSignal.Source"/>, never change another verdict: two Lisp forms (one of
     /// them a definition, binding or test), two Fortran statements, two assembler instructions (or one and a label or
-    /// directive), two ML-family bindings or arms; or, over the whole text, lines of code's shape adding up (a code line
+    /// directive), two ML-family bindings or arms, two Terraform (HCL) block headers or attributes; or, over the whole text, lines of code's shape adding up (a code line
     /// counts two, a one-point line, a structure line or a shape line one each) to four, with at least two structure or
     /// shape lines among them and most lines contributing.
     /// </summary>
@@ -210,12 +211,12 @@ internal struct LineScanner
         }
 
         if (_lispForms >= 1 && _lispLines >= 2 || _lispLines >= 3 || _fortranLines >= 2 || _asmInstructions >= 2 ||
-            _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2)
+            _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2 || _hclLines >= 2)
         {
             return CodeSignal.Source;
         }
 
-        var shapes = _structureLines + _lispLines + _fortranLines + _asmLines + _mlLines;
+        var shapes = _structureLines + _lispLines + _fortranLines + _asmLines + _mlLines + _hclLines;
         var score = (2 * CodeLines) + _onePointLines + shapes;
         return score >= 4 && shapes >= 2 && score * 2 >= _lines ? CodeSignal.Source : CodeSignal.None;
     }
@@ -247,6 +248,12 @@ internal struct LineScanner
         if (LanguageShapes.MlFamily(t))
         {
             _mlLines++;
+            return;
+        }
+
+        if (LanguageShapes.Hcl(t))
+        {
+            _hclLines++;
             return;
         }
 

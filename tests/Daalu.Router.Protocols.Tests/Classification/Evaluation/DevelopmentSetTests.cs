@@ -19,6 +19,6 @@ public class DevelopmentSetTests(ITestOutputHelper output)
 
         Assert.True(code > 300 && prose > 1000);
         Assert.True(flagged * 1000 <= prose * 2, $"false positives {flagged}/{prose} above the 0.2% reported");
-        Assert.True(found * 1000 >= code * 958, $"recall {found}/{code} below the 95.8% reported");
+        Assert.True(found * 1000 >= code * 960, $"recall {found}/{code} below the 96.0% reported");
     }
 }
