@@ -247,14 +247,7 @@ public static class VllmBuilder
                         AutomountServiceAccountToken = false,
                         EnableServiceLinks = false,
                         TerminationGracePeriodSeconds = 60,
-                        SecurityContext = new V1PodSecurityContext
-                        {
-                            RunAsNonRoot = true,
-                            RunAsUser = 1000,
-                            RunAsGroup = 1000,
-                            FsGroup = 1000,
-                            SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-                        },
+                        SecurityContext = RestrictedPodSecurity.NonRoot(1000, fsGroup: true),
                         Containers =
                         [
                             new V1Container

@@ -139,13 +139,7 @@ public static class WeightsInspector
                 AutomountServiceAccountToken = false,
                 EnableServiceLinks = false,
                 TerminationGracePeriodSeconds = 5,
-                SecurityContext = new V1PodSecurityContext
-                {
-                    RunAsNonRoot = true,
-                    RunAsUser = 1000,
-                    RunAsGroup = 1000,
-                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-                },
+                SecurityContext = RestrictedPodSecurity.NonRoot(1000, fsGroup: false),
                 Containers =
                 [
                     new V1Container

@@ -1,3 +1,4 @@
+using Daalu.Operator.Children;
 using k8s.Models;
 
 namespace Daalu.Operator.Routing;
@@ -289,14 +290,7 @@ public static class RouterObjectsBuilder
                 ServiceAccountName = settings.RouterName,
                 AutomountServiceAccountToken = false,
                 TerminationGracePeriodSeconds = 30,
-                SecurityContext = new V1PodSecurityContext
-                {
-                    RunAsNonRoot = true,
-                    RunAsUser = 65532,
-                    RunAsGroup = 65532,
-                    FsGroup = 65532,
-                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
-                },
+                SecurityContext = RestrictedPodSecurity.NonRoot(65532, fsGroup: true),
                 Containers =
                 [
                     new V1Container
