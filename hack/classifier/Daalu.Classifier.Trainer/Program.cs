@@ -14,9 +14,10 @@ using Daalu.Router.Protocols.Tests.Classification.Evaluation;
 var root = FindRepoRoot();
 var templates = Path.Combine(root, "hack", "classifier", "data", "templates.txt");
 var output = Path.Combine(root, "router", "Daalu.Router.Protocols", "Classification", "Weights", "difficulty-v1.json");
-var settings = Training.Shipped with { Sources = null, LeftoverOnly = false };
+var settings = Training.Shipped with { Sources = null, LeftoverOnly = false, Class3Weight = 1.0 };
 string? publicData = null;
 string? baseline = null;
+string? heldOutH = null;
 var useTemplates = true;
 var write = false;
 for (var i = 0; i < args.Length; i++)
@@ -26,10 +27,12 @@ for (var i = 0; i < args.Length; i++)
         case "--public": publicData = args[++i]; break;
         case "--no-templates": useTemplates = false; break;
         case "--baseline": baseline = args[++i]; break;
+        case "--heldout-h": heldOutH = args[++i]; break;
         case "--write": write = true; break;
         case "--leftover-only": settings = settings with { LeftoverOnly = true }; break;
         case "--sources": settings = settings with { Sources = new HashSet<string>(args[++i].Split(','), StringComparer.Ordinal) }; break;
-        case "--shipped-recipe": settings = settings with { Sources = Training.Shipped.Sources, LeftoverOnly = true }; break;
+        case "--shipped-recipe": settings = settings with { Sources = Training.Shipped.Sources, LeftoverOnly = true, Class3Weight = Training.Shipped.Class3Weight }; break;
+        case "--class3-weight": settings = settings with { Class3Weight = double.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--epochs": settings = settings with { Epochs = int.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--rate": settings = settings with { LearningRate = double.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
         case "--l2": settings = settings with { L2 = double.Parse(args[++i], CultureInfo.InvariantCulture) }; break;
@@ -63,6 +66,12 @@ var sets = new List<(string Name, List<(System.Text.Json.Nodes.JsonObject, int)>
 if (dev.Count > 0)
 {
     sets.Add(("public dev", dev.Select(c => (Evaluation.Chat(c.Text), c.Rating)).ToList()));
+    if (dev.Any(c => c.Source == "asq"))
+    {
+        // The dev split as it was before ASQ was added (the same records), so runs on either data build compare.
+        sets.Add(("public dev without asq", dev.Where(c => c.Source != "asq").Select(c => (Evaluation.Chat(c.Text), c.Rating)).ToList()));
+    }
+
     foreach (var source in dev.Select(c => c.Source).Distinct().Order(StringComparer.Ordinal))
     {
         sets.Add(($"  dev: {source}", dev.Where(c => c.Source == source).Select(c => (Evaluation.Chat(c.Text), c.Rating)).ToList()));
@@ -75,6 +84,14 @@ foreach (var set in new[] { "a", "b" })
         .SelectMany(f => EvaluationSet.Parse(File.ReadAllText(f)))
         .Select(c => (EvaluationSet.ToChatBody(c), c.Difficulty)).ToList();
     sets.Add(($"set {set.ToUpperInvariant()}", cases));
+}
+
+IReadOnlyList<HeldOutDifficultyFile.Record>? h = null;
+if (heldOutH is not null)
+{
+    // Held-out set H (hack/classifier/heldout-h/build.py): not clean once a choice is made looking at it.
+    h = HeldOutDifficultyFile.Read(heldOutH);
+    sets.Add(("set H", h.Select(r => (Evaluation.Chat(r.Text), r.Rating)).ToList()));
 }
 
 Console.WriteLine($"\nshipped: {shipped.Version}\nnew:     {version}\n");
@@ -95,6 +112,12 @@ foreach (var (name, cases) in sets)
 foreach (var d in details)
 {
     Console.Write(d);
+}
+
+if (h is not null)
+{
+    Console.WriteLine($"\nset H, shipped weights:\n\n{DifficultyScore.Measure(shipped, h).Render()}");
+    Console.WriteLine($"set H, new weights:\n\n{DifficultyScore.Measure(model, h).Render()}");
 }
 
 if (write)

@@ -4,12 +4,13 @@ namespace Daalu.Classifier.Trainer;
 
 /// <summary>
 /// Multinomial logistic regression over <see cref="HashedFeatures"/> buckets, trained by SGD with L2 and per-class
-/// example weights (1 / the class's share, so no rating dominates). Deterministic: one thread, a seeded shuffle, a
-/// fixed epoch count and learning-rate schedule.
+/// example weights (1 / the class's share, so no rating dominates; rating 3's times <c>class3Weight</c>, since a hard
+/// prompt rated 2 costs more than a 2 rated 3). Deterministic: one thread, a seeded shuffle, a fixed epoch count and
+/// learning-rate schedule.
 /// </summary>
 internal static class SoftmaxTrainer
 {
-    public static (float[] Weights, float[] Bias) Train(IReadOnlyList<(int[] Features, int Label)> examples, int seed, int epochs, double learningRate, double l2)
+    public static (float[] Weights, float[] Bias) Train(IReadOnlyList<(int[] Features, int Label)> examples, int seed, int epochs, double learningRate, double l2, double class3Weight = 1.0)
     {
         var classCounts = new double[3];
         foreach (var e in examples)
@@ -46,7 +47,7 @@ internal static class SoftmaxTrainer
                     sum += z[k];
                 }
 
-                var classWeight = examples.Count / (3 * classCounts[label]);
+                var classWeight = examples.Count / (3 * classCounts[label]) * (label == 2 ? class3Weight : 1.0);
                 for (var k = 0; k < 3; k++)
                 {
                     var gradient = ((z[k] / sum) - (k == label ? 1 : 0)) * classWeight;

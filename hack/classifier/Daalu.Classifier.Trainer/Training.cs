@@ -16,8 +16,11 @@ internal static class Training
 
     public const int SamplesPerTemplate = 30;
 
-    /// <summary>The shipped settings: 40 epochs, learning rate 0.05 (decaying), L2 1e-4.</summary>
-    public static readonly Settings Shipped = new(TrainingSet.ShippedSources, LeftoverOnly: true, Epochs: 40, LearningRate: 0.05, L2: 1e-4);
+    /// <summary>
+    /// The shipped settings: 40 epochs, learning rate 0.05 (decaying), L2 1e-4, rating-3 examples weighing 1.5 times
+    /// their class share (docs/classification.md, "Label 2 for advice questions").
+    /// </summary>
+    public static readonly Settings Shipped = new(TrainingSet.ShippedSources, LeftoverOnly: true, Epochs: 40, LearningRate: 0.05, L2: 1e-4, Class3Weight: 1.5);
 
     /// <summary>The templates (unless <paramref name="useTemplates"/> is false) and the public records, with a tag naming them.</summary>
     public static (List<LabelledText> Corpus, string DataTag) Corpus(string templatesPath, string? publicPath, bool useTemplates = true)
@@ -50,8 +53,9 @@ internal static class Training
             var n = HashedFeatures.Extract(c.Text, CodeSignals.Name(CodeDetector.Detect(c.Text)), features);
             return (Features: features[..n], Label: c.Rating - 1);
         }).ToList();
-        var (weights, bias) = SoftmaxTrainer.Train(examples, Seed, settings.Epochs, settings.LearningRate, settings.L2);
-        var version = string.Create(CultureInfo.InvariantCulture, $"difficulty-v1 seed={Seed} examples={examples.Count} epochs={settings.Epochs} l2={settings.L2} data={dataTag}");
+        var (weights, bias) = SoftmaxTrainer.Train(examples, Seed, settings.Epochs, settings.LearningRate, settings.L2, settings.Class3Weight);
+        var weight3 = settings.Class3Weight == 1.0 ? "" : string.Create(CultureInfo.InvariantCulture, $" w3={settings.Class3Weight}");
+        var version = string.Create(CultureInfo.InvariantCulture, $"difficulty-v1 seed={Seed} examples={examples.Count} epochs={settings.Epochs} l2={settings.L2}{weight3} data={dataTag}");
         return new Result(train, weights, bias, version);
     }
 
@@ -68,7 +72,7 @@ internal static class Training
     }
 
     /// <summary>What a run trains on and how.</summary>
-    public sealed record Settings(IReadOnlySet<string>? Sources, bool LeftoverOnly, int Epochs, double LearningRate, double L2);
+    public sealed record Settings(IReadOnlySet<string>? Sources, bool LeftoverOnly, int Epochs, double LearningRate, double L2, double Class3Weight = 1.0);
 
     /// <summary>A trained model and the prompts it was trained on.</summary>
     public sealed record Result(IReadOnlyList<LabelledText> Train, float[] Weights, float[] Bias, string Version)

@@ -9,11 +9,12 @@ internal static class TrainingSet
 {
     /// <summary>
     /// The public sources of the shipped recipe: all but <c>clinc150</c>, whose intent-labelled voice-assistant
-    /// requests taught the model that a short question is 1 (docs/classification.md, "Training the learned stage").
+    /// requests taught the model that a short question is 1 (docs/classification.md, "Training the learned stage");
+    /// <c>asq</c> (advice questions, 2) and <c>folio</c> (deductive reasoning, 3) since "Label 2 for advice questions".
     /// </summary>
     public static readonly IReadOnlySet<string> ShippedSources = new HashSet<string>(StringComparer.Ordinal)
     {
-        "webquestions", "clinc150-howto", "wiki", "gsm8k", "aqua", "exercism", "exercism-blurb",
+        "webquestions", "clinc150-howto", "wiki", "gsm8k", "aqua", "exercism", "exercism-blurb", "asq", "folio",
     };
 
     private static readonly DifficultyClassifier Heuristic = new(DifficultyModel.Shipped, TimeProvider.System);

@@ -27,16 +27,29 @@ summarising, extracting, 3 = code generation, math, multi-step reasoning), the p
     Per exercise: the instructions (`instructions.md`, else `description.md`: the text up to the first example or
     table, link references dropped, at most 1,500 characters) sent as they are, and the one-line `blurb` of
     `metadata.toml` inside one of CODE_TASKS with a language, in turn.
+  liye/ASQ `data/asq_test.json` (ASQ, "Asking the Right Question: Inferring Advice-Seeking Intentions from Personal
+    Narratives", Fu, Chang and Danescu-Niculescu-Mizil, NAACL 2019; advice posts from Reddit): the advice-seeking
+    question the author of each post asked (the candidate that `label` names; the other candidate, a question from
+    another post, is not used), sent alone. Rating 2, the project's "advise": open-ended requests for advice, a how-to
+    or an opinion, which no other source here labels 2. Of the ASQ_ITEMS items with the smallest hash, every `dev`
+    one is kept (for evaluation) and only the first ASQ_TRAIN `train` ones: more advice questions, or the post's
+    narrative before the question, pull multi-step reasoning prompts towards 2 (measured in docs/classification.md,
+    "Label 2 for advice questions"). Only the test file is reachable (train and held-out are over 4 MiB). Source `asq`.
+  Yale-LILY/FOLIO `data/v0.0/folio-train.jsonl` (FOLIO, Han et al. 2022, CC BY-SA 4.0), `train` only: natural-language
+    premises and a conclusion whose truth follows by first-order deduction over several of them. Rating 3 (multi-step
+    reasoning). Every example, premises and conclusion inside one of LOGIC_TASKS in turn; split by story, so the
+    examples that share premises share a split. Source `folio`.
 
 Not used, on purpose: MT-Bench, HumanEval, MBPP and the self-instruct seed and user-oriented sets (reserved for
 independent evaluation), repositories that embed them, and the project's own evaluation sets A and B. A snapshot's
-files of 4 MiB and more are absent here, which rules out SQuAD and databricks-dolly-15k.
+files of 4 MiB and more are absent here, which rules out SQuAD, databricks-dolly-15k (its one file is a Git LFS
+pointer in the reachable copy) and ASQ's train split.
 
 Selection is by a SHA-256 of each item's id, so it does not depend on Python's random module; each record gets
 split `dev` for one id in five by that hash (both records of an Exercism exercise follow the exercise's), else
 `train`. The script prints the SHA-256 of its output: the same snapshots give the same file.
 
-usage: build.py <oos-eval> <webquestions> <grade-school-math> <AQuA> <problem-specifications> <out.jsonl>
+usage: build.py <oos-eval> <webquestions> <grade-school-math> <AQuA> <problem-specifications> <ASQ> <FOLIO> <out.jsonl>
 Each may be a checkout or a bare git directory (read with `git show HEAD:<path>`).
 """
 import hashlib
@@ -62,6 +75,8 @@ WEBQUESTIONS = 1000
 WIKI_BLOCKS = 600
 GSM8K = 1500
 MAX_CHARS = 1500
+ASQ_ITEMS = 1500
+ASQ_TRAIN = 200
 TEXT_TASKS = [
     "Summarize this in one sentence:\n\n{t}",
     "Rewrite the following paragraph in simpler words:\n\n{t}",
@@ -78,6 +93,11 @@ CODE_TASKS = [
     "{b} Implement it in {lang}, with tests.",
     "I need {lang} code that does the following. {b}",
     "Can you solve this exercise in {lang}? {b}",
+]
+LOGIC_TASKS = [
+    "{p}\n\nBased on the premises above, is the following conclusion true, false or uncertain? {c}",
+    "Premises: {p}\nConclusion: {c}\nDoes the conclusion follow from the premises? Answer true, false or uncertain and show your reasoning.",
+    "Suppose that: {p} Is it true, false or impossible to tell that {c0}?",
 ]
 LANGS = ["Python", "Java", "C#", "Go", "Rust", "JavaScript", "TypeScript", "C++", "Ruby", "Kotlin", "Swift", "Haskell"]
 
@@ -121,8 +141,8 @@ def instructions(md):
 
 
 def main():
-    oos, wq, gsm, aqua, spec = (git_dir(p) for p in sys.argv[1:6])
-    out = sys.argv[6]
+    oos, wq, gsm, aqua, spec, asq, folio = (git_dir(p) for p in sys.argv[1:8])
+    out = sys.argv[8]
     records = []
 
     data = json.loads(git(oos, "show", "HEAD:data/data_full.json"))
@@ -173,8 +193,26 @@ def main():
             records.append(rec("exercism-blurb", name, 3, CODE_TASKS[frame % len(CODE_TASKS)].format(lang=lang, b=blurb), split))
             frame += 1
 
+    asq_items = [(x["id"], x) for x in json.loads(git(asq, "show", "HEAD:data/asq_test.json"))]
+    train = 0
+    for k, x in first(asq_items, ASQ_ITEMS):
+        r = rec("asq", k, 2, " ".join((x["qn1"] if x["label"] == 0 else x["qn2"]).split()))
+        if r["split"] == "train":
+            train += 1
+            if train > ASQ_TRAIN:
+                continue
+        records.append(r)
+
+    for n, line in enumerate(git(folio, "show", "HEAD:data/v0.0/folio-train.jsonl").decode().splitlines()):
+        x = json.loads(line)
+        premises = " ".join(" ".join(p.split()) for p in x["premises"])
+        conclusion = " ".join(x["conclusion"].split())
+        c0 = conclusion[:1].lower() + conclusion[1:].rstrip(".")
+        text = LOGIC_TASKS[n % len(LOGIC_TASKS)].format(p=premises, c=conclusion, c0=c0)
+        records.append(rec("folio", str(x["example_id"]), 3, text, split_of(f"folio:story-{x['story_id']}")))
+
     for name, repo in (("oos-eval", oos), ("webquestions", wq), ("grade-school-math", gsm), ("AQuA", aqua),
-                       ("problem-specifications", spec)):
+                       ("problem-specifications", spec), ("ASQ", asq), ("FOLIO", folio)):
         print(name, git(repo, "rev-parse", "HEAD").decode().strip())
     records = [r for r in records if r["text"]]
     with open(out, "w", encoding="utf-8") as f:

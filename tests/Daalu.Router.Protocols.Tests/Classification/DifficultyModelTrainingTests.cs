@@ -8,7 +8,9 @@ namespace Daalu.Router.Protocols.Tests.Classification;
 /// built by hack/classifier/public-data/build.py and trained by hack/classifier/train-difficulty.sh. Every text below
 /// is an item of that data's <c>train</c> split, quoted from the source named (GSM8K train, openai/grade-school-math,
 /// MIT; WebQuestions train, brmson/dataset-factoid-webquestions, CC BY 4.0; CLINC150 train, clinc/oos-eval, CC BY 3.0;
-/// Exercism problem-specifications metadata blurbs, MIT, in the builder's frame), never one of the evaluation sets.
+/// Exercism problem-specifications metadata blurbs, MIT, in the builder's frame; ASQ test questions, liye/ASQ; FOLIO
+/// train, Yale-LILY/FOLIO, CC BY-SA 4.0, in the builder's frame), never one of the evaluation sets. (WebQuestions'
+/// "where do most chinese live?" was pinned here too; since ASQ's advice questions it is rated 2 by the model alone.)
 /// </summary>
 public class DifficultyModelTrainingTests
 {
@@ -17,7 +19,8 @@ public class DifficultyModelTrainingTests
     [InlineData("exercism anagram", "Write a JavaScript program for this task. Find the words that use the same letters as another word.", 3)]
     [InlineData("exercism alphametics", "Can you solve this exercise in Rust? Given an alphametics puzzle, find the correct solution.", 3)]
     [InlineData("webquestions wqr002668", "who is the voice of family guys meg griffin?", 1)]
-    [InlineData("webquestions wqr001090", "where do most chinese live?", 1)]
+    [InlineData("asq 7ywzo0", "How to meet people outside my social comfort zone?", 2)]
+    [InlineData("folio 1341", "Premises: All eels are fish. No fish are plants. A thing is either a plant or animal. Nothing that breathes is paper. All animals breathe. If a sea eel is either an eel or a plant, then a sea eel is an eel or an animal.\nConclusion: Sea eel is an eel.\nDoes the conclusion follow from the premises? Answer true, false or uncertain and show your reasoning.", 3)]
     [InlineData("clinc150 application_status", "how can i track the progress of my credit card application", 2)]
     public void Predict_PublicTrainingItem_RatedAsItsSource(string source, string text, int rating)
     {
@@ -31,6 +34,6 @@ public class DifficultyModelTrainingTests
     public void Shipped_Version_NamesTheTrainingData()
     {
         // The trainer writes the public data's SHA-256 prefix into the version: the weights say which build they came from.
-        Assert.Matches("^difficulty-v1 seed=20261207 examples=[0-9]+ epochs=40 l2=0.0001 data=templates\\+public-[0-9a-f]{12}$", DifficultyModel.Shipped.Version);
+        Assert.Matches("^difficulty-v1 seed=20261207 examples=[0-9]+ epochs=40 l2=0.0001 w3=1.5 data=templates\\+public-[0-9a-f]{12}$", DifficultyModel.Shipped.Version);
     }
 }
