@@ -31,6 +31,12 @@ public class DifficultyClassifierTests
     [InlineData("A shop sells 3 apples for 2 euros. How much do 12 apples cost?", 3)]
     [InlineData("Traceback (most recent call last):\n  File \"a.py\", line 2, in <module>\nNameError: name 'x' is not defined", 2)]
     [InlineData("Summarise this: the board approved the budget and postponed the hiring plan.", 2)]
+    [InlineData("How do I ask my landlord to fix the heating without sounding rude?", 2)]
+    [InlineData("should i take the job offer or stay where i am", 2)]
+    [InlineData("Is it worth learning to play the piano at 40?", 2)]
+    [InlineData("Can you give me some tips for sleeping better on night shifts?", 2)]
+    [InlineData("How many moons does Jupiter have?", 1)]
+    [InlineData("How do I solve 3x + 5 = 20 for x?", 3)]
     public void Rate_ClearCases_HeuristicDecides(string prompt, int expected)
     {
         var decision = Rate(Chat(("user", prompt)));

@@ -29,10 +29,11 @@ public class HeldOutSetHTests(ITestOutputHelper output)
         Assert.True(score.ReachedLearned <= ReachedLearnedReported, $"reaching the learned stage: {score.ReachedLearned}/{score.Total}, reported {ReachedLearnedReported}");
     }
 
-    // The figures docs/classification.md reports for set H with the shipped weights (counts out of 450 hard, 150
-    // factual and 727 requests). Its first and only clean run, with the weights of 3551454, gave 408, 125 and 327; the
-    // weights trained with ASQ and FOLIO give 408, 127 and 327 (a recipe chosen with set H in view, so not clean).
-    private const int HardRatedThreeReported = 408;
-    private const int FactualRatedOneReported = 127;
-    private const int ReachedLearnedReported = 327;
+    // The figures docs/classification.md reports for set H with the shipped stages (counts out of 450 hard, 150
+    // factual and 727 requests). Its first and only clean run, with the stages of 3551454, gave 408, 125 and 327; with
+    // ASQ and FOLIO in the training data, the advice rule and the weights retrained on them: 409, 126 and 311 (chosen
+    // with set H in view, so not clean).
+    private const int HardRatedThreeReported = 409;
+    private const int FactualRatedOneReported = 126;
+    private const int ReachedLearnedReported = 311;
 }
