@@ -23,18 +23,6 @@ public sealed record LoadEstimate(DateTimeOffset Now, int InFlight, long InFligh
     /// </summary>
     public long PrefillBacklogTokens { get; init; }
 
-    /// <summary>
-    /// Of <see cref="PrefillBacklogTokens"/>, the tokens the backend has likely prefilled already: its learned rate times
-    /// the time since the last first token there (or since the backlog became non-empty), at most the backlog. vLLM
-    /// works through waiting prompts first come, first served in steps of up to max_num_batched_tokens (chunked
-    /// prefill), and a step's first tokens come only at its end, so between first tokens the head of the backlog is
-    /// being prefilled: a new call waits only for the rest (<see cref="RemainingPrefillTokens"/>).
-    /// </summary>
-    public long PrefillProgressTokens { get; init; }
-
-    /// <summary>The prefill backlog less what is likely done of it: what a new call's first token still waits for.</summary>
-    public long RemainingPrefillTokens => Math.Max(0, PrefillBacklogTokens - PrefillProgressTokens);
-
     /// <summary>Prompt tokens the backend prefills per millisecond, learned from first tokens (an estimate, see <see cref="PrefillRateRule"/>); null until learned.</summary>
     public double? PrefillTokensPerMs { get; init; }
 

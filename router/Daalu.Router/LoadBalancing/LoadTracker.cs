@@ -229,7 +229,7 @@ public sealed class LoadTracker(TimeProvider time)
         {
             if (!_polled)
             {
-                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index, PrefillTokensPerMs = _prefillPerMs, PrefillProgressTokens = Progress(now) };
+                return new LoadEstimate(now, _inFlight, _tokens, _inFlight, null, null, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index, PrefillTokensPerMs = _prefillPerMs };
             }
 
             var dReq = _inFlight - _inFlightAtPoll;
@@ -248,7 +248,7 @@ public sealed class LoadTracker(TimeProvider time)
                 ? Math.Max(0, w + (w > 0 ? _enteredSincePoll - Math.Max(_firstTokensSincePoll, _exitedSincePoll) : 0))
                 : null;
             double? kv = _kv is { } k ? Math.Clamp(k + (dTok * (_kvPerToken ?? 0)), 0, 1) : null;
-            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index, PrefillTokensPerMs = _prefillPerMs, PrefillProgressTokens = Progress(now) };
+            return new LoadEstimate(now, _inFlight, _tokens, requests, waiting, kv, TtftWindowView()) { Answering = _answering, PrefillBacklogTokens = _prefillBacklog, Index = Index, PrefillTokensPerMs = _prefillPerMs };
         }
     }
 
@@ -304,13 +304,6 @@ public sealed class LoadTracker(TimeProvider time)
     // Under _gate: smoothed, 0.8 old + 0.2 new.
     private void LearnUnderGate(double sample) =>
         _prefillPerMs = _prefillPerMs is { } old ? (0.8 * old) + (0.2 * sample) : sample;
-
-    // Under _gate: of the backlog, the tokens the card has likely prefilled since the last first token (or since the
-    // backlog became non-empty) at its learned rate; none under the tenth session's rule, which did not estimate it.
-    private long Progress(DateTimeOffset now) =>
-        Rule == PrefillRateRule.ServedOverBusyTime && _busySince is { } since && _prefillPerMs is { } rate && _prefillBacklog > 0
-            ? (long)Math.Min(_prefillBacklog, Math.Max(0, (now - since).TotalMilliseconds) * rate)
-            : 0;
 
     // Called under _gate. No samples (every call answered whole, the common case) needs no view object.
     private IReadOnlyList<TtftSample> TtftWindowView() =>

@@ -87,12 +87,10 @@ public static class SaturationJudge
         // card's learned rate) passes the tier's TTFT objective, the card is saturated now, before any answer shows it.
         // The observed p95 below lags a burst by the 20 answers it needs; this does not (docs/benchmarks.md, "Tenth
         // session": chat bursts at 120 % load, median p99 5,645 -> 2,731 ms with about as much spilled).
-        // What is left of the backlog counts (LoadEstimate.RemainingPrefillTokens: the head of it is being prefilled since
-        // the last first token), at the rate learned from the tokens the card really prefilled (PrefillRateRule).
-        if (load is { PrefillTokensPerMs: { } rate } && rate > 0 && load.RemainingPrefillTokens > 0
-            && thresholds.TtftObjectives.FirstOrDefault(o => o.Tier == tier) is { } obj && load.RemainingPrefillTokens / rate > obj.P95Ms)
+        if (load is { PrefillTokensPerMs: { } rate } && rate > 0 && load.PrefillBacklogTokens > 0
+            && thresholds.TtftObjectives.FirstOrDefault(o => o.Tier == tier) is { } obj && load.PrefillBacklogTokens / rate > obj.P95Ms)
         {
-            return FormattableString.Invariant($"prefill backlog ~{load.RemainingPrefillTokens / rate:0} ms > {obj.P95Ms} ms");
+            return FormattableString.Invariant($"prefill backlog ~{load.PrefillBacklogTokens / rate:0} ms > {obj.P95Ms} ms");
         }
 
         if (load is not null && tierTtftP95 is { } p95 && load.EstimatedRequests >= 1
