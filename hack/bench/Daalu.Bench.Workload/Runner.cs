@@ -16,6 +16,13 @@ internal static class Runner
         if (Environment.GetEnvironmentVariable("BENCH_TRACE") is not null)
         {
             Console.Error.WriteLine($"trace {w} {p} {rps:0.00}/s skips: {string.Join(", ", sim.SkipReasons.Select(kv => $"{kv.Key} x{kv.Value}"))}");
+            if (sim.LearnedRates.Count > 0)
+            {
+                // The simulated card prefills ~1.42 tokens/ms (docs/engine-simulator.md); what the trackers learned, at each poll.
+                var rates = sim.LearnedRates.Order().ToList();
+                Console.Error.WriteLine(FormattableString.Invariant($"  learned prefill rate, tokens/ms over {rates.Count} polls: min {rates[0]:0.00} p10 {rates[rates.Count / 10]:0.00} median {rates[rates.Count / 2]:0.00} p90 {rates[rates.Count * 9 / 10]:0.00} max {rates[^1]:0.00}"));
+            }
+
             if (w == Workload.ChatBurst)
             {
                 // Where the spill and the slow answers fall in the 30 s cycle (the burst is its first 5 s).

@@ -42,12 +42,12 @@ internal sealed class Simulation
         var hosted = EngineProfiles.Create(GpuClass.Rtx6000Ada, ModelSpec.Qwen7B);
         for (var i = 1; i <= 4; i++)
         {
-            _own.Add(new Replica($"own-{i}", TierNames.OwnGpu, new EngineCore(own), new LoadTracker(_clock)));
+            _own.Add(new Replica($"own-{i}", TierNames.OwnGpu, new EngineCore(own), new LoadTracker(_clock) { Rule = RateRule }));
         }
 
         for (var i = 1; i <= 2; i++)
         {
-            _hosted.Add(new Replica($"pool-{i}", TierNames.Hosted, new EngineCore(hosted), new LoadTracker(_clock)));
+            _hosted.Add(new Replica($"pool-{i}", TierNames.Hosted, new EngineCore(hosted), new LoadTracker(_clock) { Rule = RateRule }));
         }
     }
 
@@ -57,10 +57,21 @@ internal sealed class Simulation
     /// </summary>
     public static bool PrefillView { get; set; } = Environment.GetEnvironmentVariable("BENCH_NO_PREFILL_VIEW") is null;
 
+    /// <summary>
+    /// How the trackers learn each card's prefill rate: the router's default, or (BENCH_OLD_PREFILL_RATE set) the tenth
+    /// session's per-call rule, which also counts only a conversation's own prefix as cached, for side-by-side runs.
+    /// </summary>
+    public static PrefillRateRule RateRule { get; set; } = Environment.GetEnvironmentVariable("BENCH_OLD_PREFILL_RATE") is null
+        ? PrefillRateRule.ServedOverBusyTime
+        : PrefillRateRule.WaitedPerCall;
+
     public List<Call> Done { get; } = [];
 
     /// <summary>Trace: for each own replica skipped as saturated, the reason's kind (before the first digit) and how often.</summary>
     public Dictionary<string, int> SkipReasons { get; } = [];
+
+    /// <summary>Trace: each own replica's learned prefill rate (tokens/ms) at every poll once learned.</summary>
+    public List<double> LearnedRates { get; } = [];
 
     /// <summary>Calls that arrived and have not finished.</summary>
     public IEnumerable<Call> Pending => _calls.Values;
@@ -174,6 +185,10 @@ internal sealed class Simulation
             r.PolledKv = r.Core.KvCacheUsage;
             r.PolledWaiting = r.Core.Waiting;
             r.Tracker.Polled(r.Core.KvCacheUsage, r.Core.Waiting, r.Core.Running);
+            if (r.Tier == TierNames.OwnGpu && r.Tracker.Estimate().PrefillTokensPerMs is { } rate)
+            {
+                LearnedRates.Add(rate);
+            }
         }
     }
 

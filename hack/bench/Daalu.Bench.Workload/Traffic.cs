@@ -5,7 +5,9 @@ namespace Daalu.Bench.Workload;
 /// <summary>
 /// Generates the calls of a workload as Poisson arrivals (thinned to follow the burst or day curve). Token ids are
 /// random except the shared system prompts, so prefix-cache hits come only from real sharing. The prefix key is the
-/// router's (PrefixHasher over the prompt's text at 4 characters per token, the simulator's tokenizer rate).
+/// router's (PrefixHasher over the prompt's text at 4 characters per token, the simulator's tokenizer rate), with the
+/// system prompt as its shared part, as PrefixHasher.Compute marks a chat's leading system messages (BENCH_NO_SHARED_PREFIX
+/// set: no shared part, as before the eleventh session).
 /// </summary>
 internal static class Traffic
 {
@@ -13,6 +15,7 @@ internal static class Traffic
     public const double MeanAgentSteps = 6;
 
     private const int MaxHistory = 12_000;
+    private static readonly bool SharedPrefix = Environment.GetEnvironmentVariable("BENCH_NO_SHARED_PREFIX") is null;
     private static readonly List<int> AgentSystem = Tokens(new Random(42), 1500);
     private static readonly List<int>[] ChatSystems = [Tokens(new Random(43), 300), Tokens(new Random(44), 450), Tokens(new Random(45), 200)];
 
@@ -49,7 +52,7 @@ internal static class Traffic
     {
         var history = new List<int>(AgentSystem);
         history.AddRange(Tokens(rnd, rnd.Next(80, 201)));
-        var key = Key(history);
+        var key = Key(history, AgentSystem.Count);
         var steps = rnd.Next(4, 9);
         Step(sim, rnd, history, key, steps, measured);
     }
@@ -78,12 +81,14 @@ internal static class Traffic
 
     private static Call Chat(Random rnd, bool measured)
     {
-        var prompt = new List<int>(ChatSystems[rnd.Next(ChatSystems.Length)]);
+        var system = ChatSystems[rnd.Next(ChatSystems.Length)];
+        var prompt = new List<int>(system);
         prompt.AddRange(Tokens(rnd, rnd.Next(30, 601)));
-        return new Call { Prompt = prompt, Output = rnd.Next(50, 501), Key = Key(prompt), Measured = measured };
+        return new Call { Prompt = prompt, Output = rnd.Next(50, 501), Key = Key(prompt, system.Count), Measured = measured };
     }
 
-    private static PrefixKey? Key(List<int> tokens)
+    // The key of a prompt whose first systemTokens tokens are its system prompt.
+    private static PrefixKey? Key(List<int> tokens, int systemTokens)
     {
         var text = string.Create(tokens.Count * 4, tokens, static (span, ts) =>
         {
@@ -96,7 +101,7 @@ internal static class Traffic
                 }
             }
         });
-        return PrefixHasher.FromText(text, text.Length, PrefixHasher.MaxKeyBlocks);
+        return PrefixHasher.FromText(text, text.Length, PrefixHasher.MaxKeyBlocks, SharedPrefix ? systemTokens * 4 : 0);
     }
 
     private static List<int> Tokens(Random rnd, int count)

@@ -18,16 +18,15 @@ public sealed class BackendRegistry(TimeProvider time) : LoadBalancing.IBackendL
     public IEnumerable<BackendRuntime> All => _all.Values;
 
     /// <inheritdoc/>
-    public IDisposable Track(string backend, long expectedTokens)
+    public IDisposable Track(string backend, long expectedTokens, long promptTokens, LoadBalancing.PrefixKey? key)
     {
         var rt = Get(backend);
         rt.Enter();
-        rt.Load.Enter(expectedTokens);
-        return new Tracked(rt, expectedTokens);
+        return new Tracked(rt, rt.Load.Enter(expectedTokens, promptTokens, key));
     }
 
     // Counts the call out the way the cascade's attempt does (BackendRuntime.Exit and LoadTracker.Exit), once.
-    private sealed class Tracked(BackendRuntime rt, long tokens) : IDisposable
+    private sealed class Tracked(BackendRuntime rt, LoadBalancing.LoadTicket ticket) : IDisposable
     {
         private int _done;
 
@@ -36,7 +35,7 @@ public sealed class BackendRegistry(TimeProvider time) : LoadBalancing.IBackendL
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
                 rt.Exit();
-                rt.Load.Exit(tokens);
+                rt.Load.Exit(ticket);
             }
         }
     }

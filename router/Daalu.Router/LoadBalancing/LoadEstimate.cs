@@ -23,7 +23,7 @@ public sealed record LoadEstimate(DateTimeOffset Now, int InFlight, long InFligh
     /// </summary>
     public long PrefillBacklogTokens { get; init; }
 
-    /// <summary>Prompt tokens the backend prefills per millisecond, learned from first tokens (an estimate, see <see cref="LoadTracker"/>); null until learned.</summary>
+    /// <summary>Prompt tokens the backend prefills per millisecond, learned from first tokens (an estimate, see <see cref="PrefillRateRule"/>); null until learned.</summary>
     public double? PrefillTokensPerMs { get; init; }
 
     /// <summary>What this router sent to the backend per conversation (null for a view not taken from a tracker).</summary>

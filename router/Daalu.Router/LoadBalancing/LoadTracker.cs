@@ -16,6 +16,10 @@ namespace Daalu.Router.LoadBalancing;
 /// new call's first token comes after those tokens are prefilled, while vllm:num_requests_waiting counts a queued
 /// 8,000-token miss the same as a 300-token chat. A non-streamed call's first token is not seen by the router: its
 /// prefill counts until it ends.
+///
+/// The card's prefill rate is learned from first tokens by <see cref="Rule"/>: by default the uncached prompt tokens
+/// the card served over the time its backlog was non-empty (<see cref="PrefillRateRule.ServedOverBusyTime"/>), so what
+/// the card already held, and work already in progress when a call came, are not counted as prefilled.
 /// </summary>
 public sealed class LoadTracker(TimeProvider time)
 {
@@ -34,6 +38,9 @@ public sealed class LoadTracker(TimeProvider time)
     private long _tokens;
     private long _prefillBacklog;
     private double? _prefillPerMs;
+    private DateTimeOffset? _busySince;
+    private long _servedTokens;
+    private double _servedMs;
     private bool _polled;
     private double? _kv;
     private double? _waiting;
@@ -64,12 +71,13 @@ public sealed class LoadTracker(TimeProvider time)
 
     /// <summary>
     /// Counts a call in: <paramref name="tokens"/> of KV (<see cref="ExpectedTokens"/>), and <paramref name="promptTokens"/>
-    /// less what <see cref="Index"/> says the backend holds of the prompt's prefix into the prefill backlog; notes the
-    /// prefix as sent there. The ticket counts it out (<see cref="RecordTtft(double, LoadTicket?)"/>, <see cref="Exit(LoadTicket)"/>).
+    /// less what <see cref="Index"/> says the backend holds of the prompt's prefix (its conversation, or a prefix other
+    /// conversations sent there share: <see cref="PrefixIndex.HeldTokens"/>) into the prefill backlog; notes the prefix
+    /// as sent there. The ticket counts it out (<see cref="RecordTtft(double, LoadTicket?)"/>, <see cref="Exit(LoadTicket)"/>).
     /// </summary>
     public LoadTicket Enter(long tokens, long promptTokens, PrefixKey? key)
     {
-        var cached = key is { } k ? Index.CachedTokens(k) : 0;
+        var cached = key is { } k ? (Rule == PrefillRateRule.WaitedPerCall ? Index.CachedTokens(k) : Index.HeldTokens(k)) : 0;
         var prefill = Math.Max(0, promptTokens - cached);
         if (key is { } sent)
         {
@@ -77,9 +85,15 @@ public sealed class LoadTracker(TimeProvider time)
         }
 
         long ahead;
+        var now = time.GetUtcNow();
         lock (_gate)
         {
             ahead = _prefillBacklog;
+            if (_prefillBacklog == 0 && prefill > 0)
+            {
+                _busySince = now; // the card starts prefilling this router's calls now
+            }
+
             _prefillBacklog += prefill;
         }
 
@@ -87,11 +101,17 @@ public sealed class LoadTracker(TimeProvider time)
         return new LoadTicket(tokens, prefill) { BacklogAhead = ahead };
     }
 
+    /// <summary>
+    /// How the prefill rate is learned (<see cref="PrefillRateRule"/>). <see cref="PrefillRateRule.ServedOverBusyTime"/>
+    /// unless set otherwise; the workload benchmark sets the tenth session's rule to compare the two side by side.
+    /// </summary>
+    public PrefillRateRule Rule { get; init; } = PrefillRateRule.ServedOverBusyTime;
+
     /// <summary>Counts the call of <paramref name="ticket"/> out (its prefill too, if no first token came).</summary>
     public void Exit(LoadTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        _ = PrefillDone(ticket);
+        _ = PrefillDone(ticket, firstToken: false);
         Exit(ticket.Tokens);
     }
 
@@ -145,7 +165,8 @@ public sealed class LoadTracker(TimeProvider time)
 
     /// <summary>
     /// Records the time to first token of the call of <paramref name="ticket"/>, which streamed: its prefill is done (once
-    /// per call), and the tokens it waited for over that time teach the card's prefill rate (<see cref="LoadEstimate.PrefillTokensPerMs"/>).
+    /// per call), and the card's prefill rate (<see cref="LoadEstimate.PrefillTokensPerMs"/>) learns from it by
+    /// <see cref="Rule"/>.
     /// </summary>
     public void RecordTtft(double ms, LoadTicket? ticket)
     {
@@ -156,26 +177,24 @@ public sealed class LoadTracker(TimeProvider time)
         }
 
         // Once per call: a second signal for the same call (or one after it ended) would count a second answer.
-        if (!PrefillDone(ticket))
+        if (!PrefillDone(ticket, firstToken: true))
         {
             return;
         }
 
         RecordTtft(ms);
+        if (Rule != PrefillRateRule.WaitedPerCall)
+        {
+            return;
+        }
 
-        // The prompt tokens this call waited for and prefilled, over its time to first token: an estimate of the card's
-        // prefill rate, not a bound. Decode steps in between lower it; prompts already partly prefilled when the call
-        // came, and prefixes every card holds that the index does not know (a shared system prompt), raise it. On the
-        // workload benchmark it comes out high (a card passed the judge with 8,050 tokens queued, i.e. >= 4 tokens/ms,
-        // against the simulated card's 1.42), so the judge errs towards keeping calls on the own tier.
+        // The tenth session's rule: the prompt tokens this call waited for and prefilled, over its time to first token.
+        // It over-estimates: the calls ahead counted whole though they were partly prefilled when this one came (a step of
+        // up to 8,192 tokens takes seconds on a small card), and prefixes the card held that the index did not know.
         var waitedFor = ticket.BacklogAhead + ticket.PrefillTokens;
         if (waitedFor >= MinRateSampleTokens && ms > 0)
         {
-            var sample = waitedFor / ms;
-            lock (_gate)
-            {
-                _prefillPerMs = _prefillPerMs is { } old ? (0.8 * old) + (0.2 * sample) : sample;
-            }
+            Learn(waitedFor / ms);
         }
     }
 
@@ -233,9 +252,12 @@ public sealed class LoadTracker(TimeProvider time)
         }
     }
 
-    // Counts the ticket's prefill out; false when it already was.
-    private bool PrefillDone(LoadTicket ticket)
+    // Counts the ticket's prefill out; false when it already was. With ServedOverBusyTime, a first token also closes an
+    // interval of the card's busy time: the tokens it prefilled over the time since the last first token (or since the
+    // backlog last became non-empty) is what the card served in that time, partial progress and decode steps included.
+    private bool PrefillDone(LoadTicket ticket, bool firstToken)
     {
+        var now = time.GetUtcNow();
         lock (_gate)
         {
             if (ticket.PrefillDone)
@@ -245,9 +267,43 @@ public sealed class LoadTracker(TimeProvider time)
 
             ticket.PrefillDone = true;
             _prefillBacklog = Math.Max(0, _prefillBacklog - ticket.PrefillTokens);
+            if (_busySince is { } since)
+            {
+                if (firstToken)
+                {
+                    _servedTokens += ticket.PrefillTokens;
+                    _servedMs += Math.Max(0, (now - since).TotalMilliseconds);
+                    if (Rule == PrefillRateRule.ServedOverBusyTime && _servedTokens >= MinRateSampleTokens && _servedMs > 0)
+                    {
+                        LearnUnderGate(_servedTokens / _servedMs);
+                        (_servedTokens, _servedMs) = (0, 0);
+                    }
+                }
+                else
+                {
+                    // A call ended without a first token seen (a JSON answer): when its prefill finished is unknown, so
+                    // the interval it spans is dropped rather than credited to the wrong time.
+                    (_servedTokens, _servedMs) = (0, 0);
+                }
+
+                _busySince = _prefillBacklog > 0 ? now : null;
+            }
+
             return true;
         }
     }
+
+    private void Learn(double sample)
+    {
+        lock (_gate)
+        {
+            LearnUnderGate(sample);
+        }
+    }
+
+    // Under _gate: smoothed, 0.8 old + 0.2 new.
+    private void LearnUnderGate(double sample) =>
+        _prefillPerMs = _prefillPerMs is { } old ? (0.8 * old) + (0.2 * sample) : sample;
 
     // Called under _gate. No samples (every call answered whole, the common case) needs no view object.
     private IReadOnlyList<TtftSample> TtftWindowView() =>

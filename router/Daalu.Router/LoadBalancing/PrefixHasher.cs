@@ -41,6 +41,7 @@ public static class PrefixHasher
             // non-system message has ended); the rest of the conversation, the bulk of a long agent loop, is only counted.
             var text = new Builder(MaxKeyBlocks * BlockChars);
             var keyEnd = -1;
+            var sharedEnd = 0;
             foreach (var m in messages)
             {
                 if (m is not JsonObject msg)
@@ -49,6 +50,11 @@ public static class PrefixHasher
                 }
 
                 var role = msg["role"] is JsonValue r && r.TryGetValue<string>(out var rs) ? rs : string.Empty;
+                if (keyEnd < 0 && role is not ("system" or "developer"))
+                {
+                    sharedEnd = text.Length; // the leading system texts end here
+                }
+
                 text.Append(role);
                 text.Append("\n");
                 AppendContent(ref text, msg["content"]);
@@ -60,7 +66,7 @@ public static class PrefixHasher
                 }
             }
 
-            return FromPrefix(text.Copied.ToString(), text.Length, keyEnd < 0 ? text.Length : keyEnd, MaxKeyBlocks);
+            return FromPrefix(text.Copied.ToString(), text.Length, keyEnd < 0 ? text.Length : keyEnd, MaxKeyBlocks, sharedEnd);
         }
 
         if (body["prompt"] is JsonValue p && p.TryGetValue<string>(out var prompt))
@@ -71,15 +77,20 @@ public static class PrefixHasher
         return null;
     }
 
-    /// <summary>The key of <paramref name="text"/> whose identifying part ends at <paramref name="keyEnd"/>.</summary>
-    public static PrefixKey? FromText(string text, int keyEnd, int maxKeyBlocks)
+    /// <summary>
+    /// The key of <paramref name="text"/> whose identifying part ends at <paramref name="keyEnd"/>, and whose first
+    /// <paramref name="sharedEnd"/> characters are a prefix other conversations share (<see cref="PrefixKey.SharedKey"/>; 0 for none).
+    /// </summary>
+    public static PrefixKey? FromText(string text, int keyEnd, int maxKeyBlocks, int sharedEnd = 0)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return FromPrefix(text, text.Length, keyEnd, maxKeyBlocks);
+        return FromPrefix(text, text.Length, keyEnd, maxKeyBlocks, sharedEnd);
     }
 
-    // The key of a text of totalLength characters of which prefix holds at least the blocks the key covers.
-    private static PrefixKey? FromPrefix(string prefix, int totalLength, int keyEnd, int maxKeyBlocks)
+    // The key of a text of totalLength characters of which prefix holds at least the blocks the key covers. The shared
+    // part is the whole blocks before sharedEnd (vLLM caches full blocks only), at most the key's blocks: its hash is the
+    // key's chain at that block, so two requests share it exactly when their texts agree through it.
+    private static PrefixKey? FromPrefix(string prefix, int totalLength, int keyEnd, int maxKeyBlocks, int sharedEnd)
     {
         if (totalLength == 0)
         {
@@ -88,15 +99,21 @@ public static class PrefixHasher
 
         // Whole blocks up to the end of the identifying part; one (possibly partial) block when it is shorter than that.
         var keyBlocks = Math.Clamp(keyEnd / BlockChars, 1, maxKeyBlocks);
+        var sharedBlocks = Math.Clamp(Math.Min(sharedEnd, keyEnd) / BlockChars, 0, keyBlocks);
         var hash = 0UL;
+        var shared = 0UL;
         for (var b = 0; b < keyBlocks; b++)
         {
             var start = b * BlockChars;
             var end = Math.Min(start + BlockChars, totalLength);
             hash = ChainHash(hash, prefix.AsSpan(start, Math.Max(0, end - start)));
+            if (b + 1 == sharedBlocks)
+            {
+                shared = hash;
+            }
         }
 
-        return new PrefixKey(hash, keyBlocks, (totalLength + BlockChars - 1) / BlockChars);
+        return new PrefixKey(hash, keyBlocks, (totalLength + BlockChars - 1) / BlockChars) { SharedKey = shared, SharedBlocks = sharedBlocks };
     }
 
     /// <summary>FNV-1a over the parent's hash and the block's characters: equal only for equal prefixes (up to collisions).</summary>

@@ -12,7 +12,11 @@ namespace Daalu.Router.LoadBalancing;
 /// a new request's blocks: https://llm-d.ai/docs/architecture/advanced/kv-management/prefix-cache-aware-routing), kept
 /// per conversation instead of per block: a later turn extends its conversation's earlier prompt, so the longest match
 /// is the shorter of the two. Each router replica keeps its own; the rendezvous ranking (<see cref="WithinTierPicker"/>)
-/// is what agrees across replicas. Thread-safe.
+/// is what agrees across replicas.
+///
+/// It also keeps, in the same LRU, the shared prefixes sent there (<see cref="PrefixKey.SharedKey"/>: the leading system
+/// texts, which many conversations repeat): vLLM's cache matches blocks by their chained hash whatever request brought
+/// them, so a new conversation on a known system prompt finds that prompt cached (<see cref="SharedTokens"/>). Thread-safe.
 /// </summary>
 public sealed class PrefixIndex(int capacityBlocks = PrefixIndex.DefaultCapacityBlocks)
 {
@@ -23,61 +27,93 @@ public sealed class PrefixIndex(int capacityBlocks = PrefixIndex.DefaultCapacity
     public const int BlockTokens = 16;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<ulong, LinkedListNode<(ulong Key, int Blocks)>> _byKey = [];
-    private readonly LinkedList<(ulong Key, int Blocks)> _lru = new(); // most recent first
+    private readonly Dictionary<(ulong Key, bool Shared), LinkedListNode<((ulong Key, bool Shared) Id, int Blocks)>> _byKey = [];
+    private readonly LinkedList<((ulong Key, bool Shared) Id, int Blocks)> _lru = new(); // most recent first
     private long _blocks;
 
     /// <summary>Blocks the index holds at most (the sum over its conversations).</summary>
     public int CapacityBlocks { get; } = Math.Max(1, capacityBlocks);
 
-    /// <summary>Conversations held.</summary>
+    /// <summary>Conversations held (shared prefixes not counted).</summary>
     public int Count
     {
         get
         {
             lock (_gate)
             {
-                return _byKey.Count;
+                return _byKey.Keys.Count(k => !k.Shared);
             }
         }
     }
 
-    /// <summary>Prompt tokens of a call with <paramref name="key"/> the backend likely still holds: 0 when it was never sent there or was forgotten.</summary>
+    /// <summary>Prompt tokens of a call with <paramref name="key"/> the backend likely still holds of its conversation: 0 when it was never sent there or was forgotten.</summary>
     public long CachedTokens(PrefixKey key)
     {
         lock (_gate)
         {
-            return _byKey.TryGetValue(key.ConversationKey, out var node) ? (long)Math.Min(node.Value.Blocks, key.Blocks) * BlockTokens : 0;
+            return _byKey.TryGetValue((key.ConversationKey, false), out var node) ? (long)Math.Min(node.Value.Blocks, key.Blocks) * BlockTokens : 0;
         }
     }
 
-    /// <summary>Notes that a call with <paramref name="key"/> was sent to the backend (its prompt will be cached there).</summary>
+    /// <summary>
+    /// Prompt tokens of a call with <paramref name="key"/> the backend likely holds through a prefix other conversations
+    /// sent there too (<see cref="PrefixKey.SharedKey"/>): its shared blocks when one was, else 0.
+    /// </summary>
+    public long SharedTokens(PrefixKey key)
+    {
+        if (key.SharedBlocks <= 0)
+        {
+            return 0;
+        }
+
+        lock (_gate)
+        {
+            return _byKey.ContainsKey((key.SharedKey, true)) ? (long)key.SharedBlocks * BlockTokens : 0;
+        }
+    }
+
+    /// <summary>Prompt tokens of a call with <paramref name="key"/> the backend likely holds: the longer of <see cref="CachedTokens"/> and <see cref="SharedTokens"/>.</summary>
+    public long HeldTokens(PrefixKey key) => Math.Max(CachedTokens(key), SharedTokens(key));
+
+    /// <summary>Notes that a call with <paramref name="key"/> was sent to the backend (its prompt, and so its shared prefix, will be cached there).</summary>
     public void Record(PrefixKey key)
     {
         lock (_gate)
         {
-            var blocks = Math.Max(1, key.Blocks);
-            if (_byKey.TryGetValue(key.ConversationKey, out var node))
+            // The shared prefix last, so it is the most recently sent: a conversation's turns must not push out the
+            // prefix every conversation on the card uses.
+            Note((key.ConversationKey, false), Math.Max(1, key.Blocks));
+            if (key.SharedBlocks > 0)
             {
-                _lru.Remove(node);
-                _blocks -= node.Value.Blocks;
-                blocks = Math.Max(blocks, node.Value.Blocks);
-                node.Value = (key.ConversationKey, blocks);
+                Note((key.SharedKey, true), key.SharedBlocks);
             }
-            else
-            {
-                node = new LinkedListNode<(ulong Key, int Blocks)>((key.ConversationKey, blocks));
-                _byKey[key.ConversationKey] = node;
-            }
+        }
+    }
 
-            _lru.AddFirst(node);
-            _blocks += blocks;
-            while (_blocks > CapacityBlocks && _lru.Last is { } oldest && oldest != node)
-            {
-                _lru.RemoveLast();
-                _byKey.Remove(oldest.Value.Key);
-                _blocks -= oldest.Value.Blocks;
-            }
+    // Under _gate: marks the entry most recently sent (the longer of its old and new length), then forgets the least
+    // recently sent ones beyond the capacity.
+    private void Note((ulong Key, bool Shared) id, int blocks)
+    {
+        if (_byKey.TryGetValue(id, out var node))
+        {
+            _lru.Remove(node);
+            _blocks -= node.Value.Blocks;
+            blocks = Math.Max(blocks, node.Value.Blocks);
+            node.Value = (id, blocks);
+        }
+        else
+        {
+            node = new LinkedListNode<((ulong Key, bool Shared) Id, int Blocks)>((id, blocks));
+            _byKey[id] = node;
+        }
+
+        _lru.AddFirst(node);
+        _blocks += blocks;
+        while (_blocks > CapacityBlocks && _lru.Last is { } oldest && oldest != node)
+        {
+            _lru.RemoveLast();
+            _byKey.Remove(oldest.Value.Id);
+            _blocks -= oldest.Value.Blocks;
         }
     }
 }

@@ -18,12 +18,13 @@ public sealed class BackendLoadCounterTests
     {
         var registry = new BackendRegistry(new FakeTimeProvider());
         registry.Get("own-a").Enter(); // a cascade call already there
-        var tracked = registry.Track("own-a", 130);
+        var tracked = registry.Track("own-a", 130, 129, null);
 
         var during = registry.View("own-a");
         Assert.Equal(2, during.InFlight);
         Assert.Equal(1, during.Load!.InFlight); // the cascade call counted only in BackendRuntime here
         Assert.Equal(130, during.Load.InFlightTokens);
+        Assert.Equal(129, during.Load.PrefillBacklogTokens); // not streamed: its prefill counts until it ends
 
         tracked.Dispose();
         tracked.Dispose();
@@ -31,6 +32,7 @@ public sealed class BackendLoadCounterTests
         Assert.Equal(1, after.InFlight);
         Assert.Equal(0, after.Load!.InFlight);
         Assert.Equal(0, after.Load.InFlightTokens);
+        Assert.Equal(0, after.Load.PrefillBacklogTokens);
     }
 
     [Fact]
@@ -66,7 +68,7 @@ public sealed class BackendLoadCounterTests
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         Assert.Single(f.Own.Calls);
         Assert.Equal(1, inFlightDuringJudge);
-        Assert.InRange(tokensDuringJudge ?? 0, 50, 1000); // the judge prompt's ~4 bytes a token, plus 1 out
+        Assert.InRange(tokensDuringJudge ?? 0, 50, 1000); // the judge prompt's ~4 characters a token, plus 1 out
         Assert.Equal(0, registry.View("own-a").InFlight);
         Assert.Equal(0, registry.View("own-a").Load!.InFlightTokens);
     }

@@ -70,9 +70,9 @@ public sealed class PrefillBacklogTests
     }
 
     [Fact]
-    public void RecordTtft_CallThatWaitedForEnoughTokens_TeachesThePrefillRateAndSmallOnesDoNot()
+    public void RecordTtft_TenthSessionRuleCallThatWaitedForEnoughTokens_TeachesThePrefillRateAndSmallOnesDoNot()
     {
-        var t = new LoadTracker(new FakeTimeProvider(T0));
+        var t = new LoadTracker(new FakeTimeProvider(T0)) { Rule = PrefillRateRule.WaitedPerCall };
         var small = t.Enter(1000, 600, null);
         t.RecordTtft(300, small); // 600 tokens: step overheads would dominate
         Assert.Null(t.Estimate().PrefillTokensPerMs);

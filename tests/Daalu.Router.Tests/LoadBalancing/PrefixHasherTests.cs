@@ -93,7 +93,8 @@ public sealed class PrefixHasherTests
         var whole = string.Concat(messages.Select(m => m.Role + "\n" + m.Content + "\n"));
         var keyEnd = ("system\n" + System + "\n" + "user\n").Length + firstTurnChars + 1;
 
-        var expected = PrefixHasher.FromText(whole, keyEnd, PrefixHasher.MaxKeyBlocks)!.Value;
+        var systemEnd = ("system\n" + System + "\n").Length; // the leading system text: the shared part
+        var expected = PrefixHasher.FromText(whole, keyEnd, PrefixHasher.MaxKeyBlocks, systemEnd)!.Value;
         var actual = PrefixHasher.Compute(Chat(messages))!.Value;
 
         Assert.Equal(expected, actual);

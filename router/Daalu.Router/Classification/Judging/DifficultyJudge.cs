@@ -67,8 +67,10 @@ public sealed class DifficultyJudge(JudgeClient client, JudgeCache cache, Backen
         snap.BackendKeys.TryGetValue(backend.Name, out var backendKey);
         var body = JudgePrompts.Difficulty(judge.Model, text.LastUserText);
         JudgeReply reply;
-        // A real request in the card's batch: counted in its load view while it runs (about 4 bytes a token, 1 out).
-        using (registry.Track(backend.Name, LoadBalancing.LoadTracker.ExpectedTokens(body.Length / 4, 1)))
+        // A real request in the card's batch: counted in its load view (in flight, KV, prefill backlog) while it runs,
+        // and out once on every path: an answer, a timeout or malformed answer (outcomes), cancellation or a fault (thrown).
+        var load = JudgeLoad.Of(body);
+        using (registry.Track(backend.Name, load.ExpectedTokens, load.PromptTokens, load.Key))
         {
             reply = await client.AskAsync(backend.Url, backendKey, body, 3, TimeSpan.FromMilliseconds(judge.TimeoutMs), ct);
         }

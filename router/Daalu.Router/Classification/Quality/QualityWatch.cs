@@ -137,8 +137,9 @@ public sealed class QualityWatch(JudgeClient client, BackendRegistry registry, R
         var body = JudgePrompts.Quality(sample.JudgeModel, sample.Prompt, answer);
         JudgeReply reply;
         // A real request in the judge card's batch, as the difficulty judge's: counted in its load view while it runs
-        // (about 4 bytes a token, 1 out), so the picker and the saturation judge see it.
-        using (sample.JudgeBackend is { } name ? registry.Track(name, LoadBalancing.LoadTracker.ExpectedTokens(body.Length / 4, 1)) : null)
+        // (in flight, KV, prefill backlog: JudgeLoad), so the picker and the saturation judge see it.
+        var load = JudgeLoad.Of(body);
+        using (sample.JudgeBackend is { } name ? registry.Track(name, load.ExpectedTokens, load.PromptTokens, load.Key) : null)
         {
             reply = await client.AskAsync(sample.JudgeUrl, sample.JudgeKey, body, 5, JudgeTimeout, ct);
         }
