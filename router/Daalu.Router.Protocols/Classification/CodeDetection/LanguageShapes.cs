@@ -5,9 +5,10 @@ namespace Daalu.Router.Classification.CodeDetection;
 
 /// <summary>
 /// Line shapes of languages whose lines carry few of the statement marks <see cref="LineScanner"/> scores (issue 18,
-/// written against the development set of hack/classifier/dev, never against held-out sets C, D or E): Lisp-family
-/// forms, Fortran (fixed form and free form), assembler instructions, ML-family definitions and pattern arms, and the
-/// lines code has and prose does not (closing brackets alone, data literals, <c>key: value,</c> fields, block ends).
+/// written against the development set of hack/classifier/dev, never against held-out sets C-G): Lisp-family
+/// forms, Fortran (fixed form and free form), assembler instructions, ML-family definitions and pattern arms, Terraform,
+/// COBOL and Forth, and the lines code has and prose does not (closing brackets alone, data literals,
+/// <c>key: value,</c> fields, declarations, block ends).
 /// Each test reads one trimmed line once; none decides alone: <see cref="LineScanner"/> counts them and asks for two or
 /// more of a kind.
 /// </summary>
