@@ -5,6 +5,7 @@ GSM8K questions). Every choice is a fixed function of the snapshot (sorted names
 same commits gives the same set."""
 import gzip
 import json
+import re
 import subprocess
 
 from linguist_samples import MAX_CHARS, git
@@ -128,3 +129,33 @@ def code_records(mirror, sources, per_language, shapes, positions, prefix):
                 shape += 1
                 taken += 1
     return records, used
+
+
+def markdown_paragraphs(text):
+    """Paragraphs (lists of lines) of a Markdown file outside ``` blocks."""
+    out, para, fenced = [], [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced, para = not fenced, []
+            continue
+        if fenced:
+            continue
+        if line.strip():
+            para.append(line)
+        elif para:
+            out.append(para)
+            para = []
+    if para and not fenced:
+        out.append(para)
+    return out
+
+
+def prose_paragraph(para):
+    """A paragraph of prose only, joined into one line, or None: no inline code, markup, headings, lists, tables or
+    indented lines, 150-1,200 characters. (Set G's builder keeps its own frozen copy of this rule.)"""
+    text = " ".join(l.strip() for l in para)
+    if any(l.startswith((" ", "\t")) for l in para) or re.match(r"^(#|<|\||!|\[|>|-|\*|\+|=|\.\.|\d+\.)", text):
+        return None
+    if any(c in text for c in "`{}<>") or "::" in text or re.search(r":[a-z]+:", text):
+        return None
+    return text if 150 <= len(text) <= 1200 else None

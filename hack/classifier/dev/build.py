@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from linguist_samples import write_records  # noqa: E402
-from public_text import (clinc, code_records, gsm8k, head, hh_first_turns, resolve, stride, ud_sentences,  # noqa: E402
-                         wiki_sentences)
+from public_text import (clinc, code_records, files, gsm8k, head, hh_first_turns, markdown_paragraphs,  # noqa: E402
+                         prose_paragraph, read, resolve, stride, ud_sentences, wiki_sentences)
 
 # (language, repository, file name endings, path parts to leave out)
 CODE = [
@@ -72,6 +72,15 @@ CODE = [
     ("Fortran77b", "Nicholaswogan/odepack", [".f"], ("src/lapack/",)),
     ("Fortran77c", "jmbr/dfftpack", [".f"], ()),
     ("HCLb", "terraform-aws-modules/terraform-aws-eks", [".tf"], ()),
+    # Added for issue 18's third pass (after set G's per-language counts named COBOL, Forth, Groovy, awk, Raku, Dart and
+    # VHDL; no set G text was read): repositories no held-out set uses.
+    ("COBOL", "uwol/proleap-cobol-parser", [".cbl"], ()),
+    ("Forth", "philburk/pforth", [".fth"], ()),
+    ("Groovyb", "spockframework/spock", [".groovy"], ()),
+    ("Awk", "e36freak/awk-libs", [".awk"], ()),
+    ("Raku", "exercism/raku", [".rakumod", ".rakutest"], ()),
+    ("Dart", "exercism/dart", [".dart"], ()),
+    ("VHDL", "VUnit/vunit", [".vhd"], ()),
 ]
 PER_LANGUAGE = 12
 POSITIONS = [(8, 0.5), (5, 0.3), (8, 0.8), (5, 0.6)]
@@ -119,6 +128,17 @@ exercism/rust afe248a156c147bed54f08ed52d88e50d17b0e7b
 Nicholaswogan/odepack b160b8ce76d06563b80828413f3405e0523c4788
 terraform-aws-modules/terraform-aws-eks bef29c4d9523523e57fe898643fde2895106b339
 jmbr/dfftpack 49f2f90b50a8b1c9c6f5511ccb4628e8673bf1a3
+uwol/proleap-cobol-parser aa9d932e3cff09186f7df9a05aeaf2509d596200
+philburk/pforth 55e8e1ea536afec41ea9fbab67d0bec71176dbc6
+spockframework/spock 9cf773df1d6ac1a6d1c9e0686c2239b15d661c57
+e36freak/awk-libs 1cafe643cbee33a4f7881323aba2966ed50633e5
+exercism/raku 08211fb067eff142f008e40fcbfef1a6e6685fe5
+exercism/dart af5b9f65482a491ae8d43ae2d4f4a444f66acc36
+VUnit/vunit edddc0fd6a6fc652464e15d0d60bf09b53d28c74
+getify/You-Dont-Know-JS 63922c18b276da141f6e07ccebe25eca87fa09f4
+golang/proposal f6e2e6b7f89c932d16aaa20b2aabddd599e5b468
+vinta/awesome-python 25618e21215dd147735e6a5872445e698b43ee63
+sindresorhus/awesome 7cb5c8371c0fe73e5444a42d5542f6280c38b1a6
 clinc/oos-eval 828f8093932c8fe6ca7936c3d2e52903b1c523de
 anthropics/hh-rlhf 354e5c3cb8960630860dd5774a6ac2a58313bf4d
 openai/grade-school-math 3101c7d5072418e28b9008a6636bde82a006892c
@@ -156,6 +176,22 @@ def main():
         for i, s in enumerate(ud_sentences(repo)):
             if i % 15 == 0:
                 records.append({"id": f"p-ud-{lang}-{i}", "code": False, "category": f"ud:{lang}", "text": s})
+    # Third pass: technical prose about programming without code, and lists of programming resources (the kinds of
+    # negative set G's first run found flagged), from repositories no held-out set uses.
+    for name, under in (("getify/You-Dont-Know-JS", ""), ("golang/proposal", "design")):
+        repo = resolve(mirror, name)
+        used.append((name, head(repo)))
+        paragraphs = [p for path in files(repo, [".md"], under=under)
+                      for p in (prose_paragraph(x) for x in markdown_paragraphs(read(repo, path) or "")) if p]
+        for i, p in enumerate(paragraphs):
+            if i % 6 == 0:
+                records.append({"id": f"p-docs-{name}-{i}", "code": False, "category": f"docs:{name}", "text": p})
+    for name, path in (("vinta/awesome-python", "README.md"), ("sindresorhus/awesome", "readme.md")):
+        repo = resolve(mirror, name)
+        used.append((name, head(repo)))
+        items = [l.rstrip() for l in (read(repo, path) or "").splitlines() if l.lstrip().startswith(("* ", "- "))]
+        for j in range(0, len(items) - 4, 10):
+            records.append({"id": f"p-list-{name}-{j}", "code": False, "category": f"list:{name}", "text": "\n".join(items[j:j + 5])})
     for name, commit in used:
         print(f"{name} {commit}")
     write_records(out, records)

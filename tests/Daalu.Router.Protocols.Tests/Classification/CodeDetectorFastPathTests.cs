@@ -41,6 +41,7 @@ public class CodeDetectorFastPathTests
     [InlineData("DAALU_HELDOUT_D")]
     [InlineData("DAALU_HELDOUT_E")]
     [InlineData("DAALU_HELDOUT_F")]
+    [InlineData("DAALU_HELDOUT_G")]
     [InlineData("DAALU_CODE_DEV")]
     public void Score_EveryRecordOfAPublicSet_SameAsFullPass(string variable)
     {

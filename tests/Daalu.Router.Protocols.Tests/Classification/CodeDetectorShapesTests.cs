@@ -116,6 +116,46 @@ public class CodeDetectorShapesTests
         Assert.Equal(CodeSignal.None, CodeDetector.Detect(text));
     }
 
+    // Issue 18's third pass (written on the development set extended with COBOL, Forth and Dart from other repositories
+    // than set G's): COBOL as ISO/IEC 1989 lays it out (divisions and sections, level-numbered data entries, statements
+    // in capitals), Forth as ANS Forth writes it (": name ( stack -- effect )", ";", "\" comments, words such as c@
+    // and +!), and declarations of C-family fields ("final int count;").
+    public static TheoryData<string> ThirdPassCode => new()
+    {
+        " DATA DIVISION.\n WORKING-STORAGE SECTION.\n 01 WS-TOTAL PIC 9(5) VALUE ZERO.",
+        "From the nightly batch job:\n    PERFORM UNTIL WS-EOF = 'Y'\n       READ IN-FILE INTO WS-RECORD\n    END-PERFORM.",
+        "    MOVE ZERO TO WS-COUNT.\n    DISPLAY 'TOTAL: ' WS-TOTAL.\n    STOP RUN.",
+        ": SQUARE ( n -- n*n )\n    DUP * ;\n: CUBE ( n -- n^3 ) DUP SQUARE * ;",
+        "\\ sum the cells of an array\n    0 swap 0 ?do over i cells + @ + loop nip\n;",
+        "what is wrong here?\n  final String name;\n  final int age;\n  late double score;",
+    };
+
+    public static TheoryData<string> ThirdPassNegatives => new()
+    {
+        "IF YOU ARE READING THIS, CALL ME.\nADD YOUR NAME TO THE LIST.",
+        "01 January: new year\n02 February: the cold month",
+        "Note: we met at 9\n: and then the rain started",
+        "( 1990 -- 2000 ) was a good decade\nand so on",
+        "I went over 1+ times to check\nthen I left",
+        "he went home;\nshe stayed;\nthey argued",
+        "THE END.\nTHANKS FOR WATCHING.",
+    };
+
+    [Theory]
+    [MemberData(nameof(ThirdPassCode))]
+    public void Detect_CobolForthAndFieldDeclarations_ReturnsSourceWhereTheReferenceFoundNothing(string text)
+    {
+        Assert.Equal(CodeSignal.None, ReferenceCodeDetector.Detect(text));
+        Assert.Equal(CodeSignal.Source, CodeDetector.Detect(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(ThirdPassNegatives))]
+    public void Detect_CapitalisedProseNumberedListsAndShortClauses_ReturnsNone(string text)
+    {
+        Assert.Equal(CodeSignal.None, CodeDetector.Detect(text));
+    }
+
     [Theory]
     [MemberData(nameof(HardNegatives))]
     public void Detect_ProseWithCodeLikeLines_ReturnsNone(string text)

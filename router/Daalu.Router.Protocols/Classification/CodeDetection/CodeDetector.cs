@@ -58,7 +58,14 @@ public static class CodeDetector
         var words = PlainWords.Score(text);
         if (words >= PlainWords.Request)
         {
-            return CodeSignal.CodeRequest;
+            // Prose about programming that asks for nothing (a book's paragraph, a list of libraries): its code words are
+            // its subject, not evidence of code, so they add nothing to the weak evidence below either.
+            if (!DiscussionProse.Is(text))
+            {
+                return CodeSignal.CodeRequest;
+            }
+
+            words = 0;
         }
 
         // Weak evidence adds up: a file name and an inline span, or either next to a code word or one code line.

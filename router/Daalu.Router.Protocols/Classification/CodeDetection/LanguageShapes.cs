@@ -5,9 +5,10 @@ namespace Daalu.Router.Classification.CodeDetection;
 
 /// <summary>
 /// Line shapes of languages whose lines carry few of the statement marks <see cref="LineScanner"/> scores (issue 18,
-/// written against the development set of hack/classifier/dev, never against held-out sets C, D or E): Lisp-family
-/// forms, Fortran (fixed form and free form), assembler instructions, ML-family definitions and pattern arms, and the
-/// lines code has and prose does not (closing brackets alone, data literals, <c>key: value,</c> fields, block ends).
+/// written against the development set of hack/classifier/dev, never against held-out sets C-G): Lisp-family
+/// forms, Fortran (fixed form and free form), assembler instructions, ML-family definitions and pattern arms, Terraform,
+/// COBOL and Forth, and the lines code has and prose does not (closing brackets alone, data literals,
+/// <c>key: value,</c> fields, declarations, block ends).
 /// Each test reads one trimmed line once; none decides alone: <see cref="LineScanner"/> counts them and asks for two or
 /// more of a kind.
 /// </summary>
@@ -732,6 +733,13 @@ internal static class LanguageShapes
             return true;
         }
 
+        // "final int wisdom;", "int count;", "late String name;": a declaration of two to four words and ';' led by a
+        // modifier or a built-in type.
+        if (last == ';' && char.IsAsciiLetterLower(t[0]) && Declaration(t[..^1]))
+        {
+            return true;
+        }
+
         // "; Provide your implementation here", "// keep", "/* ... */": comment lines of C-family code and assembler.
         if (t.StartsWith("; ", StringComparison.Ordinal) || t.StartsWith("// ", StringComparison.Ordinal) || t.StartsWith("/* ", StringComparison.Ordinal) && t.EndsWith("*/", StringComparison.Ordinal))
         {
@@ -810,6 +818,289 @@ internal static class LanguageShapes
 
         return false;
     }
+
+    // COBOL's statement verbs (ISO/IEC 1989 procedure division), matched upper-case at a line start.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CobolVerbs = new[]
+    {
+        "MOVE", "DISPLAY", "PERFORM", "COMPUTE", "ADD", "SUBTRACT", "MULTIPLY", "DIVIDE", "IF", "ELSE", "END-IF", "EVALUATE",
+        "WHEN", "END-EVALUATE", "END-PERFORM", "OPEN", "CLOSE", "READ", "WRITE", "REWRITE", "STOP", "GOBACK", "ACCEPT", "CALL",
+        "SET", "INITIALIZE", "STRING", "UNSTRING", "INSPECT", "EXEC", "END-EXEC", "SELECT", "FD", "SD", "COPY", "CONTINUE",
+        "EXIT", "GO", "SEARCH", "SORT", "MERGE", "RETURN", "RELEASE", "START", "DELETE", "END-READ", "END-CALL", "VARYING",
+        "UNTIL", "USING", "GIVING", "INTO", "AT", "NOT", "INVALID", "ON",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Clauses of a COBOL data description entry after its level number and name.
+    private static readonly string[] CobolClauses = [" PIC ", " PICTURE ", " VALUE ", " OCCURS ", " REDEFINES ", " USAGE ", " COMP", " BINARY", " INDEXED "];
+
+    /// <summary>A line of COBOL: a division or section header (<c>PROCEDURE DIVISION.</c>, <c>Working-Storage
+    /// Section.</c>), a paragraph of the identification division (<c>PROGRAM-ID. X.</c>), a data description entry
+    /// (<c>01 SOME-DATE PIC 9(8).</c>, <c>05 WS-NAME.</c>), a statement written in capitals (<c>MOVE A TO B.</c>,
+    /// <c>PERFORM PROC1</c>, <c>EXEC SQL ... END-EXEC.</c>) or a hyphenated paragraph name alone (<c>MAIN-PARA.</c>).</summary>
+    public static bool Cobol(ReadOnlySpan<char> t)
+    {
+        // "IDENTIFICATION DIVISION.", "Data Division.", "FILE-CONTROL.", "Working-Storage Section."
+        if (t[^1] == '.' && (t.EndsWith(" DIVISION.", StringComparison.OrdinalIgnoreCase) || t.EndsWith(" SECTION.", StringComparison.OrdinalIgnoreCase)))
+        {
+            var head = t[..t.LastIndexOf(' ')];
+            return head.Length >= 2 && IsCobolName(head.Length > 0 && head.IndexOf(' ') < 0 ? head : head[..head.IndexOf(' ')]) && head.Count(' ') <= 2;
+        }
+
+        if (t.StartsWith("PROGRAM-ID.", StringComparison.OrdinalIgnoreCase) || t.StartsWith("FILE-CONTROL.", StringComparison.OrdinalIgnoreCase) ||
+            t.StartsWith("AUTHOR.", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // A data description entry: a level number (01-49, 66, 77, 88), a data name or FILLER, then a clause or the end.
+        if (t.Length >= 5 && char.IsAsciiDigit(t[0]) && char.IsAsciiDigit(t[1]) && t[2] == ' ')
+        {
+            var rest = t[3..].TrimStart();
+            var end = 0;
+            while (end < rest.Length && (char.IsAsciiLetterOrDigit(rest[end]) || rest[end] == '-'))
+            {
+                end++;
+            }
+
+            var name = rest[..end];
+            if (!IsCobolName(name))
+            {
+                return false;
+            }
+
+            var after = rest[end..];
+            if (after is "." || after.IsEmpty)
+            {
+                // "05 WS-NAME.", "01 SOMEDATANAME" (its clauses on the next lines): a name in capitals or with a hyphen.
+                return name.Contains('-') || !name.ContainsAnyInRange('a', 'z') && name.ContainsAnyInRange('A', 'Z');
+            }
+
+            foreach (var clause in CobolClauses)
+            {
+                if (after.StartsWith(clause, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A statement in capitals: a verb, then capitals, digits, literals and COBOL's punctuation only.
+        var word = 0;
+        while (word < t.Length && (char.IsAsciiLetterUpper(t[word]) || t[word] == '-'))
+        {
+            word++;
+        }
+
+        if (word < 2 || !CobolVerbs.Contains(t[..word]) || word < t.Length && t[word] is not (' ' or '.'))
+        {
+            return word >= 3 && word == t.Length - 1 && t[^1] == '.' && t[..word].Contains('-') && !t[..word].EndsWith("-", StringComparison.Ordinal);
+        }
+
+        var quote = '\0';
+        var capitals = 0;
+        foreach (var c in t[word..])
+        {
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (char.IsAsciiLetterLower(c) || c is '?' or '!' or ';' or '{' or '}')
+            {
+                return false;
+            }
+            else if (char.IsAsciiLetterUpper(c))
+            {
+                capitals++;
+            }
+        }
+
+        // COBOL has no articles or pronouns: "ADD YOUR NAME TO THE LIST." is a sentence in capitals.
+        foreach (var range in t[word..].Split(' '))
+        {
+            if (t[word..][range].TrimEnd(".,") is "THE" or "A" or "AN" or "YOU" or "YOUR" or "I" or "ME" or "MY" or "WE" or "OUR" or "THIS" or "THAT" or "PLEASE" or "IT")
+            {
+                return false;
+            }
+        }
+
+        // "STOP RUN.", "GOBACK.", "END-IF": a verb alone or with operands written in capitals.
+        return capitals >= 2 || word == t.Length || t[word..] is "." || t.Contains('\'') || t.Contains('"');
+    }
+
+    private static bool IsCobolName(ReadOnlySpan<char> name)
+    {
+        if (name.Length < 2 || !char.IsAsciiLetterOrDigit(name[0]) || name[^1] == '-')
+        {
+            return false;
+        }
+
+        var letters = 0;
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                return false;
+            }
+
+            letters += char.IsAsciiLetter(c) ? 1 : 0;
+        }
+
+        return letters >= 1;
+    }
+
+    // Forth words that an ordinary sentence does not hold as separate tokens (ANS Forth core and core-ext word sets).
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ForthWords = new[]
+    {
+        "c@", "c!", "+!", "@", "!", ">r", "r>", "r@", "2dup", "2drop", "2swap", "2over", "?dup", "0=", "0<", "0<>", "1+", "1-",
+        "2*", "2/", "cells", "cell+", "chars", "char+", "allot", "dup", "drop", "swap", "over", "rot", "-rot", "nip", "tuck",
+        "pick", "roll", "rshift", "lshift", "invert", "negate", "mod", "/mod", "*/", "u<", "u.", ".\"", "s\"", "cr", "emit",
+        "type", "count", "move", "fill", "erase", "here", ",", "c,", "execute", "[']", "[char]", "postpone", "immediate",
+        "literal", "recurse", "exit", "does>", "create", "variable", "constant", "value", "to", "begin", "until", "while",
+        "repeat", "again", "do", "?do", "loop", "+loop", "i", "j", "leave", "unloop", "if", "else", "then", "case", "of",
+        "endof", "endcase", "abs", "min", "max", "and", "or", "xor", "=", "<>", "<", ">", "+", "-", "*", "/", "true", "false",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>2 for a Forth definition line (<c>: NAME ( n -- n' )</c>, a lone <c>;</c> or <c>; IMMEDIATE</c>, a stack
+    /// comment <c>( addr -- )</c>), 1 for a line of Forth words with a word prose does not write (<c>val 8 rshift addr
+    /// c!</c>, <c>-1 of-depth +!</c>, <c>dup 0= if</c>), 0 otherwise.</summary>
+    public static int Forth(ReadOnlySpan<char> t)
+    {
+        if (t is ";" || t.StartsWith("; ", StringComparison.Ordinal) && t[2..].Trim().Equals("IMMEDIATE", StringComparison.OrdinalIgnoreCase))
+        {
+            return 2;
+        }
+
+        if (t.Length >= 3 && t[0] == ':' && t[1] == ' ' && t[2] != ' ')
+        {
+            var rest = t[2..];
+            var end = rest.IndexOf(' ');
+            // ": NAME", ": NAME ( -- )", ": NAME { a b -- }" but not ": and then the answer".
+            return end < 0 ? (rest.ContainsAnyExcept(LowerLetters) ? 2 : 0) :
+                rest[(end + 1)..].TrimStart() is var after && (after.StartsWith("( ", StringComparison.Ordinal) || after.StartsWith("{ ", StringComparison.Ordinal) || after.StartsWith("\\ ", StringComparison.Ordinal)) ? 2 : 0;
+        }
+
+        // "\ benchmark primitives": Forth's line comment, which no sentence starts with.
+        if (t.Length >= 3 && t[0] == '\\' && t[1] == ' ')
+        {
+            return 1;
+        }
+
+        // "?DUP 0=  IF EXIT THEN   \ level": words after which a comment follows.
+        var comment = t.IndexOf(" \\ ", StringComparison.Ordinal);
+        if (comment > 0)
+        {
+            t = t[..comment].TrimEnd();
+        }
+
+        // "( n lo hi -- | n , doit if within )": a stack comment.
+        var open = t.IndexOf("( ", StringComparison.Ordinal);
+        if (open >= 0 && t[open..].IndexOf(" -- ", StringComparison.Ordinal) is var dashes && dashes > 0 && t[(open + dashes)..].IndexOf(')') > 0 &&
+            (open == 0 || t[open - 1] == ' '))
+        {
+            var inside = t[(open + 2)..(open + dashes)];
+            return inside.Count(' ') <= 5 && inside.ContainsAny(LettersAndDigits) && !IsNumber(inside) && !inside.Contains(". ", StringComparison.Ordinal) ? 2 : 0;
+        }
+
+        // A line of words: at least three tokens, half of them Forth words or numbers, one a word that joins a letter or
+        // digit to a symbol ("c@", "+!", ">r", "0=") as no sentence writes.
+        var tokens = 0;
+        var symbolic = 0;
+        var forth = 0;
+        foreach (var range in t.Split(' '))
+        {
+            var token = t[range];
+            if (token.IsEmpty)
+            {
+                continue;
+            }
+
+            tokens++;
+            if (IsNumber(token))
+            {
+                forth++;
+            }
+            else if (ForthWords.Contains(token))
+            {
+                forth++;
+                symbolic += token is "@" or "!" or "+!" || token.ContainsAnyExcept(LettersAndDigits) && token.ContainsAny(LettersAndDigits) ? 1 : 0;
+            }
+            else if (token.Length > 20 || token[^1] is '.' or ',' or '?' && token.Length > 1 && char.IsAsciiLetter(token[^2]))
+            {
+                return 0;
+            }
+        }
+
+        if (tokens >= 3 && symbolic >= 1 && forth * 2 >= tokens)
+        {
+            return 1;
+        }
+
+        // "REPEAT  2DROP", "DROP", "IF EXIT THEN": Forth words in capitals only, one of them a stack or control word.
+        return forth == tokens && tokens >= 1 && !t.ContainsAnyInRange('a', 'z') && HasForthStackWord(t) ? 1 : 0;
+    }
+
+    private static bool HasForthStackWord(ReadOnlySpan<char> t)
+    {
+        foreach (var range in t.Split(' '))
+        {
+            if (t[range] is "DUP" or "DROP" or "SWAP" or "2DROP" or "2DUP" or "?DUP" or "ROT" or "REPEAT" or "UNTIL" or "THEN" or
+                "ENDOF" or "ENDCASE" or "LOOP" or "+LOOP" or "EXIT" or "ALLOT" or "CELLS" or "NIP" or "TUCK")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly SearchValues<char> LettersAndDigits = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
+    private static readonly SearchValues<char> LowerLetters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz");
+
+    private static bool IsNumber(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiDigit(c) && c != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Declaration(ReadOnlySpan<char> t)
+    {
+        var first = t.IndexOf(' ') is var space && space > 0 ? t[..space] : t;
+        if (first is not ("final" or "const" or "var" or "late" or "static" or "private" or "public" or "protected" or "readonly" or
+            "int" or "long" or "short" or "char" or "bool" or "boolean" or "double" or "float" or "byte" or "string" or "val" or
+            "auto" or "unsigned" or "extern" or "volatile" or "required" or "internal" or "uint" or "size_t" or "void"))
+        {
+            return false;
+        }
+
+        var words = 0;
+        foreach (var range in t.Split(' '))
+        {
+            var w = t[range];
+            if (w.IsEmpty || !(char.IsAsciiLetter(w[0]) || w[0] == '_') || w.ContainsAnyExcept(IdentifierChars))
+            {
+                return false;
+            }
+
+            words++;
+        }
+
+        return words is >= 2 and <= 4;
+    }
+
+    private static readonly SearchValues<char> IdentifierChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_<>?[]");
 
     // "End Function", "End If", "Next", "End Sub": Visual Basic's block ends.
     private static bool VisualBasicEnd(ReadOnlySpan<char> t) =>

@@ -41,6 +41,9 @@ internal struct LineScanner
     private int _asmLines;
     private int _mlLines;
     private int _hclLines;
+    private int _cobolLines;
+    private int _forthLines;
+    private int _forthDefinitions;
     private int _structureLines;
     private int _onePointLines;
     private int _lines;
@@ -211,12 +214,13 @@ internal struct LineScanner
         }
 
         if (_lispForms >= 1 && _lispLines >= 2 || _lispLines >= 3 || _fortranLines >= 2 || _asmInstructions >= 2 ||
-            _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2 || _hclLines >= 2)
+            _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2 || _hclLines >= 2 || _cobolLines >= 2 ||
+            _forthDefinitions >= 1 && _forthLines >= 2 || _forthLines >= 3)
         {
             return CodeSignal.Source;
         }
 
-        var shapes = _structureLines + _lispLines + _fortranLines + _asmLines + _mlLines + _hclLines;
+        var shapes = _structureLines + _lispLines + _fortranLines + _asmLines + _mlLines + _hclLines + _cobolLines;
         var score = (2 * CodeLines) + _onePointLines + shapes;
         return score >= 4 && shapes >= 2 && score * 2 >= _lines ? CodeSignal.Source : CodeSignal.None;
     }
@@ -254,6 +258,20 @@ internal struct LineScanner
         if (LanguageShapes.Hcl(t))
         {
             _hclLines++;
+            return;
+        }
+
+        if (LanguageShapes.Cobol(t))
+        {
+            _cobolLines++;
+            return;
+        }
+
+        var forth = LanguageShapes.Forth(t);
+        if (forth > 0)
+        {
+            _forthLines++;
+            _forthDefinitions += forth == 2 ? 1 : 0;
             return;
         }
 

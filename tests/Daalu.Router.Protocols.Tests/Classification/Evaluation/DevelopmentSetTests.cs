@@ -5,8 +5,9 @@ namespace Daalu.Router.Protocols.Tests.Classification.Evaluation;
 
 /// <summary>
 /// The development set the language shapes were written against (hack/classifier/dev/build.py: exercism tracks,
-/// arpack-ng, terraform-aws-vpc, graphql-js docs; CLINC150 train, hh-rlhf, GSM8K train, Wikipedia, UD French, German
-/// and Spanish). Not a held-out figure. Runs when DAALU_CODE_DEV names the built file; prints every miss.
+/// arpack-ng, terraform-aws-vpc, graphql-js docs and, since the third pass, COBOL, Forth, Groovy, awk, Raku, Dart and
+/// VHDL from other repositories than set G's; CLINC150 train, hh-rlhf, GSM8K train, Wikipedia, UD French, German and
+/// Spanish, and technical prose and resource lists). Not a held-out figure. Runs when DAALU_CODE_DEV names the built file; prints every miss.
 /// </summary>
 public class DevelopmentSetTests(ITestOutputHelper output)
 {
@@ -17,8 +18,14 @@ public class DevelopmentSetTests(ITestOutputHelper output)
         Skip.If(records is null, reason);
         var (found, code, flagged, prose) = PublicSetScore.Measure(records!, output, printMisses: true);
 
+        // The third pass added technical prose and lists of programming resources ("docs:owner/name", "list:owner/name"),
+        // a harder kind of negative than the earlier ones, which keep their own bound.
+        var earlier = records!.Where(r => !r.IsCode && !r.Category.Contains('/', StringComparison.Ordinal)).ToList();
+        var (_, _, earlierFlagged, earlierProse) = PublicSetScore.Measure(earlier, output, printMisses: false);
+
         Assert.True(code > 300 && prose > 1000);
-        Assert.True(flagged * 1000 <= prose * 2, $"false positives {flagged}/{prose} above the 0.2% reported");
-        Assert.True(found * 1000 >= code * 960, $"recall {found}/{code} below the 96.0% reported");
+        Assert.True(earlierFlagged * 1000 <= earlierProse * 2, $"false positives {earlierFlagged}/{earlierProse} on the earlier negatives above the 0.2% reported");
+        Assert.True(flagged * 1000 <= prose * 23, $"false positives {flagged}/{prose} above the 2.3% reported");
+        Assert.True(found * 1000 >= code * 949, $"recall {found}/{code} below the 94.9% reported");
     }
 }
