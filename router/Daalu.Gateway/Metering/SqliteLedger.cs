@@ -41,6 +41,7 @@ namespace Daalu.Gateway.Metering;
 /// </summary>
 public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsyncDisposable, IDisposable
 {
+    // Rows per Redis round trip when taking parked records, and per read of a legacy SQLite outbox.
     private const int BatchSize = 500;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
@@ -91,7 +92,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
     private static readonly TimeSpan UnparkRetryAfterFailure = TimeSpan.FromSeconds(30);
 
-    /// <summary>Clock of the unparking schedule (tests replace it).</summary>
+    /// <summary>Clock of the unparking schedule and of the flusher's batch pacing (tests replace it).</summary>
     internal TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>Opens (or creates) the outbox and the ledger.</summary>
@@ -141,6 +142,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
         GatewayMetrics.OutboxDepth.Set(OutboxDepth());
     }
+
+    // Records per ledger transaction when flushing the outbox (and, under load, the batch the flusher collects).
+    private int TransactionRecords => Math.Max(1, _options.FlushBatchRecords);
 
     /// <summary>Path of the ledger database.</summary>
     public string LedgerPath => _options.LedgerPath;
@@ -675,7 +679,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     /// </summary>
     internal OutboxWrite WriteToSegment { get; set; } = RandomAccess.Write;
 
-    // The flusher moves up to BatchSize records per transaction, several milliseconds of CPU on the router's core. It
+    // The flusher moves up to TransactionRecords records per transaction, milliseconds of CPU on the router's core. It
     // offers the core to any runnable thread (a request that just woke) every few dozen rows, so a request waits for
     // at most that much of the burst rather than all of it.
     private static void YieldNowAndThen(int rows)
@@ -697,11 +701,23 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             {
                 if (_flushSignal.Wait(_options.FlushInterval, token))
                 {
-                    // Let more records arrive: one ledger transaction (and fsync) per window, not per call.
+                    // Let more records arrive: one ledger transaction (and fsync) per window, not per call, and under
+                    // load one per batch of FlushBatchRecords, within FlushMaxDelay (FlushPacing).
                     var window = _options.FlushBatchWindow < _options.FlushInterval ? _options.FlushBatchWindow : _options.FlushInterval;
-                    if (window > TimeSpan.Zero && token.WaitHandle.WaitOne(window))
+                    var maxDelay = _options.FlushMaxDelay < _options.FlushInterval ? _options.FlushMaxDelay : _options.FlushInterval;
+                    var first = Time.GetTimestamp();
+                    while (true)
                     {
-                        return;
+                        var wait = FlushPacing.Delay(Time.GetElapsedTime(first), Interlocked.Read(ref _depth), window, maxDelay, TransactionRecords);
+                        if (wait <= TimeSpan.Zero)
+                        {
+                            break;
+                        }
+
+                        if (token.WaitHandle.WaitOne(wait))
+                        {
+                            return;
+                        }
                     }
                 }
 
@@ -738,7 +754,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     }
 
     // Called with _flushLock held. Seals the segment being written, then moves the sealed segments' records into the
-    // ledger, oldest first, in transactions of up to BatchSize records that may span segments. A segment is finished
+    // ledger, oldest first, in transactions of up to TransactionRecords records that may span segments. A segment is finished
     // (deleted, or kept aside as corrupt) only once all its records are in a committed transaction.
     private int FlushSegments(Func<List<PricedCall>, int> write)
     {
@@ -770,7 +786,8 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
 
         var inserted = 0;
-        var batch = new List<PricedCall>(BatchSize);
+        var size = TransactionRecords;
+        var batch = new List<PricedCall>(Math.Min(size, 4096));
         var read = new List<(OutboxSegment Segment, SegmentScan Scan)>();
         foreach (var segment in work)
         {
@@ -779,7 +796,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             {
                 batch.Add(calls[i]);
                 YieldNowAndThen(batch.Count);
-                if (batch.Count == BatchSize)
+                if (batch.Count == size)
                 {
                     inserted += write(batch);
                     batch.Clear();
