@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Tasks.Sources;
 using Daalu.Gateway.Abstractions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
@@ -155,7 +154,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         var priced = LedgerPricing.Price(record);
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var pending = new PendingRecord(priced);
+        var pending = new PendingRecord(priced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _pending.Enqueue(pending);
         if (_options.LedgerFsync || (_callsInFlight?.Count ?? 0) > BatchAboveCallsInFlight)
         {
@@ -170,9 +169,9 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
 
         // Once queued the record is written whether or not the caller still waits; a client that went away must
-        // not leave a billed call unrecorded, so the caller's token is not observed past this point. Usually, with
-        // few calls in flight, the record was committed above and this completes synchronously.
-        return pending.IsCompletedSuccessfully ? default : new ValueTask(pending, 0);
+        // not leave a billed call unrecorded, so the caller's token is not observed past this point. Usually the
+        // record was committed above and this completes synchronously.
+        return new ValueTask(pending.Done.Task);
     }
 
     /// <summary>Outbox commits made by this instance (each holds one or more records).</summary>
@@ -442,37 +441,24 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     // Group commit without a writer thread: whoever finds the outbox free commits everything queued, its own record
     // included, and callers that find it busy are completed by that commit or the next. Looking at the queue again
     // after releasing the lock closes the race with a record queued while the lock was held.
-    // One committer at a time, woken only when it is idle: at most one commit work item is queued or running, and
-    // it keeps committing until it finds the queue empty, so records queued while it writes (or while it runs the
-    // continuations of the last commit) ride in its next commit instead of queueing another work item, which would
-    // wake a second pool thread only to find the outbox busy. The flag is cleared only when the queue was seen empty,
-    // and the queue is looked at again after clearing it, so a record queued at that moment is never left behind.
+    // At most one commit work item is queued; whatever is pending when it runs goes into its commit. The flag is
+    // cleared before draining, so a record queued after the drain schedules the next item.
     private void ScheduleCommit()
     {
         if (Interlocked.Exchange(ref _commitScheduled, 1) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static ledger => ledger.RunCommitter(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static ledger =>
+                {
+                    Volatile.Write(ref ledger._commitScheduled, 0);
+                    ledger.CommitPending();
+                },
+                this,
+                preferLocal: false);
         }
     }
 
-    private void RunCommitter()
-    {
-        while (true)
-        {
-            // Blocking on the lock is fine here: it is held for one write (or an fsync, which only this committer
-            // does) or for the flusher's swap of the segment, and this is a pool thread, not a socket completion.
-            // The callers' continuations run on this thread once their records are committed: they are already on
-            // the pool, and queueing each of them again would cost a work item (and often a wake-up) per call.
-            CommitPending(wait: true, inlineContinuations: true);
-            Volatile.Write(ref _commitScheduled, 0);
-            if (_pending.IsEmpty || Interlocked.Exchange(ref _commitScheduled, 1) != 0)
-            {
-                return;
-            }
-        }
-    }
-
-    private void CommitPending(bool wait = false, bool inlineContinuations = false)
+    private void CommitPending(bool wait = false)
     {
         while (!_pending.IsEmpty)
         {
@@ -512,13 +498,11 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
                 _outboxLock.Exit();
             }
 
-            Complete(batch, failure, inlineContinuations);
+            Complete(batch, failure);
         }
     }
 
-    // Records committed by a caller's own commit (its thread may be the socket engine's) or by the flusher resume
-    // their callers on the pool; the committer work item, already on the pool, resumes them itself.
-    private void Complete(List<PendingRecord> batch, Exception? failure, bool inlineContinuations = false)
+    private void Complete(List<PendingRecord> batch, Exception? failure)
     {
         if (batch.Count == 0)
         {
@@ -528,12 +512,12 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         if (failure is null)
         {
             GatewayMetrics.OutboxDepth.Inc(batch.Count);
-            _flushSignal.Release();
             foreach (var item in batch)
             {
-                item.Complete(null, inlineContinuations);
+                item.Done.TrySetResult();
             }
 
+            _flushSignal.Release();
             return;
         }
 
@@ -546,7 +530,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         var error = failure is ObjectDisposedException ? failure : new InvalidOperationException("The metering outbox could not store the record.", failure);
         foreach (var item in batch)
         {
-            item.Complete(error, inlineContinuations);
+            item.Done.TrySetException(error);
         }
     }
 
@@ -1098,36 +1082,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Could not read parked outbox records from Redis ({Error}); retried later")]
     private static partial void LogUnparkFailed(ILogger logger, string error);
 
-    // A queued record and the caller's acknowledgement, in one object (no TaskCompletionSource and Task per call).
-    // Completed exactly once: a record is taken off the queue by one commit, or failed by the dispose.
-    private sealed class PendingRecord(PricedCall call) : IValueTaskSource
-    {
-        private ManualResetValueTaskSourceCore<bool> _core;
-
-        public PricedCall Call { get; } = call;
-
-        public bool IsCompletedSuccessfully => _core.GetStatus(0) == ValueTaskSourceStatus.Succeeded;
-
-        public void Complete(Exception? failure, bool inlineContinuation)
-        {
-            _core.RunContinuationsAsynchronously = !inlineContinuation;
-            if (failure is null)
-            {
-                _core.SetResult(true);
-            }
-            else
-            {
-                _core.SetException(failure);
-            }
-        }
-
-        public void GetResult(short token) => _core.GetResult(token);
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _core.OnCompleted(continuation, state, token, flags);
-    }
+    private sealed record PendingRecord(PricedCall Call, TaskCompletionSource Done);
 
     /// <summary>A positioned write of a whole commit, as <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/>.</summary>
     internal delegate void OutboxWrite(SafeFileHandle handle, ReadOnlySpan<byte> data, long offset);
