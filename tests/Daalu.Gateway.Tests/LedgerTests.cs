@@ -463,6 +463,99 @@ public sealed class LedgerTests : IDisposable
         new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(options.EffectiveOutboxPath))!)
             .GetFiles(Path.GetFileName(options.EffectiveOutboxPath) + ".*.log").OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
 
+    // The flusher's transactions are bounded by FlushBatchRecords; a flush of more records spans several, each record
+    // written once.
+    [Fact]
+    public async Task FlushAsync_MoreRecordsThanOneTransaction_SplitsAtFlushBatchRecordsEachWrittenOnce()
+    {
+        var options = Options();
+        options.FlushBatchRecords = 4;
+        using var store = new CountingStore(new SqliteLedgerStore(options));
+        await using var ledger = new SqliteLedger(options, NullLogger<SqliteLedger>.Instance, store: store);
+        for (var i = 0; i < 10; i++)
+        {
+            await ledger.RecordAsync(Calls.Hosted($"req-{i}"), CancellationToken.None);
+        }
+
+        Assert.Equal(10, await ledger.FlushAsync());
+        Assert.Equal([4, 4, 2], store.Batches);
+        Assert.Equal(10, Rows().Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    // The insert binds a text value again only when it is another string than the previous row's: rows whose tenant,
+    // backend, contributor (NULL or not), class and day change from one row to the next, and back, each keep their own.
+    [Fact]
+    public async Task FlushAsync_ColumnsChangingBetweenRows_EachRowKeepsItsOwnValues()
+    {
+        await using var ledger = Open();
+        var records = new[]
+        {
+            Calls.Hosted("r1", tenant: "acme"),
+            Calls.Hosted("r2", tenant: "acme", contributor: "lender", share: 50),
+            Calls.Hosted("r3", tenant: "globex", requestClass: "coding"),
+            Calls.Hosted("r4", tenant: "acme", at: Calls.Noon.AddDays(1)),
+            Calls.External("r5", tenant: "globex"),
+            Calls.Hosted("r6", tenant: "acme", contributor: "lender", share: 50),
+        };
+        foreach (var r in records)
+        {
+            await ledger.RecordAsync(r, CancellationToken.None);
+        }
+
+        await ledger.FlushAsync();
+        using var c = new SqliteConnection($"Data Source={_dir.File("ledger.db")};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT request_id, tenant, tier, backend, model, request_class, contributor_tenant, day, period FROM ledger ORDER BY id";
+        using var reader = cmd.ExecuteReader();
+        var got = new List<string>();
+        while (reader.Read())
+        {
+            got.Add(string.Join('|', Enumerable.Range(0, 9).Select(i => reader.IsDBNull(i) ? "NULL" : reader.GetString(i))));
+        }
+
+        Assert.Equal(
+            [
+                "r1|acme|Hosted|pool-a|qwen3-8b|chat|NULL|2026-11-23|2026-11",
+                "r2|acme|Hosted|card-lender|qwen3-8b|chat|lender|2026-11-23|2026-11",
+                "r3|globex|Hosted|pool-a|qwen3-8b|coding|NULL|2026-11-23|2026-11",
+                "r4|acme|Hosted|pool-a|qwen3-8b|chat|NULL|2026-11-24|2026-11",
+                "r5|globex|External|openai|gpt-4o-mini|chat|NULL|2026-11-23|2026-11",
+                "r6|acme|Hosted|card-lender|qwen3-8b|chat|lender|2026-11-23|2026-11",
+            ],
+            got);
+    }
+
+    // Delegates to the real store and keeps the size of every batch the flusher hands it.
+    private sealed class CountingStore(ILedgerStore inner) : ILedgerStore
+    {
+        public List<int> Batches { get; } = [];
+
+        public string Kind => inner.Kind;
+
+        public void EnsureSchema() => inner.EnsureSchema();
+
+        public int Insert(IReadOnlyList<PricedCall> rows)
+        {
+            Batches.Add(rows.Count);
+            return inner.Insert(rows);
+        }
+
+        public void ResetConnection() => inner.ResetConnection();
+
+        public long HostedTokensSpent(string tenant, string period, IReadOnlyList<(string RequestId, int Attempt, long Tokens)> waiting) =>
+            inner.HostedTokensSpent(tenant, period, waiting);
+
+        public List<Daalu.Contracts.Usage.UsageRow> ReadRows(string? scope, string fromDay, string toDay) => inner.ReadRows(scope, fromDay, toDay);
+
+        public Daalu.Contracts.Usage.ProviderCredits ReadCredits(string? scope, string fromDay, string toDay, bool includeContributor) =>
+            inner.ReadCredits(scope, fromDay, toDay, includeContributor);
+
+        public IReadOnlyList<(string Contributor, long CreditNano)> CreditTotals() => inner.CreditTotals();
+
+        public void Dispose() => inner.Dispose();
+    }
+
     private List<(string RequestId, long Attempt, string Tenant, string Tier, long TokensIn, long TokensOut, long Cost, long Credit, string? Contributor)> Rows()
     {
         var path = _dir.File("ledger.db");

@@ -91,7 +91,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
     private static readonly TimeSpan UnparkRetryAfterFailure = TimeSpan.FromSeconds(30);
 
-    /// <summary>Clock of the unparking schedule and of the flusher's batch pacing (tests replace it).</summary>
+    /// <summary>Clock of the unparking schedule (tests replace it).</summary>
     internal TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>Opens (or creates) the outbox and the ledger.</summary>
@@ -142,7 +142,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         GatewayMetrics.OutboxDepth.Set(OutboxDepth());
     }
 
-    // Records per ledger transaction when flushing the outbox (and, under load, the batch the flusher collects).
+    // Records per ledger transaction when flushing the outbox.
     private int TransactionRecords => Math.Max(1, _options.FlushBatchRecords);
 
     /// <summary>Path of the ledger database.</summary>
@@ -685,23 +685,11 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             {
                 if (_flushSignal.Wait(_options.FlushInterval, token))
                 {
-                    // Let more records arrive: one ledger transaction (and fsync) per window, not per call, and under
-                    // load one per batch of FlushBatchRecords, within FlushMaxDelay (FlushPacing).
+                    // Let more records arrive: one ledger transaction (and fsync) per window, not per call.
                     var window = _options.FlushBatchWindow < _options.FlushInterval ? _options.FlushBatchWindow : _options.FlushInterval;
-                    var maxDelay = _options.FlushMaxDelay < _options.FlushInterval ? _options.FlushMaxDelay : _options.FlushInterval;
-                    var first = Time.GetTimestamp();
-                    while (true)
+                    if (window > TimeSpan.Zero && token.WaitHandle.WaitOne(window))
                     {
-                        var wait = FlushPacing.Delay(Time.GetElapsedTime(first), Interlocked.Read(ref _depth), window, maxDelay, TransactionRecords);
-                        if (wait <= TimeSpan.Zero)
-                        {
-                            break;
-                        }
-
-                        if (token.WaitHandle.WaitOne(wait))
-                        {
-                            return;
-                        }
+                        return;
                     }
                 }
 
