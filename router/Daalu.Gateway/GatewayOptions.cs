@@ -70,14 +70,6 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan FlushBatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>
-    /// Most records in one ledger transaction when the flusher moves the outbox into the ledger. Default 2048: at
-    /// several thousand calls per second a window's records go in one transaction (one commit and fsync) rather than
-    /// several. The window is not extended to fill a batch (tried, and it measured no better: docs/benchmarks.md,
-    /// eleventh session).
-    /// </summary>
-    public int FlushBatchRecords { get; set; } = 2048;
-
     /// <summary>How long a ledger write waits on a locked database before the batch is retried later. Default 2 s.</summary>
     public TimeSpan LedgerBusyTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

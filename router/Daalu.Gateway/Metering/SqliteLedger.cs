@@ -40,7 +40,6 @@ namespace Daalu.Gateway.Metering;
 /// </summary>
 public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsyncDisposable, IDisposable
 {
-    // Rows per Redis round trip when taking parked records, and per read of a legacy SQLite outbox.
     private const int BatchSize = 500;
     private readonly GatewayOptions _options;
     private readonly ILogger _logger;
@@ -141,9 +140,6 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
 
         GatewayMetrics.OutboxDepth.Set(OutboxDepth());
     }
-
-    // Records per ledger transaction when flushing the outbox.
-    private int TransactionRecords => Math.Max(1, _options.FlushBatchRecords);
 
     /// <summary>Path of the ledger database.</summary>
     public string LedgerPath => _options.LedgerPath;
@@ -663,7 +659,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     /// </summary>
     internal OutboxWrite WriteToSegment { get; set; } = RandomAccess.Write;
 
-    // The flusher moves up to TransactionRecords records per transaction, milliseconds of CPU on the router's core. It
+    // The flusher moves up to BatchSize records per transaction, several milliseconds of CPU on the router's core. It
     // offers the core to any runnable thread (a request that just woke) every few dozen rows, so a request waits for
     // at most that much of the burst rather than all of it.
     private static void YieldNowAndThen(int rows)
@@ -726,7 +722,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
     }
 
     // Called with _flushLock held. Seals the segment being written, then moves the sealed segments' records into the
-    // ledger, oldest first, in transactions of up to TransactionRecords records that may span segments. A segment is finished
+    // ledger, oldest first, in transactions of up to BatchSize records that may span segments. A segment is finished
     // (deleted, or kept aside as corrupt) only once all its records are in a committed transaction.
     private int FlushSegments(Func<List<PricedCall>, int> write)
     {
@@ -758,8 +754,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
         }
 
         var inserted = 0;
-        var size = TransactionRecords;
-        var batch = new List<PricedCall>(Math.Min(size, 4096));
+        var batch = new List<PricedCall>(BatchSize);
         var read = new List<(OutboxSegment Segment, SegmentScan Scan)>();
         foreach (var segment in work)
         {
@@ -768,7 +763,7 @@ public sealed partial class SqliteLedger : IMeteringSink, IHostedService, IAsync
             {
                 batch.Add(calls[i]);
                 YieldNowAndThen(batch.Count);
-                if (batch.Count == size)
+                if (batch.Count == BatchSize)
                 {
                     inserted += write(batch);
                     batch.Clear();

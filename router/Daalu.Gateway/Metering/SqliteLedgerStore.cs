@@ -143,10 +143,7 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
 
     // One transaction (synchronous=FULL) for the rows; returns those inserted, the rest being refused duplicates.
     // Prepared once per batch and bound by position through SQLite's own API: Microsoft.Data.Sqlite's per-row
-    // parameter lookups by name cost more than the insert (profile of the flush thread under load). SQLite keeps a
-    // statement's bindings across sqlite3_reset, so a text value that is the same string as the previous row's (the
-    // tenant, tier, backend, model, class, day and period of one router's calls mostly are) is not converted to UTF-8
-    // and copied again; every parameter is bound on the first row and whenever its value changes.
+    // parameter lookups by name cost more than the insert (profile of the flush thread under load).
     public int Insert(IReadOnlyList<PricedCall> rows)
     {
         var ledger = FlushConnection();
@@ -165,7 +162,6 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
                 """, out var insert));
             using (insert)
             {
-                var texts = new TextBindings(db, insert);
                 foreach (var c in rows)
                 {
                     YieldNowAndThen(++bound);
@@ -173,11 +169,11 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
                     {
                         Check(db, raw.sqlite3_bind_text(insert, 1, c.RequestId));
                         Check(db, raw.sqlite3_bind_int64(insert, 2, c.Attempt));
-                        texts.Bind(3, c.Tenant);
-                        texts.Bind(4, c.Tier);
-                        texts.Bind(5, c.Backend);
-                        texts.Bind(6, c.Model);
-                        texts.Bind(7, c.RequestClass);
+                        Check(db, raw.sqlite3_bind_text(insert, 3, c.Tenant));
+                        Check(db, raw.sqlite3_bind_text(insert, 4, c.Tier));
+                        Check(db, raw.sqlite3_bind_text(insert, 5, c.Backend));
+                        Check(db, raw.sqlite3_bind_text(insert, 6, c.Model));
+                        Check(db, raw.sqlite3_bind_text(insert, 7, c.RequestClass));
                         Check(db, raw.sqlite3_bind_int64(insert, 8, c.TokensIn));
                         Check(db, raw.sqlite3_bind_int64(insert, 9, c.TokensOut));
                         Check(db, raw.sqlite3_bind_int64(insert, 10, c.Estimated ? 1 : 0));
@@ -187,10 +183,10 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
                         Check(db, raw.sqlite3_bind_int64(insert, 14, c.CostNano));
                         Check(db, raw.sqlite3_bind_int64(insert, 15, c.CommercialNano));
                         Check(db, raw.sqlite3_bind_int64(insert, 16, c.CreditNano));
-                        texts.Bind(17, c.ContributorTenant);
+                        Check(db, c.ContributorTenant is null ? raw.sqlite3_bind_null(insert, 17) : raw.sqlite3_bind_text(insert, 17, c.ContributorTenant));
                         Check(db, raw.sqlite3_bind_int64(insert, 18, c.CompletedAtMs));
-                        texts.Bind(19, c.Day);
-                        texts.Bind(20, c.Period);
+                        Check(db, raw.sqlite3_bind_text(insert, 19, c.Day));
+                        Check(db, raw.sqlite3_bind_text(insert, 20, c.Period));
                         var rc = raw.sqlite3_step(insert);
                         if (rc != raw.SQLITE_DONE)
                         {
@@ -201,8 +197,8 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
                     }
                     finally
                     {
-                        // Bindings stay (see above); the statement is only made ready to run again.
                         raw.sqlite3_reset(insert);
+                        raw.sqlite3_clear_bindings(insert);
                     }
                 }
             }
@@ -245,26 +241,6 @@ public sealed class SqliteLedgerStore(GatewayOptions options) : ILedgerStore
         if (rows % 32 == 0)
         {
             Thread.Yield();
-        }
-    }
-
-    // The text (or NULL) parameters of one prepared insert, and the string each is bound to: a parameter is bound again
-    // only when its value is another string (by reference: equal strings from different calls are bound again, which
-    // costs only the conversion this would save).
-    private sealed class TextBindings(sqlite3 db, sqlite3_stmt statement)
-    {
-        private static readonly object Unbound = new();
-        private readonly object?[] _values = [.. Enumerable.Repeat(Unbound, 21)];
-
-        public void Bind(int index, string? value)
-        {
-            if (ReferenceEquals(_values[index], value))
-            {
-                return;
-            }
-
-            Check(db, value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value));
-            _values[index] = value;
         }
     }
 
