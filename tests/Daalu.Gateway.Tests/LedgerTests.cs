@@ -463,6 +463,51 @@ public sealed class LedgerTests : IDisposable
         new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(options.EffectiveOutboxPath))!)
             .GetFiles(Path.GetFileName(options.EffectiveOutboxPath) + ".*.log").OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
 
+    // One flush of rows whose tenant, tier, backend, model, class, contributor (NULL or not) and day change from one row
+    // to the next, and back: each row keeps its own values (the insert is prepared once per transaction and reset
+    // between rows, so a value left over from the row before would show here).
+    [Fact]
+    public async Task FlushAsync_ColumnsChangingBetweenRows_EachRowKeepsItsOwnValues()
+    {
+        await using var ledger = Open();
+        var records = new[]
+        {
+            Calls.Hosted("r1", tenant: "acme"),
+            Calls.Hosted("r2", tenant: "acme", contributor: "lender", share: 50),
+            Calls.Hosted("r3", tenant: "globex", requestClass: "coding"),
+            Calls.Hosted("r4", tenant: "acme", at: Calls.Noon.AddDays(1)),
+            Calls.External("r5", tenant: "globex"),
+            Calls.Hosted("r6", tenant: "acme", contributor: "lender", share: 50),
+        };
+        foreach (var r in records)
+        {
+            await ledger.RecordAsync(r, CancellationToken.None);
+        }
+
+        await ledger.FlushAsync();
+        using var c = new SqliteConnection($"Data Source={_dir.File("ledger.db")};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT request_id, tenant, tier, backend, model, request_class, contributor_tenant, day, period FROM ledger ORDER BY id";
+        using var reader = cmd.ExecuteReader();
+        var got = new List<string>();
+        while (reader.Read())
+        {
+            got.Add(string.Join('|', Enumerable.Range(0, 9).Select(i => reader.IsDBNull(i) ? "NULL" : reader.GetString(i))));
+        }
+
+        Assert.Equal(
+            [
+                "r1|acme|Hosted|pool-a|qwen3-8b|chat|NULL|2026-11-23|2026-11",
+                "r2|acme|Hosted|card-lender|qwen3-8b|chat|lender|2026-11-23|2026-11",
+                "r3|globex|Hosted|pool-a|qwen3-8b|coding|NULL|2026-11-23|2026-11",
+                "r4|acme|Hosted|pool-a|qwen3-8b|chat|NULL|2026-11-24|2026-11",
+                "r5|globex|External|openai|gpt-4o-mini|chat|NULL|2026-11-23|2026-11",
+                "r6|acme|Hosted|card-lender|qwen3-8b|chat|lender|2026-11-23|2026-11",
+            ],
+            got);
+    }
+
     private List<(string RequestId, long Attempt, string Tenant, string Tier, long TokensIn, long TokensOut, long Cost, long Credit, string? Contributor)> Rows()
     {
         var path = _dir.File("ledger.db");
