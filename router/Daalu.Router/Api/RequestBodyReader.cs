@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Daalu.Router.Classification;
+using Daalu.Router.LoadBalancing;
 
 namespace Daalu.Router.Api;
 
@@ -106,6 +107,12 @@ internal sealed class RequestBodyReader
     public bool InputItemsValid { get; private set; } = true;
 
     public long InputLength { get; private set; }
+
+    /// <summary>The messages as the prefix key reads them (<see cref="PrefixHasher"/>); null when messages is not an array.</summary>
+    public List<PrefixTurn>? PrefixTurns { get; private set; }
+
+    /// <summary>The prompt when it is a string.</summary>
+    public string? PromptText { get; private set; }
 
     /// <summary>The request's texts as <see cref="RequestTextReader"/> reads them.</summary>
     public RequestText Text { get; private set; } = RequestText.Empty;
@@ -296,6 +303,7 @@ internal sealed class RequestBodyReader
 
     private void ReadMessages(ref Utf8JsonReader r)
     {
+        PrefixTurns = [];
         var i = 0;
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
         {
@@ -334,6 +342,7 @@ internal sealed class RequestBodyReader
         List<Pending>? content = null;
         string? output = null, arguments = null, legacy = null;
         List<string>? calls = null;
+        List<string>? prefix = validate ? [] : null;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             var name = Name(ref r, ref frame);
@@ -352,7 +361,7 @@ internal sealed class RequestBodyReader
                     break;
                 case var n when n.SequenceEqual("content"u8):
                     content = [];
-                    contentError = Content(ref r, index, content, validate);
+                    contentError = Content(ref r, index, content, validate, prefix);
                     break;
                 case var n when n.SequenceEqual("output"u8):
                     output = kind == JsonTokenType.String ? r.GetString() : null;
@@ -431,6 +440,7 @@ internal sealed class RequestBodyReader
             return null;
         }
 
+        PrefixTurns!.Add(new PrefixTurn(role ?? string.Empty, prefix!));
         if (!hasRole || role is null || Array.IndexOf(RequestParser.Roles, role) < 0)
         {
             return RequestError.Invalid($"{At(index)}.role must be one of {string.Join(", ", RequestParser.Roles)}", At(index) + ".role");
@@ -441,7 +451,8 @@ internal sealed class RequestBodyReader
 
     // A message's content: a string, an array of parts, or null; anything else is refused when validating. Texts go to
     // target with the message's role still open (Pending.Role null), tool results' with theirs.
-    private RequestError? Content(ref Utf8JsonReader r, int index, List<Pending> target, bool validate)
+    // The prefix key's texts (a chat message's only) go to prefix: the string, or every part object's string text.
+    private RequestError? Content(ref Utf8JsonReader r, int index, List<Pending> target, bool validate, List<string>? prefix)
     {
         switch (r.TokenType)
         {
@@ -453,6 +464,7 @@ internal sealed class RequestBodyReader
                 }
 
                 target.Add(new Pending(null, text));
+                prefix?.Add(text);
                 return null;
             case JsonTokenType.Null:
                 return null;
@@ -463,7 +475,7 @@ internal sealed class RequestBodyReader
                     RequestError? error;
                     if (r.TokenType == JsonTokenType.StartObject)
                     {
-                        error = Part(ref r, null, index, target, ref textImages, validate);
+                        error = Part(ref r, null, index, target, ref textImages, validate, prefix);
                     }
                     else
                     {
@@ -491,7 +503,7 @@ internal sealed class RequestBodyReader
 
     // One content part: RequestParser's checks (chat messages only) and RequestTextReader.AddPart's texts. A part's type
     // may come after its text, content (tool_result) or input (tool_use), so those are kept until the part ends.
-    private RequestError? Part(ref Utf8JsonReader r, string? role, int index, List<Pending> target, ref bool images, bool validate)
+    private RequestError? Part(ref Utf8JsonReader r, string? role, int index, List<Pending> target, ref bool images, bool validate, List<string>? prefix = null)
     {
         var frame = new NameFrame(names.Count);
         var typeKind = JsonTokenType.None;
@@ -530,6 +542,11 @@ internal sealed class RequestBodyReader
         }
 
         names.RemoveRange(frame.Start, names.Count - frame.Start);
+        if (text is not null)
+        {
+            prefix?.Add(text);
+        }
+
         switch (type)
         {
             case "text" or "input_text" or "output_text" or null:
@@ -756,6 +773,7 @@ internal sealed class RequestBodyReader
             case JsonTokenType.String:
                 var text = r.GetString()!;
                 PromptLength = text.Length;
+                PromptText = text;
                 promptTexts.Add(new TextSegment("prompt", 0, text));
                 break;
             case JsonTokenType.StartArray:

@@ -306,6 +306,9 @@ public static class RequestParser
             Features = new RequestFeatures(endpoint, hasTools, hasImages),
             Text = b.Text,
             HasStreamOptions = b.HasStreamOptions,
+            PrefixTurns = b.PrefixTurns,
+            PromptText = b.PromptText,
+            PrefixRead = true,
         }, null);
     }
 

@@ -33,6 +33,18 @@ public sealed class ParsedRequest
     /// <summary>Every text the request carries, as classification reads it (read in the same pass as the checks).</summary>
     public RequestText Text { get; init; } = RequestText.Empty;
 
+    /// <summary>
+    /// The messages as the prefix key reads them, and the prompt string, when the body was read without a tree
+    /// (<see cref="PrefixRead"/>); the key is then computed from these instead of building the tree.
+    /// </summary>
+    internal IReadOnlyList<LoadBalancing.PrefixTurn>? PrefixTurns { get; init; }
+
+    /// <summary>The completions prompt when it is a string (see <see cref="PrefixTurns"/>).</summary>
+    internal string? PromptText { get; init; }
+
+    /// <summary><see cref="PrefixTurns"/> and <see cref="PromptText"/> were read from the body.</summary>
+    internal bool PrefixRead { get; init; }
+
     /// <summary>The body has a stream_options field (null included).</summary>
     public bool HasStreamOptions { get; init; }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using Daalu.Router.Api;
 using Daalu.Router.Classification;
+using Daalu.Router.LoadBalancing;
 using Daalu.Router.Planning;
 using Xunit;
 
@@ -127,8 +128,9 @@ public class RequestBodyReaderEquivalenceTests
         var fromTree = ReferenceEquals(r.Text, RequestText.Empty);
         var text = fromTree ? RequestTextReader.Read(r.Body) : r.Text;
         var hasStreamOptions = fromTree ? r.Body.ContainsKey("stream_options") : r.HasStreamOptions;
+        var prefix = fromTree ? PrefixHasher.Compute(r.Body) : PrefixHasher.Compute(r.PrefixTurns, r.PromptText);
         var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"ok {r.Model} stream={r.Stream} usage={r.ClientWantsUsage} max={r.MaxTokens} est={r.PromptTokenEstimate} ")
-            .Append(CultureInfo.InvariantCulture, $"{r.Features} so={hasStreamOptions} tools={text.HasTools} images={text.HasImages} body={r.Body.ToJsonString()} segments=");
+            .Append(CultureInfo.InvariantCulture, $"{r.Features} so={hasStreamOptions} prefix={prefix} tools={text.HasTools} images={text.HasImages} body={r.Body.ToJsonString()} segments=");
         foreach (var s in text.Segments)
         {
             sb.Append(CultureInfo.InvariantCulture, $"[{s.Role}|{s.Message}|{s.Text}]");
