@@ -61,7 +61,7 @@ public static class RequestParser
         var (parsed, error) = Check(scan, endpoint);
         if (parsed is not null)
         {
-            parsed.Body = obj;
+            parsed.UseTree(obj);
         }
 
         return (parsed, error);

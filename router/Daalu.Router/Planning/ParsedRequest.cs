@@ -18,8 +18,11 @@ public sealed class ParsedRequest
     {
         get => body ??= JsonNode.Parse(Raw ?? throw new InvalidOperationException("the request has neither a body tree nor its bytes"),
             documentOptions: new JsonDocumentOptions { MaxDepth = RawDepth })!.AsObject();
-        internal set => body = value;
+        init => body = value;
     }
+
+    /// <summary>Gives a request read from a translation's bytes the translation's own tree.</summary>
+    internal void UseTree(JsonObject tree) => body = tree;
 
     /// <summary>
     /// The body exactly as the client sent it (valid UTF-8 JSON, one object, checked), forwarded as is when an attempt
