@@ -77,7 +77,7 @@ public static class RequestTextReader
 
     private static void AddMessage(List<TextSegment> segments, JsonObject m, int index, ref bool images)
     {
-        var role = Role(m["role"].AsString() ?? m["type"].AsString());
+        var role = RoleOf(m["role"].AsString() ?? m["type"].AsString());
         AddStringOrParts(segments, role, index, m["content"], ref images);
         if (m["output"] is JsonValue output && output.TryGetValue<string>(out var outputText))
         {
@@ -94,20 +94,22 @@ public static class RequestTextReader
         {
             foreach (var call in calls)
             {
-                if (call?["function"]?["arguments"] is JsonValue a && a.TryGetValue<string>(out var text))
+                // An item or function that is not an object is skipped (an indexer on it would throw).
+                if (call is JsonObject c && c["function"] is JsonObject f && f["arguments"] is JsonValue a && a.TryGetValue<string>(out var text))
                 {
                     segments.Add(new TextSegment("tool_call", index, text));
                 }
             }
         }
 
-        if (m["function_call"]?["arguments"] is JsonValue legacy && legacy.TryGetValue<string>(out var legacyText))
+        if (m["function_call"] is JsonObject fc && fc["arguments"] is JsonValue legacy && legacy.TryGetValue<string>(out var legacyText))
         {
             segments.Add(new TextSegment("tool_call", index, legacyText));
         }
     }
 
-    private static string Role(string? role) => role switch
+    /// <summary>The segment role of a message with <paramref name="role"/> (its role, else its Responses item type).</summary>
+    public static string RoleOf(string? role) => role switch
     {
         "user" or "message" or null => "user",
         "system" or "developer" => "system",

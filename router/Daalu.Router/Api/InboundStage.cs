@@ -25,13 +25,8 @@ public static class InboundStage
             return InboundRequests.Parse(body, api, maxJsonDepth, time);
         }
 
-        var (parsed, error) = RequestParser.Parse(body, endpoint, maxJsonDepth);
-        if (parsed is not null)
-        {
-            // Valid JSON as sent: an attempt that changes nothing forwards these bytes instead of serialising again.
-            parsed.Raw = body;
-        }
-
-        return (parsed, error);
+        // Valid JSON as sent: the request keeps these bytes (ParsedRequest.Raw), and an attempt that changes nothing
+        // forwards them instead of serialising again.
+        return RequestParser.Parse(body, endpoint, maxJsonDepth);
     }
 }

@@ -6,36 +6,118 @@ namespace Daalu.Router.Api;
 
 /// <summary>
 /// Parses and validates request bodies with a depth limit and strict UTF-8, so a malformed request is a 4xx with a
-/// clear message before anything is reserved or sent upstream. Text lengths (the prompt-token estimate) are counted
-/// from the body's bytes, so a long prompt is not copied into strings here.
+/// clear message before anything is reserved or sent upstream. A body in the OpenAI APIs is read in one forward-only
+/// pass without a JSON tree; a body that is translated (Responses, Anthropic Messages) is parsed into one here
+/// (<see cref="ParseObject"/>), and its chat translation is checked by the same pass.
 /// </summary>
 public static class RequestParser
 {
-    private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool", "function"];
+    /// <summary>The roles a chat message may have.</summary>
+    internal static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool", "function"];
 
-    /// <summary>Parses <paramref name="body"/> for <paramref name="endpoint"/>; exactly one of the results is non-null.</summary>
-    public static (ParsedRequest? Request, RequestError? Error) Parse(ReadOnlySpan<byte> body, string endpoint, int maxDepth)
+    /// <summary>
+    /// Parses and validates <paramref name="body"/> for <paramref name="endpoint"/> in one forward-only pass, without a
+    /// JSON tree (<see cref="RequestBodyReader"/>): the request keeps the bytes (<see cref="ParsedRequest.Raw"/>) and
+    /// its texts, and builds a tree only if an attempt must rewrite the body. Exactly one of the results is non-null.
+    /// </summary>
+    public static (ParsedRequest? Request, RequestError? Error) Parse(byte[] body, string endpoint, int maxDepth)
     {
-        var (obj, error) = ParseObject(body, maxDepth);
-        return obj is null ? (null, error) : Validate(obj, endpoint);
+        ArgumentNullException.ThrowIfNull(body);
+        var (scan, error) = Scan(body, maxDepth);
+        if (scan is null)
+        {
+            return (null, error);
+        }
+
+        var (parsed, invalid) = Check(scan, endpoint);
+        if (parsed is null)
+        {
+            return (null, invalid);
+        }
+
+        parsed.Raw = body;
+        parsed.RawDepth = maxDepth;
+        return (parsed, null);
     }
 
     /// <summary>
     /// Validates an already parsed chat, completions or embeddings body (an inbound dialect's request translated to
-    /// chat); exactly one of the results is non-null.
+    /// chat) by the same checks, read from its serialised form; exactly one of the results is non-null.
     /// </summary>
     public static (ParsedRequest? Request, RequestError? Error) Validate(JsonObject obj, string endpoint)
     {
         ArgumentNullException.ThrowIfNull(obj);
+        RequestBodyReader scan;
         try
         {
-            return ValidateFields(obj, endpoint);
+            // A translation may nest a level or two deeper than the client's body, which the depth limit has checked.
+            scan = RequestBodyReader.Read(Forwarding.JsonBytes.Serialize(obj), TranslatedMaxDepth);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or JsonException)
         {
             return (null, RequestError.Invalid("request body has a field of the wrong type"));
         }
+
+        var (parsed, error) = Check(scan, endpoint);
+        if (parsed is not null)
+        {
+            parsed.UseTree(obj);
+        }
+
+        return (parsed, error);
     }
+
+    private const int TranslatedMaxDepth = 1000;
+
+    // The syntax-level verdict, with ParseObject's messages and precedence: invalid UTF-8, then the first syntax, depth
+    // or lone-surrogate error in the body, then a repeated name anywhere, then a root that is not an object.
+    private static (RequestBodyReader? Scan, RequestError? Error) Scan(byte[] body, int maxDepth)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
+        }
+
+        RequestBodyReader scan;
+        try
+        {
+            scan = RequestBodyReader.Read(body, maxDepth);
+        }
+        catch (JsonException ex)
+        {
+            return (null, SyntaxError(ex, maxDepth));
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, InvalidString);
+        }
+        catch (ArgumentException)
+        {
+            return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
+        }
+
+        if (scan.RepeatsName)
+        {
+            return (null, RequestError.Invalid(RepeatedName, code: "invalid_json"));
+        }
+
+        return scan.RootIsObject ? (scan, null) : (null, RequestError.Invalid("request body must be a JSON object", code: "invalid_json"));
+    }
+
+    private const string RepeatedName = "request body repeats a property name within one object";
+
+    private static readonly RequestError InvalidString =
+        RequestError.Invalid("request body contains an invalid string (lone surrogate or invalid UTF-8)", code: "invalid_json");
+
+    private static RequestError SyntaxError(JsonException ex, int maxDepth) => RequestError.Invalid(
+        ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
+            ? RepeatedName
+            : ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            ? $"request body nests deeper than {maxDepth} levels"
+            : ex.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("invalid UTF", StringComparison.OrdinalIgnoreCase)
+                ? "request body is not valid UTF-8"
+                : "request body is not valid JSON",
+        code: "invalid_json");
 
     /// <summary>
     /// Parses a body into a JSON object with the depth limit, strict UTF-8 and no repeated property names; exactly one
@@ -62,18 +144,11 @@ public static class RequestParser
         }
         catch (JsonException ex)
         {
-            var msg = ex.Message.StartsWith("Duplicate property", StringComparison.Ordinal)
-                ? "request body repeats a property name within one object"
-                : ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                ? $"request body nests deeper than {maxDepth} levels"
-                : ex.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("invalid UTF", StringComparison.OrdinalIgnoreCase)
-                    ? "request body is not valid UTF-8"
-                    : "request body is not valid JSON";
-            return (null, RequestError.Invalid(msg, code: "invalid_json"));
+            return (null, SyntaxError(ex, maxDepth));
         }
         catch (InvalidOperationException)
         {
-            return (null, RequestError.Invalid("request body contains an invalid string (lone surrogate or invalid UTF-8)", code: "invalid_json"));
+            return (null, InvalidString);
         }
         catch (ArgumentException)
         {
@@ -105,27 +180,28 @@ public static class RequestParser
         }
     }
 
-    private static (ParsedRequest?, RequestError?) ValidateFields(JsonObject obj, string endpoint)
+    // RequestParser's checks, in the order the tree-based validation made them, over what the pass gathered.
+    private static (ParsedRequest?, RequestError?) Check(RequestBodyReader b, string endpoint)
     {
-        if (!obj.TryGetPropertyValue("model", out var modelNode) || modelNode is null)
+        if (IsAbsent(b.Model))
         {
             return Fail("you must provide a model parameter", "model", "missing_required_parameter");
         }
 
-        if (modelNode.GetValueKind() != JsonValueKind.String || modelNode.GetValue<string>() is not { Length: > 0 and <= 256 } model)
+        if (b.Model != JsonTokenType.String || b.ModelText is not { Length: > 0 and <= 256 } model)
         {
             return Fail("model must be a non-empty string of at most 256 characters", "model");
         }
 
         var stream = false;
-        if (obj.TryGetPropertyValue("stream", out var s) && s is not null)
+        if (!IsAbsent(b.Stream))
         {
-            if (s.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            if (b.Stream is not (JsonTokenType.True or JsonTokenType.False))
             {
                 return Fail("stream must be a boolean", "stream", "invalid_type");
             }
 
-            stream = s.GetValue<bool>();
+            stream = b.Stream == JsonTokenType.True;
         }
 
         if (stream && endpoint == RequestFeatures.Embeddings)
@@ -134,41 +210,41 @@ public static class RequestParser
         }
 
         var wantsUsage = false;
-        if (obj.TryGetPropertyValue("stream_options", out var so) && so is not null)
+        if (!IsAbsent(b.StreamOptions))
         {
-            if (so is not JsonObject soObj)
+            if (b.StreamOptions != JsonTokenType.StartObject)
             {
                 return Fail("stream_options must be an object", "stream_options", "invalid_type");
             }
 
-            if (soObj.TryGetPropertyValue("include_usage", out var iu) && iu is not null)
+            if (!IsAbsent(b.IncludeUsage))
             {
-                if (iu.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+                if (b.IncludeUsage is not (JsonTokenType.True or JsonTokenType.False))
                 {
                     return Fail("stream_options.include_usage must be a boolean", "stream_options.include_usage", "invalid_type");
                 }
 
-                wantsUsage = iu.GetValue<bool>();
+                wantsUsage = b.IncludeUsage == JsonTokenType.True;
             }
         }
 
         int? maxTokens = null;
-        foreach (var name in (ReadOnlySpan<string>)["max_tokens", "max_completion_tokens"])
+        foreach (var (name, field) in (ReadOnlySpan<(string, RequestBodyReader.IntField)>)[("max_tokens", b.MaxTokens), ("max_completion_tokens", b.MaxCompletionTokens)])
         {
-            if (obj.TryGetPropertyValue(name, out var mt) && mt is not null)
+            if (!IsAbsent(field.Kind))
             {
-                if (mt.GetValueKind() != JsonValueKind.Number || !mt.AsValue().TryGetValue<int>(out var v) || v < 1 || v > 1_000_000)
+                if (!field.Parsed || field.Value < 1 || field.Value > 1_000_000)
                 {
                     return Fail($"{name} must be an integer between 1 and 1000000", name);
                 }
 
-                maxTokens = v;
+                maxTokens = field.Value;
             }
         }
 
-        if (!CheckNumber(obj, "temperature", 0, 2, out var err) || !CheckNumber(obj, "top_p", 0, 1, out err)
-            || !CheckNumber(obj, "presence_penalty", -2, 2, out err) || !CheckNumber(obj, "frequency_penalty", -2, 2, out err)
-            || !CheckNumber(obj, "n", 1, 128, out err, integer: true))
+        if (!CheckNumber(b.Temperature, "temperature", 0, 2, out var err) || !CheckNumber(b.TopP, "top_p", 0, 1, out err)
+            || !CheckNumber(b.PresencePenalty, "presence_penalty", -2, 2, out err) || !CheckNumber(b.FrequencyPenalty, "frequency_penalty", -2, 2, out err)
+            || !CheckNumber(b.N, "n", 1, 128, out err, integer: true))
         {
             return (null, err);
         }
@@ -178,178 +254,107 @@ public static class RequestParser
         switch (endpoint)
         {
             case RequestFeatures.Chat:
-                var chat = ValidateChat(obj, ref textLength, ref hasTools, ref hasImages);
-                if (chat is not null)
+                if (CheckChat(b) is { } chat)
                 {
                     return (null, chat);
                 }
 
+                textLength = b.ChatTextLength;
+                hasTools = b.MessageToolFields || b.ToolCount > 0;
+                hasImages = b.ChatImages;
                 break;
             case RequestFeatures.Completions:
-                if (!obj.TryGetPropertyValue("prompt", out var prompt) || prompt is null)
+                if (IsAbsent(b.Prompt))
                 {
                     return Fail("you must provide a prompt parameter", "prompt", "missing_required_parameter");
                 }
 
-                if (prompt.GetValueKind() == JsonValueKind.String)
-                {
-                    textLength = JsonStringLength.Of(prompt.AsValue());
-                }
-                else if (prompt is JsonArray pa && pa.Count > 0 && pa.All(p => p?.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Array))
-                {
-                    textLength = pa.Sum(p => p?.GetValueKind() == JsonValueKind.String ? (long)JsonStringLength.Of(p.AsValue()) : 4);
-                }
-                else
+                if (b.Prompt != JsonTokenType.String && (b.Prompt != JsonTokenType.StartArray || b.PromptCount == 0 || !b.PromptItemsValid))
                 {
                     return Fail("prompt must be a string or a non-empty array", "prompt", "invalid_type");
                 }
 
+                textLength = b.PromptLength;
                 break;
             case RequestFeatures.Embeddings:
-                if (!obj.TryGetPropertyValue("input", out var input) || input is null)
+                if (IsAbsent(b.Input))
                 {
                     return Fail("you must provide an input parameter", "input", "missing_required_parameter");
                 }
 
-                if (input.GetValueKind() == JsonValueKind.String)
-                {
-                    textLength = JsonStringLength.Of(input.AsValue());
-                }
-                else if (input is JsonArray ia && ia.Count is > 0 and <= 2048)
-                {
-                    foreach (var i in ia)
-                    {
-                        if (i?.GetValueKind() == JsonValueKind.String)
-                        {
-                            textLength += JsonStringLength.Of(i.AsValue());
-                        }
-                        else if (i?.GetValueKind() is not (JsonValueKind.Number or JsonValueKind.Array))
-                        {
-                            return Fail("input items must be strings or token arrays", "input", "invalid_type");
-                        }
-                    }
-                }
-                else
+                if (b.Input != JsonTokenType.String && (b.Input != JsonTokenType.StartArray || b.InputCount is 0 or > 2048))
                 {
                     return Fail("input must be a string or an array of 1 to 2048 items", "input", "invalid_type");
                 }
 
+                if (!b.InputItemsValid)
+                {
+                    return Fail("input items must be strings or token arrays", "input", "invalid_type");
+                }
+
+                textLength = b.InputLength;
                 break;
         }
 
         return (new ParsedRequest
         {
-            Body = obj,
             Model = model,
             Stream = stream,
             ClientWantsUsage = wantsUsage,
             MaxTokens = maxTokens,
             PromptTokenEstimate = Math.Max(1, textLength / 4),
             Features = new RequestFeatures(endpoint, hasTools, hasImages),
+            Text = b.Text,
+            HasStreamOptions = b.HasStreamOptions,
+            PrefixTurns = b.PrefixTurns,
+            PromptText = b.PromptText,
+            PrefixRead = true,
         }, null);
     }
 
-    private static RequestError? ValidateChat(JsonObject obj, ref long textLength, ref bool hasTools, ref bool hasImages)
+    private static RequestError? CheckChat(RequestBodyReader b)
     {
-        if (!obj.TryGetPropertyValue("messages", out var mn) || mn is null)
+        if (IsAbsent(b.Messages))
         {
             return RequestError.Invalid("you must provide a messages parameter", "messages", "missing_required_parameter");
         }
 
-        if (mn is not JsonArray messages || messages.Count == 0)
+        if (b.Messages != JsonTokenType.StartArray || b.MessageCount == 0)
         {
             return RequestError.Invalid("messages must be a non-empty array", "messages", "invalid_type");
         }
 
-        for (var i = 0; i < messages.Count; i++)
+        if (b.MessageError is { } message)
         {
-            if (messages[i] is not JsonObject m)
-            {
-                return RequestError.Invalid($"{At(i)} must be an object", At(i), "invalid_type");
-            }
-
-            if (!m.TryGetPropertyValue("role", out var role) || role?.GetValueKind() != JsonValueKind.String || !Roles.Contains(role.GetValue<string>()))
-            {
-                return RequestError.Invalid($"{At(i)}.role must be one of {string.Join(", ", Roles)}", At(i) + ".role");
-            }
-
-            if (m.ContainsKey("tool_calls") || m.ContainsKey("tool_call_id"))
-            {
-                hasTools = true;
-            }
-
-            if (m.TryGetPropertyValue("content", out var content) && content is not null)
-            {
-                switch (content.GetValueKind())
-                {
-                    case JsonValueKind.String:
-                        textLength += JsonStringLength.Of(content.AsValue());
-                        break;
-                    case JsonValueKind.Array:
-                        foreach (var part in content.AsArray())
-                        {
-                            if (part is not JsonObject p || !p.TryGetPropertyValue("type", out var type) || type?.GetValueKind() != JsonValueKind.String)
-                            {
-                                return RequestError.Invalid($"{At(i)}.content parts must be objects with a type", At(i) + ".content", "invalid_type");
-                            }
-
-                            switch (type.GetValue<string>())
-                            {
-                                case "text":
-                                    if (!p.TryGetPropertyValue("text", out var t) || t?.GetValueKind() != JsonValueKind.String)
-                                    {
-                                        return RequestError.Invalid($"{At(i)}.content text part needs a string text", At(i) + ".content", "invalid_type");
-                                    }
-
-                                    textLength += JsonStringLength.Of(t.AsValue());
-                                    break;
-                                case "image_url" or "input_image":
-                                    hasImages = true;
-                                    break;
-                                case "input_audio" or "file" or "refusal":
-                                    break;
-                                default:
-                                    return RequestError.Invalid($"{At(i)}.content has an unknown part type", At(i) + ".content");
-                            }
-                        }
-
-                        break;
-                    default:
-                        return RequestError.Invalid($"{At(i)}.content must be a string, an array of parts or null", At(i) + ".content", "invalid_type");
-                }
-            }
+            return message;
         }
 
-        if (obj.TryGetPropertyValue("tools", out var tools) && tools is not null)
+        if (!IsAbsent(b.Tools) && (b.Tools != JsonTokenType.StartArray || !b.ToolsAllObjects))
         {
-            if (tools is not JsonArray ta || ta.Any(t => t is not JsonObject))
-            {
-                return RequestError.Invalid("tools must be an array of objects", "tools", "invalid_type");
-            }
-
-            hasTools |= ta.Count > 0;
+            return RequestError.Invalid("tools must be an array of objects", "tools", "invalid_type");
         }
 
-        if (obj.TryGetPropertyValue("tool_choice", out var tc) && tc is not null && tc.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Object))
+        if (!IsAbsent(b.ToolChoice) && b.ToolChoice is not (JsonTokenType.String or JsonTokenType.StartObject))
         {
             return RequestError.Invalid("tool_choice must be a string or an object", "tool_choice", "invalid_type");
         }
 
         return null;
-
-        // Only on the error paths: the name of the offending message is not built for valid requests.
-        static string At(int i) => $"messages[{i}]";
     }
 
-    private static bool CheckNumber(JsonObject obj, string name, double min, double max, out RequestError? error, bool integer = false)
+    // A field that is missing or null counts as not given, as the tree's TryGetPropertyValue with a null node did.
+    private static bool IsAbsent(JsonTokenType kind) => kind is JsonTokenType.None or JsonTokenType.Null;
+
+    private static bool CheckNumber(RequestBodyReader.NumberField field, string name, double min, double max, out RequestError? error, bool integer = false)
     {
         error = null;
-        if (!obj.TryGetPropertyValue(name, out var n) || n is null)
+        if (IsAbsent(field.Kind))
         {
             return true;
         }
 
-        if (n.GetValueKind() != JsonValueKind.Number || !n.AsValue().TryGetValue<double>(out var v) || v < min || v > max || (integer && v != Math.Floor(v)))
+        var v = field.Value;
+        if (!field.Parsed || v < min || v > max || (integer && v != Math.Floor(v)))
         {
             error = RequestError.Invalid(FormattableString.Invariant($"{name} must be {(integer ? "an integer" : "a number")} between {min} and {max}"), name);
             return false;

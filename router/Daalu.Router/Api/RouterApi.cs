@@ -115,7 +115,7 @@ public static class RouterApi
         // answer, and the route span's daalu.difficulty when a listener records spans. Elsewhere the stages would run for
         // nothing on every request (docs/benchmarks.md, "Eighth session"). The judge refines only a rating that was made.
         var rateDifficulty = PlanStage.RatesDifficulty(tenant, req, explain, Observability.RouterTracing.Source.HasListeners());
-        var text = RequestTextReader.Read(req.Body);
+        var text = req.Text;
         var classification = sp.GetRequiredService<RequestClassifier>().Classify(text, codeMode, rateDifficulty);
         if (Classification.Judging.DifficultyJudge.ShouldAsk(tenant.Policy.Config.Judge, classification.Difficulty))
         {

@@ -33,18 +33,18 @@ internal sealed class OpenAIChatOutbound : IOutboundDialect
         ArgumentNullException.ThrowIfNull(rc);
         ArgumentNullException.ThrowIfNull(cand);
         upstreamStream = null;
-        var body = rc.Request.Body;
         var needsUsage = rc.Request.Stream && rc.Request.Features.Endpoint != RequestFeatures.Embeddings && !rc.Request.ClientWantsUsage;
         byte[] bytes;
         if (rc.Request.Raw is { } raw && string.Equals(cand.UpstreamModel, rc.Request.Model, StringComparison.Ordinal)
-            && (!needsUsage || TryAddUsageOption(raw, body, out raw)))
+            && (!needsUsage || TryAddUsageOption(raw, rc.Request.HasStreamOptions, out raw)))
         {
             // Nothing else to rewrite: forward the client's bytes (plus the usage option) instead of serialising the
-            // parsed tree again.
+            // parsed tree again (the request has no tree then: none is built).
             bytes = raw;
         }
         else
         {
+            var body = rc.Request.Body;
             body["model"] = cand.UpstreamModel;
             if (needsUsage)
             {
@@ -92,17 +92,18 @@ internal sealed class OpenAIChatOutbound : IOutboundDialect
     private static readonly byte[] UsageOption = ",\"stream_options\":{\"include_usage\":true}"u8.ToArray();
 
     // Appends "stream_options":{"include_usage":true} to the client's JSON object when it has no stream_options of its
-    // own (the parser has checked the bytes are one valid JSON object, so the last non-space byte is its '}').
-    private static bool TryAddUsageOption(byte[] raw, JsonObject body, out byte[] spliced)
+    // own (the parser has checked the bytes are one valid JSON object with a model, so the last non-space byte is its
+    // '}' and a property comes before it).
+    private static bool TryAddUsageOption(byte[] raw, bool hasStreamOptions, out byte[] spliced)
     {
         spliced = raw;
         var end = raw.AsSpan().LastIndexOf((byte)'}');
-        if (body.ContainsKey("stream_options") || end < 0)
+        if (hasStreamOptions || end < 0)
         {
             return false;
         }
 
-        var option = body.Count == 0 ? UsageOption.AsSpan(1) : UsageOption;
+        ReadOnlySpan<byte> option = UsageOption;
         spliced = new byte[raw.Length + option.Length];
         raw.AsSpan(0, end).CopyTo(spliced);
         option.CopyTo(spliced.AsSpan(end));

@@ -35,31 +35,53 @@ public static class PrefixHasher
     public static PrefixKey? Compute(JsonObject body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        List<PrefixTurn>? turns = null;
         if (body["messages"] is JsonArray messages)
+        {
+            turns = new List<PrefixTurn>(messages.Count);
+            foreach (var m in messages)
+            {
+                if (m is JsonObject msg)
+                {
+                    var role = msg["role"] is JsonValue r && r.TryGetValue<string>(out var rs) ? rs : string.Empty;
+                    turns.Add(new PrefixTurn(role, ContentTexts(msg["content"])));
+                }
+            }
+        }
+
+        return Compute(turns, body["prompt"] is JsonValue p && p.TryGetValue<string>(out var prompt) ? prompt : null);
+    }
+
+    /// <summary>
+    /// The prefix key of a chat request's messages (<paramref name="turns"/>, null when it has no messages array) or, if
+    /// it has none, of a completions prompt string; null when there is no text to key on. Request bodies read without a
+    /// JSON tree give their turns this way (the request parser's reader).
+    /// </summary>
+    public static PrefixKey? Compute(IReadOnlyList<PrefixTurn>? turns, string? prompt)
+    {
+        if (turns is not null)
         {
             // Only the characters the key's blocks cover are copied (at most MaxKeyBlocks blocks, fewer once the first
             // non-system message has ended); the rest of the conversation, the bulk of a long agent loop, is only counted.
             var text = new Builder(MaxKeyBlocks * BlockChars);
             var keyEnd = -1;
             var sharedEnd = 0;
-            foreach (var m in messages)
+            foreach (var turn in turns)
             {
-                if (m is not JsonObject msg)
-                {
-                    continue;
-                }
-
-                var role = msg["role"] is JsonValue r && r.TryGetValue<string>(out var rs) ? rs : string.Empty;
-                if (keyEnd < 0 && role is not ("system" or "developer"))
+                if (keyEnd < 0 && turn.Role is not ("system" or "developer"))
                 {
                     sharedEnd = text.Length; // the leading system texts end here
                 }
 
-                text.Append(role);
+                text.Append(turn.Role);
                 text.Append("\n");
-                AppendContent(ref text, msg["content"]);
+                foreach (var t in turn.Texts)
+                {
+                    text.Append(t);
+                }
+
                 text.Append("\n");
-                if (keyEnd < 0 && role is not ("system" or "developer"))
+                if (keyEnd < 0 && turn.Role is not ("system" or "developer"))
                 {
                     keyEnd = text.Length;
                     text.Needed = Math.Clamp(keyEnd / BlockChars, 1, MaxKeyBlocks) * BlockChars;
@@ -69,12 +91,7 @@ public static class PrefixHasher
             return FromPrefix(text.Copied.ToString(), text.Length, keyEnd < 0 ? text.Length : keyEnd, MaxKeyBlocks, sharedEnd);
         }
 
-        if (body["prompt"] is JsonValue p && p.TryGetValue<string>(out var prompt))
-        {
-            return FromText(prompt, prompt.Length, PromptKeyBlocks);
-        }
-
-        return null;
+        return prompt is not null ? FromText(prompt, prompt.Length, PromptKeyBlocks) : null;
     }
 
     /// <summary>
@@ -128,23 +145,26 @@ public static class PrefixHasher
         return h;
     }
 
-    private static void AppendContent(ref Builder text, JsonNode? content)
+    // A message content's texts: the string, or the string text of each part object.
+    private static List<string> ContentTexts(JsonNode? content)
     {
         switch (content)
         {
             case JsonValue v when v.TryGetValue<string>(out var s):
-                text.Append(s);
-                break;
+                return [s];
             case JsonArray parts:
+                var texts = new List<string>();
                 foreach (var part in parts)
                 {
                     if (part is JsonObject o && o["text"] is JsonValue t && t.TryGetValue<string>(out var ts))
                     {
-                        text.Append(ts);
+                        texts.Add(ts);
                     }
                 }
 
-                break;
+                return texts;
+            default:
+                return [];
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Daalu.Router.Classification;
 using Daalu.Router.Translation;
 
 namespace Daalu.Router.Planning;
@@ -6,14 +8,48 @@ namespace Daalu.Router.Planning;
 /// <summary>A validated request body and the facts routing needs from it.</summary>
 public sealed class ParsedRequest
 {
-    /// <summary>The body as a mutable JSON object (its model field is rewritten per attempt).</summary>
-    public required JsonObject Body { get; init; }
+    private JsonObject? body;
 
     /// <summary>
-    /// The body exactly as the client sent it (valid UTF-8 JSON, already parsed into <see cref="Body"/>), forwarded
-    /// as is when an attempt would not change anything; null when the request was parsed from a span.
+    /// The body as a mutable JSON object (its model field is rewritten per attempt). A body read from the client's
+    /// bytes (<see cref="Raw"/>) has no tree until an attempt must rewrite or translate it: the first read parses it.
+    /// </summary>
+    public JsonObject Body
+    {
+        get => body ??= JsonNode.Parse(Raw ?? throw new InvalidOperationException("the request has neither a body tree nor its bytes"),
+            documentOptions: new JsonDocumentOptions { MaxDepth = RawDepth })!.AsObject();
+        init => body = value;
+    }
+
+    /// <summary>Gives a request read from a translation's bytes the translation's own tree.</summary>
+    internal void UseTree(JsonObject tree) => body = tree;
+
+    /// <summary>
+    /// The body exactly as the client sent it (valid UTF-8 JSON, one object, checked), forwarded as is when an attempt
+    /// would not change anything; null when the request was translated from another API.
     /// </summary>
     public byte[]? Raw { get; internal set; }
+
+    /// <summary>The depth limit <see cref="Raw"/> was checked with, for its tree when one is needed.</summary>
+    internal int RawDepth { get; set; }
+
+    /// <summary>Every text the request carries, as classification reads it (read in the same pass as the checks).</summary>
+    public RequestText Text { get; init; } = RequestText.Empty;
+
+    /// <summary>
+    /// The messages as the prefix key reads them, and the prompt string, when the body was read without a tree
+    /// (<see cref="PrefixRead"/>); the key is then computed from these instead of building the tree.
+    /// </summary>
+    internal IReadOnlyList<LoadBalancing.PrefixTurn>? PrefixTurns { get; init; }
+
+    /// <summary>The completions prompt when it is a string (see <see cref="PrefixTurns"/>).</summary>
+    internal string? PromptText { get; init; }
+
+    /// <summary><see cref="PrefixTurns"/> and <see cref="PromptText"/> were read from the body.</summary>
+    internal bool PrefixRead { get; init; }
+
+    /// <summary>The body has a stream_options field (null included).</summary>
+    public bool HasStreamOptions { get; init; }
 
     /// <summary>
     /// The client API the request came in, when it is not Chat Completions (Responses, Anthropic Messages): the

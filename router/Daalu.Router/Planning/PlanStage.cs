@@ -36,7 +36,9 @@ public static class PlanStage
     /// <summary>Plans <paramref name="req"/> as <paramref name="requestClass"/> at <paramref name="complexity"/> for <paramref name="tenant"/>.</summary>
     public static CascadePlan Plan(RouterSnapshot snap, TenantRuntime tenant, ParsedRequest req, string requestClass, int complexity, Func<string, BackendView> view, Random random)
     {
-        var prefix = UsesPrefixAffinity(snap, tenant, req) ? LoadBalancing.PrefixHasher.Compute(req.Body) : null;
+        var prefix = !UsesPrefixAffinity(snap, tenant, req) ? null
+            : req.PrefixRead ? LoadBalancing.PrefixHasher.Compute(req.PrefixTurns, req.PromptText)
+            : LoadBalancing.PrefixHasher.Compute(req.Body);
         return CascadePlanner.Plan(new PlanRequest(tenant, requestClass, req.Model, complexity, req.Features, prefix), snap, view, random);
     }
 }
