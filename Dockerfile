@@ -39,7 +39,7 @@ ENTRYPOINT ["dotnet", "Daalu.Operator.dll"]
 
 # ---- router-aot (opt-in, not the default image): the same router compiled ahead of time with NativeAOT ----
 #   docker build --target router-aot -t daalu-router:aot .
-# Measured against the JIT image in docs/benchmarks.md ("Tenth session", "Eleventh session"): 78-89 MiB instead of
+# Measured against the JIT image in docs/benchmarks.md ("Tenth session", "Eleventh session"): 74-93 MiB instead of
 # 141-161 at the end of hack/bench/router.sh and a 10x faster start, but 1.25x the CPU per request and 0.8x the
 # requests/s per core in steady state, so `router` below stays the default. Same ports, arguments and user; the
 # entrypoint is the binary itself. Not built in this project's CI (no Docker there); hack/aot-smoke.sh checks the
