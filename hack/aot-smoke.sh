@@ -2,7 +2,9 @@
 # The NativeAOT router, end to end, one command: hack/aot-smoke.sh [router executable]
 #
 # Without an argument it publishes router/Daalu.Router with PublishAot (needs clang and zlib1g-dev; warnings are
-# errors, so a trim or AOT warning fails here) into /tmp/daalu-aot/router. Then it runs that binary as deployed
+# errors, so a trim or AOT warning fails here) into /tmp/daalu-aot/router; the csproj gives every AOT publish
+# OptimizationPreference=Speed and the runtime pack's framework profile (docs/benchmarks.md, "Eleventh session").
+# Then it runs that binary as deployed
 # against the bench stub (hack/bench/Daalu.Bench.Stub, vLLM-shaped) with the benchmarks' configuration (tenant auth,
 # classification, hosted quota, SQLite metering all on), and in `demo` mode (the engine simulator in process), and
 # checks what reflection-free code has to get right: chat with and without streaming, the Responses and Anthropic

@@ -6,7 +6,10 @@
 # pin_cpus); wrk drives A, then B, then A ... for `rounds` rounds of `seconds` each. For every run the router's CPU
 # (utime + stime from /proc/<pid>/stat) is divided by the requests wrk completed, so a busy machine slows both builds
 # alike and the ratio of the medians is what to quote (absolute times here are noise). Writes the table to stdout and
-# hack/bench/results/ab-cpu-<UTC time>.md.
+# hack/bench/results/ab-cpu-<UTC time>.md. DAALU_AB_WARMUP=<seconds> (5): the warm-up per router before the rounds; longer
+# on a busy machine, so that a JIT build's hot methods reach tier 1 before round 1. The summary adds the median of the
+# per-round ratios B/A (each round's two runs are seconds apart, so the machine's load changes least between them) and
+# in how many rounds B used more CPU per request than A.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -44,11 +47,13 @@ for side in A B; do
   wait_for_200 "http://127.0.0.1:${PORT[$side]}/v1/chat/completions" "$CHAT" "Bearer $DAALU_BENCH_KEY" \
     || { tail -20 "$WORK/$side/router.log" >&2; exit 1; }
   log "router $side ($ROUTER) on ${PORT[$side]}"
-  "${ON_LOAD[@]}" wrk -t1 -c"$CONNS" -d5s -s "$WORK/post.lua" "http://127.0.0.1:${PORT[$side]}/v1/chat/completions" >/dev/null
+  "${ON_LOAD[@]}" wrk -t1 -c"$CONNS" -d"${DAALU_AB_WARMUP:-5}"s -s "$WORK/post.lua" "http://127.0.0.1:${PORT[$side]}/v1/chat/completions" >/dev/null
 done
 
 rows=()
-declare -A ALL
+declare -A ALL RPS
+RATIOS=""
+MORE=0
 for ((r = 1; r <= ROUNDS; r++)); do
   for side in A B; do
     pid=${PIDOF[$side]}
@@ -60,8 +65,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
     non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
     us=$(awk -v t=$((after - before)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
     ALL[$side]+="$us "
+    RPS[$side]+="$rps "
     rows+=("| $r | $side | $n | $rps | $us | ${non2xx:-0} |")
     log "round $r $side: $us us/request, $rps requests/s"
+    if [[ $side == A ]]; then usA=$us; else
+      RATIOS+="$(awk -v a="$usA" -v b="$us" 'BEGIN {printf "%.3f", b / a}') "
+      awk -v a="$usA" -v b="$us" 'BEGIN {exit !(b > a)}' && MORE=$((MORE + 1))
+    fi
   done
 done
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -80,4 +90,7 @@ OUT="hack/bench/results/ab-cpu-$(date -u +%Y%m%dT%H%M%SZ).md"
   printf '%s\n' "${rows[@]}"
   echo
   echo "Median CPU per request: A $mA us, B $mB us; B/A = $(awk -v a="$mA" -v b="$mB" 'BEGIN {printf "%.3f", b / a}')."
+  echo "Median of the per-round ratios B/A: $(median "$RATIOS"); B used more CPU per request in $MORE of $ROUNDS rounds."
+  echo "Median requests/s: A $(median "${RPS[A]}"), B $(median "${RPS[B]}") (B/A $(awk -v a="$(median "${RPS[A]}")" -v b="$(median "${RPS[B]}")" 'BEGIN {printf "%.3f", b / a}'))."
+  echo "Warm-up per router: ${DAALU_AB_WARMUP:-5} s."
 } | tee "$OUT"

@@ -7,6 +7,10 @@
 # Prints the top methods by self time and by inclusive time, then the router's CPU by component (the innermost frame of
 # Daalu's own code on each sample's stack, hack/bench/profile_components.py); writes them to
 # hack/bench/results/profile-router-*.txt.
+# Another build (e.g. a NativeAOT publish): DAALU_BENCH_ROUTER=<executable> (its ELF symbols name the compiled methods).
+# DAALU_PROFILE_WARMUP=<seconds> (10): longer on a busy machine, so that a JIT build's hot methods reach tier 1 first.
+# DAALU_PROFILE_KEEP=<dir>: also keep the sample text (perf.txt) and wrk's output there, for hack/bench/profile_compare.py,
+# which puts two builds' profiles side by side in microseconds per request.
 # Needs: perf (apt-get install linux-perf), wrk, curl, node (free ports), python3. Everything on 127.0.0.1, bounded in time.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +22,8 @@ BENCH_NAME=profile-router.sh
 source hack/bench/lib.sh
 need_packages perf:linux-perf wrk:wrk curl:curl node:nodejs python3:python3
 
-build_release hack/bench/Daalu.Bench.Stub router/Daalu.Router
+build_release hack/bench/Daalu.Bench.Stub
+[[ -n ${DAALU_BENCH_ROUTER:-} ]] || build_release router/Daalu.Router
 pin_cpus
 bench_workdir profile
 
@@ -34,8 +39,9 @@ URL="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
 CHAT='{"model":"bench-model","messages":[{"role":"user","content":"What is the capital of France?"}],"max_tokens":16}'
 wait_for_200 "$URL" "$CHAT" "Bearer $DAALU_BENCH_KEY" || { tail -20 "$WORK/router.log" >&2; exit 1; }
 wrk_post_lua "$CHAT" "Bearer $DAALU_BENCH_KEY" >"$WORK/post.lua"
-log "warm-up 10 s"
-"${ON_LOAD[@]}" wrk -t1 -c8 -d10s -s "$WORK/post.lua" "$URL" >/dev/null
+WARMUP=${DAALU_PROFILE_WARMUP:-10}
+log "warm-up ${WARMUP} s"
+"${ON_LOAD[@]}" wrk -t1 -c8 -d"${WARMUP}"s -s "$WORK/post.lua" "$URL" >/dev/null
 log "sampling the router for ${SECONDS_TO_SAMPLE}s at $CONNECTIONS connection(s)"
 "${ON_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"$((SECONDS_TO_SAMPLE + 2))"s --latency -s "$WORK/post.lua" "$URL" >"$WORK/wrk.txt" &
 WRK_PID=$!
@@ -61,3 +67,10 @@ OUT="hack/bench/results/profile-router-$(date -u +%Y%m%dT%H%M%SZ).txt"
   python3 hack/bench/profile_components.py "$WORK/perf.txt" 30 || true
 } | tee "$OUT"
 log "written $OUT"
+if [[ -n ${DAALU_PROFILE_KEEP:-} ]]; then
+  mkdir -p "$DAALU_PROFILE_KEEP"
+  cp "$WORK/perf.txt" "$WORK/wrk.txt" "$DAALU_PROFILE_KEEP/"
+  # Requests completed while perf sampled (wrk ran 2 s longer): requests/s times the sampled seconds.
+  awk -v s="$SECONDS_TO_SAMPLE" '/Requests\/sec/ {printf "%.0f\n", $2 * s}' "$WORK/wrk.txt" >"$DAALU_PROFILE_KEEP/requests"
+  log "kept perf.txt, wrk.txt and requests in $DAALU_PROFILE_KEEP"
+fi
