@@ -75,7 +75,7 @@ public static class RequestParser
     {
         if (!System.Text.Unicode.Utf8.IsValid(body))
         {
-            return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
+            return (null, InvalidUtf8);
         }
 
         RequestBodyReader scan;
@@ -93,7 +93,7 @@ public static class RequestParser
         }
         catch (ArgumentException)
         {
-            return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
+            return (null, InvalidUtf8);
         }
 
         if (scan.RepeatsName)
@@ -105,6 +105,8 @@ public static class RequestParser
     }
 
     private const string RepeatedName = "request body repeats a property name within one object";
+
+    private static readonly RequestError InvalidUtf8 = RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json");
 
     private static readonly RequestError InvalidString =
         RequestError.Invalid("request body contains an invalid string (lone surrogate or invalid UTF-8)", code: "invalid_json");
@@ -121,13 +123,14 @@ public static class RequestParser
 
     /// <summary>
     /// Parses a body into a JSON object with the depth limit, strict UTF-8 and no repeated property names; exactly one
-    /// of the results is non-null. Every inbound API's body is read through this.
+    /// of the results is non-null. The bodies of the inbound APIs that are translated to chat (Responses, Anthropic
+    /// Messages) are read through this; a chat, completions or embeddings body is read by <see cref="Parse"/>.
     /// </summary>
     public static (JsonObject? Body, RequestError? Error) ParseObject(ReadOnlySpan<byte> body, int maxDepth)
     {
         if (!System.Text.Unicode.Utf8.IsValid(body))
         {
-            return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
+            return (null, InvalidUtf8);
         }
 
         JsonNode? root;
@@ -152,7 +155,7 @@ public static class RequestParser
         }
         catch (ArgumentException)
         {
-            return (null, RequestError.Invalid("request body is not valid UTF-8", code: "invalid_json"));
+            return (null, InvalidUtf8);
         }
 
         return root is JsonObject obj ? (obj, null) : (null, RequestError.Invalid("request body must be a JSON object", code: "invalid_json"));
