@@ -18,7 +18,7 @@ public static class HeldOutDifficultyFile
         var path = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrEmpty(path) || !File.Exists(path))
         {
-            reason = $"{variable} does not name a built file (see hack/classifier/heldout-h/build.py and its MANIFEST.md)";
+            reason = $"{variable} does not name a built file (see hack/classifier/heldout-h or heldout-j: build.py and MANIFEST.md)";
             return null;
         }
 
