@@ -117,16 +117,17 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     private static readonly string[] MathWords =
     [
         "solve", "prove", "integral", "derivative", "probability", "equation", "simplify", "evaluate", "compute",
-        "calculate", "how many ways", "average speed", "percent", "area", "perimeter", "prime", "limit", "eigen",
-        "matrix", "sum of", "reasoning", "step by step", "show that", "explain why", "differentiate", "%", "log(", "log2",
-        "ln(", "fraction", "geometric", "series",
+        "calculate", "how many ways", "average speed", "percent", "area of a", "area of the", "surface area", "perimeter",
+        "prime number", "prime factor", "primes", "limit of", "the limit", "eigen", "matrix", "sum of", "reasoning",
+        "step by step", "show that", "explain why", "differentiate", "%", "log(", "log2", "ln(", "fraction", "geometric",
+        "arithmetic series", "taylor series", "power series",
     ];
 
     private static readonly SearchValues<string> MathWordValues = SearchValues.Create(MathWords, StringComparison.Ordinal);
 
-    // Math words that are also everyday words ("prime minister", "tv series", "speed limit", "the area of a city"):
-    // they make a text math only with a number in it.
-    private static readonly string[] EverydayMathWords = ["percent", "area", "perimeter", "prime", "limit", "series", "fraction", "sum of"];
+    // Math words that are also everyday words ("what percent of voters", "the area of the city", "the limit of the
+    // law"): they make a text math only with a number in it.
+    private static readonly string[] EverydayMathWords = ["percent", "area of the", "perimeter", "limit of", "the limit", "fraction", "sum of"];
 
     private static readonly SearchValues<string> StrongMathWordValues = SearchValues.Create(MathWords.Except(EverydayMathWords).ToArray(), StringComparison.Ordinal);
 
