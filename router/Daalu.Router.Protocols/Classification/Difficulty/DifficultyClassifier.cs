@@ -92,6 +92,9 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     /// <summary>Texts shorter than this are not taken for a reasoning puzzle over stated premises.</summary>
     public const int PuzzleMinLength = 200;
 
+    /// <summary>The longest text whose end the puzzle rule reads (longer ones are documents, not puzzles).</summary>
+    public const int PuzzleMaxLength = 4000;
+
     // Questions that ask for reasoning over premises the text states, written on the development set's logic exam
     // questions (LogiQA) and the public dev split's deductions (FOLIO).
     private static readonly string[] PuzzleMarkers =
@@ -196,23 +199,14 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         Span<char> lowered = stackalloc char[RuleScanLimit];
         var length = text[..Math.Min(text.Length, RuleScanLimit)].ToLowerInvariant(lowered);
 
-        // A long puzzle states its premises first and asks at the end: the reasoning rule also reads the last
-        // RuleScanLimit characters.
-        Span<char> loweredTail = stackalloc char[RuleScanLimit];
-        scoped ReadOnlySpan<char> tail = default;
-        if (text.Length > RuleScanLimit)
-        {
-            var tailLength = text[^Math.Min(text.Length - RuleScanLimit, RuleScanLimit)..].ToLowerInvariant(loweredTail);
-            tail = loweredTail[..tailLength];
-        }
-
-        return RateByRules(rating, signal, lowered[..length], tail, text.Length);
+        return RateByRules(rating, signal, lowered[..length], text);
     }
 
     // The heuristic stage's rules over the lower-cased start of the text.
     private static (int Rating, double Confidence, bool Decides) RateByRules(int rating, CodeSignal signal, ReadOnlySpan<char> text,
-        ReadOnlySpan<char> tail, int fullLength)
+        ReadOnlySpan<char> original)
     {
+        var fullLength = original.Length;
         var task = SkipPoliteness(text);
         if (signal == CodeSignal.CodeRequest && StartsWithAny(task, WriteVerbs))
         {
@@ -233,7 +227,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         // following ... if true"): a puzzle question at the start or the end of a text that is long enough to hold
         // the premises, with no code and no text-work request.
         if (signal == CodeSignal.None && fullLength >= PuzzleMinLength && !StartsWithAny(task, TextTasks) &&
-            (ContainsAny(text, PuzzleMarkerValues) || ContainsAny(tail, PuzzleMarkerValues)))
+            AsksAPuzzleQuestion(text, original))
         {
             return (3, 0.8, true);
         }
@@ -420,7 +414,25 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         return false;
     }
 
-    private static bool ContainsAny(ReadOnlySpan<char> text, SearchValues<string> values) => text.ContainsAny(values);
+    // A puzzle question in the lower-cased start of the text or, for a text longer than that and at most
+    // PuzzleMaxLength, in its last RuleScanLimit characters: a long puzzle states its premises first and asks at the
+    // end. Longer texts (a pasted document) are not read again.
+    private static bool AsksAPuzzleQuestion(ReadOnlySpan<char> text, ReadOnlySpan<char> original)
+    {
+        if (text.ContainsAny(PuzzleMarkerValues))
+        {
+            return true;
+        }
+
+        if (original.Length <= RuleScanLimit || original.Length > PuzzleMaxLength)
+        {
+            return false;
+        }
+
+        Span<char> tail = stackalloc char[RuleScanLimit];
+        var length = original[^Math.Min(original.Length - RuleScanLimit, RuleScanLimit)..].ToLowerInvariant(tail);
+        return tail[..length].ContainsAny(PuzzleMarkerValues);
+    }
 
     // Ends with '?' or opens like a question.
     private static bool IsQuestion(ReadOnlySpan<char> text) => text.TrimEnd()[^1] == '?' || StartsWithAny(text, QuestionOpeners);
