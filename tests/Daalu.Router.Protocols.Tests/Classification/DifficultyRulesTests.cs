@@ -49,6 +49,27 @@ public class DifficultyRulesTests
         Assert.Equal((3, true), Heuristic(premises + "\nBased on the above, which one must be true?"));
     }
 
+    [Fact]
+    public void RateHeuristic_ExamQuestionBeforeLongOptions_ReadsTheLastEightHundredCharacters()
+    {
+        var premises = string.Concat(Enumerable.Repeat(Premises + " ", 3));
+        var option = " because every violinist in the chess club also plays in the orchestra and has no time left for debating.";
+        var prompt = premises + "\nWhich of the following, if true, best explains why Tomas is not on the debate team?\n" +
+            string.Join("\n", new[] { "A.", "B.", "C.", "D." }.Select(letter => letter + option));
+        Assert.True(prompt.Length - prompt.IndexOf("Which of", StringComparison.Ordinal) > DifficultyClassifier.RuleScanLimit);
+
+        Assert.Equal((3, true), Heuristic(prompt));
+    }
+
+    [Fact]
+    public void RateHeuristic_PuzzleQuestionAtTheEndOfADocumentLongerThanTheLimit_IsNotReadThere()
+    {
+        var document = string.Concat(Enumerable.Repeat("The committee met on Tuesday and agreed to postpone the vote on the budget. ", 60));
+        Assert.True(document.Length > DifficultyClassifier.PuzzleMaxLength);
+
+        Assert.NotEqual((3, true), Heuristic(document + "Which of the following must be true?"));
+    }
+
     [Theory]
     [InlineData("Which of the following is a mammal? A. shark B. dolphin C. trout D. eel")]
     [InlineData("Summarize the following article in three sentences. Based on the above reports, the council postponed the vote on the new bridge, citing costs that had doubled since the first estimate, and asked the city engineer to present two cheaper designs at the next meeting in March.")]
@@ -61,6 +82,8 @@ public class DifficultyRulesTests
     [InlineData("Given a sentence, count how often each word occurs in it. Implement it in Go, with tests.")]
     [InlineData("# Tip Calculator\n\nCreate an application that splits a restaurant bill.\n\n## User Stories\n\n- [ ] User can enter the bill total\n- [ ] User can choose the number of people\n- [ ] User sees each person's share")]
     [InlineData("Your task is to convert a Roman numeral string into an integer and reject malformed input.")]
+    [InlineData("Given an array of integers and a target, return the indices of the two numbers that add up to the target.")]
+    [InlineData("Temperature converter: the user enters a value in Celsius and have the program print it in Fahrenheit and Kelvin.")]
     public void RateHeuristic_ProgrammingSpecification_DecidesThree(string prompt)
     {
         Assert.Equal((3, true), Heuristic(prompt));
@@ -81,6 +104,8 @@ public class DifficultyRulesTests
     [InlineData("what tv series made the phrase winter is coming famous")]
     [InlineData("What do you call a group of crows?")]
     [InlineData("How far would you walk on the camino frances?")]
+    [InlineData("The Treaty of Tordesillas divided the New World between Spain and which other country?")]
+    [InlineData("Who's the drummer of the Rolling Stones?")]
     public void RateHeuristic_SearchQuestion_DecidesOne(string prompt)
     {
         Assert.Equal((1, true), Heuristic(prompt));
@@ -123,6 +148,7 @@ public class DifficultyRulesTests
     [Theory]
     [InlineData("who was someone famous born in 1920")]
     [InlineData("what did the roman army eat on campaign")]
+    [InlineData("Lake Titicaca lies on the border of Peru and what other country?")]
     public void RateHeuristic_FactualQuestionWithoutAnAdviceCue_DecidesOne(string prompt)
     {
         Assert.Equal((1, true), Heuristic(prompt));

@@ -27,7 +27,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     private static readonly string[] FactualOpeners =
     [
         "what is", "what's", "what are", "what was", "what does", "what ", "in what ", "in which ", "on what ", "at what ",
-        "from what ", "with which ", "to which ", "for which ", "how did ", "whose ", "who ", "whom ", "when ", "where ", "which ", "how many",
+        "from what ", "with which ", "to which ", "for which ", "how did ", "how often", "whose ", "who's ", "who ", "whom ", "when ", "where ", "which ", "how many",
         "how much", "how old", "how tall", "how far", "how long", "how big", "is ", "are ", "was ", "were ", "does ", "do ",
         "did ", "can ", "define ", "name ", "translate ", "capital", "hi", "hello", "thanks", "thank you", "ok", "good ",
     ];
@@ -71,7 +71,10 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "your task is", "your task:", "user stories", "user can ", "implement", "write a program", "write a function",
         "write a class", "write a script", "create a program", "create a function", "create an app", "create an application",
         "create a web", "build an app", "build a web", "the program should", "the function should", "your program",
-        "your function", "with tests", "define a function", "define a class",
+        "your function", "with tests", "define a function", "define a class", "have the program", "the user enters",
+        "create a program", "make a program", "make an app", "build a program", "build a tool", "create a game",
+        "build a game", "given an array", "given a string", "given a list of", "given an integer", "given two",
+        "return true", "example 1:", "constraints:",
     ];
 
     private static readonly SearchValues<string> SpecMarkerValues = SearchValues.Create(SpecMarkers, StringComparison.Ordinal);
@@ -91,6 +94,9 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
 
     /// <summary>Texts shorter than this are not taken for a reasoning puzzle over stated premises.</summary>
     public const int PuzzleMinLength = 200;
+
+    /// <summary>The characters at a text's end the puzzle rule reads (the question and four options of an exam question).</summary>
+    public const int PuzzleTailLength = 800;
 
     /// <summary>The longest text whose end the puzzle rule reads (longer ones are documents, not puzzles).</summary>
     public const int PuzzleMaxLength = 4000;
@@ -244,7 +250,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
 
         if (rating == 1 && signal == CodeSignal.None && text.Length <= ShortText && !math &&
             !HasArithmetic(text) && !StartsWithAny(task, TaskOpeners) &&
-            (text.Length <= 40 || StartsWithAny(text, FactualOpeners)))
+            (text.Length <= 40 || StartsWithAny(text, FactualOpeners) || IsTriviaQuestion(text)))
         {
             return (1, 0.85, true);
         }
@@ -298,7 +304,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     /// the judge's threshold (policy <c>judge.confidenceBelowPercent</c>, default 60) reads: at 60 the judge is asked for
     /// 9-20% of requests on the evaluated mixes (docs/classification.md, "The judge's share").
     /// </summary>
-    public const double LearnedTemperature = 7.7;
+    public const double LearnedTemperature = 6.5;
 
     /// <summary>The top class probability after temperature scaling with <see cref="LearnedTemperature"/>. Pure.</summary>
     public static double CalibratedConfidence(double p1, double p2, double p3)
@@ -415,8 +421,8 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     }
 
     // A puzzle question in the lower-cased start of the text or, for a text longer than that and at most
-    // PuzzleMaxLength, in its last RuleScanLimit characters: a long puzzle states its premises first and asks at the
-    // end. Longer texts (a pasted document) are not read again.
+    // PuzzleMaxLength, in its last PuzzleTailLength characters: a long puzzle states its premises first and asks at
+    // the end, before its options. Longer texts (a pasted document) are not read again.
     private static bool AsksAPuzzleQuestion(ReadOnlySpan<char> text, ReadOnlySpan<char> original)
     {
         if (text.ContainsAny(PuzzleMarkerValues))
@@ -429,10 +435,14 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
             return false;
         }
 
-        Span<char> tail = stackalloc char[RuleScanLimit];
-        var length = original[^Math.Min(original.Length - RuleScanLimit, RuleScanLimit)..].ToLowerInvariant(tail);
+        Span<char> tail = stackalloc char[PuzzleTailLength];
+        var length = original[^Math.Min(original.Length - RuleScanLimit, PuzzleTailLength)..].ToLowerInvariant(tail);
         return tail[..length].ContainsAny(PuzzleMarkerValues);
     }
+
+    // A trivia question with its wh- word inside ("Procter & Gamble is headquartered in which city?").
+    private static bool IsTriviaQuestion(ReadOnlySpan<char> text) =>
+        text.Length <= 100 && text[^1] == '?' && (text.Contains(" which ", StringComparison.Ordinal) || text.Contains(" what ", StringComparison.Ordinal));
 
     // Ends with '?' or opens like a question.
     private static bool IsQuestion(ReadOnlySpan<char> text) => text.TrimEnd()[^1] == '?' || StartsWithAny(text, QuestionOpeners);
