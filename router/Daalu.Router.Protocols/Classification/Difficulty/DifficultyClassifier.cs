@@ -123,10 +123,11 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "simplify", "show",
     ];
 
+    // Matched at a word start; "compute " and "computes" so that "computer" is not math.
     private static readonly string[] MathWords =
     [
-        "solve", "prove", "integral", "derivative", "probability", "equation", "simplify", "evaluate", "compute",
-        "calculate", "how many ways", "average speed", "percent", "area of a", "area of the", "surface area", "perimeter",
+        "solve", "prove", "integral", "derivative", "probability", "equation", "simplify", "evaluate", "compute ",
+        "computes", "calculate", "how many ways", "average speed", "percent", "area of a", "area of the", "surface area", "perimeter",
         "prime number", "prime factor", "primes", "limit of", "the limit", "eigen", "matrix", "sum of", "reasoning",
         "step by step", "show that", "explain why", "differentiate", "%", "log(", "log2", "ln(", "fraction", "geometric",
         "arithmetic series", "taylor series", "power series",
@@ -304,7 +305,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     /// the judge's threshold (policy <c>judge.confidenceBelowPercent</c>, default 60) reads: at 60 the judge is asked for
     /// 9-20% of requests on the evaluated mixes (docs/classification.md, "The judge's share").
     /// </summary>
-    public const double LearnedTemperature = 6.5;
+    public const double LearnedTemperature = 6.4;
 
     /// <summary>The top class probability after temperature scaling with <see cref="LearnedTemperature"/>. Pure.</summary>
     public static double CalibratedConfidence(double p1, double p2, double p3)
