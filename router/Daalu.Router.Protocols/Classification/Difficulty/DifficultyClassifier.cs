@@ -215,7 +215,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     {
         var fullLength = original.Length;
         var task = SkipPoliteness(text);
-        if (signal == CodeSignal.CodeRequest && StartsWithAny(task, WriteVerbs))
+        if (signal == CodeSignal.CodeRequest && WriteVerbsIndex.IsPrefixOf(task))
         {
             return (3, 0.85, true);
         }
@@ -233,7 +233,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         // A reasoning puzzle over stated premises (logic exam questions, first-order deductions, "which of the
         // following ... if true"): a puzzle question at the start or the end of a text that is long enough to hold
         // the premises, with no code and no text-work request.
-        if (signal == CodeSignal.None && fullLength >= PuzzleMinLength && !StartsWithAny(task, TextTasks) &&
+        if (signal == CodeSignal.None && fullLength >= PuzzleMinLength && !TextTasksIndex.IsPrefixOf(task) &&
             AsksAPuzzleQuestion(text, original))
         {
             return (3, 0.8, true);
@@ -242,7 +242,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         // A short request for advice, a how-to or an opinion, with no code, math or arithmetic: 2 (it would otherwise
         // pass for a short factual question below).
         if (signal == CodeSignal.None && !math && !HasArithmetic(text) &&
-            (((StartsWithAny(text, AdviceOpeners) || StartsWithAny(task, AdviceOpeners)) && fullLength <= AdviceLength) ||
+            (((AdviceOpenersIndex.IsPrefixOf(text) || AdviceOpenersIndex.IsPrefixOf(task)) && fullLength <= AdviceLength) ||
              (text.Length <= ShortText &&
              IsQuestion(text) && ContainsWordStart(text, AdviceCueValues))))
         {
@@ -250,8 +250,8 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         }
 
         if (rating == 1 && signal == CodeSignal.None && text.Length <= ShortText && !math &&
-            !HasArithmetic(text) && !StartsWithAny(task, TaskOpeners) &&
-            (text.Length <= 40 || StartsWithAny(text, FactualOpeners) || IsTriviaQuestion(text)))
+            !HasArithmetic(text) && !TaskOpenersIndex.IsPrefixOf(task) &&
+            (text.Length <= 40 || FactualOpenersIndex.IsPrefixOf(text) || IsTriviaQuestion(text)))
         {
             return (1, 0.85, true);
         }
@@ -266,13 +266,13 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         }
 
         // Pasted code, a trace, a diff or a config with a question about it, and no request to write new code.
-        if (signal is not (CodeSignal.None or CodeSignal.CodeRequest) && !StartsWithAny(task, WriteVerbs))
+        if (signal is not (CodeSignal.None or CodeSignal.CodeRequest) && !WriteVerbsIndex.IsPrefixOf(task))
         {
             return (2, 0.7, true);
         }
 
         // Rewriting, summarising, extracting: work on a text the user gives.
-        if (signal == CodeSignal.None && !math && StartsWithAny(task, TextTasks))
+        if (signal == CodeSignal.None && !math && TextTasksIndex.IsPrefixOf(task))
         {
             return (2, 0.7, true);
         }
@@ -446,7 +446,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         text.Length <= 100 && text[^1] == '?' && (text.Contains(" which ", StringComparison.Ordinal) || text.Contains(" what ", StringComparison.Ordinal));
 
     // Ends with '?' or opens like a question.
-    private static bool IsQuestion(ReadOnlySpan<char> text) => text.TrimEnd()[^1] == '?' || StartsWithAny(text, QuestionOpeners);
+    private static bool IsQuestion(ReadOnlySpan<char> text) => text.TrimEnd()[^1] == '?' || QuestionOpenersIndex.IsPrefixOf(text);
 
     private static readonly string[] QuestionOpeners =
     [
@@ -454,18 +454,6 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "could ", "should ", "would ", "will ", "any ",
     ];
 
-    private static bool StartsWithAny(ReadOnlySpan<char> text, string[] prefixes)
-    {
-        foreach (var prefix in prefixes)
-        {
-            if (text.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     // Digits on both sides of an operator ("3x + 7 = 22", "2 * 4").
     private static bool HasArithmetic(ReadOnlySpan<char> text)
@@ -489,5 +477,46 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         }
 
         return at >= 0 && at < text.Length && (char.IsAsciiDigit(text[at]) || text[at] is 'x' or 'y' or 'n');
+    }
+
+    // Declared last: static fields initialise in text order, after the lists above.
+    private static readonly PrefixIndex WriteVerbsIndex = new(WriteVerbs);
+    private static readonly PrefixIndex TextTasksIndex = new(TextTasks);
+    private static readonly PrefixIndex AdviceOpenersIndex = new(AdviceOpeners);
+    private static readonly PrefixIndex TaskOpenersIndex = new(TaskOpeners);
+    private static readonly PrefixIndex FactualOpenersIndex = new(FactualOpeners);
+    private static readonly PrefixIndex QuestionOpenersIndex = new(QuestionOpeners);
+
+    // Lower-case ASCII prefixes grouped by first character, so a text is compared only with the prefixes that start
+    // like it (the advice, factual and task lists hold 30-60 each).
+    private sealed class PrefixIndex
+    {
+        private readonly string[][] _byFirst = new string[128][];
+
+        public PrefixIndex(string[] prefixes)
+        {
+            for (var c = 0; c < 128; c++)
+            {
+                _byFirst[c] = prefixes.Where(p => p[0] == c).ToArray();
+            }
+        }
+
+        public bool IsPrefixOf(ReadOnlySpan<char> text)
+        {
+            if (text.IsEmpty || text[0] >= 128)
+            {
+                return false;
+            }
+
+            foreach (var prefix in _byFirst[text[0]])
+            {
+                if (text.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }
