@@ -70,8 +70,8 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     [
         "your task is", "your task:", "user stories", "user can ", "implement", "write a program", "write a function",
         "write a class", "write a script", "create a program", "create a function", "create an app", "create an application",
-        "create a web", "build an app", "build a web", "the program should", "the function should", "your program",
-        "your function", "with tests", "define a function", "define a class", "have the program", "the user enters",
+        "create a web", "build an app", "build a web", "program should", "function should", "your program",
+        "your function", "with tests", "define a function", "define a class", "have the program", "user enters",
         "create a program", "make a program", "make an app", "build a program", "build a tool", "create a game",
         "build a game", "given an array", "given a string", "given a list of", "given an integer", "given two",
         "return true", "example 1:", "constraints:",
@@ -82,12 +82,15 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     private static readonly string[] ProgrammingNouns =
     [
         "program", "function", "app", "application", "algorithm", "class", "method", "api", "cli", "script", "code",
-        "string", "array", "integer", "input", "output", "tests", "python", "java", "rust", "haskell", "c#", "c++",
+        "string", "array", "integer", "input", "output", "tests", "python", "java", "rust", "haskell", "c++",
         "javascript", "typescript", "golang", "ruby", "kotlin", "swift", "database", "website", "web page", "button",
         "user interface", "parse", "command line", "linked list", "binary",
     ];
 
     private static readonly SearchValues<string> ProgrammingNounValues = SearchValues.Create(ProgrammingNouns, StringComparison.Ordinal);
+
+    // "c#" apart: one 2-character word would make SearchValues fall back from its 3-character search for the whole list.
+    private static readonly SearchValues<string> CSharpValues = SearchValues.Create(["c#"], StringComparison.Ordinal);
 
     /// <summary>Texts up to this long that open like a request for advice, a how-to or an opinion are rated 2.</summary>
     public const int AdviceLength = 300;
@@ -123,13 +126,15 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "simplify", "show",
     ];
 
-    // Matched at a word start; "compute " and "computes" so that "computer" is not math.
+    // Matched at a word start; "compute " and "computes" so that "computer" is not math. A '%' anywhere is math too
+    // (HasMathWord): kept out of the list, whose words are all 3+ characters, so that SearchValues can use its
+    // vectorized 3-character search instead of Aho-Corasick (8 us against under 1 us for 400 characters of prose).
     private static readonly string[] MathWords =
     [
         "solve", "prove", "integral", "derivative", "probability", "equation", "simplify", "evaluate", "compute ",
         "computes", "calculate", "how many ways", "average speed", "percent", "area of a", "area of the", "surface area", "perimeter",
         "prime number", "prime factor", "primes", "limit of", "the limit", "eigen", "matrix", "sum of", "reasoning",
-        "step by step", "show that", "explain why", "differentiate", "%", "log(", "log2", "ln(", "fraction", "geometric",
+        "step by step", "show that", "explain why", "differentiate", "log(", "log2", "ln(", "fraction", "geometric",
         "arithmetic series", "taylor series", "power series",
     ];
 
@@ -223,12 +228,13 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         // A programming task stated as a specification ("Given a phrase, count ... Implement it in Python, with tests.",
         // "Your task is to ...", an app's user stories): a specification marker and a programming noun.
         if (signal is CodeSignal.None or CodeSignal.CodeRequest && ContainsWordStart(text, SpecMarkerValues) &&
-            ContainsWordStart(text, ProgrammingNounValues))
+            (ContainsWordStart(text, ProgrammingNounValues) || ContainsWordStart(text, CSharpValues)))
         {
             return (3, 0.8, true);
         }
 
-        var math = ContainsWordStart(text, MathWordValues) && (text.ContainsAny(Digits) || ContainsWordStart(text, StrongMathWordValues));
+        var math = (text.Contains('%') || ContainsWordStart(text, MathWordValues)) &&
+            (text.ContainsAny(Digits) || text.Contains('%') || ContainsWordStart(text, StrongMathWordValues));
 
         // A reasoning puzzle over stated premises (logic exam questions, first-order deductions, "which of the
         // following ... if true"): a puzzle question at the start or the end of a text that is long enough to hold
