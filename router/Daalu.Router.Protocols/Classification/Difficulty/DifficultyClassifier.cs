@@ -11,8 +11,11 @@ namespace Daalu.Router.Classification.Difficulty;
 /// </summary>
 /// <remarks>
 /// The heuristic is trusted when it rates 3 (code plus debugging, several analytical asks, heavy math), for a plain
-/// request to write code (a <see cref="CodeSignal.CodeRequest"/> led by a writing verb), and for a short question with
-/// no code, math or task verb (rated 1). Everything else goes to the learned stage.
+/// request to write code (a <see cref="CodeSignal.CodeRequest"/> led by a writing verb), a programming specification, a
+/// reasoning puzzle over stated premises, a word problem (3), a request for advice, a how-to or an opinion, pasted code
+/// with a question, work on a given text (2), and a short question with no code, math or task verb (1); the rules are
+/// listed in docs/classification.md. Everything else goes to the learned stage, whose confidence is temperature-scaled
+/// (<see cref="LearnedTemperature"/>) for the judge's threshold.
 /// </remarks>
 public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider time)
 {
