@@ -10,6 +10,14 @@ namespace Daalu.Classifier.Trainer;
 /// </summary>
 internal static class SoftmaxTrainer
 {
+    /// <summary>
+    /// The largest class-share weight of one example. Once the heuristic stage decides nearly every short factual
+    /// question, the shipped recipe's leftover set holds 1-3 examples labelled 1; weighted by their class share alone
+    /// (examples / (3 x class count), about 240 for one of 723) each of them moved the whole model, and adding or
+    /// removing one changed set A's rating by 12 requests (docs/classification.md, "Twelfth session").
+    /// </summary>
+    public const double MaxClassWeight = 3.0;
+
     public static (float[] Weights, float[] Bias) Train(IReadOnlyList<(int[] Features, int Label)> examples, int seed, int epochs, double learningRate, double l2, double class3Weight = 1.0)
     {
         var classCounts = new double[3];
@@ -47,7 +55,7 @@ internal static class SoftmaxTrainer
                     sum += z[k];
                 }
 
-                var classWeight = examples.Count / (3 * classCounts[label]) * (label == 2 ? class3Weight : 1.0);
+                var classWeight = Math.Min(examples.Count / (3 * classCounts[label]), MaxClassWeight) * (label == 2 ? class3Weight : 1.0);
                 for (var k = 0; k < 3; k++)
                 {
                     var gradient = ((z[k] / sum) - (k == label ? 1 : 0)) * classWeight;

@@ -32,8 +32,9 @@ public class HeldOutSetHTests(ITestOutputHelper output)
     // The figures docs/classification.md reports for set H with the shipped stages (counts out of 450 hard, 150
     // factual and 727 requests). Its first and only clean run, with the stages of 3551454, gave 408, 125 and 327; with
     // ASQ and FOLIO in the training data, the advice rule and the weights retrained on them: 409, 126 and 311 (chosen
-    // with set H in view, so not clean).
-    private const int HardRatedThreeReported = 409;
-    private const int FactualRatedOneReported = 126;
-    private const int ReachedLearnedReported = 311;
+    // with set H in view, so not clean). The twelfth session's rules (written on development data, H measured only):
+    // 418, 128 and 153.
+    private const int HardRatedThreeReported = 418;
+    private const int FactualRatedOneReported = 128;
+    private const int ReachedLearnedReported = 153;
 }
