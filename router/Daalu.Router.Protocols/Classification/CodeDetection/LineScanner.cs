@@ -45,6 +45,7 @@ internal struct LineScanner
     private int _forthLines;
     private int _forthDefinitions;
     private int _structureLines;
+    private int _standaloneLines;
     private int _onePointLines;
     private int _lines;
     private int _shapeCandidates;
@@ -196,9 +197,8 @@ internal struct LineScanner
     /// </summary>
     public CodeSignal Shapes(ReadOnlySpan<char> text)
     {
-        // Every verdict below needs two shape lines, so a text with fewer than two lines of code's length (a question, a
-        // chat turn, a long paragraph) is answered without reading its lines again.
-        if (_shapeCandidates < 2)
+        // Every verdict below needs a line of code's length, so a long paragraph is answered without reading it again.
+        if (_shapeCandidates < 1)
         {
             return CodeSignal.None;
         }
@@ -215,7 +215,7 @@ internal struct LineScanner
 
         if (_lispForms >= 1 && _lispLines >= 2 || _lispLines >= 3 || _fortranLines >= 2 || _asmInstructions >= 2 ||
             _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2 || _hclLines >= 2 || _cobolLines >= 2 ||
-            _forthDefinitions >= 1 && _forthLines >= 2 || _forthLines >= 3)
+            _forthDefinitions >= 1 && _forthLines >= 2 || _forthLines >= 3 || _standaloneLines >= 1)
         {
             return CodeSignal.Source;
         }
@@ -227,6 +227,7 @@ internal struct LineScanner
 
     private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
     {
+        _standaloneLines += StandaloneLines.Is(t) ? 1 : 0;
         var lisp = LanguageShapes.Lisp(t);
         if (lisp > 0)
         {
@@ -277,6 +278,9 @@ internal struct LineScanner
 
         _structureLines += LanguageShapes.Structure(t) ? 1 : 0;
     }
+
+    /// <summary>Whether <paramref name="word"/> is one of the shell commands a line can open with.</summary>
+    internal static bool IsCommand(ReadOnlySpan<char> word) => CommandSet.Contains(word);
 
     /// <summary>What the lines add up to once every line was read.</summary>
     public readonly CodeSignal Finish()

@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Collections.Frozen;
+
+namespace Daalu.Router.Classification.CodeDetection;
+
+/// <summary>
+/// Lines that are code on their own, for the short pastes users send (one command, one statement, one tag): issue 18,
+/// twelfth session, written against the second development set (hack/classifier/dev2/build.py: short pastes of 1-4 lines
+/// and the bodies of documentation code blocks from repositories no held-out set uses), never against a held-out set.
+/// Each shape is one a line of prose or chat does not take: a Terraform block header or attribute
+/// (<c>variable "items" {</c>, <c>value = module.lambda.arn</c>; see <see cref="LanguageShapes.Hcl"/>), an upper-case SQL statement closed by ';' (<c>DROP INDEX index_name;</c>), an import of a
+/// dotted or quoted name (<c>import okhttp3.CipherSuite</c>), a call statement that opens the line
+/// (<c>AF.request("https://x")</c>), a tag with an attribute (<c>&lt;div class="x"&gt;</c>), a template tag
+/// (<c>{% post_url x %}</c>), and a command with a long flag (<c>nvm run node --version</c>) or a package/path argument
+/// (<c>composer require guzzlehttp/guzzle</c>).
+/// Read by <see cref="LineScanner.Shapes"/> only after every other rule said no, so it can only add verdicts.
+/// </summary>
+internal static class StandaloneLines
+{
+    // Statement verbs of SQL (ISO/IEC 9075 and the PostgreSQL/MySQL utility statements), upper-case.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> SqlVerbs = new[]
+    {
+        "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "TRUNCATE", "GRANT", "REVOKE", "SET", "SHOW",
+        "USE", "EXPLAIN", "ANALYZE", "VACUUM", "WITH", "BEGIN", "COMMIT", "ROLLBACK", "CALL", "EXEC", "DECLARE", "MERGE",
+        "REINDEX", "COPY", "RESET", "PRAGMA", "DESCRIBE", "REPLACE", "UPSERT",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // First words of chat and prose that can precede a flag ("use --force", "try -v", "how do I ..."): such a line is a
+    // sentence about a command, not the command.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> SentenceStarts = new[]
+    {
+        "a", "an", "the", "i", "im", "you", "we", "they", "he", "she", "it", "use", "using", "try", "trying", "with", "and", "or",
+        "but", "so", "then", "also", "just", "please", "maybe", "how", "what", "why", "when", "where", "which", "who", "is",
+        "are", "was", "can", "could", "should", "would", "will", "do", "does", "did", "if", "to", "add", "pass", "set", "see",
+        "note", "passing", "adding", "without", "by", "for", "in", "on", "of", "this", "that", "my", "your", "our", "its",
+        "not", "no", "yes", "ok", "okay", "hi", "hello", "thanks", "run", "running", "call", "calling", "type", "enter",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly SearchValues<char> SentenceMarks = SearchValues.Create("?!");
+
+    /// <summary>Whether the trimmed line <paramref name="t"/> is code on its own.</summary>
+    public static bool Is(ReadOnlySpan<char> t)
+    {
+        if (t.Length < 4)
+        {
+            return false;
+        }
+
+        return t[0] switch
+        {
+            '<' => Tag(t),
+            '{' => TemplateTag(t),
+            _ when char.IsAsciiLetterUpper(t[0]) && SqlStatement(t) => true,
+            _ => Import(t) || CallStatement(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
+        };
+    }
+
+    // "<div class=\"improve right\">", "<a href=\"{{ post.url }}\" itemprop=\"url\">", "<td>1</td>": a tag with a quoted
+    // attribute, or a tag opened and closed on the line.
+    private static bool Tag(ReadOnlySpan<char> t)
+    {
+        var end = 1;
+        while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '-' or ':'))
+        {
+            end++;
+        }
+
+        if (end == 1 || !char.IsAsciiLetter(t[1]) || end >= t.Length || t[end] is not ' ' and not '>' and not '/')
+        {
+            return false;
+        }
+
+        var attribute = t.IndexOf("=\"", StringComparison.Ordinal);
+        return t[^1] == '>' && (attribute > end && t[(attribute + 2)..].Contains('"') || t.Contains("</", StringComparison.Ordinal));
+    }
+
+    // "{% post_url 2010-07-21-name %}", "{{- doc.title -}}": Liquid, Jinja and Go template tags.
+    private static bool TemplateTag(ReadOnlySpan<char> t) =>
+        t.StartsWith("{%", StringComparison.Ordinal) && t.EndsWith("%}", StringComparison.Ordinal) ||
+        t.StartsWith("{{", StringComparison.Ordinal) && t.EndsWith("}}", StringComparison.Ordinal) && t.Length > 5 && !t[2..^2].Contains("{{", StringComparison.Ordinal) && t.Count(' ') <= 6;
+
+    // "DROP INDEX index_name;", "SET max_parallel_workers_per_gather = 4;", "ALTER EXTENSION vector UPDATE;": an
+    // upper-case statement verb, a second upper-case word or a code-like name, and ';' closing the line.
+    private static bool SqlStatement(ReadOnlySpan<char> t)
+    {
+        if (t[^1] != ';' || t.ContainsAny(SentenceMarks))
+        {
+            return false;
+        }
+
+        var space = t.IndexOf(' ');
+        if (space < 3 || !SqlVerbs.Contains(t[..space]))
+        {
+            return false;
+        }
+
+        var rest = t[(space + 1)..^1].Trim();
+        var next = rest.IndexOf(' ');
+        var word = next < 0 ? rest : rest[..next];
+        return !word.IsEmpty && (word.Length >= 2 && !word.ContainsAnyInRange('a', 'z') && char.IsAsciiLetter(word[0]) || word.IndexOfAny("_.*(") >= 0 || rest.Contains(" = ", StringComparison.Ordinal));
+    }
+
+    // "import okhttp3.CipherSuite.forJavaName", "import { x } from 'y'", "from a.b import c", "using System.Text;",
+    // "package com.example.app", "require 'json'": a dotted, quoted or ';'-closed name after the import word.
+    private static bool Import(ReadOnlySpan<char> t)
+    {
+        ReadOnlySpan<char> rest;
+        if (t.StartsWith("import ", StringComparison.Ordinal))
+        {
+            rest = t[7..];
+        }
+        else if (t.StartsWith("from ", StringComparison.Ordinal))
+        {
+            var import = t.IndexOf(" import ", StringComparison.Ordinal);
+            return import > 5 && IsDottedName(t[5..import]) && (t[5..import].IndexOfAny("._") >= 0 || !t[(import + 8)..].Trim().Contains(' '));
+        }
+        else if (t.StartsWith("package ", StringComparison.Ordinal) || t.StartsWith("using ", StringComparison.Ordinal))
+        {
+            rest = t[(t.IndexOf(' ') + 1)..];
+            var name = rest.TrimEnd(';');
+            return name.Contains('.') && IsDottedName(name) || t[^1] == ';' && IsDottedName(name) && char.IsAsciiLetterUpper(name[0]);
+        }
+        else if (t.StartsWith("require ", StringComparison.Ordinal) || t.StartsWith("require(", StringComparison.Ordinal))
+        {
+            rest = t[8..].Trim().TrimEnd(';').TrimEnd(')');
+            return rest.Length >= 3 && rest[0] is '\'' or '"' && rest[^1] == rest[0] && !rest[1..^1].Contains(' ');
+        }
+        else
+        {
+            return false;
+        }
+
+        rest = rest.TrimEnd(';');
+        if (rest.IndexOfAny('\'', '"') >= 0)
+        {
+            // JavaScript: "import x from 'y'", "import { a, b } from \"y\"", "import './styles.css'".
+            var quote = rest.IndexOfAny('\'', '"');
+            var path = rest[(quote + 1)..];
+            var close = path.IndexOf(rest[quote]);
+            return close > 0 && !path[..close].Contains(' ') && (quote == 0 || rest[..quote].EndsWith(" from ", StringComparison.Ordinal));
+        }
+
+        // "import a.b.C", "import a.b.*", "import numpy as np", "import os, sys".
+        var alias = rest.IndexOf(" as ", StringComparison.Ordinal);
+        var module = alias > 0 ? rest[..alias] : rest;
+        return IsDottedName(module) && (module.IndexOfAny("._*") >= 0 || alias > 0 || t[^1] == ';');
+    }
+
+    private static bool IsDottedName(ReadOnlySpan<char> s)
+    {
+        s = s.Trim();
+        if (s.IsEmpty || !char.IsAsciiLetter(s[0]) && s[0] != '_')
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '*'))
+            {
+                return false;
+            }
+        }
+
+        return !s.EndsWith(".", StringComparison.Ordinal);
+    }
+
+    // "AF.request(\"https://x\")", "testImplementation(\"com.squareup:okhttp:5\")", "print('hi')", "app.listen(3000);":
+    // a name (dotted, snake_case, camelCase, or any name with quoted or keyword arguments) that opens the line, '(' right
+    // after it, balanced parentheses, and the line ending with the call (")", ");", ") {", ").").
+    private static bool CallStatement(ReadOnlySpan<char> t)
+    {
+        var end = 0;
+        var marked = false;
+        while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '_' or '.' or '$'))
+        {
+            marked |= t[end] is '_' or '.' or '$' || end > 0 && char.IsAsciiLetterUpper(t[end]) && char.IsAsciiLetterLower(t[end - 1]);
+            end++;
+        }
+
+        if (end < 2 || end >= t.Length || t[end] != '(' || !char.IsAsciiLetter(t[0]) && t[0] is not '_' and not '$' || t[end - 1] == '.')
+        {
+            return false;
+        }
+
+        var body = t.EndsWith(");", StringComparison.Ordinal) ? t[..^1] : t.EndsWith(") {", StringComparison.Ordinal) ? t[..^2] : t;
+        if (body[^1] != ')')
+        {
+            return false;
+        }
+
+        var depth = 0;
+        for (var i = end; i < body.Length; i++)
+        {
+            depth += body[i] == '(' ? 1 : body[i] == ')' ? -1 : 0;
+            if (depth == 0 && i < body.Length - 1)
+            {
+                // Closed before the end: only a chained call may follow (".validate()").
+                if (body[i + 1] != '.')
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (depth != 0)
+        {
+            return false;
+        }
+
+        var args = body[(end + 1)..^1];
+        return marked && !args.Contains(". ", StringComparison.Ordinal) || args.Length > 0 && (args[0] is '"' or '\'' || args.Contains('=') && !args.Contains(' '));
+    }
+
+    // "nvm run node --version", "xcode-select --install", "composer require guzzlehttp/guzzle", "cli hello --shout rick":
+    // a lower-case command word that is not a sentence's first word, at most twelve words, no question, and a long flag
+    // ("--name") or, for a known command, a package or path argument.
+    private static bool Command(ReadOnlySpan<char> t)
+    {
+        if (!char.IsAsciiLetterLower(t[0]) || t.ContainsAny(SentenceMarks) || t[^1] is '.' or ':' or ',')
+        {
+            return false;
+        }
+
+        var space = t.IndexOf(' ');
+        if (space < 2)
+        {
+            return false;
+        }
+
+        var command = t[..space];
+        foreach (var c in command)
+        {
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        if (SentenceStarts.Contains(command) || t.Count(' ') > 11)
+        {
+            return false;
+        }
+
+        var flag = false;
+        var pathArgument = false;
+        foreach (var range in t[(space + 1)..].Split(' '))
+        {
+            var word = t[(space + 1)..][range];
+            if (word.Length >= 3 && word[0] == '-' && word[1] == '-' && char.IsAsciiLetter(word[2]))
+            {
+                flag = true;
+            }
+
+            pathArgument |= word.Length >= 3 && char.IsAsciiLetterOrDigit(word[0]) && word.IndexOf('/') > 0 && !word.Contains("//", StringComparison.Ordinal) ||
+                word.Length >= 2 && word[0] is '.' or '/' or '~' && word[^1] != '.';
+        }
+
+        return flag || pathArgument && LineScanner.IsCommand(command);
+    }
+}
