@@ -46,6 +46,14 @@ internal struct LineScanner
     private int _forthDefinitions;
     private int _structureLines;
     private int _standaloneLines;
+
+    // Short pastes (ShortPasteLines and fewer lines): lines of code's shape, lines scoring two points, YAML lines.
+    private int _shortShaped;
+    private int _shortStrong;
+    private int _shortYaml;
+    private bool _shortYamlNested;
+    private bool _shortYamlOpen;
+    private const int ShortPasteLines = 4;
     private int _onePointLines;
     private int _lines;
     private int _shapeCandidates;
@@ -220,6 +228,15 @@ internal struct LineScanner
             return CodeSignal.Source;
         }
 
+        // A short paste whose every line has code's shape: one line scoring two points ("text-align: center;",
+        // "public interface Foo<T> {"), or two to four lines of which one scores two points or has a language's shape, or
+        // YAML with nesting, a list or a quoted value ("kramdown:\n  input: Kramdown").
+        if (_lines <= ShortPasteLines && _shortShaped == _lines &&
+            (_shortStrong >= 1 && (_lines >= 2 || _shortStrong == 1 && _shortYaml == 0) || _lines >= 2 && _shortYaml >= 1 && _shortYamlNested))
+        {
+            return CodeSignal.Source;
+        }
+
         var shapes = _structureLines + _lispLines + _fortranLines + _asmLines + _mlLines + _hclLines + _cobolLines;
         var score = (2 * CodeLines) + _onePointLines + shapes;
         return score >= 4 && shapes >= 2 && score * 2 >= _lines ? CodeSignal.Source : CodeSignal.None;
@@ -228,6 +245,10 @@ internal struct LineScanner
     private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
     {
         _standaloneLines += StandaloneLines.Is(t) ? 1 : 0;
+        if (_lines <= ShortPasteLines)
+        {
+            ShortPasteLine(raw, t);
+        }
         var lisp = LanguageShapes.Lisp(t);
         if (lisp > 0)
         {
@@ -277,6 +298,96 @@ internal struct LineScanner
         }
 
         _structureLines += LanguageShapes.Structure(t) ? 1 : 0;
+    }
+
+    // One line of a short paste: two points or a language's shape make it strong; a YAML key, a nested key or a list item
+    // under a key make it shaped; anything else (a sentence) leaves the paste to the other rules.
+    private void ShortPasteLine(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    {
+        var indent = raw.Length - raw.TrimStart().Length;
+        var yaml = ShortYaml(t);
+        if (yaml > 0)
+        {
+            _shortShaped++;
+            _shortYaml++;
+            _shortYamlNested |= indent > 0 && _shortYamlOpen || yaml == 3;
+            _shortYamlOpen = yaml == 2;
+            return;
+        }
+
+        _shortYamlOpen = false;
+        var last = t[^1];
+        if (last is '.' or '?' or '!' && !t.EndsWith("..", StringComparison.Ordinal) || t.Contains(". ", StringComparison.Ordinal) && !t.Contains('(') && !t.Contains('"') ||
+            t.Contains(". (", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // A run of five plain words is a sentence, whatever marks it carries ("... 'client = httpx.Client()' lifespan
+        // styles. (#1800)"); a banner ("-----= Posted via ... =-----") is no statement either.
+        if (PlainWordRun(t) >= 5 || t.Contains("----", StringComparison.Ordinal) || t.Contains("====", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (LinePoints(t) >= 2 && !(last is not ';' and not '{' and not '}' and not ')' and not ',' and not ']' && PlainWordRun(t) >= 3) ||
+            LanguageShapes.Structure(t) && t.Length > 2 || LanguageShapes.Hcl(t) || JsonKey(t) && last is ',' or '{' or '[' || StandaloneLines.Is(t))
+        {
+            _shortShaped++;
+            _shortStrong++;
+        }
+    }
+
+    // The longest run of consecutive words made of letters only ("as convenient accessor" is three), with at most one
+    // capital, at its start.
+    private static int PlainWordRun(ReadOnlySpan<char> t)
+    {
+        int run = 0, longest = 0;
+        foreach (var range in t.Split(' '))
+        {
+            var word = t[range];
+            var plain = word.Length > 0 && char.IsAsciiLetter(word[0]) && (word.Length == 1 || !word[1..].ContainsAnyExceptInRange('a', 'z'));
+            run = plain ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
+    // 1: "key: value" with a lower-case key and a configuration value; 2: "key:" opening a block; 3: "- item" of a list
+    // or a quoted or bracketed value ("exclude: [vendor]", "restart: \"no\""); 0: not YAML.
+    private static int ShortYaml(ReadOnlySpan<char> t)
+    {
+        if (t.StartsWith("- ", StringComparison.Ordinal))
+        {
+            var item = t[2..].Trim();
+            return !item.IsEmpty && (item.IndexOf(' ') < 0 || item.Contains(": ", StringComparison.Ordinal) && ShortYaml(item) > 0) && item[^1] is not '.' and not '?' ? 3 : 0;
+        }
+
+        var end = 0;
+        while (end < t.Length && (char.IsAsciiLetterLower(t[end]) || char.IsAsciiDigit(t[end]) || t[end] is '_' or '-' or '.' || end > 0 && char.IsAsciiLetterUpper(t[end])))
+        {
+            end++;
+        }
+
+        if (end == 0 || end >= t.Length || t[end] != ':' || !char.IsAsciiLetterLower(t[0]))
+        {
+            return 0;
+        }
+
+        var value = t[(end + 1)..];
+        if (value.IsEmpty)
+        {
+            return 2;
+        }
+
+        value = value.Trim();
+        if (t[end + 1] != ' ' || !IsConfigValue(value) || value[^1] is '.' or '?' or '!' or ',')
+        {
+            return 0;
+        }
+
+        return value[0] is '"' or '\'' or '[' or '{' ? 3 : 1;
     }
 
     /// <summary>Whether <paramref name="word"/> is one of the shell commands a line can open with.</summary>
