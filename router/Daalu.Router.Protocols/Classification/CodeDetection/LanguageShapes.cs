@@ -727,6 +727,13 @@ internal static class LanguageShapes
             return true;
         }
 
+        // "-Wmissing-include-dirs", "--no-cache-dir", "-DCMAKE_BUILD_TYPE=Release \\": a flag alone on its line (a markdown
+        // bullet has a space after its dash).
+        if (t[0] == '-' && t.Length >= 3 && (char.IsAsciiLetter(t[1]) || t[1] == '-' && char.IsAsciiLetter(t[2])) && FlagToken(t.TrimEnd('\\').TrimEnd()))
+        {
+            return true;
+        }
+
         // "self,", "body=None,", "tc.want,": one argument or item per line.
         if (last == ',' && t.Length >= 2 && !t.Contains(' ') && (char.IsAsciiLetterLower(t[0]) || t[0] == '_'))
         {
@@ -794,7 +801,9 @@ internal static class LanguageShapes
         if (colon > 0 && colon + 2 < t.Length && t[colon + 1] == ' ' && last == ',' && IsFieldName(t[..colon]))
         {
             var value = t[(colon + 2)..^1].Trim();
-            return !value.IsEmpty && (value[0] is '"' or '\'' or '[' or '{' or '-' || char.IsAsciiDigit(value[0]) || !value.Contains(' '));
+            // "headers: HeaderTypes | None = None,": a typed parameter with its default.
+            return !value.IsEmpty && (value[0] is '"' or '\'' or '[' or '{' or '-' || char.IsAsciiDigit(value[0]) || !value.Contains(' ') ||
+                value.Contains(" = ", StringComparison.Ordinal) && !value.Contains(". ", StringComparison.Ordinal));
         }
 
         if (t[0] is '$' or '@' && t.Length > 3 && char.IsAsciiLetter(t[1]))
@@ -817,6 +826,19 @@ internal static class LanguageShapes
         }
 
         return false;
+    }
+
+    private static bool FlagToken(ReadOnlySpan<char> t)
+    {
+        foreach (var c in t)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '=' or '.' or ':' or '/' or ',' or '+'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // COBOL's statement verbs (ISO/IEC 1989 procedure division), matched upper-case at a line start.

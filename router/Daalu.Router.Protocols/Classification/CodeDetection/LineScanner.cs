@@ -323,6 +323,13 @@ internal struct LineScanner
             return;
         }
 
+        // A comment of C-family code ("// keep", "/** Returns the list */", " * @param x") goes with the code around it.
+        if (t.StartsWith("//", StringComparison.Ordinal) || t.StartsWith("/*", StringComparison.Ordinal) || t.EndsWith("*/", StringComparison.Ordinal))
+        {
+            _shortShaped++;
+            return;
+        }
+
         // A run of five plain words is a sentence, whatever marks it carries ("... 'client = httpx.Client()' lifespan
         // styles. (#1800)"); a banner ("-----= Posted via ... =-----") is no statement either.
         if (PlainWordRun(t) >= 5 || t.Contains("----", StringComparison.Ordinal) || t.Contains("====", StringComparison.Ordinal))
@@ -506,7 +513,8 @@ internal struct LineScanner
                 {
                     _dockerLines++;
                     _dockerFrom |= instruction == "FROM ";
-                    return _dockerLines >= 2 && _dockerFrom ? CodeSignal.Config : CodeSignal.None;
+                    // Without FROM (a paste from the middle of a Dockerfile), three instructions.
+                    return _dockerLines >= 2 && _dockerFrom || _dockerLines >= 3 ? CodeSignal.Config : CodeSignal.None;
                 }
             }
         }
@@ -742,6 +750,15 @@ internal struct LineScanner
     private void YamlOrToml(ReadOnlySpan<char> t, int indent)
     {
         var body = t.StartsWith("- ", StringComparison.Ordinal) ? t[2..] : t;
+        if (indent > 0 && _yamlBlockOpen && !body.IsEmpty && (body.Length < t.Length && body[0] is '"' or '\'' || char.IsAsciiLetterUpper(body[0])) && NestedYamlValue(body, body.Length < t.Length))
+        {
+            // Under an open "key:": a quoted list item (- "25565:25565") or an environment-style key (PORT: 8000).
+            _yamlKeys++;
+            _yamlNested++;
+            _yamlValues++;
+            return;
+        }
+
         if (body.IsEmpty || !char.IsAsciiLetterLower(body[0]))
         {
             _yamlBlockOpen = false;
@@ -793,6 +810,23 @@ internal struct LineScanner
         {
             _tomlKeys++;
         }
+    }
+
+    // "\"25565:25565\"" (a list item) or "PORT: 8000", "EULA: \"TRUE\"" (an upper-case key and a configuration value).
+    private static bool NestedYamlValue(ReadOnlySpan<char> body, bool item)
+    {
+        if (item)
+        {
+            return body.Length >= 3 && body[^1] == body[0] && !body[1..^1].Contains(' ');
+        }
+
+        var end = 0;
+        while (end < body.Length && (char.IsAsciiLetterUpper(body[end]) || char.IsAsciiDigit(body[end]) || body[end] == '_'))
+        {
+            end++;
+        }
+
+        return end >= 2 && end + 2 < body.Length && body[end] == ':' && body[end + 1] == ' ' && IsConfigValue(body[(end + 2)..].Trim()) && !body[(end + 2)..].Trim().Contains(' ');
     }
 
     // A value that reads like configuration rather than prose: no inner space, or quoted, or a list/map literal.

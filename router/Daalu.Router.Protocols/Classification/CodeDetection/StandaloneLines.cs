@@ -51,7 +51,7 @@ internal static class StandaloneLines
             '<' => Tag(t),
             '{' => TemplateTag(t),
             _ when char.IsAsciiLetterUpper(t[0]) && SqlStatement(t) => true,
-            _ => Import(t) || CallStatement(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
+            _ => Import(t) || CallStatement(t) || Definition(t) || ShellBranch(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
         };
     }
 
@@ -211,6 +211,38 @@ internal static class StandaloneLines
         var args = body[(end + 1)..^1];
         return marked && !args.Contains(". ", StringComparison.Ordinal) || args.Length > 0 && (args[0] is '"' or '\'' || args.Contains('=') && !args.Contains(' '));
     }
+
+    // "def process(args, opts)", "function foo(a, b) {", "func application(_ application: UIApplication,",
+    // "fn parse(input: &str) -> Result<T> {": a definition word, a name and '(' right after it.
+    private static bool Definition(ReadOnlySpan<char> t)
+    {
+        var space = t.IndexOf(' ');
+        if (space < 2 || !(t[..space] is "def" or "function" or "func" or "fn" or "fun" or "sub" or "proc" or "defp" or "async"))
+        {
+            return false;
+        }
+
+        var rest = t[(space + 1)..];
+        if (rest.StartsWith("function ", StringComparison.Ordinal) || rest.StartsWith("def ", StringComparison.Ordinal) || rest.StartsWith("fn ", StringComparison.Ordinal))
+        {
+            rest = rest[(rest.IndexOf(' ') + 1)..];
+        }
+
+        var end = 0;
+        while (end < rest.Length && (char.IsAsciiLetterOrDigit(rest[end]) || rest[end] is '_' or '$' or '!' or '?' || end > 0 && rest[end] == '.'))
+        {
+            end++;
+        }
+
+        return end >= 1 && end < rest.Length && rest[end] is '(' or '<' && !rest.Contains(". ", StringComparison.Ordinal) && char.IsAsciiLetter(rest[0]) | rest[0] == '_';
+    }
+
+    // "if [ -z \"${MIRROR}\" ]; then", "for f in *.txt; do", "case \"$1\" in", "while read -r line; do": a shell branch or
+    // loop opener.
+    private static bool ShellBranch(ReadOnlySpan<char> t) =>
+        (t.StartsWith("if ", StringComparison.Ordinal) || t.StartsWith("elif ", StringComparison.Ordinal) || t.StartsWith("while ", StringComparison.Ordinal) || t.StartsWith("for ", StringComparison.Ordinal) || t.StartsWith("until ", StringComparison.Ordinal)) &&
+            (t.EndsWith("; then", StringComparison.Ordinal) || t.EndsWith("; do", StringComparison.Ordinal)) && t.IndexOfAny("[$") > 0 ||
+        t.StartsWith("case ", StringComparison.Ordinal) && t.EndsWith(" in", StringComparison.Ordinal) && t.Contains('$');
 
     // "nvm run node --version", "xcode-select --install", "composer require guzzlehttp/guzzle", "cli hello --shout rick":
     // a lower-case command word that is not a sentence's first word, at most twelve words, no question, and a long flag
