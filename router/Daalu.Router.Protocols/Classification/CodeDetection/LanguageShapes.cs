@@ -381,7 +381,7 @@ internal static class LanguageShapes
     public static bool Hcl(ReadOnlySpan<char> t)
     {
         var word = 0;
-        while (word < t.Length && (char.IsAsciiLetterLower(t[word]) || char.IsAsciiDigit(t[word]) || t[word] == '_'))
+        while (word < t.Length && (char.IsAsciiLetterLower(t[word]) || char.IsAsciiDigit(t[word]) || t[word] == '_' || word > 0 && t[word] == '-'))
         {
             word++;
         }
@@ -392,6 +392,14 @@ internal static class LanguageShapes
         }
 
         var name = t[..word];
+        if (name.Contains('-'))
+        {
+            // A map entry with a kebab-case key ("activemq-5671-tcp  = [5671, 5671, \"tcp\", \"ActiveMQ AMQP\"]", the rule
+            // tables of Terraform modules): only with a list or object literal, or a quoted or numeric value.
+            var entry = t[word..].TrimStart();
+            return entry.StartsWith("= ", StringComparison.Ordinal) && HclLiteral(entry[2..].Trim());
+        }
+
         var rest = t[word..].TrimStart();
         if (rest.Length >= 1 && rest[0] == '{' && rest.Length == 1 || rest.Length > 1 && rest[0] == '"' && rest.EndsWith("{", StringComparison.Ordinal))
         {
@@ -423,8 +431,26 @@ internal static class LanguageShapes
             }
         }
 
+        if (name.Contains('_') && HclLiteral(value) && value[0] is '[' or '{')
+        {
+            return true;
+        }
+
         // "enable_dns_support = true", "cidr_block = \"10.0.0.0/16\"": a snake_case name and one literal.
         return name.Contains('_') && (value is "true" or "false" or "null" || value.Length >= 2 && value[0] == '"' && value[^1] == '"' && value[1..^1].IndexOf('"') < 0 || IsWord(value) && char.IsAsciiDigit(value[0]));
+    }
+
+    // "[5671, 5671, \"tcp\", \"ActiveMQ AMQP\"]", "{ rule = \"all-all\" }", "\"x\"", "8080": a closed list or object literal with
+    // an item separator or an assignment inside, a quoted string, a number.
+    private static bool HclLiteral(ReadOnlySpan<char> v)
+    {
+        if (v.Length >= 2 && (v[0] == '[' && v[^1] == ']' || v[0] == '{' && v[^1] == '}'))
+        {
+            var inner = v[1..^1];
+            return inner.Contains(", ", StringComparison.Ordinal) && (inner.Contains('"') || char.IsAsciiDigit(inner.Trim()[0])) || inner.Contains(" = ", StringComparison.Ordinal);
+        }
+
+        return v.Length >= 2 && v[0] == '"' && v[^1] == '"' && v[1..^1].IndexOf('"') < 0 || IsWord(v) && char.IsAsciiDigit(v[0]);
     }
 
     private static bool QuotedLabels(ReadOnlySpan<char> s)
