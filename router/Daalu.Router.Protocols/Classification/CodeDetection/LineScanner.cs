@@ -27,6 +27,8 @@ internal struct LineScanner
     private int _yamlValues;
     private bool _yamlBlockOpen;
     private int _yamlNested;
+    private int _yamlExtra;
+    private bool _yamlExtraRun;
     private int _tomlSections;
     private int _tomlKeys;
     private int _dockerLines;
@@ -228,6 +230,13 @@ internal struct LineScanner
             return CodeSignal.Source;
         }
 
+        // A Dockerfile pasted from its middle (three instructions, no FROM); YAML whose nesting is environment keys or
+        // quoted list items under an open key (compose files).
+        if (_dockerLines >= 3 || _yamlExtra >= 1 && _yamlKeys + _yamlExtra >= 3 && _yamlNested + _yamlExtra >= 1 && _yamlValues + _yamlExtra >= 2)
+        {
+            return CodeSignal.Source;
+        }
+
         // A short paste whose every line has code's shape: one line scoring two points ("text-align: center;",
         // "public interface Foo<T> {"), or two to four lines of which one scores two points or has a language's shape, or
         // YAML with nesting, a list or a quoted value ("kramdown:\n  input: Kramdown").
@@ -310,7 +319,7 @@ internal struct LineScanner
         {
             _shortShaped++;
             _shortYaml++;
-            _shortYamlNested |= indent > 0 && _shortYamlOpen || yaml == 3;
+            _shortYamlNested |= indent > 0 && _shortYamlOpen || yaml == 3 || yaml == 4 && _shortYamlOpen;
             _shortYamlOpen = yaml == 2;
             return;
         }
@@ -361,14 +370,14 @@ internal struct LineScanner
         return longest;
     }
 
-    // 1: "key: value" with a lower-case key and a configuration value; 2: "key:" opening a block; 3: "- item" of a list
-    // or a quoted or bracketed value ("exclude: [vendor]", "restart: \"no\""); 0: not YAML.
+    // 1: "key: value" with a lower-case key and a configuration value; 2: "key:" opening a block; 3: a quoted or
+    // bracketed value ("exclude: [vendor]", "restart: \"no\""); 4: "- item" of a list (nested only under a "key:"); 0: not YAML.
     private static int ShortYaml(ReadOnlySpan<char> t)
     {
         if (t.StartsWith("- ", StringComparison.Ordinal))
         {
             var item = t[2..].Trim();
-            return !item.IsEmpty && (item.IndexOf(' ') < 0 || item.Contains(": ", StringComparison.Ordinal) && ShortYaml(item) > 0) && item[^1] is not '.' and not '?' ? 3 : 0;
+            return !item.IsEmpty && (item.IndexOf(' ') < 0 || item.Contains(": ", StringComparison.Ordinal) && ShortYaml(item) > 0) && item[^1] is not '.' and not '?' ? 4 : 0;
         }
 
         var end = 0;
@@ -513,8 +522,7 @@ internal struct LineScanner
                 {
                     _dockerLines++;
                     _dockerFrom |= instruction == "FROM ";
-                    // Without FROM (a paste from the middle of a Dockerfile), three instructions.
-                    return _dockerLines >= 2 && _dockerFrom || _dockerLines >= 3 ? CodeSignal.Config : CodeSignal.None;
+                    return _dockerLines >= 2 && _dockerFrom ? CodeSignal.Config : CodeSignal.None;
                 }
             }
         }
@@ -750,12 +758,15 @@ internal struct LineScanner
     private void YamlOrToml(ReadOnlySpan<char> t, int indent)
     {
         var body = t.StartsWith("- ", StringComparison.Ordinal) ? t[2..] : t;
-        if (indent > 0 && _yamlBlockOpen && !body.IsEmpty && (body.Length < t.Length && body[0] is '"' or '\'' || char.IsAsciiLetterUpper(body[0])) && NestedYamlValue(body, body.Length < t.Length))
+        var extraRun = _yamlExtraRun;
+        _yamlExtraRun = false;
+        if (indent > 0 && (_yamlBlockOpen || extraRun) && !body.IsEmpty && (body.Length < t.Length && body[0] is '"' or '\'' || char.IsAsciiLetterUpper(body[0])) && NestedYamlValue(body, body.Length < t.Length))
         {
-            // Under an open "key:": a quoted list item (- "25565:25565") or an environment-style key (PORT: 8000).
-            _yamlKeys++;
-            _yamlNested++;
-            _yamlValues++;
+            // Under an open "key:": a quoted list item (- "25565:25565") or an environment-style key (PORT: 8000). Counted
+            // apart and read only by Shapes, so the verdicts of the rules before it stay as they were.
+            _yamlExtra++;
+            _yamlExtraRun = true;
+            _yamlBlockOpen = false;
             return;
         }
 

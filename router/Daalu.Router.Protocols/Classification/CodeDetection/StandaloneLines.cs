@@ -241,7 +241,7 @@ internal static class StandaloneLines
     // loop opener.
     private static bool ShellBranch(ReadOnlySpan<char> t) =>
         (t.StartsWith("if ", StringComparison.Ordinal) || t.StartsWith("elif ", StringComparison.Ordinal) || t.StartsWith("while ", StringComparison.Ordinal) || t.StartsWith("for ", StringComparison.Ordinal) || t.StartsWith("until ", StringComparison.Ordinal)) &&
-            (t.EndsWith("; then", StringComparison.Ordinal) || t.EndsWith("; do", StringComparison.Ordinal)) && t.IndexOfAny("[$") > 0 ||
+            (t.EndsWith("; then", StringComparison.Ordinal) || t.EndsWith("; do", StringComparison.Ordinal)) && t.IndexOfAny("[$*") > 0 ||
         t.StartsWith("case ", StringComparison.Ordinal) && t.EndsWith(" in", StringComparison.Ordinal) && t.Contains('$');
 
     // "nvm run node --version", "xcode-select --install", "composer require guzzlehttp/guzzle", "cli hello --shout rick":
