@@ -395,9 +395,10 @@ internal static class LanguageShapes
         if (name.Contains('-'))
         {
             // A map entry with a kebab-case key ("activemq-5671-tcp  = [5671, 5671, \"tcp\", \"ActiveMQ AMQP\"]", the rule
-            // tables of Terraform modules): only with a list or object literal, or a quoted or numeric value.
+            // tables of Terraform modules; "subnet-01 = ["): only with a list or object literal, or one opening, or a quoted
+            // or numeric value.
             var entry = t[word..].TrimStart();
-            return entry.StartsWith("= ", StringComparison.Ordinal) && HclLiteral(entry[2..].Trim());
+            return entry.StartsWith("= ", StringComparison.Ordinal) && (HclLiteral(entry[2..].Trim()) || entry[2..].Trim() is "[" or "{");
         }
 
         var rest = t[word..].TrimStart();

@@ -11,7 +11,8 @@ namespace Daalu.Router.Classification.CodeDetection;
 /// (<c>variable "items" {</c>, <c>value = module.lambda.arn</c>; see <see cref="LanguageShapes.Hcl"/>), an upper-case SQL statement closed by ';' (<c>DROP INDEX index_name;</c>), an import of a
 /// dotted or quoted name (<c>import okhttp3.CipherSuite</c>), a call statement that opens the line
 /// (<c>AF.request("https://x")</c>), a tag with an attribute (<c>&lt;div class="x"&gt;</c>), a template tag
-/// (<c>{% post_url x %}</c>), and a command with a long flag (<c>nvm run node --version</c>) or a package/path argument
+/// (<c>{% post_url x %}</c>), a compiler's or build tool's diagnostic (<c>a.c:4:13: warning: ...</c>,
+/// <c>error[E0308]: mismatched types</c>, <c>make: *** ...</c>), and a command with a long flag (<c>nvm run node --version</c>) or a package/path argument
 /// (<c>composer require guzzlehttp/guzzle</c>).
 /// Read by <see cref="LineScanner.Shapes"/> only after every other rule said no, so it can only add verdicts.
 /// </summary>
@@ -51,7 +52,7 @@ internal static class StandaloneLines
             '<' => Tag(t),
             '{' => TemplateTag(t),
             _ when char.IsAsciiLetterUpper(t[0]) && SqlStatement(t) => true,
-            _ => Import(t) || CallStatement(t) || Definition(t) || ShellBranch(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
+            _ => Import(t) || CallStatement(t) || Definition(t) || ShellBranch(t) || Diagnostic(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
         };
     }
 
@@ -243,6 +244,96 @@ internal static class StandaloneLines
         (t.StartsWith("if ", StringComparison.Ordinal) || t.StartsWith("elif ", StringComparison.Ordinal) || t.StartsWith("while ", StringComparison.Ordinal) || t.StartsWith("for ", StringComparison.Ordinal) || t.StartsWith("until ", StringComparison.Ordinal)) &&
             (t.EndsWith("; then", StringComparison.Ordinal) || t.EndsWith("; do", StringComparison.Ordinal)) && t.IndexOfAny("[$*") > 0 ||
         t.StartsWith("case ", StringComparison.Ordinal) && t.EndsWith(" in", StringComparison.Ordinal) && t.Contains('$');
+
+    // A tool's diagnostic line: "a.c:4:13: warning: unused variable", "Main.java:4: error: ';' expected",
+    // "Program.cs(3,5): error CS1002: ; expected", "error[E0308]: mismatched types", "--> src/main.rs:4:20",
+    // "collect2: error: ld returned 1 exit status", "make: *** No rule to make target 'x'.  Stop.", "npm ERR! code ENOENT",
+    // "npm error Missing script: \"build\"": the formats of GCC/Clang, javac, MSBuild, rustc, GNU make and npm.
+    private static bool Diagnostic(ReadOnlySpan<char> t)
+    {
+        if (t.StartsWith("error[E", StringComparison.Ordinal) || t.StartsWith("warning[", StringComparison.Ordinal) ||
+            t.StartsWith("npm ERR! ", StringComparison.Ordinal) || t.StartsWith("npm error ", StringComparison.Ordinal) ||
+            t.StartsWith("make: *** ", StringComparison.Ordinal) || t.StartsWith("make[", StringComparison.Ordinal) && t.Contains("]: ", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (t.StartsWith("--> ", StringComparison.Ordinal))
+        {
+            return PathWithLine(t[4..].Trim(), out var rest) && rest.IsEmpty;
+        }
+
+        // "path.ext:12:5: error: ...", "path.ext:12: warning: ...", "File.cs(3,5): error CS1002: ...", "tool: error: ...".
+        if (PathWithLine(t, out var after) && (after.StartsWith(": ", StringComparison.Ordinal) || after.StartsWith(" : ", StringComparison.Ordinal)))
+        {
+            var kind = after.TrimStart(' ').TrimStart(':').TrimStart();
+            return kind.StartsWith("error", StringComparison.Ordinal) || kind.StartsWith("warning", StringComparison.Ordinal) ||
+                kind.StartsWith("fatal error", StringComparison.Ordinal) || kind.StartsWith("note: ", StringComparison.Ordinal);
+        }
+
+        var colon = t.IndexOf(": ", StringComparison.Ordinal);
+        if (colon >= 2 && colon <= 30 && char.IsAsciiLetterLower(t[0]))
+        {
+            foreach (var c in t[..colon])
+            {
+                if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.' or '+'))
+                {
+                    return false;
+                }
+            }
+
+            var kind = t[(colon + 2)..];
+            return kind.StartsWith("error: ", StringComparison.Ordinal) || kind.StartsWith("fatal error: ", StringComparison.Ordinal) || kind.StartsWith("warning: ", StringComparison.Ordinal);
+        }
+
+        return false;
+    }
+
+    // "a.c:4:13", "Main.java:4", "src/main.rs:4:20", "Program.cs(3,5)": a file name with an extension, then a line number
+    // (and a column); rest is what follows.
+    private static bool PathWithLine(ReadOnlySpan<char> t, out ReadOnlySpan<char> rest)
+    {
+        rest = default;
+        var end = 0;
+        while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] is '/' or '\\' or '.' or '_' or '-'))
+        {
+            end++;
+        }
+
+        var path = t[..end];
+        var dot = path.LastIndexOf('.');
+        if (end == t.Length || dot <= 0 || dot >= path.Length - 1 || path.Length - dot > 6)
+        {
+            return false;
+        }
+
+        var i = end;
+        if (t[i] == ':' && i + 1 < t.Length && char.IsAsciiDigit(t[i + 1]))
+        {
+            i++;
+            while (i < t.Length && (char.IsAsciiDigit(t[i]) || t[i] == ':' && i + 1 < t.Length && char.IsAsciiDigit(t[i + 1])))
+            {
+                i++;
+            }
+        }
+        else if (t[i] == '(' && i + 1 < t.Length && char.IsAsciiDigit(t[i + 1]))
+        {
+            var close = t[i..].IndexOf(')');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            i += close + 1;
+        }
+        else
+        {
+            return false;
+        }
+
+        rest = t[i..];
+        return true;
+    }
 
     // "nvm run node --version", "xcode-select --install", "composer require guzzlehttp/guzzle", "cli hello --shout rick":
     // a lower-case command word that is not a sentence's first word, at most twelve words, no question, and a long flag
