@@ -64,6 +64,11 @@ CODE = [
     ("TerraformOutputs", "terraform-aws-modules/terraform-aws-lambda", ["outputs.tf"], ()),
     ("TerraformRules", "terraform-aws-modules/terraform-aws-security-group", ["rules.tf", "auto_values.tf"], ()),
     ("TerraformSG", "terraform-aws-modules/terraform-aws-security-group", ["main.tf"], ("modules/",)),
+    # Build and CI files users paste with their questions.
+    ("Groovy", "jenkinsci/pipeline-examples", [".groovy", "Jenkinsfile", "JenkinsFile"], ()),
+    ("GradleKts", "square/okhttp", [".gradle.kts"], ()),
+    ("TOML", "BurntSushi/ripgrep", [".toml"], ()),
+    ("XML", "google/gson", ["pom.xml"], ()),
 ]
 PER_LANGUAGE = 16
 SHORT_PER_LANGUAGE = 8

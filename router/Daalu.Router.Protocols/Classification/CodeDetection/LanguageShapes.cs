@@ -816,6 +816,13 @@ internal static class LanguageShapes
             }
         }
 
+        // "OTHER_VAR = \"${SOME_VAR}\"", "MAX_RETRIES = 5", "API_URL = os.environ[...]": a constant in capitals with '_' (or
+        // of three or more letters) and a value that is a literal or one expression without spaces.
+        if (char.IsAsciiLetterUpper(t[0]) && UpperConstant(t))
+        {
+            return true;
+        }
+
         if (t[0] is '\'' or '"' or '(' or '[' or '{' && (last == ',' || t.EndsWith("),", StringComparison.Ordinal) || t.EndsWith(", &", StringComparison.Ordinal)) && t.Length >= 3)
         {
             // Quoted or bracketed items: a quote or bracket closes before the comma (a poem's "'Tis so," has prose after it).
@@ -835,8 +842,9 @@ internal static class LanguageShapes
 
         if (t[0] is '$' or '@' && t.Length > 3 && char.IsAsciiLetter(t[1]))
         {
+            // PowerShell's scopes: "$script:GitVersion = $version", "$env:PATH += ".
             var end = 1;
-            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] == '_'))
+            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] == '_' || t[end] == ':' && end + 1 < t.Length && char.IsAsciiLetter(t[end + 1])))
             {
                 end++;
             }
@@ -853,6 +861,25 @@ internal static class LanguageShapes
         }
 
         return false;
+    }
+
+    private static bool UpperConstant(ReadOnlySpan<char> t)
+    {
+        var end = 0;
+        while (end < t.Length && (char.IsAsciiLetterUpper(t[end]) || char.IsAsciiDigit(t[end]) || t[end] == '_'))
+        {
+            end++;
+        }
+
+        var name = t[..end];
+        var rest = t[end..].TrimStart();
+        if (end < 3 && !name.Contains('_') || !rest.StartsWith("= ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var value = rest[2..].Trim();
+        return !value.IsEmpty && (value[0] is '"' or '\'' && value.Length >= 2 && value[^1] == value[0] || value[0] is '[' or '{' || !value.Contains(' ') && (char.IsAsciiDigit(value[0]) || value.Contains('(') || value.Contains('.') && !value.EndsWith('.')));
     }
 
     private static bool FlagToken(ReadOnlySpan<char> t)

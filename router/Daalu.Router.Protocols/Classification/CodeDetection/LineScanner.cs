@@ -55,6 +55,7 @@ internal struct LineScanner
     private int _shortYaml;
     private bool _shortYamlNested;
     private bool _shortYamlOpen;
+    private bool _shortYamlStrong;
     private const int ShortPasteLines = 4;
     private int _onePointLines;
     private int _lines;
@@ -239,9 +240,11 @@ internal struct LineScanner
 
         // A short paste whose every line has code's shape: one line scoring two points ("text-align: center;",
         // "public interface Foo<T> {"), or two to four lines of which one scores two points or has a language's shape, or
-        // YAML with nesting, a list or a quoted value ("kramdown:\n  input: Kramdown").
+        // YAML with nesting, a list or a quoted value ("kramdown:\n  input: Kramdown"), or one YAML line with a quoted or
+        // bracketed value or a snake_case key ("stop_signal: SIGINT", "exclude: [vendor]").
         if (_lines <= ShortPasteLines && _shortShaped == _lines &&
-            (_shortStrong >= 1 && (_lines >= 2 || _shortStrong == 1 && _shortYaml == 0) || _lines >= 2 && _shortYaml >= 1 && _shortYamlNested))
+            (_shortStrong >= 1 && (_lines >= 2 || _shortStrong == 1 && _shortYaml == 0) || _lines >= 2 && _shortYaml >= 1 && _shortYamlNested ||
+             _lines == 1 && _shortYamlStrong))
         {
             return CodeSignal.Source;
         }
@@ -320,6 +323,7 @@ internal struct LineScanner
             _shortShaped++;
             _shortYaml++;
             _shortYamlNested |= indent > 0 && _shortYamlOpen || yaml == 3 || yaml == 4 && _shortYamlOpen;
+            _shortYamlStrong |= yaml == 3;
             _shortYamlOpen = yaml == 2;
             return;
         }
@@ -398,12 +402,13 @@ internal struct LineScanner
         }
 
         value = value.Trim();
-        if (t[end + 1] != ' ' || !IsConfigValue(value) || value[^1] is '.' or '?' or '!' or ',')
+        if (t[end + 1] != ' ' || !IsConfigValue(value) || value[^1] is '.' or '?' or '!' or ',' or ';')
         {
             return 0;
         }
 
-        return value[0] is '"' or '\'' or '[' or '{' ? 3 : 1;
+        // A snake_case key ("stop_signal: SIGINT") is configuration even alone; chat does not write one.
+        return value[0] is '"' or '\'' or '[' or '{' || t[..end].Contains('_') ? 3 : 1;
     }
 
     /// <summary>Whether <paramref name="word"/> is one of the shell commands a line can open with.</summary>

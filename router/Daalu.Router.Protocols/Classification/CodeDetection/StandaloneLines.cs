@@ -210,7 +210,9 @@ internal static class StandaloneLines
         }
 
         var args = body[(end + 1)..^1];
-        return marked && !args.Contains(". ", StringComparison.Ordinal) || args.Length > 0 && (args[0] is '"' or '\'' || args.Contains('=') && !args.Contains(' '));
+        // "implementation(libs.gradlePlugin.kotlin)": one dotted name as the argument.
+        return marked && !args.Contains(". ", StringComparison.Ordinal) || args.Length > 0 && (args[0] is '"' or '\'' or '[' or '{' or '$' || args.Contains('=') && !args.Contains(' ') ||
+            args.Contains('.') && !args.Contains(' ') && char.IsAsciiLetter(args[0]) && args[^1] != '.');
     }
 
     // "def process(args, opts)", "function foo(a, b) {", "func application(_ application: UIApplication,",
