@@ -214,13 +214,23 @@ internal struct LineScanner
             return CodeSignal.None;
         }
 
-        // The shapes are read in a second pass, only for texts every earlier rule found no code in.
+        // The shapes are read in a second pass, only for texts every earlier rule found no code in. With one line of
+        // code's length (a question, a one-line paste), only the short-paste rules can decide: the language shapes below
+        // all need two lines, so they are not read.
+        var oneLine = _shapeCandidates < 2;
         foreach (var raw in text.EnumerateLines())
         {
             var t = raw.Trim();
             if (!t.IsEmpty && t.Length <= MaxShapeLine)
             {
-                CountShapes(raw, t);
+                if (oneLine)
+                {
+                    ShortPaste(raw, t);
+                }
+                else
+                {
+                    CountShapes(raw, t);
+                }
             }
         }
 
@@ -254,13 +264,18 @@ internal struct LineScanner
         return score >= 4 && shapes >= 2 && score * 2 >= _lines ? CodeSignal.Source : CodeSignal.None;
     }
 
-    private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    private void ShortPaste(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
     {
         _standaloneLines += StandaloneLines.Is(t) ? 1 : 0;
         if (_lines <= ShortPasteLines)
         {
             ShortPasteLine(raw, t);
         }
+    }
+
+    private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    {
+        ShortPaste(raw, t);
         var lisp = LanguageShapes.Lisp(t);
         if (lisp > 0)
         {

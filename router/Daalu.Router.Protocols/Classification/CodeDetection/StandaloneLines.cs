@@ -42,7 +42,8 @@ internal static class StandaloneLines
     /// <summary>Whether the trimmed line <paramref name="t"/> is code on its own.</summary>
     public static bool Is(ReadOnlySpan<char> t)
     {
-        if (t.Length < 4)
+        // A question is not a line of code (and most chat lines end with one, so this is the common exit).
+        if (t.Length < 4 || t[^1] == '?')
         {
             return false;
         }
