@@ -426,6 +426,9 @@ internal struct LineScanner
         return value[0] is '"' or '\'' or '[' or '{' || t[..end].Contains('_') ? 3 : 1;
     }
 
+    /// <summary>Whether <paramref name="rest"/> (a line after "at ") is a stack frame (see IsFrame).</summary>
+    internal static bool IsStackFrame(ReadOnlySpan<char> rest) => IsFrame(rest);
+
     /// <summary>Whether <paramref name="word"/> is one of the shell commands a line can open with.</summary>
     internal static bool IsCommand(ReadOnlySpan<char> word) => CommandSet.Contains(word);
 

@@ -12,7 +12,8 @@ namespace Daalu.Router.Classification.CodeDetection;
 /// dotted or quoted name (<c>import okhttp3.CipherSuite</c>), a call statement that opens the line
 /// (<c>AF.request("https://x")</c>), a tag with an attribute (<c>&lt;div class="x"&gt;</c>), a template tag
 /// (<c>{% post_url x %}</c>), a compiler's or build tool's diagnostic (<c>a.c:4:13: warning: ...</c>,
-/// <c>error[E0308]: mismatched types</c>, <c>make: *** ...</c>), and a command with a long flag (<c>nvm run node --version</c>) or a package/path argument
+/// <c>error[E0308]: mismatched types</c>, <c>make: *** ...</c>), a log line (a timestamp and a level, see
+/// <see cref="LogLine"/>), one stack frame (<c>at Main.main(Main.java:7)</c>) or a PostgreSQL message (<c>ERROR:  relation "users" does not exist</c>), and a command with a long flag (<c>nvm run node --version</c>) or a package/path argument
 /// (<c>composer require guzzlehttp/guzzle</c>).
 /// Read by <see cref="LineScanner.Shapes"/> only after every other rule said no, so it can only add verdicts.
 /// </summary>
@@ -53,6 +54,9 @@ internal static class StandaloneLines
             '<' => Tag(t),
             '{' => TemplateTag(t),
             _ when char.IsAsciiLetterUpper(t[0]) && SqlStatement(t) => true,
+            _ when char.IsAsciiDigit(t[0]) || t[0] == '[' => LogLine(t),
+            _ when char.IsAsciiLetterUpper(t[0]) && (LogLine(t) || ServerMessage(t)) => true,
+            'a' when t.StartsWith("at ", StringComparison.Ordinal) && LineScanner.IsStackFrame(t[3..]) && t[^1] == ')' => true,
             _ => Import(t) || CallStatement(t) || Definition(t) || ShellBranch(t) || Diagnostic(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
         };
     }
@@ -337,6 +341,169 @@ internal static class StandaloneLines
         rest = t[i..];
         return true;
     }
+
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    private static readonly string[] Weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+    // Level words of logging libraries and servers (log4j/logback, Python logging, java.util.logging, syslog severities,
+    // PostgreSQL's message levels, nginx's and Apache's bracketed levels), as a word after the timestamp.
+    private static readonly string[] Levels =
+    [
+        "INFO", "WARN", "WARNING", "ERROR", "DEBUG", "TRACE", "FATAL", "SEVERE", "NOTICE", "CRITICAL", "LOG:", "STATEMENT:",
+        "DETAIL:", "HINT:", "PANIC:", "[error]", "[warn]", "[notice]", "[emerg]", "[crit]", "[info]", "[debug]", "[alert]",
+    ];
+
+    /// <summary>A log line: a timestamp first (<c>2026-12-08 02:42:39.147</c>, <c>2026/12/08 02:42:41</c>,
+    /// <c>Dec 08, 2026 2:42:47 AM</c>, <c>[Sun Dec 04 04:47:44 2005]</c>, Redis's <c>16553:M 08 Dec 2026 02:42:40.334</c>),
+    /// with a time of day in it, then a level word, a program tag (<c>sshd[24200]:</c>) or Redis's role marker within
+    /// the next words; or an access-log line (<c>127.0.0.1 - - [08/Dec/2026:02:42:42 +0000] "GET / HTTP/1.1" 200</c>).</summary>
+    public static bool LogLine(ReadOnlySpan<char> t)
+    {
+        if (AccessLog(t))
+        {
+            return true;
+        }
+
+        var s = t[0] == '[' ? t[1..] : t;
+        var redis = false;
+        var pid = 0;
+        while (pid < s.Length && pid < 8 && char.IsAsciiDigit(s[pid]))
+        {
+            pid++;
+        }
+
+        if (pid > 0 && pid + 3 < s.Length && s[pid] == ':' && char.IsAsciiLetterUpper(s[pid + 1]) && s[pid + 2] == ' ')
+        {
+            // Redis: "16553:M 08 Dec 2026 ...".
+            s = s[(pid + 3)..];
+            redis = true;
+        }
+
+        var stamp = Timestamp(s);
+        if (stamp == 0)
+        {
+            return false;
+        }
+
+        var rest = s[stamp..];
+        rest = rest[..Math.Min(rest.Length, 90)];
+        if (redis && rest.Length > 2 && rest[0] is '*' or '#' or '-' or '.' && rest[1] == ' ')
+        {
+            return true;
+        }
+
+        // java.util.logging's first line: "Dec 08, 2026 2:42:47 AM com.example.Main main" (a class and a method after the time).
+        if ((rest.StartsWith("AM ", StringComparison.Ordinal) || rest.StartsWith("PM ", StringComparison.Ordinal)) && rest[3..].Trim() is var source &&
+            source.IndexOf(' ') is var gap && gap > 0 && !source[(gap + 1)..].Contains(' ') && char.IsAsciiLetterLower(source[gap + 1]))
+        {
+            return true;
+        }
+
+        foreach (var level in Levels)
+        {
+            var at = rest.IndexOf(level, StringComparison.Ordinal);
+            if (at >= 0 && (at == 0 || rest[at - 1] is ' ' or '[' or '|' or '-') && (at + level.Length == rest.Length || !char.IsAsciiLetterOrDigit(rest[at + level.Length])))
+            {
+                return true;
+            }
+        }
+
+        // A syslog program tag in the first words: "host sshd[24200]:", "kernel:".
+        var bracket = rest.IndexOf("]:", StringComparison.Ordinal);
+        return bracket > 0 && rest[..bracket].LastIndexOf('[') is var open && open > 0 && char.IsAsciiLetter(rest[open - 1]) && rest[(open + 1)..bracket].IndexOfAnyExceptInRange('0', '9') < 0;
+    }
+
+    // The length of a leading date and time ("2026-12-08 02:42:39.147 UTC", "081109 203615", "Dec 08, 2026 2:42:47 AM",
+    // "Sun Dec 04 04:47:44 2005]"), or 0: a run of digits and date/time separators with a time of day (hh:mm:ss) in it,
+    // or a month name, a day and a time of day.
+    private static int Timestamp(ReadOnlySpan<char> s)
+    {
+        var i = 0;
+        if (s.Length >= 4 && StartsWithAny(s, Weekdays) && s[3] == ' ')
+        {
+            i = 4;
+        }
+
+        var named = i + 4 <= s.Length && StartsWithAny(s[i..], Months) && s[i + 3] == ' ';
+        if (named)
+        {
+            i += 4;
+        }
+        else if (i > 0 || s.IsEmpty || !char.IsAsciiDigit(s[0]))
+        {
+            return 0;
+        }
+
+        var end = i;
+        var digits = 0;
+        var time = false;
+        while (end < s.Length && end - i < 40)
+        {
+            var c = s[end];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c == ':' && end >= 2 && char.IsAsciiDigit(s[end - 1]) && char.IsAsciiDigit(s[end - 2]) && end + 2 < s.Length && char.IsAsciiDigit(s[end + 1]) && char.IsAsciiDigit(s[end + 2]))
+            {
+                time = true;
+            }
+            else if (char.IsAsciiLetterUpper(c) && c != 'T' && end + 3 < s.Length && s[end + 3] is ' ' or '/' && StartsWithAny(s[end..], Months))
+            {
+                // "08 Dec 2026 02:42:40", "08/Dec/2026:02:42:42".
+                named = true;
+                end += 3;
+                continue;
+            }
+            else if (c is not '-' and not '/' and not '.' and not ',' and not ' ' and not 'T' and not ':' and not '+')
+            {
+                break;
+            }
+
+            end++;
+        }
+
+        // "081109 203615": a compact date and time of six digits each.
+        var compact = !named && end >= 13 && digits >= 12 && s[6] == ' ';
+        return (time || compact) && digits >= (named ? 5 : 8) ? end : 0;
+    }
+
+    private static bool StartsWithAny(ReadOnlySpan<char> s, string[] words)
+    {
+        foreach (var w in words)
+        {
+            if (s.StartsWith(w, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // "127.0.0.1 - - [08/Dec/2026:02:42:42 +0000] \"GET /x HTTP/1.1\" 404 153": the common and combined log formats.
+    private static bool AccessLog(ReadOnlySpan<char> t)
+    {
+        var open = t.IndexOf(" [", StringComparison.Ordinal);
+        if (open < 7 || open > 60 || !char.IsAsciiDigit(t[0]) && !char.IsAsciiHexDigit(t[0]))
+        {
+            return false;
+        }
+
+        var request = t.IndexOf("] \"", StringComparison.Ordinal);
+        return request > open && t[(request + 3)..] is var r && (r.StartsWith("GET ", StringComparison.Ordinal) || r.StartsWith("POST ", StringComparison.Ordinal) ||
+            r.StartsWith("PUT ", StringComparison.Ordinal) || r.StartsWith("DELETE ", StringComparison.Ordinal) || r.StartsWith("HEAD ", StringComparison.Ordinal) ||
+            r.StartsWith("PATCH ", StringComparison.Ordinal) || r.StartsWith("OPTIONS ", StringComparison.Ordinal)) && r.Contains(" HTTP/", StringComparison.Ordinal);
+    }
+
+    // PostgreSQL's client messages: "ERROR:  relation \"users\" does not exist", "DETAIL:  Key (id)=(1) already exists.",
+    // "LINE 1: select * form users;" (a level, ':' and two spaces, as libpq prints them; or psql's LINE n:).
+    private static bool ServerMessage(ReadOnlySpan<char> t) =>
+        (t.StartsWith("ERROR:  ", StringComparison.Ordinal) || t.StartsWith("DETAIL:  ", StringComparison.Ordinal) || t.StartsWith("HINT:  ", StringComparison.Ordinal) ||
+         t.StartsWith("FATAL:  ", StringComparison.Ordinal) || t.StartsWith("WARNING:  ", StringComparison.Ordinal) || t.StartsWith("NOTICE:  ", StringComparison.Ordinal) ||
+         t.StartsWith("STATEMENT:  ", StringComparison.Ordinal) || t.StartsWith("CONTEXT:  ", StringComparison.Ordinal)) && t.Length > 12 ||
+        t.StartsWith("LINE ", StringComparison.Ordinal) && t.Length > 8 && char.IsAsciiDigit(t[5]) && t[6..].IndexOf(": ", StringComparison.Ordinal) is >= 0 and <= 4;
 
     // "nvm run node --version", "xcode-select --install", "composer require guzzlehttp/guzzle", "cli hello --shout rick":
     // a lower-case command word that is not a sentence's first word, at most twelve words, no question, and a long flag
