@@ -124,4 +124,50 @@ public class CodeDetectorShortPasteTests
     {
         Assert.Equal(CodeSignal.None, CodeDetector.Detect(text));
     }
+
+    // Tool output pasted on its own: a compiler's diagnostic, a build tool's failure, a log line with a timestamp and a
+    // level, a PostgreSQL message, one stack frame. The formats follow the tools' own output as run here (GCC 12, javac
+    // 17, MSBuild's "file(line,col): error", rustc 1.95, GNU make 4.3, npm 11, PostgreSQL 15, redis-server 7, nginx,
+    // Python logging, java.util.logging); the texts are written for these tests.
+    public static TheoryData<string> ToolOutput => new()
+    {
+        "main.c:12:7: error: 'count' undeclared (first use in this function)",
+        "Service.java:31: error: cannot find symbol",
+        "Startup.cs(14,9): error CS0103: The name 'builder' does not exist in the current context",
+        "error[E0599]: no method named `len` found for type `i32` in the current scope",
+        "ld: error: undefined symbol: curl_easy_init",
+        "make: *** [Makefile:12: test] Error 2",
+        "npm ERR! code ERESOLVE",
+        "2025-03-02 14:05:11,873 ERROR [celery.worker] Task tasks.send_mail raised an exception",
+        "2025/03/02 14:05:11 [crit] 812#812: *17 connect() to unix:/run/php/fpm.sock failed",
+        "Mar  2 14:05:11 web01 sshd[2211]: Accepted publickey for deploy from 10.0.0.5",
+        "10.1.2.3 - - [02/Mar/2025:14:05:11 +0000] \"POST /login HTTP/1.1\" 302 0",
+        "ERROR:  duplicate key value violates unique constraint \"users_email_key\"",
+        "at com.example.billing.InvoiceService.total(InvoiceService.java:88)",
+    };
+
+    public static TheoryData<string> ToolOutputNearMisses => new()
+    {
+        "2025-03-02 14:05 dentist, then lunch with Sam",
+        "[10:42:13] sam: are we still on for tonight",
+        "Error: my card was charged twice",
+        "Mar 2 at 14:05 - the INFO desk opens late",
+        "make: a list of things to buy",
+        "at the station (platform 3:15 train)",
+        "warning: a short story about a program",
+    };
+
+    [Theory]
+    [MemberData(nameof(ToolOutput))]
+    public void Detect_OneLineOfToolOutput_ReturnsCode(string text)
+    {
+        Assert.NotEqual(CodeSignal.None, CodeDetector.Detect(text));
+    }
+
+    [Theory]
+    [MemberData(nameof(ToolOutputNearMisses))]
+    public void Detect_NotesAndChatWithTimesOrErrors_ReturnsNone(string text)
+    {
+        Assert.Equal(CodeSignal.None, CodeDetector.Detect(text));
+    }
 }
