@@ -5,7 +5,7 @@ small faulty programs written for this script, so the output's format is the too
 whole (up to 30 lines), as its first error line and up to two lines after it (the short error users paste), and after
 a question.
 
-usage: tool_output.py <out.jsonl>   (appends; prints each tool's version)
+usage: tool_output.py <out.jsonl>   (appends; pytest is Debian's python3-pytest 7.2.1 under /usr/bin/python3)
 The versions the committed figures were measured with: Python 3.11.7, node v20.20.2, javac/java 17.0.15, gcc/g++ 12.2.0,
 rustc 1.95.0, git 2.39.5, GNU Make 4.3, npm 11.19.1, GNU bash 5.2.
 """
@@ -26,6 +26,8 @@ CASES = [
     ("python", "a.py", "with open('/nonexistent/config.yaml') as f:\n    print(f.read())\n", ["python3", "a.py"]),
     ("python", "a.py", "import json\njson.loads('{\"a\": 1,}')\n", ["python3", "a.py"]),
     ("python", "t.py", "import unittest\n\ndef add(a, b):\n    return a - b\n\nclass T(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(add(1, 2), 3)\n\n    def test_ok(self):\n        self.assertTrue(True)\n\nunittest.main()\n", ["python3", "t.py"]),
+    ("pytest", "test_a.py", "import pytest\n\ndef parse(s):\n    return dict(x.split('=') for x in s.split(';'))\n\ndef test_parse():\n    assert parse('a=1;b=2') == {'a': '1', 'b': 2}\n\ndef test_empty():\n    assert parse('') == {}\n\n@pytest.mark.parametrize('n', [1, 2, 3])\ndef test_even(n):\n    assert n % 2 == 0\n", ["/usr/bin/python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_a.py"]),
+    ("pytest", "test_b.py", "import json\n\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n\ndef test_load(tmp_path):\n    p = tmp_path / 'c.json'\n    p.write_text('{\"a\": 1,}')\n    assert load(p)['a'] == 1\n", ["/usr/bin/python3", "-m", "pytest", "-p", "no:cacheprovider", "test_b.py"]),
     ("node", "a.js", "const users = undefined;\nconsole.log(users.map(u => u.name));\n", ["node", "a.js"]),
     ("node", "a.js", "function main() {\n  return totl + 1;\n}\nmain();\n", ["node", "a.js"]),
     ("node", "a.js", "const express = require('express');\nconst app = express();\n", ["node", "a.js"]),
