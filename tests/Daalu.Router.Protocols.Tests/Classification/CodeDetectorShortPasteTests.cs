@@ -141,6 +141,10 @@ public class CodeDetectorShortPasteTests
         "2025-03-02 14:05:11,873 ERROR [celery.worker] Task tasks.send_mail raised an exception",
         "2025/03/02 14:05:11 [crit] 812#812: *17 connect() to unix:/run/php/fpm.sock failed",
         "Mar  2 14:05:11 web01 sshd[2211]: Accepted publickey for deploy from 10.0.0.5",
+        "Mar  2 14:05:11 web01 kernel: eth0: link up",
+        "03-02 14:05:11.204  1810  1822 W ActivityManager: Slow operation: 61ms so far",
+        "2025-03-02 14:05:11, Warning  CBS  Failed to load the package store",
+        "2025-03-02 14:05:11.204 UTC [4411] LOG:  checkpoint starting: time " + "and a very long tail that runs past two hundred characters of text, as server log lines often do when they carry a statement, a context and the client's address, port and application name",
         "10.1.2.3 - - [02/Mar/2025:14:05:11 +0000] \"POST /login HTTP/1.1\" 302 0",
         "ERROR:  duplicate key value violates unique constraint \"users_email_key\"",
         "at com.example.billing.InvoiceService.total(InvoiceService.java:88)",
@@ -150,6 +154,7 @@ public class CodeDetectorShortPasteTests
     {
         "2025-03-02 14:05 dentist, then lunch with Sam",
         "[10:42:13] sam: are we still on for tonight",
+        "Jun 14 15:16 we met: it was fun",
         "Error: my card was charged twice",
         "Mar 2 at 14:05 - the INFO desk opens late",
         "make: a list of things to buy",

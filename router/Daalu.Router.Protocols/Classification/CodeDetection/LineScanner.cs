@@ -57,9 +57,18 @@ internal struct LineScanner
     private bool _shortYamlOpen;
     private bool _shortYamlStrong;
     private const int ShortPasteLines = 4;
+
+    // The points (LinePoints) of the first ShortPasteLines lines, kept by Add for the short-paste rule.
+    private int _points0;
+    private int _points1;
+    private int _points2;
+    private int _points3;
     private int _onePointLines;
     private int _lines;
     private int _shapeCandidates;
+
+    // Lines longer than a shape line that may be log lines (a digit or '[' first): log lines run long.
+    private int _longLogCandidates;
 
     // Shapes are only looked for on lines of code's length: a longer line is prose (or minified code, found before).
     private const int MaxShapeLine = 200;
@@ -157,6 +166,7 @@ internal struct LineScanner
         var indent = raw.Length - raw.TrimStart().Length;
         _lines++;
         _shapeCandidates += t.Length <= MaxShapeLine ? 1 : 0;
+        _longLogCandidates += t.Length > MaxShapeLine && (char.IsAsciiDigit(t[0]) || t[0] == '[') ? 1 : 0;
 
         var signal = Structural(t, indent);
         if (signal != CodeSignal.None)
@@ -180,6 +190,15 @@ internal struct LineScanner
 
         var points = LinePoints(t);
         _onePointLines += points == 1 ? 1 : 0;
+        switch (_lines)
+        {
+            case 1: _points0 = points; break;
+            case 2: _points1 = points; break;
+            case 3: _points2 = points; break;
+            case 4: _points3 = points; break;
+            default: break;
+        }
+
         if (points >= 2)
         {
             CodeLines++;
@@ -209,7 +228,7 @@ internal struct LineScanner
     public CodeSignal Shapes(ReadOnlySpan<char> text)
     {
         // Every verdict below needs a line of code's length, so a long paragraph is answered without reading it again.
-        if (_shapeCandidates < 1)
+        if (_shapeCandidates < 1 && _longLogCandidates < 1)
         {
             return CodeSignal.None;
         }
@@ -218,20 +237,32 @@ internal struct LineScanner
         // code's length (a question, a one-line paste), only the short-paste rules can decide: the language shapes below
         // all need two lines, so they are not read.
         var oneLine = _shapeCandidates < 2;
+        var index = 0;
         foreach (var raw in text.EnumerateLines())
         {
             var t = raw.Trim();
-            if (!t.IsEmpty && t.Length <= MaxShapeLine)
+            if (t.IsEmpty)
+            {
+                continue;
+            }
+
+            if (t.Length <= MaxShapeLine)
             {
                 if (oneLine)
                 {
-                    ShortPaste(raw, t);
+                    ShortPaste(raw, t, index);
                 }
                 else
                 {
-                    CountShapes(raw, t);
+                    CountShapes(raw, t, index);
                 }
             }
+            else if (_longLogCandidates > 0 && (char.IsAsciiDigit(t[0]) || t[0] == '[') && StandaloneLines.LogLine(t))
+            {
+                _standaloneLines++;
+            }
+
+            index++;
         }
 
         if (_lispForms >= 1 && _lispLines >= 2 || _lispLines >= 3 || _fortranLines >= 2 || _asmInstructions >= 2 ||
@@ -264,18 +295,21 @@ internal struct LineScanner
         return score >= 4 && shapes >= 2 && score * 2 >= _lines ? CodeSignal.Source : CodeSignal.None;
     }
 
-    private void ShortPaste(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    private void ShortPaste(ReadOnlySpan<char> raw, ReadOnlySpan<char> t, int index)
     {
-        _standaloneLines += StandaloneLines.Is(t) ? 1 : 0;
-        if (_lines <= ShortPasteLines)
+        var standalone = StandaloneLines.Is(t);
+        _standaloneLines += standalone ? 1 : 0;
+        // Once one line was not of code's shape, the short-paste rule cannot hold: the later lines are not read for it.
+        if (_lines <= ShortPasteLines && _shortShaped == index)
         {
-            ShortPasteLine(raw, t);
+            var points = index switch { 0 => _points0, 1 => _points1, 2 => _points2, _ => _points3 };
+            ShortPasteLine(raw, t, standalone, points);
         }
     }
 
-    private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t, int index)
     {
-        ShortPaste(raw, t);
+        ShortPaste(raw, t, index);
         var lisp = LanguageShapes.Lisp(t);
         if (lisp > 0)
         {
@@ -329,8 +363,15 @@ internal struct LineScanner
 
     // One line of a short paste: two points or a language's shape make it strong; a YAML key, a nested key or a list item
     // under a key make it shaped; anything else (a sentence) leaves the paste to the other rules.
-    private void ShortPasteLine(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    private void ShortPasteLine(ReadOnlySpan<char> raw, ReadOnlySpan<char> t, bool standalone, int points)
     {
+        if (standalone)
+        {
+            _shortShaped++;
+            _shortStrong++;
+            return;
+        }
+
         var indent = raw.Length - raw.TrimStart().Length;
         var yaml = ShortYaml(t);
         if (yaml > 0)
@@ -365,8 +406,8 @@ internal struct LineScanner
             return;
         }
 
-        if (LinePoints(t) >= 2 && !(last is not ';' and not '{' and not '}' and not ')' and not ',' and not ']' && PlainWordRun(t) >= 3) ||
-            LanguageShapes.Structure(t) && t.Length > 2 || LanguageShapes.Hcl(t) || JsonKey(t) && last is ',' or '{' or '[' || StandaloneLines.Is(t))
+        if (points >= 2 && !(last is not ';' and not '{' and not '}' and not ')' and not ',' and not ']' && PlainWordRun(t) >= 3) ||
+            LanguageShapes.Structure(t) && t.Length > 2 || LanguageShapes.Hcl(t) || JsonKey(t) && last is ',' or '{' or '[')
         {
             _shortShaped++;
             _shortStrong++;

@@ -55,7 +55,9 @@ internal static class StandaloneLines
             '{' => TemplateTag(t),
             _ when char.IsAsciiLetterUpper(t[0]) && SqlStatement(t) => true,
             _ when char.IsAsciiDigit(t[0]) || t[0] == '[' => LogLine(t),
-            _ when char.IsAsciiLetterUpper(t[0]) && (LogLine(t) || ServerMessage(t)) => true,
+            // A line of prose starts with a capital too: only a weekday or month name (a space or ',' after three letters)
+            // or a message level followed by ':' is read further.
+            _ when char.IsAsciiLetterUpper(t[0]) && (t[3] is ' ' or ',' && LogLine(t) || t.IndexOf(':') is > 2 and < 12 && ServerMessage(t)) => true,
             'a' when t.StartsWith("at ", StringComparison.Ordinal) && LineScanner.IsStackFrame(t[3..]) && t[^1] == ')' => true,
             _ => Import(t) || CallStatement(t) || Definition(t) || ShellBranch(t) || Diagnostic(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
         };
@@ -386,6 +388,8 @@ internal static class StandaloneLines
             return false;
         }
 
+        var named = char.IsAsciiLetter(s[0]);
+
         var rest = s[stamp..];
         rest = rest[..Math.Min(rest.Length, 90)];
         if (redis && rest.Length > 2 && rest[0] is '*' or '#' or '-' or '.' && rest[1] == ' ')
@@ -409,12 +413,56 @@ internal static class StandaloneLines
             }
         }
 
-        // A syslog program tag in the first words: "host sshd[24200]:", "kernel:".
+        // Right after the timestamp: a capitalised level ("2016-09-28 04:30:30, Info  CBS ..."), or logcat's process and
+        // thread ids and one-letter level before a tag ("03-17 16:13:38.811  1702  2395 D WindowManager: ...").
+        var first = rest.TrimStart();
+        if (first.StartsWith("Info ", StringComparison.Ordinal) || first.StartsWith("Warning ", StringComparison.Ordinal) ||
+            first.StartsWith("Error ", StringComparison.Ordinal) || first.StartsWith("Debug ", StringComparison.Ordinal) || LogcatLevel(first))
+        {
+            return true;
+        }
+
+        // A syslog program tag in the first words: "host sshd[24200]:", "host sshd(pam_unix)[19939]:", "host kernel:".
         var bracket = rest.IndexOf("]:", StringComparison.Ordinal);
-        return bracket > 0 && rest[..bracket].LastIndexOf('[') is var open && open > 0 && char.IsAsciiLetter(rest[open - 1]) && rest[(open + 1)..bracket].IndexOfAnyExceptInRange('0', '9') < 0;
+        if (bracket > 0 && rest[..bracket].LastIndexOf('[') is var open && open > 0 && (char.IsAsciiLetterOrDigit(rest[open - 1]) || rest[open - 1] == ')') &&
+            rest[(open + 1)..bracket].IndexOfAnyExceptInRange('0', '9') < 0)
+        {
+            return true;
+        }
+
+        // syslog without a pid: "Jun 14 15:16:01 combo kernel: ..." (a month-named timestamp, a host, then "program:").
+        var host = first.IndexOf(' ');
+        if (named && host > 0 && first[(host + 1)..] is var program && program.IndexOf(' ') is var tagEnd && tagEnd > 1 && program[tagEnd - 1] == ':')
+        {
+            var tag = program[..(tagEnd - 1)];
+            return !first[..host].Contains(':') && tag.IndexOfAnyExcept(TagChars) < 0;
+        }
+
+        return false;
     }
 
-    // The length of a leading date and time ("2026-12-08 02:42:39.147 UTC", "081109 203615", "Dec 08, 2026 2:42:47 AM",
+    private static readonly SearchValues<char> TagChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.()/");
+
+    // "1702  2395 D WindowManager: ...": two numbers, a level letter of Android's logcat (V, D, I, W, E, F) and a tag.
+    private static bool LogcatLevel(ReadOnlySpan<char> s)
+    {
+        var numbers = 0;
+        while (!s.IsEmpty && char.IsAsciiDigit(s[0]))
+        {
+            var end = s.IndexOf(' ');
+            if (end < 0 || s[..end].IndexOfAnyExceptInRange('0', '9') >= 0)
+            {
+                return false;
+            }
+
+            numbers++;
+            s = s[end..].TrimStart();
+        }
+
+        return numbers >= 0 && s.Length > 3 && s[0] is 'V' or 'D' or 'I' or 'W' or 'E' or 'F' && s[1] == ' ' && s[2..].IndexOf(": ", StringComparison.Ordinal) > 0;
+    }
+
+    // The length of a leading date and time (with seconds) ("2026-12-08 02:42:39.147 UTC", "081109 203615", "Dec 08, 2026 2:42:47 AM",
     // "Sun Dec 04 04:47:44 2005]"), or 0: a run of digits and date/time separators with a time of day (hh:mm:ss) in it,
     // or a month name, a day and a time of day.
     private static int Timestamp(ReadOnlySpan<char> s)
@@ -438,6 +486,7 @@ internal static class StandaloneLines
         var end = i;
         var digits = 0;
         var time = false;
+        var colons = 0;
         while (end < s.Length && end - i < 40)
         {
             var c = s[end];
@@ -448,6 +497,7 @@ internal static class StandaloneLines
             else if (c == ':' && end >= 2 && char.IsAsciiDigit(s[end - 1]) && char.IsAsciiDigit(s[end - 2]) && end + 2 < s.Length && char.IsAsciiDigit(s[end + 1]) && char.IsAsciiDigit(s[end + 2]))
             {
                 time = true;
+                colons++;
             }
             else if (char.IsAsciiLetterUpper(c) && c != 'T' && end + 3 < s.Length && s[end + 3] is ' ' or '/' && StartsWithAny(s[end..], Months))
             {
@@ -466,7 +516,8 @@ internal static class StandaloneLines
 
         // "081109 203615": a compact date and time of six digits each.
         var compact = !named && end >= 13 && digits >= 12 && s[6] == ' ';
-        return (time || compact) && digits >= (named ? 5 : 8) ? end : 0;
+        // A time of day with seconds ("15:16:01"): a note's "at 15:16" is no log's timestamp.
+        return (time && colons + (s[..end].Count(':') > colons ? 1 : 0) >= 2 || compact) && digits >= (named ? 5 : 8) ? end : 0;
     }
 
     private static bool StartsWithAny(ReadOnlySpan<char> s, string[] words)
