@@ -69,6 +69,10 @@ public class CodeDetectorShortPasteTests
 
     public static TheoryData<string> ShortPasteNearMisses => new()
     {
+        "done",
+        "else",
+        "then with that",
+        "pass",
         "name: John\nage: 32",
         "todo: laundry\ndone: dishes",
         "Stricter checks for 'client = httpx.Client()' styles. (#1800)",

@@ -372,6 +372,12 @@ internal struct LineScanner
             return;
         }
 
+        // Words only ("done", "what is my balance") are never a short paste's line of code.
+        if (!t.ContainsAnyExcept(StandaloneLines.PlainWordChars))
+        {
+            return;
+        }
+
         var indent = raw.Length - raw.TrimStart().Length;
         var yaml = ShortYaml(t);
         if (yaml > 0)

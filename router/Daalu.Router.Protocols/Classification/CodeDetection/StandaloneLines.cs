@@ -40,13 +40,24 @@ internal static class StandaloneLines
 
     private static readonly SearchValues<char> SentenceMarks = SearchValues.Create("?!");
 
+    private static readonly SearchValues<char> CommandMarks = SearchValues.Create("-/.~");
+
+    /// <summary>Letters and spaces: a line made of these only is words, not statements.</summary>
+    internal static readonly SearchValues<char> PlainWordChars = SearchValues.Create(" abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
     /// <summary>Whether the trimmed line <paramref name="t"/> is code on its own.</summary>
     public static bool Is(ReadOnlySpan<char> t)
     {
-        // A question is not a line of code (and most chat lines end with one, so this is the common exit).
+        // A question is not a line of code (and most chat lines end with one, so this is the common exit); a line of
+        // words only ("what is my balance") can be an import ("import numpy as np") and nothing else here.
         if (t.Length < 4 || t[^1] == '?')
         {
             return false;
+        }
+
+        if (!t.ContainsAnyExcept(PlainWordChars))
+        {
+            return t[0] is 'i' or 'f' && Import(t);
         }
 
         return t[0] switch
@@ -59,7 +70,10 @@ internal static class StandaloneLines
             // or a message level followed by ':' is read further.
             _ when char.IsAsciiLetterUpper(t[0]) && (t[3] is ' ' or ',' && LogLine(t) || t.IndexOf(':') is > 2 and < 12 && ServerMessage(t)) => true,
             'a' when t.StartsWith("at ", StringComparison.Ordinal) && LineScanner.IsStackFrame(t[3..]) && t[^1] == ')' => true,
-            _ => Import(t) || CallStatement(t) || Definition(t) || ShellBranch(t) || Diagnostic(t) || Command(t) || char.IsAsciiLetterLower(t[0]) && LanguageShapes.Hcl(t),
+            // Each shape below needs a mark the line is searched for once: '(' for calls and definitions, ':' for
+            // diagnostics, '=' or '{' for Terraform, a long flag or a path for commands.
+            _ => Import(t) || ShellBranch(t) || t.Contains('(') && (CallStatement(t) || Definition(t)) || t.IndexOfAny(':', '>') >= 0 && Diagnostic(t) ||
+                t.ContainsAny(CommandMarks) && Command(t) || char.IsAsciiLetterLower(t[0]) && t.IndexOfAny('=', '{') > 0 && LanguageShapes.Hcl(t),
         };
     }
 
