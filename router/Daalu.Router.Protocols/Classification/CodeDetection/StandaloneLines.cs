@@ -71,8 +71,8 @@ internal static class StandaloneLines
             _ when char.IsAsciiLetterUpper(t[0]) && (t[3] is ' ' or ',' && LogLine(t) || t.IndexOf(':') is > 2 and < 12 && ServerMessage(t)) => true,
             'a' when t.StartsWith("at ", StringComparison.Ordinal) && LineScanner.IsStackFrame(t[3..]) && t[^1] == ')' => true,
             // Each shape below needs a mark the line is searched for once: '(' for calls and definitions, ':' for
-            // diagnostics, '=' or '{' for Terraform, a long flag or a path for commands.
-            _ => Import(t) || ShellBranch(t) || t.Contains('(') && (CallStatement(t) || Definition(t)) || t.IndexOfAny(':', '>') >= 0 && Diagnostic(t) ||
+            // diagnostics (or npm's "ERR!" and "error"), '=' or '{' for Terraform, a long flag or a path for commands.
+            _ => Import(t) || ShellBranch(t) || t.Contains('(') && (CallStatement(t) || Definition(t)) || (t.IndexOfAny(':', '>', '!') >= 0 || t.StartsWith("npm ", StringComparison.Ordinal)) && Diagnostic(t) ||
                 t.ContainsAny(CommandMarks) && Command(t) || char.IsAsciiLetterLower(t[0]) && t.IndexOfAny('=', '{') > 0 && LanguageShapes.Hcl(t),
         };
     }
