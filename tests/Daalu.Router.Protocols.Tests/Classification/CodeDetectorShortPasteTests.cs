@@ -61,6 +61,8 @@ public class CodeDetectorShortPasteTests
     public static TheoryData<string> ShortPastes => new()
     {
         "margin: 0 auto;",
+        "isMinifyEnabled = true",
+        "files=files,\njson=json,\nparams=params,",
         "public sealed class OrderService {",
         "build:\n  context: ./api\n  dockerfile: Dockerfile.dev",
         "exclude: [node_modules, dist]\ninclude:\n  - src",
@@ -70,6 +72,10 @@ public class CodeDetectorShortPasteTests
     public static TheoryData<string> ShortPasteNearMisses => new()
     {
         "done",
+        "about,",
+        "-sigh",
+        "milk,\neggs,\nbread,",
+        "x = 5",
         "else",
         "then with that",
         "pass",

@@ -78,6 +78,10 @@ internal struct LineScanner
 
     private static readonly SearchValues<char> CodeSymbols = SearchValues.Create("{}[]();=<>");
 
+    // Marks that make a structure line of a short paste code rather than a list item: assignment, brackets, quotes,
+    // member access, '_', sigils, paths.
+    private static readonly SearchValues<char> StructureMarks = SearchValues.Create("=([{\"'_:.<>$@/\\");
+
     // What can mark a word as an identifier: a '_' or a capital letter (see HasCodeIdentifier).
     private static readonly SearchValues<char> IdentifierMarks = SearchValues.Create("_ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
@@ -413,10 +417,18 @@ internal struct LineScanner
         }
 
         if (points >= 2 && !(last is not ';' and not '{' and not '}' and not ')' and not ',' and not ']' && PlainWordRun(t) >= 3) ||
-            LanguageShapes.Structure(t) && t.Length > 2 || LanguageShapes.Hcl(t) || JsonKey(t) && last is ',' or '{' or '[')
+            LanguageShapes.Hcl(t) || JsonKey(t) && last is ',' or '{' or '[')
         {
             _shortShaped++;
             _shortStrong++;
+        }
+        else if (LanguageShapes.Structure(t) && t.Length > 2)
+        {
+            // A structure line ("}", "self,", "-Wall") goes with a strong line but is none alone: "milk,", "-sigh" and
+            // "about," are chat too. In a paste of two or more lines, one with a code mark before its last character
+            // ("files=files,", "'a': 1,", "[0x20, 0x22],") is strong.
+            _shortShaped++;
+            _shortStrong += _lines >= 2 && t[..^1].ContainsAny(StructureMarks) || CodeAssignment(t) ? 1 : 0;
         }
     }
 
@@ -434,6 +446,28 @@ internal struct LineScanner
         }
 
         return longest;
+    }
+
+    // "isMinifyEnabled = true", "this.shutdownServer = builder.shutdownServer", "$script:GitVersion = $version",
+    // "repository = \"https://x\"": one name without spaces, " = ", and a name marked as code (a '.', '_', '$' or inner
+    // capital) or a literal value (quoted, bracketed, true/false/null, a variable); "x = 5" stays a sum.
+    private static bool CodeAssignment(ReadOnlySpan<char> t)
+    {
+        var eq = t.IndexOf(" = ", StringComparison.Ordinal);
+        if (eq < 2)
+        {
+            return false;
+        }
+
+        var name = t[..eq].TrimEnd();
+        var value = t[(eq + 3)..].Trim();
+        if (name.Contains(' ') || value.IsEmpty)
+        {
+            return false;
+        }
+
+        var marked = name.IndexOfAny("._$:") >= 0 || name.Length > 2 && name[1..].ContainsAnyInRange('A', 'Z') && name.ContainsAnyInRange('a', 'z');
+        return marked || value[0] is '"' or '\'' or '[' or '{' or '$' || value is "true" or "false" or "null" or "nil" or "None" or "True" or "False";
     }
 
     // 1: "key: value" with a lower-case key and a configuration value; 2: "key:" opening a block; 3: a quoted or
