@@ -22,6 +22,8 @@ public class CodeDetectorShortPasteTests
         "<input type=\"email\" name=\"login\">",
         "{% include footer.html %}",
         "poetry add --group dev pytest",
+        "Import-Module posh-git",
+        "Get-ChildItem -Path C:\\logs -Recurse",
         "composer require monolog/monolog",
         "function debounce(fn, wait) {",
         "for f in *.log; do",
@@ -31,6 +33,8 @@ public class CodeDetectorShortPasteTests
     public static TheoryData<string> StandaloneNearMisses => new()
     {
         "use --force if the push is rejected",
+        "Get-Together at 5 with the team",
+        "Coca-Cola Zero, please",
         "try --help for the options",
         "import my photos from the phone",
         "Import the data from Excel into a new sheet",

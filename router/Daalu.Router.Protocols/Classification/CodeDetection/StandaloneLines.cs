@@ -13,7 +13,7 @@ namespace Daalu.Router.Classification.CodeDetection;
 /// (<c>AF.request("https://x")</c>), a tag with an attribute (<c>&lt;div class="x"&gt;</c>), a template tag
 /// (<c>{% post_url x %}</c>), a compiler's or build tool's diagnostic (<c>a.c:4:13: warning: ...</c>,
 /// <c>error[E0308]: mismatched types</c>, <c>make: *** ...</c>), a log line (a timestamp and a level, see
-/// <see cref="LogLine"/>), one stack frame (<c>at Main.main(Main.java:7)</c>) or a PostgreSQL message (<c>ERROR:  relation "users" does not exist</c>), and a command with a long flag (<c>nvm run node --version</c>) or a package/path argument
+/// <see cref="LogLine"/>), a PowerShell cmdlet call (<c>Import-Module posh-git</c>), one stack frame (<c>at Main.main(Main.java:7)</c>) or a PostgreSQL message (<c>ERROR:  relation "users" does not exist</c>), and a command with a long flag (<c>nvm run node --version</c>) or a package/path argument
 /// (<c>composer require guzzlehttp/guzzle</c>).
 /// Read by <see cref="LineScanner.Shapes"/> only after every other rule said no, so it can only add verdicts.
 /// </summary>
@@ -68,7 +68,7 @@ internal static class StandaloneLines
             _ when char.IsAsciiDigit(t[0]) || t[0] == '[' => LogLine(t),
             // A line of prose starts with a capital too: only a weekday or month name (a space or ',' after three letters)
             // or a message level followed by ':' is read further.
-            _ when char.IsAsciiLetterUpper(t[0]) && (t[3] is ' ' or ',' && LogLine(t) || t.IndexOf(':') is > 2 and < 12 && ServerMessage(t)) => true,
+            _ when char.IsAsciiLetterUpper(t[0]) && (t[3] is ' ' or ',' && LogLine(t) || t.IndexOf(':') is > 2 and < 12 && ServerMessage(t) || t.IndexOf('-') is > 1 and < 12 && Cmdlet(t)) => true,
             'a' when t.StartsWith("at ", StringComparison.Ordinal) && LineScanner.IsStackFrame(t[3..]) && t[^1] == ')' => true,
             // Each shape below needs a mark the line is searched for once: '(' for calls and definitions, ':' for
             // diagnostics (or npm's "ERR!" and "error"), '=' or '{' for Terraform, a long flag or a path for commands.
@@ -569,6 +569,53 @@ internal static class StandaloneLines
          t.StartsWith("FATAL:  ", StringComparison.Ordinal) || t.StartsWith("WARNING:  ", StringComparison.Ordinal) || t.StartsWith("NOTICE:  ", StringComparison.Ordinal) ||
          t.StartsWith("STATEMENT:  ", StringComparison.Ordinal) || t.StartsWith("CONTEXT:  ", StringComparison.Ordinal)) && t.Length > 12 ||
         t.StartsWith("LINE ", StringComparison.Ordinal) && t.Length > 8 && char.IsAsciiDigit(t[5]) && t[6..].IndexOf(": ", StringComparison.Ordinal) is >= 0 and <= 4;
+
+    // PowerShell's approved verbs (Microsoft, "Approved Verbs for PowerShell Commands"), the common ones.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CmdletVerbs = new[]
+    {
+        "Get", "Set", "New", "Remove", "Import", "Export", "Install", "Uninstall", "Add", "Clear", "Write", "Read", "Invoke",
+        "Start", "Stop", "Restart", "Test", "Select", "Where", "ForEach", "Out", "ConvertTo", "ConvertFrom", "Update",
+        "Enable", "Disable", "Register", "Unregister", "Copy", "Move", "Rename", "Join", "Split", "Measure", "Wait",
+        "Resolve", "Expand", "Compress", "Format", "Push", "Pop", "Find", "Save", "Publish", "Show", "Sort", "Group",
+        "Connect", "Disconnect", "Enter", "Exit", "Receive", "Send", "Suspend", "Resume", "Undo", "Use", "Mount", "Dismount",
+    }.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // "Import-Module posh-git", "Get-ChildItem -Recurse", "Add-PoshGitToProfile", "Write-Host $msg": an approved verb,
+    // '-', a capitalised noun of four or more letters, then nothing, a parameter, a variable, a quoted string or a
+    // hyphenated, dotted or path-like argument ("Get-Together at 5" has none of these).
+    private static bool Cmdlet(ReadOnlySpan<char> t)
+    {
+        var dash = t.IndexOf('-');
+        if (!CmdletVerbs.Contains(t[..dash]))
+        {
+            return false;
+        }
+
+        var end = dash + 1;
+        while (end < t.Length && char.IsAsciiLetterOrDigit(t[end]))
+        {
+            end++;
+        }
+
+        if (end - dash - 1 < 4 || !char.IsAsciiLetterUpper(t[dash + 1]))
+        {
+            return false;
+        }
+
+        if (end == t.Length)
+        {
+            return true;
+        }
+
+        if (t[end] != ' ')
+        {
+            return false;
+        }
+
+        var arg = t[(end + 1)..].TrimStart();
+        var word = arg.IndexOf(' ') is var space && space > 0 ? arg[..space] : arg;
+        return !word.IsEmpty && (word[0] is '-' or '$' or '"' or '\'' or '@' or '(' || word.IndexOfAny("-./\\:") > 0);
+    }
 
     // "nvm run node --version", "xcode-select --install", "composer require guzzlehttp/guzzle", "cli hello --shout rick":
     // a lower-case command word that is not a sentence's first word, at most twelve words, no question, and a long flag
