@@ -381,7 +381,7 @@ internal static class LanguageShapes
     public static bool Hcl(ReadOnlySpan<char> t)
     {
         var word = 0;
-        while (word < t.Length && (char.IsAsciiLetterLower(t[word]) || char.IsAsciiDigit(t[word]) || t[word] == '_'))
+        while (word < t.Length && (char.IsAsciiLetterLower(t[word]) || char.IsAsciiDigit(t[word]) || t[word] == '_' || word > 0 && t[word] == '-'))
         {
             word++;
         }
@@ -392,6 +392,15 @@ internal static class LanguageShapes
         }
 
         var name = t[..word];
+        if (name.Contains('-'))
+        {
+            // A map entry with a kebab-case key ("activemq-5671-tcp  = [5671, 5671, \"tcp\", \"ActiveMQ AMQP\"]", the rule
+            // tables of Terraform modules; "subnet-01 = ["): only with a list or object literal, or one opening, or a quoted
+            // or numeric value.
+            var entry = t[word..].TrimStart();
+            return entry.StartsWith("= ", StringComparison.Ordinal) && (HclLiteral(entry[2..].Trim()) || entry[2..].Trim() is "[" or "{");
+        }
+
         var rest = t[word..].TrimStart();
         if (rest.Length >= 1 && rest[0] == '{' && rest.Length == 1 || rest.Length > 1 && rest[0] == '"' && rest.EndsWith("{", StringComparison.Ordinal))
         {
@@ -423,8 +432,26 @@ internal static class LanguageShapes
             }
         }
 
+        if (name.Contains('_') && HclLiteral(value) && value[0] is '[' or '{')
+        {
+            return true;
+        }
+
         // "enable_dns_support = true", "cidr_block = \"10.0.0.0/16\"": a snake_case name and one literal.
         return name.Contains('_') && (value is "true" or "false" or "null" || value.Length >= 2 && value[0] == '"' && value[^1] == '"' && value[1..^1].IndexOf('"') < 0 || IsWord(value) && char.IsAsciiDigit(value[0]));
+    }
+
+    // "[5671, 5671, \"tcp\", \"ActiveMQ AMQP\"]", "{ rule = \"all-all\" }", "\"x\"", "8080": a closed list or object literal with
+    // an item separator or an assignment inside, a quoted string, a number.
+    private static bool HclLiteral(ReadOnlySpan<char> v)
+    {
+        if (v.Length >= 2 && (v[0] == '[' && v[^1] == ']' || v[0] == '{' && v[^1] == '}'))
+        {
+            var inner = v[1..^1];
+            return inner.Contains(", ", StringComparison.Ordinal) && (inner.Contains('"') || char.IsAsciiDigit(inner.Trim()[0])) || inner.Contains(" = ", StringComparison.Ordinal);
+        }
+
+        return v.Length >= 2 && v[0] == '"' && v[^1] == '"' && v[1..^1].IndexOf('"') < 0 || IsWord(v) && char.IsAsciiDigit(v[0]);
     }
 
     private static bool QuotedLabels(ReadOnlySpan<char> s)
@@ -727,6 +754,13 @@ internal static class LanguageShapes
             return true;
         }
 
+        // "-Wmissing-include-dirs", "--no-cache-dir", "-DCMAKE_BUILD_TYPE=Release \\": a flag alone on its line (a markdown
+        // bullet has a space after its dash).
+        if (t[0] == '-' && t.Length >= 3 && (char.IsAsciiLetter(t[1]) || t[1] == '-' && char.IsAsciiLetter(t[2])) && FlagToken(t.TrimEnd('\\').TrimEnd()))
+        {
+            return true;
+        }
+
         // "self,", "body=None,", "tc.want,": one argument or item per line.
         if (last == ',' && t.Length >= 2 && !t.Contains(' ') && (char.IsAsciiLetterLower(t[0]) || t[0] == '_'))
         {
@@ -782,6 +816,13 @@ internal static class LanguageShapes
             }
         }
 
+        // "OTHER_VAR = \"${SOME_VAR}\"", "MAX_RETRIES = 5", "API_URL = os.environ[...]": a constant in capitals with '_' (or
+        // of three or more letters) and a value that is a literal or one expression without spaces.
+        if (char.IsAsciiLetterUpper(t[0]) && UpperConstant(t))
+        {
+            return true;
+        }
+
         if (t[0] is '\'' or '"' or '(' or '[' or '{' && (last == ',' || t.EndsWith("),", StringComparison.Ordinal) || t.EndsWith(", &", StringComparison.Ordinal)) && t.Length >= 3)
         {
             // Quoted or bracketed items: a quote or bracket closes before the comma (a poem's "'Tis so," has prose after it).
@@ -794,13 +835,16 @@ internal static class LanguageShapes
         if (colon > 0 && colon + 2 < t.Length && t[colon + 1] == ' ' && last == ',' && IsFieldName(t[..colon]))
         {
             var value = t[(colon + 2)..^1].Trim();
-            return !value.IsEmpty && (value[0] is '"' or '\'' or '[' or '{' or '-' || char.IsAsciiDigit(value[0]) || !value.Contains(' '));
+            // "headers: HeaderTypes | None = None,": a typed parameter with its default.
+            return !value.IsEmpty && (value[0] is '"' or '\'' or '[' or '{' or '-' || char.IsAsciiDigit(value[0]) || !value.Contains(' ') ||
+                value.Contains(" = ", StringComparison.Ordinal) && !value.Contains(". ", StringComparison.Ordinal));
         }
 
         if (t[0] is '$' or '@' && t.Length > 3 && char.IsAsciiLetter(t[1]))
         {
+            // PowerShell's scopes: "$script:GitVersion = $version", "$env:PATH += ".
             var end = 1;
-            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] == '_'))
+            while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] == '_' || t[end] == ':' && end + 1 < t.Length && char.IsAsciiLetter(t[end + 1])))
             {
                 end++;
             }
@@ -817,6 +861,38 @@ internal static class LanguageShapes
         }
 
         return false;
+    }
+
+    private static bool UpperConstant(ReadOnlySpan<char> t)
+    {
+        var end = 0;
+        while (end < t.Length && (char.IsAsciiLetterUpper(t[end]) || char.IsAsciiDigit(t[end]) || t[end] == '_'))
+        {
+            end++;
+        }
+
+        var name = t[..end];
+        var rest = t[end..].TrimStart();
+        if (end < 3 && !name.Contains('_') || !rest.StartsWith("= ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var value = rest[2..].Trim();
+        return !value.IsEmpty && (value[0] is '"' or '\'' && value.Length >= 2 && value[^1] == value[0] || value[0] is '[' or '{' || !value.Contains(' ') && (char.IsAsciiDigit(value[0]) || value.Contains('(') || value.Contains('.') && !value.EndsWith('.')));
+    }
+
+    private static bool FlagToken(ReadOnlySpan<char> t)
+    {
+        foreach (var c in t)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '=' or '.' or ':' or '/' or ',' or '+'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // COBOL's statement verbs (ISO/IEC 1989 procedure division), matched upper-case at a line start.

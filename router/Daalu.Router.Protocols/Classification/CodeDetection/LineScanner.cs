@@ -27,6 +27,8 @@ internal struct LineScanner
     private int _yamlValues;
     private bool _yamlBlockOpen;
     private int _yamlNested;
+    private int _yamlExtra;
+    private bool _yamlExtraRun;
     private int _tomlSections;
     private int _tomlKeys;
     private int _dockerLines;
@@ -45,9 +47,28 @@ internal struct LineScanner
     private int _forthLines;
     private int _forthDefinitions;
     private int _structureLines;
+    private int _standaloneLines;
+
+    // Short pastes (ShortPasteLines and fewer lines): lines of code's shape, lines scoring two points, YAML lines.
+    private int _shortShaped;
+    private int _shortStrong;
+    private int _shortYaml;
+    private bool _shortYamlNested;
+    private bool _shortYamlOpen;
+    private bool _shortYamlStrong;
+    private const int ShortPasteLines = 4;
+
+    // The points (LinePoints) of the first ShortPasteLines lines, kept by Add for the short-paste rule.
+    private int _points0;
+    private int _points1;
+    private int _points2;
+    private int _points3;
     private int _onePointLines;
     private int _lines;
     private int _shapeCandidates;
+
+    // Lines longer than a shape line that may be log lines (a digit or '[' first): log lines run long.
+    private int _longLogCandidates;
 
     // Shapes are only looked for on lines of code's length: a longer line is prose (or minified code, found before).
     private const int MaxShapeLine = 200;
@@ -56,6 +77,10 @@ internal struct LineScanner
     private const int MaxTokenScan = 200;
 
     private static readonly SearchValues<char> CodeSymbols = SearchValues.Create("{}[]();=<>");
+
+    // Marks that make a structure line of a short paste code rather than a list item: assignment, brackets, quotes,
+    // member access, '_', sigils, paths.
+    private static readonly SearchValues<char> StructureMarks = SearchValues.Create("=([{\"'_:.<>$@/\\");
 
     // What can mark a word as an identifier: a '_' or a capital letter (see HasCodeIdentifier).
     private static readonly SearchValues<char> IdentifierMarks = SearchValues.Create("_ABCDEFGHIJKLMNOPQRSTUVWXYZ");
@@ -145,6 +170,7 @@ internal struct LineScanner
         var indent = raw.Length - raw.TrimStart().Length;
         _lines++;
         _shapeCandidates += t.Length <= MaxShapeLine ? 1 : 0;
+        _longLogCandidates += t.Length > MaxShapeLine && (char.IsAsciiDigit(t[0]) || t[0] == '[') ? 1 : 0;
 
         var signal = Structural(t, indent);
         if (signal != CodeSignal.None)
@@ -168,6 +194,15 @@ internal struct LineScanner
 
         var points = LinePoints(t);
         _onePointLines += points == 1 ? 1 : 0;
+        switch (_lines)
+        {
+            case 1: _points0 = points; break;
+            case 2: _points1 = points; break;
+            case 3: _points2 = points; break;
+            case 4: _points3 = points; break;
+            default: break;
+        }
+
         if (points >= 2)
         {
             CodeLines++;
@@ -196,26 +231,65 @@ internal struct LineScanner
     /// </summary>
     public CodeSignal Shapes(ReadOnlySpan<char> text)
     {
-        // Every verdict below needs two shape lines, so a text with fewer than two lines of code's length (a question, a
-        // chat turn, a long paragraph) is answered without reading its lines again.
-        if (_shapeCandidates < 2)
+        // Every verdict below needs a line of code's length, so a long paragraph is answered without reading it again.
+        if (_shapeCandidates < 1 && _longLogCandidates < 1)
         {
             return CodeSignal.None;
         }
 
-        // The shapes are read in a second pass, only for texts every earlier rule found no code in.
+        // The shapes are read in a second pass, only for texts every earlier rule found no code in. With one line of
+        // code's length (a question, a one-line paste), only the short-paste rules can decide: the language shapes below
+        // all need two lines, so they are not read.
+        var oneLine = _shapeCandidates < 2;
+        var index = 0;
         foreach (var raw in text.EnumerateLines())
         {
             var t = raw.Trim();
-            if (!t.IsEmpty && t.Length <= MaxShapeLine)
+            if (t.IsEmpty)
             {
-                CountShapes(raw, t);
+                continue;
             }
+
+            if (t.Length <= MaxShapeLine)
+            {
+                if (oneLine)
+                {
+                    ShortPaste(raw, t, index);
+                }
+                else
+                {
+                    CountShapes(raw, t, index);
+                }
+            }
+            else if (_longLogCandidates > 0 && (char.IsAsciiDigit(t[0]) || t[0] == '[') && StandaloneLines.LogLine(t))
+            {
+                _standaloneLines++;
+            }
+
+            index++;
         }
 
         if (_lispForms >= 1 && _lispLines >= 2 || _lispLines >= 3 || _fortranLines >= 2 || _asmInstructions >= 2 ||
             _asmInstructions >= 1 && _asmLines >= 2 || _mlLines >= 2 || _hclLines >= 2 || _cobolLines >= 2 ||
-            _forthDefinitions >= 1 && _forthLines >= 2 || _forthLines >= 3)
+            _forthDefinitions >= 1 && _forthLines >= 2 || _forthLines >= 3 || _standaloneLines >= 1)
+        {
+            return CodeSignal.Source;
+        }
+
+        // A Dockerfile pasted from its middle (three instructions, no FROM); YAML whose nesting is environment keys or
+        // quoted list items under an open key (compose files).
+        if (_dockerLines >= 3 || _yamlExtra >= 1 && _yamlKeys + _yamlExtra >= 3 && _yamlNested + _yamlExtra >= 1 && _yamlValues + _yamlExtra >= 2)
+        {
+            return CodeSignal.Source;
+        }
+
+        // A short paste whose every line has code's shape: one line scoring two points ("text-align: center;",
+        // "public interface Foo<T> {"), or two to four lines of which one scores two points or has a language's shape, or
+        // YAML with nesting, a list or a quoted value ("kramdown:\n  input: Kramdown"), or one YAML line with a quoted or
+        // bracketed value or a snake_case key ("stop_signal: SIGINT", "exclude: [vendor]").
+        if (_lines <= ShortPasteLines && _shortShaped == _lines &&
+            (_shortStrong >= 1 && (_lines >= 2 || _shortStrong == 1 && _shortYaml == 0) || _lines >= 2 && _shortYaml >= 1 && _shortYamlNested ||
+             _lines == 1 && _shortYamlStrong))
         {
             return CodeSignal.Source;
         }
@@ -225,8 +299,21 @@ internal struct LineScanner
         return score >= 4 && shapes >= 2 && score * 2 >= _lines ? CodeSignal.Source : CodeSignal.None;
     }
 
-    private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t)
+    private void ShortPaste(ReadOnlySpan<char> raw, ReadOnlySpan<char> t, int index)
     {
+        var standalone = StandaloneLines.Is(t);
+        _standaloneLines += standalone ? 1 : 0;
+        // Once one line was not of code's shape, the short-paste rule cannot hold: the later lines are not read for it.
+        if (_lines <= ShortPasteLines && _shortShaped == index)
+        {
+            var points = index switch { 0 => _points0, 1 => _points1, 2 => _points2, _ => _points3 };
+            ShortPasteLine(raw, t, standalone, points);
+        }
+    }
+
+    private void CountShapes(ReadOnlySpan<char> raw, ReadOnlySpan<char> t, int index)
+    {
+        ShortPaste(raw, t, index);
         var lisp = LanguageShapes.Lisp(t);
         if (lisp > 0)
         {
@@ -277,6 +364,154 @@ internal struct LineScanner
 
         _structureLines += LanguageShapes.Structure(t) ? 1 : 0;
     }
+
+    // One line of a short paste: two points or a language's shape make it strong; a YAML key, a nested key or a list item
+    // under a key make it shaped; anything else (a sentence) leaves the paste to the other rules.
+    private void ShortPasteLine(ReadOnlySpan<char> raw, ReadOnlySpan<char> t, bool standalone, int points)
+    {
+        if (standalone)
+        {
+            _shortShaped++;
+            _shortStrong++;
+            return;
+        }
+
+        // Words only ("done", "what is my balance") are never a short paste's line of code.
+        if (!t.ContainsAnyExcept(StandaloneLines.PlainWordChars))
+        {
+            return;
+        }
+
+        var indent = raw.Length - raw.TrimStart().Length;
+        var yaml = ShortYaml(t);
+        if (yaml > 0)
+        {
+            _shortShaped++;
+            _shortYaml++;
+            _shortYamlNested |= indent > 0 && _shortYamlOpen || yaml == 3 || yaml == 4 && _shortYamlOpen;
+            _shortYamlStrong |= yaml == 3;
+            _shortYamlOpen = yaml == 2;
+            return;
+        }
+
+        _shortYamlOpen = false;
+        var last = t[^1];
+        if (last is '.' or '?' or '!' && !t.EndsWith("..", StringComparison.Ordinal) || t.Contains(". ", StringComparison.Ordinal) && !t.Contains('(') && !t.Contains('"') ||
+            t.Contains(". (", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // A comment of C-family code ("// keep", "/** Returns the list */", " * @param x") goes with the code around it.
+        if (t.StartsWith("//", StringComparison.Ordinal) || t.StartsWith("/*", StringComparison.Ordinal) || t.EndsWith("*/", StringComparison.Ordinal))
+        {
+            _shortShaped++;
+            return;
+        }
+
+        // A run of five plain words is a sentence, whatever marks it carries ("... 'client = httpx.Client()' lifespan
+        // styles. (#1800)"); a banner ("-----= Posted via ... =-----") is no statement either.
+        if (PlainWordRun(t) >= 5 || t.Contains("----", StringComparison.Ordinal) || t.Contains("====", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (points >= 2 && !(last is not ';' and not '{' and not '}' and not ')' and not ',' and not ']' && PlainWordRun(t) >= 3) ||
+            LanguageShapes.Hcl(t) || JsonKey(t) && last is ',' or '{' or '[')
+        {
+            _shortShaped++;
+            _shortStrong++;
+        }
+        else if (LanguageShapes.Structure(t) && t.Length > 2)
+        {
+            // A structure line ("}", "self,", "-Wall") goes with a strong line but is none alone: "milk,", "-sigh" and
+            // "about," are chat too. In a paste of two or more lines, one with a code mark before its last character
+            // ("files=files,", "'a': 1,", "[0x20, 0x22],") is strong.
+            _shortShaped++;
+            _shortStrong += _lines >= 2 && t[..^1].ContainsAny(StructureMarks) || CodeAssignment(t) ? 1 : 0;
+        }
+    }
+
+    // The longest run of consecutive words made of letters only ("as convenient accessor" is three), with at most one
+    // capital, at its start.
+    private static int PlainWordRun(ReadOnlySpan<char> t)
+    {
+        int run = 0, longest = 0;
+        foreach (var range in t.Split(' '))
+        {
+            var word = t[range];
+            var plain = word.Length > 0 && char.IsAsciiLetter(word[0]) && (word.Length == 1 || !word[1..].ContainsAnyExceptInRange('a', 'z'));
+            run = plain ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
+    // "isMinifyEnabled = true", "this.shutdownServer = builder.shutdownServer", "$script:GitVersion = $version",
+    // "repository = \"https://x\"": one name without spaces, " = ", and a name marked as code (a '.', '_', '$' or inner
+    // capital) or a literal value (quoted, bracketed, true/false/null, a variable); "x = 5" stays a sum.
+    private static bool CodeAssignment(ReadOnlySpan<char> t)
+    {
+        var eq = t.IndexOf(" = ", StringComparison.Ordinal);
+        if (eq < 2)
+        {
+            return false;
+        }
+
+        var name = t[..eq].TrimEnd();
+        var value = t[(eq + 3)..].Trim();
+        if (name.Contains(' ') || value.IsEmpty)
+        {
+            return false;
+        }
+
+        var marked = name.IndexOfAny("._$:") >= 0 || name.Length > 2 && name[1..].ContainsAnyInRange('A', 'Z') && name.ContainsAnyInRange('a', 'z');
+        return marked || value[0] is '"' or '\'' or '[' or '{' or '$' || value is "true" or "false" or "null" or "nil" or "None" or "True" or "False";
+    }
+
+    // 1: "key: value" with a lower-case key and a configuration value; 2: "key:" opening a block; 3: a quoted or
+    // bracketed value ("exclude: [vendor]", "restart: \"no\""); 4: "- item" of a list (nested only under a "key:"); 0: not YAML.
+    private static int ShortYaml(ReadOnlySpan<char> t)
+    {
+        if (t.StartsWith("- ", StringComparison.Ordinal))
+        {
+            var item = t[2..].Trim();
+            return !item.IsEmpty && (item.IndexOf(' ') < 0 || item.Contains(": ", StringComparison.Ordinal) && ShortYaml(item) > 0) && item[^1] is not '.' and not '?' ? 4 : 0;
+        }
+
+        var end = 0;
+        while (end < t.Length && (char.IsAsciiLetterLower(t[end]) || char.IsAsciiDigit(t[end]) || t[end] is '_' or '-' or '.' || end > 0 && char.IsAsciiLetterUpper(t[end])))
+        {
+            end++;
+        }
+
+        if (end == 0 || end >= t.Length || t[end] != ':' || !char.IsAsciiLetterLower(t[0]))
+        {
+            return 0;
+        }
+
+        var value = t[(end + 1)..];
+        if (value.IsEmpty)
+        {
+            return 2;
+        }
+
+        value = value.Trim();
+        if (t[end + 1] != ' ' || !IsConfigValue(value) || value[^1] is '.' or '?' or '!' or ',' or ';')
+        {
+            return 0;
+        }
+
+        // A snake_case key ("stop_signal: SIGINT") is configuration even alone; chat does not write one.
+        return value[0] is '"' or '\'' or '[' or '{' || t[..end].Contains('_') ? 3 : 1;
+    }
+
+    /// <summary>Whether <paramref name="rest"/> (a line after "at ") is a stack frame (see IsFrame).</summary>
+    internal static bool IsStackFrame(ReadOnlySpan<char> rest) => IsFrame(rest);
+
+    /// <summary>Whether <paramref name="word"/> is one of the shell commands a line can open with.</summary>
+    internal static bool IsCommand(ReadOnlySpan<char> word) => CommandSet.Contains(word);
 
     /// <summary>What the lines add up to once every line was read.</summary>
     public readonly CodeSignal Finish()
@@ -627,6 +862,18 @@ internal struct LineScanner
     private void YamlOrToml(ReadOnlySpan<char> t, int indent)
     {
         var body = t.StartsWith("- ", StringComparison.Ordinal) ? t[2..] : t;
+        var extraRun = _yamlExtraRun;
+        _yamlExtraRun = false;
+        if (indent > 0 && (_yamlBlockOpen || extraRun) && !body.IsEmpty && (body.Length < t.Length && body[0] is '"' or '\'' || char.IsAsciiLetterUpper(body[0])) && NestedYamlValue(body, body.Length < t.Length))
+        {
+            // Under an open "key:": a quoted list item (- "25565:25565") or an environment-style key (PORT: 8000). Counted
+            // apart and read only by Shapes, so the verdicts of the rules before it stay as they were.
+            _yamlExtra++;
+            _yamlExtraRun = true;
+            _yamlBlockOpen = false;
+            return;
+        }
+
         if (body.IsEmpty || !char.IsAsciiLetterLower(body[0]))
         {
             _yamlBlockOpen = false;
@@ -678,6 +925,23 @@ internal struct LineScanner
         {
             _tomlKeys++;
         }
+    }
+
+    // "\"25565:25565\"" (a list item) or "PORT: 8000", "EULA: \"TRUE\"" (an upper-case key and a configuration value).
+    private static bool NestedYamlValue(ReadOnlySpan<char> body, bool item)
+    {
+        if (item)
+        {
+            return body.Length >= 3 && body[^1] == body[0] && !body[1..^1].Contains(' ');
+        }
+
+        var end = 0;
+        while (end < body.Length && (char.IsAsciiLetterUpper(body[end]) || char.IsAsciiDigit(body[end]) || body[end] == '_'))
+        {
+            end++;
+        }
+
+        return end >= 2 && end + 2 < body.Length && body[end] == ':' && body[end + 1] == ' ' && IsConfigValue(body[(end + 2)..].Trim()) && !body[(end + 2)..].Trim().Contains(' ');
     }
 
     // A value that reads like configuration rather than prose: no inner space, or quoted, or a list/map literal.

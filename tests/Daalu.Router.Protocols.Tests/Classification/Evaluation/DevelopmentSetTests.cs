@@ -28,4 +28,22 @@ public class DevelopmentSetTests(ITestOutputHelper output)
         Assert.True(flagged * 1000 <= prose * 23, $"false positives {flagged}/{prose} above the 2.3% reported");
         Assert.True(found * 1000 >= code * 949, $"recall {found}/{code} below the 94.9% reported");
     }
+
+    // The second development set (hack/classifier/dev2: build.py, then tool_output.py and logs.py appending; twelfth
+    // session): everyday languages and file kinds from 22 repositories no held-out set uses, as windows, short pastes of
+    // 1-4 lines, documentation blocks without their fence and diffs, plus the real output of compilers, test runners and
+    // build tools and the logs of servers run here; negatives are the same repositories' documentation prose, single
+    // sentences, changelog items and commit subjects (near misses; their false positives predate this set's rules: 205
+    // before them, 205 after). Recall before its rules 79.8 %, after 91.0 %.
+    [SkippableFact]
+    public void Detect_SecondDevelopmentSet_RecallAndFalsePositivesAsReported()
+    {
+        var records = HeldOutFile.Load("DAALU_CODE_DEV2", out var reason);
+        Skip.If(records is null, reason);
+        var (found, code, flagged, prose) = PublicSetScore.Measure(records!, output, printMisses: true);
+
+        Assert.True(code > 1100 && prose > 1000);
+        Assert.True(found * 1000 >= code * 905, $"recall {found}/{code} below the 91.0% reported (less a little for the logs' timestamps, which change per run)");
+        Assert.True(flagged * 1000 <= prose * 176, $"false positives {flagged}/{prose} above the 17.6% reported");
+    }
 }
