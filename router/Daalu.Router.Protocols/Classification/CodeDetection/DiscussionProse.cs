@@ -85,8 +85,6 @@ internal static class DiscussionProse
 
             references += References(line);
 
-            // "[Write Great Code](https://...)": a link's text is a title, whatever its first word.
-            var title = line.StartsWith('[');
             var start = true;
             var i = 0;
             while (i < line.Length)
@@ -96,7 +94,6 @@ internal static class DiscussionProse
                     if (line[i] is '.' or '!' or ';' && (i + 1 == line.Length || line[i + 1] == ' '))
                     {
                         start = true;
-                        title = false;
                     }
 
                     i++;
@@ -119,7 +116,8 @@ internal static class DiscussionProse
                 if (start)
                 {
                     sentences++;
-                    openers += !title && IsAny(word, Openers) ? 1 : 0;
+                    // "[Write Great Code](https://...)", "[![Build Status](...)]": a link's text is a title, whatever its first word.
+                    openers += (i == 0 || line[i - 1] != '[') && IsAny(word, Openers) ? 1 : 0;
                     statementStart |= sentences == 1 && IsAny(word, Determiners);
                     start = false;
                 }
@@ -151,6 +149,7 @@ internal static class DiscussionProse
     /// </summary>
     public static bool IsProseShaped(ReadOnlySpan<char> text)
     {
+        var inItem = false;
         foreach (var rawLine in text.EnumerateLines())
         {
             var line = rawLine.Trim();
@@ -158,6 +157,16 @@ internal static class DiscussionProse
             {
                 continue;
             }
+
+            // An indented line under a list item continues the item, whose first line was read ("- Fix a crash when the\n
+            //   --target-version flag is given (#5167)").
+            var isItem = line.Length > 1 && line[0] is '-' or '*' or '+' && line[1] == ' ';
+            if (inItem && !isItem && rawLine[0] is ' ' or '\t')
+            {
+                continue;
+            }
+
+            inItem = isItem;
 
             if (line.StartsWith("//") || line.StartsWith("/*") || line[0] is '%' or ';' or '@' || line.StartsWith("--"))
             {
