@@ -73,7 +73,7 @@ internal static class DiscussionProse
 
             // A list item or a quoted line is a sentence of its own: "- [pytorch](...) - Tensors ...".
             var unmarked = line.TrimStart("-*+>#0123456789.) ").TrimStart();
-            items += unmarked.Length < line.Length && line[0] is '-' or '*' or '+' ? 1 : 0;
+            items += line.Length > 1 && line[0] is '-' or '*' or '+' && line[1] == ' ' ? 1 : 0;
             line = unmarked;
 
             // "# RequiredModules = @()": an assignment, even behind a comment mark, is code, not a sentence.
