@@ -26,7 +26,7 @@ internal static class DiscussionProse
     private static readonly string[] Openers =
     [
         "write", "implement", "create", "fix", "explain", "make", "build", "generate", "convert", "help", "show", "give",
-        "tell", "can", "could", "would", "will", "how", "why", "what", "where", "which", "who", "when", "is", "are", "does",
+        "tell", "can", "could", "would", "will", "how", "why", "what", "where", "which", "who", "is", "are", "does",
         "do", "did", "should", "please", "debug", "refactor", "add", "modify", "rewrite", "optimize", "optimise", "review",
         "port", "translate", "find", "need", "want", "hey", "hi", "hello", "thanks", "ok", "okay", "so", "design", "develop",
         "update", "change", "remove", "use", "let's", "lets", "suggest", "recommend", "list", "compare", "describe", "any",
@@ -241,12 +241,19 @@ internal static class DiscussionProse
         return false;
     }
 
-    // A question mark outside links and URLs ("?list=..." in a link target asks nothing).
+    // A question mark outside links, URLs and inline code ("?list=..." in a link target, "[Chapter ?](object)", "`a?.b`"
+    // ask nothing).
     private static bool HasQuestion(ReadOnlySpan<char> text)
     {
         var at = text.IndexOf('?');
         while (at >= 0)
         {
+            var lineStart = text[..at].LastIndexOf('\n') + 1;
+            var before = text[lineStart..at];
+            var after = text[(at + 1)..];
+            var afterLine = after.IndexOf('\n') < 0 ? after : after[..after.IndexOf('\n')];
+            var inSpan = before.Count('`') % 2 == 1 && afterLine.Contains('`');
+            var inLinkText = before.LastIndexOf('[') > before.LastIndexOf(']') && afterLine.Contains("](", StringComparison.Ordinal);
             var token = at;
             while (token > 0 && at - token < 200 && !char.IsWhiteSpace(text[token - 1]) && text[token - 1] != '(')
             {
@@ -254,7 +261,7 @@ internal static class DiscussionProse
             }
 
             var word = text[token..at];
-            if (!word.Contains("://", StringComparison.Ordinal) && !word.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
+            if (!inSpan && !inLinkText && !word.Contains("://", StringComparison.Ordinal) && !word.StartsWith("www.", StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
