@@ -42,6 +42,11 @@ public class DiscussionProseTests
         "- [Write Great Code, Volume 1](https://example.org/wgc) - Randall Hyde\n- [Learn You a Haskell for Great Good!](https://example.org/lyah)\n- [Programming in Python 3](https://example.org/py3)",
         "- [Modern C++ Course (2018) - Bonn University](https://www.youtube.com/playlist?list=PLgnQpQtFTOGR5)\n- [Algorithms: Design and Analysis - Stanford University](https://www.youtube.com/playlist?list=PLXFMmlk03Dt7Q)",
         "* [oxipng](https://example.org/oxipng) - Multithreaded PNG optimizer written in Rust. [![Build Status](https://example.org/badge.svg)](https://example.org/actions?query=branch)\n* [Imager](https://example.org/imager) - Automated image optimization library.",
+        // A letter glued to digits in a link ("...cI8I3oJ") is no first person; '?' in inline code or a link's text asks nothing.
+        "- [CS 159 Algorithm Design - Caltech](https://example.org/lectures?authuser=0) [Spring 2020](https://example.org/playlist?list=PLuz4CTPOcI8I3oJ)\n- [CS 61B - Data Structures (Java) - UC Berkeley](https://example.org/61b)",
+        "The expression `a?.b` means the same as `a.b` when `a` holds an object. We'll discuss the details in [Chapter ?](object).",
+        // "When ..." opens a clause of prose, not a request.
+        "When the program receives a new task, it assigns one of the threads in the pool to the task. The Python thread pool works the same way.",
         // Inline code spans and file names in prose that asks for nothing.
         "The `map` method transforms an array. It calls the `fn` callback on every element in `src/util.js`.",
     };
@@ -62,6 +67,8 @@ public class DiscussionProseTests
         { "Refactor `parse_args` in src/cli.py. The function is too long.", CodeSignal.FilePath },
         { "Use `Object.keys` in src/app.js. Then sort the keys.", CodeSignal.FilePath },
         { "Implement a cache in Go. It should evict the least recently used key.", CodeSignal.CodeRequest },
+        { "When I run my Python script it prints nothing. The thread pool never starts.", CodeSignal.CodeRequest },
+        { "The expression `a?.b` fails in my Python code. Why?", CodeSignal.CodeRequest },
     };
 
     [Theory]

@@ -106,6 +106,20 @@ internal static class DiscussionProse
                     end++;
                 }
 
+                // Letters glued to digits or slashes ("PLuz4CTPOUNi4Dz6zBI8I3o" in a playlist link, "cs-159/lectures") are
+                // parts of an identifier or a URL, not words: "I" there is no first person.
+                if ((i > 0 && (char.IsAsciiDigit(line[i - 1]) || line[i - 1] is '/' or '=' or '&')) ||
+                    (end < line.Length && (char.IsAsciiDigit(line[end]) || line[end] is '/' or '=' or '&')))
+                {
+                    while (end < line.Length && !char.IsWhiteSpace(line[end]) && line[end] != ')')
+                    {
+                        end++;
+                    }
+
+                    i = end;
+                    continue;
+                }
+
                 var word = line[i..end];
                 if (IsFirstPersonSingular(word))
                 {
