@@ -99,6 +99,23 @@ public class DiscussionProseTests
         Assert.NotEqual(CodeSignal.None, CodeDetector.Detect(text));
     }
 
+    [Theory]
+    [InlineData("- -\n- --\n* *")]
+    [InlineData("-")]
+    [InlineData("- [x](")]
+    public void IsProseShaped_DegenerateListItems_DoesNotThrow(string text)
+    {
+        _ = DiscussionProse.IsProseShaped(text);
+        _ = DiscussionProse.Is(text);
+        Assert.Equal(CodeDetector.Detect(text), CodeDetector.Detect(text));
+    }
+
+    [Fact]
+    public void IsProseShaped_HeadingsAndLinkItemsOfAList_IsTrue()
+    {
+        Assert.True(DiscussionProse.IsProseShaped("* Continuous Integration\n  * [trust](https://example.org/trust) - A CI template to test your crate\n* AWS [[aws](https://example.org/aws)]"));
+    }
+
     [Fact]
     public void Is_QuestionMarkOutsideALink_IsNotProse()
     {

@@ -45,6 +45,9 @@ internal static class DiscussionProse
         "help", "want", "wants", "how", "why", "anymore",
     ];
 
+    // Characters of code that a heading or a title item does not hold.
+    private static readonly System.Buffers.SearchValues<char> CodeMarks = System.Buffers.SearchValues.Create("`(){}[];=<>$\\|_\"'/:");
+
     private static readonly System.Buffers.SearchValues<char> IdentifierChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$@");
 
@@ -187,9 +190,11 @@ internal static class DiscussionProse
                 return false;
             }
 
-            // "- [Structure and Interpretation of Computer Programs](https://...)": a list item that is a link is a title.
+            // "- [Structure and Interpretation of Computer Programs](https://...)", "* AWS [[aws](https://...)]": a list item
+            // that links is a title; "* Continuous Integration": an item of words alone is a heading.
             var item = line.TrimStart("-*+").TrimStart();
-            if (item.Length < line.Length && item.Length > 0 && item.Length + 1 < line.Length + 1 && item[0] == '[' && line[line.Length - item.Length - 1] == ' ')
+            if (isItem && item.Length > 0 && (item[0] == '[' || item.Contains("](http", StringComparison.Ordinal) ||
+                item.IndexOfAny(CodeMarks) < 0))
             {
                 continue;
             }
