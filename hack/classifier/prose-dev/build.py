@@ -21,7 +21,8 @@ dev-sources list before use; none is in heldout-sources, hack/classifier/heldout
                    every 150th by question id);
     - nl2bash      TellinaTool/nl2bash data/bash/all.nl descriptions of shell commands (every 60th).
 
-usage: build.py <mirror dir> <out.jsonl>; prints the commits used.
+usage: build.py <mirror dir> <out.jsonl> [offset]; prints the commits used. With an offset k (default 0) every stride
+starts k items later: the rules were written on offset 0 and checked on offset 1, whose records they had not seen.
 """
 import ast
 import pickle
@@ -92,6 +93,7 @@ def list_items(text):
 
 def main():
     mirror, out = sys.argv[1], sys.argv[2]
+    k = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     records, used = [], []
 
     def repo_of(name):
@@ -106,10 +108,10 @@ def main():
         clean = [p for p in (prose_paragraph(x) for x in paras) if p and not re.search(r"\.\. |:\w+:", p)]
         coded = [p for p in (code_paragraph(x) for x in paras) if p]
         for i, p in enumerate(clean):
-            if i % 3 == 0:
+            if (i - k) % 3 == 0:
                 records.append({"id": f"pd-{short}-{i}", "code": False, "category": f"pd:{short}", "text": p})
         for i, p in enumerate(coded):
-            if i % 3 == 0:
+            if (i - k) % 3 == 0:
                 records.append({"id": f"pdc-{short}-{i}", "code": False, "category": f"pdc:{short}", "text": p})
 
     for name, path in (("pallets/flask", "CHANGES.rst"), ("psf/black", "CHANGES.md")):
@@ -117,17 +119,17 @@ def main():
         short = name.split("/")[1]
         entries = changelog_entries(read(repo, path) or "")
         for i, e in enumerate(entries):
-            if i % 4 == 0:
+            if (i - k) % 4 == 0:
                 records.append({"id": f"cl1-{short}-{i}", "code": False, "category": f"cl1:{short}", "text": e})
-            if i % 25 == 0 and i + 5 <= len(entries):
+            if (i - k) % 25 == 0 and i + 5 <= len(entries):
                 records.append({"id": f"cl5-{short}-{i}", "code": False, "category": f"cl5:{short}", "text": "\n".join(entries[i:i + 5])})
         for i, d in enumerate(docstring_first_lines(repo, "src")):
-            if i % 2 == 0:
+            if (i - k) % 2 == 0:
                 records.append({"id": f"doc1-{short}-{i}", "code": False, "category": f"doc1:{short}", "text": d})
         subjects = [s for s in git(repo, "log", "--format=%s").decode("utf-8", "replace").splitlines()
                     if s.strip() and not s.startswith(("Merge ", "Revert ", "Bump "))]
         for i, s in enumerate(subjects):
-            if i % 40 == 0:
+            if (i - k) % 40 == 0:
                 records.append({"id": f"commit-{short}-{i}", "code": False, "category": f"commit:{short}", "text": s})
 
     for name, path in LISTS:
@@ -135,20 +137,20 @@ def main():
         short = name.split("/")[1]
         paths = [path] if path else files(repo, ["README.md"])
         items = [i for p in paths for i in list_items(read(repo, p) or "")]
-        for j in range(0, len(items) - 4, 8):
+        for j in range(k * 4, len(items) - 4, 8):
             records.append({"id": f"list-{short}-{j}", "code": False, "category": f"list:{short}", "text": "\n".join(items[j:j + 5])})
-        for j in range(3, len(items), 20):
+        for j in range(3 + k * 10, len(items), 20):
             records.append({"id": f"item-{short}-{j}", "code": False, "category": f"item:{short}", "text": items[j].strip().lstrip("*- ").strip()})
 
     repo = repo_of("LittleYUYU/StackOverflow-Question-Code-Dataset")
     titles = pickle.loads(git(repo, "show", "HEAD:annotation_tool/data/code_solution_labeled_data/source/"
                                             "sql_how_to_do_it_by_classifier_multiple_qid_to_title.pickle"), encoding="latin1")
     for n, qid in enumerate(sorted(titles)):
-        if n % 150 == 0:
+        if (n - k) % 150 == 0:
             records.append({"id": f"so-sql-{qid}", "code": True, "category": "req:so-sql", "text": titles[qid].strip()})
     repo = repo_of("TellinaTool/nl2bash")
     for n, line in enumerate((read(repo, "data/bash/all.nl") or "").splitlines()):
-        if n % 60 == 0 and line.strip():
+        if (n - k) % 60 == 0 and line.strip():
             records.append({"id": f"nl2bash-{n}", "code": True, "category": "req:nl2bash", "text": line.strip()})
 
     for name, commit in used:

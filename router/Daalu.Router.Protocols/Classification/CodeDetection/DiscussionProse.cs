@@ -30,6 +30,11 @@ internal static class DiscussionProse
         "do", "did", "should", "please", "debug", "refactor", "add", "modify", "rewrite", "optimize", "optimise", "review",
         "port", "translate", "find", "need", "want", "hey", "hi", "hello", "thanks", "ok", "okay", "so", "design", "develop",
         "update", "change", "remove", "use", "let's", "lets", "suggest", "recommend", "list", "compare", "describe", "any",
+        // The word pass's code verbs, and the verbs a programming task's statement opens with ("Insert and search for
+        // numbers in a binary tree.", "Given a moment, determine ...").
+        "code", "program", "compile", "complete", "improve", "parse", "solve", "test", "migrate", "insert", "sort", "reverse",
+        "count", "calculate", "compute", "determine", "given", "return", "print", "detect", "validate", "search", "merge",
+        "split", "replace", "extract", "encode", "decode", "simulate",
     ];
 
     // Words a one-sentence statement about code opens with: its subject's determiner or a pronoun.
