@@ -45,6 +45,8 @@ public class DiscussionProseTests
         // A letter glued to digits in a link ("...cI8I3oJ") is no first person; '?' in inline code or a link's text asks nothing.
         "- [CS 159 Algorithm Design - Caltech](https://example.org/lectures?authuser=0) [Spring 2020](https://example.org/playlist?list=PLuz4CTPOcI8I3oJ)\n- [CS 61B - Data Structures (Java) - UC Berkeley](https://example.org/61b)",
         "The expression `a?.b` means the same as `a.b` when `a` holds an object. We'll discuss the details in [Chapter ?](object).",
+        // An item that opens with a name ("[Folyd/robotstxt](...) - Port of ...") opens with no imperative.
+        "* [Folyd/robotstxt](https://example.org/robotstxt) - Port of Google's robots.txt parser and matcher C++ library\n* [firecrawl/pdf-inspector](https://example.org/pdf) - Fast Rust library for PDF text extraction.",
         // "When ..." opens a clause of prose, not a request.
         "When the program receives a new task, it assigns one of the threads in the pool to the task. The Python thread pool works the same way.",
         // Inline code spans and file names in prose that asks for nothing.
@@ -69,6 +71,8 @@ public class DiscussionProseTests
         { "Implement a cache in Go. It should evict the least recently used key.", CodeSignal.CodeRequest },
         { "When I run my Python script it prints nothing. The thread pool never starts.", CodeSignal.CodeRequest },
         { "The expression `a?.b` fails in my Python code. Why?", CodeSignal.CodeRequest },
+        { "Port Google's robots.txt parser from C++ to a Rust library.", CodeSignal.CodeRequest },
+        { "Insert and search for numbers in a binary tree. When we need sorted data, an array does not make a good data structure.", CodeSignal.CodeRequest },
     };
 
     [Theory]

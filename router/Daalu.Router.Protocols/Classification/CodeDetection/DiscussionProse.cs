@@ -30,11 +30,11 @@ internal static class DiscussionProse
         "do", "did", "should", "please", "debug", "refactor", "add", "modify", "rewrite", "optimize", "optimise", "review",
         "port", "translate", "find", "need", "want", "hey", "hi", "hello", "thanks", "ok", "okay", "so", "design", "develop",
         "update", "change", "remove", "use", "let's", "lets", "suggest", "recommend", "list", "compare", "describe", "any",
-        // The word pass's code verbs, and the verbs a programming task's statement opens with ("Insert and search for
-        // numbers in a binary tree.", "Given a moment, determine ...").
-        "code", "program", "compile", "complete", "improve", "parse", "solve", "test", "migrate", "insert", "sort", "reverse",
-        "count", "calculate", "compute", "determine", "given", "return", "print", "detect", "validate", "search", "merge",
-        "split", "replace", "extract", "encode", "decode", "simulate",
+        // Verbs a programming task's statement opens with ("Insert and search for numbers in a binary tree.", "Determine
+        // ..."), the word pass's code verbs among them; not those that open prose as nouns ("Code that ...", "Test
+        // coverage ...", "Sort order ...").
+        "compile", "parse", "solve", "migrate", "insert", "reverse", "calculate", "compute", "determine", "detect", "validate",
+        "encode", "decode", "simulate",
     ];
 
     // Words a one-sentence statement about code opens with: its subject's determiner or a pronoun.
@@ -124,6 +124,10 @@ internal static class DiscussionProse
                         end++;
                     }
 
+                    // A sentence or item that opens with one ("[Folyd/robotstxt](...) - Port of ...") opens with a name,
+                    // not an imperative.
+                    sentences += start ? 1 : 0;
+                    start = false;
                     i = end;
                     continue;
                 }
