@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Daalu.Router.Classification.CodeDetection;
 
 /// <summary>
@@ -23,7 +25,7 @@ namespace Daalu.Router.Classification.CodeDetection;
 internal static class DiscussionProse
 {
     // Words a request opens with: an imperative to the assistant, a question word, a greeting.
-    private static readonly string[] Openers =
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Openers = Words(
     [
         "write", "implement", "create", "fix", "explain", "make", "build", "generate", "convert", "help", "show", "give",
         "tell", "can", "could", "would", "will", "how", "why", "what", "where", "which", "who", "is", "are", "does",
@@ -35,20 +37,21 @@ internal static class DiscussionProse
         // coverage ...", "Sort order ...").
         "compile", "parse", "solve", "migrate", "insert", "reverse", "calculate", "compute", "determine", "detect", "validate",
         "encode", "decode", "simulate",
-    ];
+    ]);
 
     // Words a one-sentence statement about code opens with: its subject's determiner or a pronoun.
-    private static readonly string[] Determiners = ["this", "the", "these", "those", "that", "it", "its", "a", "an", "each", "every", "all"];
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Determiners =
+        Words(["this", "the", "these", "those", "that", "it", "its", "a", "an", "each", "every", "all"]);
 
     // Words that turn a statement into a report of a failure or a need ("returns null", "never frees", "should return").
-    private static readonly string[] Failures =
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Failures = Words(
     [
         "null", "undefined", "nan", "none", "nil", "crash", "crashes", "crashed", "crashing", "fail", "fails", "failed", "failing",
         "failure", "error", "errors", "exception", "exceptions", "throw", "throws", "thrown", "hang", "hangs", "leak", "leaks",
         "wrong", "broken", "bug", "bugs", "buggy", "never", "not", "no", "cannot", "instead", "should", "must", "need", "needs",
         "unexpected", "unexpectedly", "incorrect", "incorrectly", "slow", "segfault", "segfaults", "panic", "panics", "stuck",
         "help", "want", "wants", "how", "why", "anymore",
-    ];
+    ]);
 
     // Characters of code that a heading or a title item does not hold.
     private static readonly System.Buffers.SearchValues<char> CodeMarks = System.Buffers.SearchValues.Create("`(){}[];=<>$\\|_\"'/:");
@@ -65,6 +68,9 @@ internal static class DiscussionProse
             return false;
         }
 
+        // Only a text with a reference mark can be a change record (rule 2); any other returns at its first opener.
+        var mayBeRecord = text.Contains('#') || text.Contains(":pr:`", StringComparison.Ordinal) ||
+            text.Contains(":issue:`", StringComparison.Ordinal) || text.Contains(":ghsa:`", StringComparison.Ordinal);
         var sentences = 0;
         var items = 0;
         var references = 0;
@@ -91,7 +97,7 @@ internal static class DiscussionProse
                 return false;
             }
 
-            references += References(line);
+            references += mayBeRecord ? References(line) : 0;
 
             var start = true;
             var i = 0;
@@ -138,15 +144,22 @@ internal static class DiscussionProse
                     return false;
                 }
 
-                failure |= IsAny(word, Failures) || word.EndsWith("n't", StringComparison.OrdinalIgnoreCase);
                 if (start)
                 {
                     sentences++;
                     // "[Write Great Code](https://...)", "[![Build Status](...)]": a link's text is a title, whatever its first word.
-                    openers += (i == 0 || line[i - 1] != '[') && IsAny(word, Openers) ? 1 : 0;
-                    statementStart |= sentences == 1 && IsAny(word, Determiners);
+                    openers += (i == 0 || line[i - 1] != '[') && Openers.Contains(word) ? 1 : 0;
+                    if (openers > 0 && !mayBeRecord)
+                    {
+                        return false;
+                    }
+
+                    statementStart |= sentences == 1 && Determiners.Contains(word);
                     start = false;
                 }
+
+                // Only a one-sentence text is read for a failure or a need (rule 3), so later sentences skip the lookup.
+                failure |= sentences <= 1 && (Failures.Contains(word) || word.EndsWith("n't", StringComparison.OrdinalIgnoreCase));
 
                 i = end;
             }
@@ -334,16 +347,6 @@ internal static class DiscussionProse
         word.Equals("my", StringComparison.OrdinalIgnoreCase) || word.Equals("me", StringComparison.OrdinalIgnoreCase) ||
         word.Equals("mine", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsAny(ReadOnlySpan<char> word, string[] list)
-    {
-        foreach (var entry in list)
-        {
-            if (word.Equals(entry, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Words(string[] words) =>
+        words.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 }
