@@ -56,6 +56,7 @@ public class DiscussionProseTests
     public static TheoryData<string, CodeSignal> StatementTwinRequests => new()
     {
         { "Write a Python function that returns the list sorted by date.", CodeSignal.CodeRequest },
+        { "A Python function that returns the list sorted by date.", CodeSignal.CodeRequest },
         { "write a python function that sorts a list by date", CodeSignal.CodeRequest },
         { "This function returns null when the list is empty.", CodeSignal.CodeRequest },
         { "This Python script should print the list sorted by date.", CodeSignal.CodeRequest },

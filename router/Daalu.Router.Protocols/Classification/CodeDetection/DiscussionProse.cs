@@ -16,8 +16,8 @@ namespace Daalu.Router.Classification.CodeDetection;
 /// not an imperative) and no first person singular ("I", "my", "me");</item>
 /// <item>a change record: every item carries an issue or pull request reference ("(#4466)", ":pr:`5344`"), as changelog
 /// entries and commit subjects do; its imperative ("Fix ...", "Add ...") records a change made, not one asked for;</item>
-/// <item>one sentence that states what code does: it opens with a determiner or pronoun ("This function returns the list
-/// sorted by date.", "The parser keeps comments."), ends with a full stop and names no failure or need ("null", "crashes",
+/// <item>one sentence that states what code does: it opens with a definite determiner or a pronoun ("This function returns
+/// the list sorted by date.", "The parser keeps comments."; not "A Python script that ...", a request by title), ends with a full stop and names no failure or need ("null", "crashes",
 /// "never", "doesn't", "should", "instead"): "This function returns null." reports a bug and stays a request.</item>
 /// </list>
 /// Read only when the word pass found a request or weak evidence decided, so it costs nothing on the common path.
@@ -40,8 +40,9 @@ internal static class DiscussionProse
     ]);
 
     // Words a one-sentence statement about code opens with: its subject's determiner or a pronoun.
+    // Not "a" or "an": "A Python script that renames every file in a folder." names what is wanted, a request by title.
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Determiners =
-        Words(["this", "the", "these", "those", "that", "it", "its", "a", "an", "each", "every", "all"]);
+        Words(["this", "the", "these", "those", "that", "it", "its", "each", "every", "all"]);
 
     // Words that turn a statement into a report of a failure or a need ("returns null", "never frees", "should return").
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Failures = Words(
