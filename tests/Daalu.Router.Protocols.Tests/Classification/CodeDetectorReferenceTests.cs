@@ -17,6 +17,10 @@ namespace Daalu.Router.Protocols.Tests.Classification;
 //  3. (third pass) prose that talks about programming and asks for nothing (DiscussionProse: two or more sentences or
 //     list items, no question mark, no request opener, no first person singular) only mentions code, so a code_request
 //     verdict of the reference may become anything else only in such a text; DiscussionProseTests pins that predicate.
+//  4. (twelfth session) weak evidence (file names, inline code spans) in such prose that also reads as natural language
+//     line by line (DiscussionProse.IsProseShaped) is its subject, not a paste, so a file_path verdict of the reference
+//     may become none (or source, by 1) only in a text both predicates accept; the predicate now also takes change
+//     records ("Fix two docstring crashes (#3451)") and one-sentence statements ("This function returns the list.").
 public class CodeDetectorReferenceTests
 {
     private static readonly string[] Particles = ["to", "i", "we", "you", "they", "can", "will", "not", "and", "or", "do", "letter", "lets", "either"];
@@ -34,8 +38,9 @@ public class CodeDetectorReferenceTests
             return true;
         }
 
-        return reference == CodeSignal.CodeRequest && (actual is CodeSignal.None or CodeSignal.Source && HasParticleBeforeAmbiguousName(text) ||
-            DiscussionProse.Is(text));
+        return (reference == CodeSignal.CodeRequest && (actual is CodeSignal.None or CodeSignal.Source && HasParticleBeforeAmbiguousName(text) ||
+            DiscussionProse.Is(text))) ||
+            (reference == CodeSignal.FilePath && actual is CodeSignal.None or CodeSignal.Source && DiscussionProse.Is(text) && DiscussionProse.IsProseShaped(text));
     }
 
     // Words as the word pass reads them (ASCII letters and digits, lower-cased), looked at in pairs.

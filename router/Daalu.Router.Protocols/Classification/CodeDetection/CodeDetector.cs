@@ -56,6 +56,7 @@ public static class CodeDetector
         }
 
         var words = PlainWords.Score(text);
+        var discussion = false;
         if (words >= PlainWords.Request)
         {
             // Prose about programming that asks for nothing (a book's paragraph, a list of libraries): its code words are
@@ -65,6 +66,7 @@ public static class CodeDetector
                 return CodeSignal.CodeRequest;
             }
 
+            discussion = true;
             words = 0;
         }
 
@@ -75,7 +77,9 @@ public static class CodeDetector
             return CodeSignal.Source;
         }
 
-        if (weak >= 2 && lines.WeakPoints >= 1)
+        // Names of files and code in prose that asks for nothing (a book's "the `Object.keys` function", a changelog's
+        // "``flask run --key``") are its subject, as its code words are: weak evidence alone decides only where someone asks.
+        if (weak >= 2 && lines.WeakPoints >= 1 && !((discussion || DiscussionProse.Is(text)) && DiscussionProse.IsProseShaped(text)))
         {
             return CodeSignal.FilePath;
         }

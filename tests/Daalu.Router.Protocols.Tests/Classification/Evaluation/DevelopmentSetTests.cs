@@ -25,7 +25,7 @@ public class DevelopmentSetTests(ITestOutputHelper output)
 
         Assert.True(code > 300 && prose > 1000);
         Assert.True(earlierFlagged * 1000 <= earlierProse * 2, $"false positives {earlierFlagged}/{earlierProse} on the earlier negatives above the 0.2% reported");
-        Assert.True(flagged * 1000 <= prose * 23, $"false positives {flagged}/{prose} above the 2.3% reported");
+        Assert.True(flagged * 1000 <= prose * 16, $"false positives {flagged}/{prose} above the 1.6% reported (2.3% before the twelfth session's prose rules)");
         Assert.True(found * 1000 >= code * 949, $"recall {found}/{code} below the 94.9% reported");
     }
 
