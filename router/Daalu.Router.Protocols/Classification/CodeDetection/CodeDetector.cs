@@ -98,7 +98,9 @@ public static class CodeDetector
     // only openings carry the info string, so a prose block's closing fence is skipped with it.
     private static bool HasCodeFence(ReadOnlySpan<char> text)
     {
-        return HasCodeFence(text, "```") || HasCodeFence(text, "~~~");
+        // Both markers are made of one of these characters: one vectorized search for either rules out most texts, where
+        // two substring searches cost twice as much.
+        return text.ContainsAny('`', '~') && (HasCodeFence(text, "```") || HasCodeFence(text, "~~~"));
     }
 
     private static bool HasCodeFence(ReadOnlySpan<char> text, string marker)
