@@ -335,6 +335,39 @@ static void Passes()
             var bits = new ulong[(t.Length + 63) / 64];
             Time("    (this tree) LetterOrDigitBits", () => { Array.Clear(bits); Current.PlainWords.LetterOrDigitBits(t, bits); return bits[0] != 0; });
             Time("    (this tree) AnyScoringToken", () => Current.PlainWords.AnyScoringToken(t, bits));
+            Time("    token starts only", () =>
+            {
+                var n = 0;
+                for (var w = 0; w < bits.Length; w++)
+                {
+                    n += System.Numerics.BitOperations.PopCount(bits[w] & ~((bits[w] << 1) | (w > 0 ? bits[w - 1] >> 63 : 0)));
+                }
+
+                return n > 0;
+            });
+            Time("    token starts+ends walk", () =>
+            {
+                var n = 0;
+                for (var w = 0; w < bits.Length; w++)
+                {
+                    var starts = bits[w] & ~((bits[w] << 1) | (w > 0 ? bits[w - 1] >> 63 : 0));
+                    while (starts != 0)
+                    {
+                        var bit = System.Numerics.BitOperations.TrailingZeroCount(starts);
+                        starts &= starts - 1;
+                        var rest = ~bits[w] & (ulong.MaxValue << bit);
+                        var k = w;
+                        while (rest == 0 && ++k < bits.Length)
+                        {
+                            rest = ~bits[k];
+                        }
+
+                        n += (k * 64) + System.Numerics.BitOperations.TrailingZeroCount(rest) - bit;
+                    }
+                }
+
+                return n > 0;
+            });
             Time("    (this tree) ShellPromptLine", () => Current.LineScanner.ShellPromptLine(t));
             Time("    (this tree) ExceptionHeader", () => Current.LineScanner.ExceptionHeader(t));
             Time("    (this tree) ExceptionNameInLine", () => Current.LineScanner.ExceptionNameInLine(t));

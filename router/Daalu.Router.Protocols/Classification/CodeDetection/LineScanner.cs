@@ -884,9 +884,10 @@ internal struct LineScanner
     // space around the dot (prose puts a space after a full stop; "e.g." and "U.S." do not match).
     private static bool MemberAccess(ReadOnlySpan<char> t)
     {
-        // Only a '.' can start the shape (and not one at the line's start): go from one to the next (vectorized) instead
-        // of testing every character.
-        foreach (var i in CharPositions.Of(t, '.'))
+        // Only a '.' with a capital after it can start the shape (and not one at the line's start): go from one to the next
+        // (vectorized) instead of testing every character. A '.' without a capital after it fails the test below, and
+        // one at the line's last two positions ends the search there, as every later one would.
+        foreach (var i in CharPositions.BeforeCapital(t, '.'))
         {
             if (i == 0)
             {
@@ -1006,9 +1007,10 @@ internal struct LineScanner
         // from: where the last word read ended (no word is read twice); search: where the next mark is looked for.
         var from = 0;
         var search = 0;
+        // The marks ('_', or a capital right after a lower-case letter; a capital after anything else is passed over
+        // below) are visited in order; one before `search` lies inside a word already read.
         foreach (var mark in CharPositions.OfIdentifierMarks(t))
         {
-            // The marks are visited in order; one before `search` lies inside a word already read.
             if (mark < search)
             {
                 continue;
@@ -1067,7 +1069,9 @@ internal struct LineScanner
     private static int SourceFileNames(ReadOnlySpan<char> t)
     {
         var count = 0;
-        foreach (var at in CharPositions.Of(t, '.'))
+
+        // A '.' with no letter or digit after it has an empty extension and is passed over below: only the others are visited.
+        foreach (var at in CharPositions.BeforeLetterOrDigit(t, '.'))
         {
             if (at == 0 || !(char.IsAsciiLetterOrDigit(t[at - 1]) || t[at - 1] is '_' or '-'))
             {

@@ -79,6 +79,18 @@ internal static class PlainWords
 
     private static readonly ulong[] ScoringKeys = BuildScoringKeys();
 
+    // A first, smaller filter on part of the key: a token's first character, its second (or none) and its run length
+    // (16 = longer), for every scoring word, one bit each (2.8 KB, where ScoringKeys takes 32 KB). A token whose prefix
+    // is no scoring word's has no scoring word's key either, so its hashed key is not computed or looked up; one whose
+    // prefix is is checked against ScoringKeys as before. The answer is the same; most prose tokens ("the", "met")
+    // stop here.
+    private const int PrefixSlots = 36 * 37 * KeyLengths;
+
+    private static readonly ulong[] ScoringPrefixes = BuildScoringPrefixes();
+
+    private static int Prefix(char first, char second, int runLength) =>
+        (((KeyChar(first) * 37) + (second == ' ' ? 36 : KeyChar(second))) * KeyLengths) + Math.Min(runLength, KeyLengths) - 1;
+
     /// <summary>
     /// False when no word of <paramref name="text"/> can be a scoring word (<see cref="Scoring"/>), so that
     /// <see cref="ScoreWords"/> would return 0, without reading words one character at a time: every token the word pass
@@ -148,6 +160,7 @@ internal static class PlainWords
     private static bool AnyScoringToken(ReadOnlySpan<char> text, ReadOnlySpan<ulong> bits)
     {
         var keys = ScoringKeys;
+        var prefixes = ScoringPrefixes;
         var previous = 0UL;
         for (var w = 0; w < bits.Length; w++)
         {
@@ -169,8 +182,15 @@ internal static class PlainWords
                 }
 
                 var end = rest == 0 ? text.Length : Math.Min(text.Length, (k * 64) + BitOperations.TrailingZeroCount(rest));
+                var second = end - start > 1 ? text[start + 1] : ' ';
+                var prefix = Prefix(text[start], second, end - start);
+                if ((prefixes[prefix >> 6] & (1UL << (prefix & 63))) == 0)
+                {
+                    continue;
+                }
+
                 var goesOn = end < text.Length && (text[end] is '+' or '#' || (text[end] is '.' or '-' && end + 1 < text.Length && char.IsAsciiLetter(text[end + 1])));
-                var key = Key(text[start], end - start > 1 ? text[start + 1] : ' ', text[end - 1], end - start, goesOn);
+                var key = Key(text[start], second, text[end - 1], end - start, goesOn);
                 if ((keys[key >> 6] & (1UL << (key & 63))) != 0)
                 {
                     return true;
@@ -201,9 +221,15 @@ internal static class PlainWords
         return table;
     }
 
-    private static ulong[] BuildScoringKeys()
+    private static ulong[] BuildScoringKeys() => BuildScoringFilters().Keys;
+
+    private static ulong[] BuildScoringPrefixes() => BuildScoringFilters().Prefixes;
+
+    // The hashed keys and the (first, second, run length) prefixes of every scoring word.
+    private static (ulong[] Keys, ulong[] Prefixes) BuildScoringFilters()
     {
         var keys = new ulong[(1 << KeyBits) / 64];
+        var prefixes = new ulong[(PrefixSlots + 63) / 64];
         foreach (var (word, kind) in Build())
         {
             if ((kind & Scoring) == 0)
@@ -227,9 +253,11 @@ internal static class PlainWords
 
             var key = Key(first[0], run > 1 ? first[1] : ' ', first[run - 1], run, run < first.Length);
             keys[key >> 6] |= 1UL << (key & 63);
+            var prefix = Prefix(first[0], run > 1 ? first[1] : ' ', run);
+            prefixes[prefix >> 6] |= 1UL << (prefix & 63);
         }
 
-        return keys;
+        return (keys, prefixes);
     }
 
     // The word pass proper.
