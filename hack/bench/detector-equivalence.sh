@@ -35,7 +35,8 @@ sed -i -e "s/^    private static \(bool\|int\) /    internal static \1 /" "$proj
 sed -i -e "s/^    private static \(void LetterOrDigitBits\|bool AnyScoringToken\)/    internal static \1/" "$project/obj/baseline/PlainWords.cs" "$project/obj/current/PlainWords.cs"
 dotnet build "$project" -c Release -v q -nologo | grep -E " error |rror\(s\)" || true
 if [ "$bench" = 1 ]; then
-  dotnet "$project/bin/Release/net10.0/Daalu.Bench.Detector.dll" bench --filter '*' "${files[@]}"
+  # BenchmarkDotNet builds its runner from the project it finds in the working directory.
+  cd "$project" && dotnet "$project/bin/Release/net10.0/Daalu.Bench.Detector.dll" bench --filter '*' --artifacts "$project/obj/benchmarks" "${files[@]}"
 else
   dotnet "$project/bin/Release/net10.0/Daalu.Bench.Detector.dll" equivalence "$root/tests/Daalu.Router.Protocols.Tests/Classification/Evaluation" "${files[@]}"
 fi
