@@ -102,12 +102,15 @@ public static class CodeDetector
     // only openings carry the info string, so a prose block's closing fence is skipped with it.
     private static bool HasCodeFence(ReadOnlySpan<char> text)
     {
-        return HasCodeFence(text, "```") || HasCodeFence(text, "~~~");
+        // Both markers are made of one of these characters: one vectorized search for either rules out most texts, where
+        // two substring searches cost twice as much, and no marker starts before the first of them.
+        var first = text.IndexOfAny('`', '~');
+        return first >= 0 && (HasCodeFence(text, "```", first) || HasCodeFence(text, "~~~", first));
     }
 
-    private static bool HasCodeFence(ReadOnlySpan<char> text, string marker)
+    private static bool HasCodeFence(ReadOnlySpan<char> text, string marker, int start)
     {
-        var position = 0;
+        var position = start;
         while (position < text.Length)
         {
             var found = text[position..].IndexOf(marker, StringComparison.Ordinal);

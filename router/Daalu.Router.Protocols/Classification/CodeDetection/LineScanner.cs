@@ -82,14 +82,23 @@ internal struct LineScanner
     // member access, '_', sigils, paths.
     private static readonly SearchValues<char> StructureMarks = SearchValues.Create("=([{\"'_:.<>$@/\\");
 
-    // What can mark a word as an identifier: a '_' or a capital letter (see HasCodeIdentifier).
-    private static readonly SearchValues<char> IdentifierMarks = SearchValues.Create("_ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    private static readonly string[] OperatorList = ["==", "!=", "&&", "||", "::", "+=", "-=", "++", ":=", "();", "<<", "[]"];
 
-    private static readonly SearchValues<string> Operators = SearchValues.Create(
-        ["==", "!=", "&&", "||", "::", "+=", "-=", "++", ":=", "();", "<<", "[]"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> Operators = SearchValues.Create(OperatorList, StringComparison.Ordinal);
 
     // A second family, counted apart: arrows, closing tags, Ruby blocks and symbols.
-    private static readonly SearchValues<string> Arrows = SearchValues.Create(["->", "=>", "</", "/>", "{ |", "&:"], StringComparison.Ordinal);
+    private static readonly string[] ArrowList = ["->", "=>", "</", "/>", "{ |", "&:"];
+
+    private static readonly SearchValues<string> Arrows = SearchValues.Create(ArrowList, StringComparison.Ordinal);
+
+    // What RubyBlock searches for first (keep in step with it).
+    private static readonly string[] RubyBlockOpeners = ["{ |", "do |"];
+
+    // One punctuation character of each string the three rules above need (its last one that is neither a letter nor a
+    // space): a line with none of these characters (most prose) holds none of the strings, so one vectorized search
+    // answers the three rules where four substring searches did.
+    private static readonly SearchValues<char> OperatorsArrowsOrBlocks = SearchValues.Create(
+        string.Concat(OperatorList.Concat(ArrowList).Concat(RubyBlockOpeners).Select(s => s.Last(c => !char.IsAsciiLetter(c) && c != ' ')).Distinct()));
 
     // Commands distinctive enough to be found inside a sentence ("when I run terraform apply -auto-approve ...").
     private static readonly string[] InlineCommands =
@@ -698,7 +707,10 @@ internal struct LineScanner
     // "... got TypeError: x is not a function", "FAILED a.py::t - AssertionError: ...": a compound exception name followed
     // by ':' anywhere in the line.
     private static bool ExceptionNameInLine(ReadOnlySpan<char> t) =>
-        HasCompoundName(t, "Error:") || HasCompoundName(t, "Exception");
+        t.ContainsAny(ExceptionSuffixes) && (HasCompoundName(t, "Error:") || HasCompoundName(t, "Exception"));
+
+    // The suffixes ExceptionNameInLine looks for (keep in step with it): one search for both rules most lines out.
+    private static readonly SearchValues<string> ExceptionSuffixes = SearchValues.Create(["Error:", "Exception"], StringComparison.Ordinal);
 
     // A compound name right before the suffix ("Type" in "TypeError:", "java.lang.IllegalState" in
     // "...IllegalStateException"): prose writes "Error:" or "exception" alone.
@@ -965,17 +977,19 @@ internal struct LineScanner
             points++;
         }
 
-        if (t.ContainsAny(Operators))
+        // Operators, arrows and Ruby blocks each need a string that holds one of OperatorsArrowsOrBlocks' characters.
+        var operatorLike = t.ContainsAny(OperatorsArrowsOrBlocks);
+        if (operatorLike && t.ContainsAny(Operators))
         {
             points++;
         }
 
-        if (t.ContainsAny(Arrows))
+        if (operatorLike && t.ContainsAny(Arrows))
         {
             points++;
         }
 
-        if (RubyBlock(t))
+        if (operatorLike && RubyBlock(t))
         {
             points++;
         }
@@ -1111,6 +1125,7 @@ internal struct LineScanner
     // "{ |u| ...", "do |row|": a Ruby block's parameters.
     private static bool RubyBlock(ReadOnlySpan<char> t)
     {
+        // Its openers are RubyBlockOpeners (LinePoints asks this only for a line that holds one of them).
         var at = t.IndexOf("{ |", StringComparison.Ordinal);
         var skip = 3;
         if (at < 0)
@@ -1133,17 +1148,16 @@ internal struct LineScanner
     // space around the dot (prose puts a space after a full stop; "e.g." and "U.S." do not match).
     private static bool MemberAccess(ReadOnlySpan<char> t)
     {
-        // Only a '.' can start the shape: jump from one to the next (a vectorized search) instead of testing every character.
-        var i = 0;
-        while (true)
+        // Only a '.' with a capital after it can start the shape (and not one at the line's start): go from one to the next
+        // (vectorized) instead of testing every character. A '.' without a capital after it fails the test below, and
+        // one at the line's last two positions ends the search there, as every later one would.
+        foreach (var i in CharPositions.BeforeCapital(t, '.'))
         {
-            var found = i + 1 < t.Length ? t[(i + 1)..].IndexOf('.') : -1;
-            if (found < 0)
+            if (i == 0)
             {
-                return false;
+                continue;
             }
 
-            i += found + 1;
             if (i + 2 >= t.Length)
             {
                 return false;
@@ -1166,6 +1180,8 @@ internal struct LineScanner
                 }
             }
         }
+
+        return false;
     }
 
     // A distinctive command inside a sentence, with a flag ("-x", "--yes") before the sentence ends.
@@ -1255,15 +1271,16 @@ internal struct LineScanner
         // from: where the last word read ended (no word is read twice); search: where the next mark is looked for.
         var from = 0;
         var search = 0;
-        while (search < t.Length)
+        // The marks ('_', or a capital right after a lower-case letter; a capital after anything else is passed over
+        // below) are visited in order; one before `search` lies inside a word already read.
+        foreach (var mark in CharPositions.OfIdentifierMarks(t))
         {
-            var found = t[search..].IndexOfAny(IdentifierMarks);
-            if (found < 0)
+            if (mark < search)
             {
-                return false;
+                continue;
             }
 
-            var start = search + found;
+            var start = mark;
             search = start + 1;
 
             // A capital marks its word only right after lower-case letters ("parseFlags"); a capital after anything else
@@ -1316,17 +1333,10 @@ internal struct LineScanner
     private static int SourceFileNames(ReadOnlySpan<char> t)
     {
         var count = 0;
-        var position = 0;
-        while (position < t.Length)
-        {
-            var dot = t[position..].IndexOf('.');
-            if (dot < 0)
-            {
-                return count;
-            }
 
-            var at = position + dot;
-            position = at + 1;
+        // A '.' with no letter or digit after it has an empty extension and is passed over below: only the others are visited.
+        foreach (var at in CharPositions.BeforeLetterOrDigit(t, '.'))
+        {
             if (at == 0 || !(char.IsAsciiLetterOrDigit(t[at - 1]) || t[at - 1] is '_' or '-'))
             {
                 continue;
