@@ -633,15 +633,18 @@ internal static class PlainWords
                 Add(Kind.ShellVerb, "find", "list", "display", "displays", "delete", "deletes", "remove", "removes", "copy", "copies",
             "move", "moves", "search", "print", "prints", "count", "counts", "rename", "renames", "change", "changes",
             "archive", "compress", "decompress", "unzip", "show", "shows", "locate", "recursively", "extract", "save",
-            "calculate");
+            "calculate", "set", "run", "read", "append", "output", "report", "mount", "remount", "force", "install",
+            "installs");
         Add(Kind.ShellNoun, "files", "file", "directories", "directory", "folder", "folders", "subdirectories", "subdirectory",
             "subfolders", "symlink", "symlinks", "symbolic link", "inode", "permissions", "processes", "stdout", "stdin",
-            "standard output", "standard input", "md5sum", "environment variable", "environment variables");
+            "standard output", "standard input", "md5sum", "environment variable", "environment variables", "variable",
+            "screen session", "alias", "line number", "tar archive", "zip archive", "hostname", "host name",
+            "disk space", "file system", "filesystem", "cron jobs", "command", "commands", "awk", "sed", "grep");
         Add(Kind.DbCore, "join", "joins", "subquery", "query", "queries", "select", "stored procedure", "foreign key",
             "primary key", "group by", "order by", "cte", "result set", "resultset", "oracle", "tsql", "t-sql", "sybase",
             "bigquery", "sqlite3", "db2", "mssql", "sql server", "inner join", "left join", "outer join", "trigger", "pivot",
             "where clause", "distinct");
-        Add(Kind.DbNoun, "table", "tables", "rows", "row", "column", "columns", "records", "record",
+        Add(Kind.DbNoun, "table", "tables", "rows", "column", "columns", "records", "record",
             "values", "sum", "count", "max", "min", "date", "dates", "duplicates", "duplicate", "index", "query",
             "schema", "datetime", "timestamp", "null", "id");
         Add(Kind.Deictic, "this", "my", "following", "attached", "below", "above", "our", "these");
