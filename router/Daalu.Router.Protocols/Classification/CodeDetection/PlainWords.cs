@@ -640,7 +640,7 @@ internal static class PlainWords
             "standard output", "standard input", "md5sum", "environment variable", "environment variables", "variable",
             "screen session", "alias", "line number", "tar archive", "zip archive", "hostname", "host name",
             "disk space", "file system", "filesystem", "cron jobs", "command", "commands", "awk", "sed", "grep");
-        Add(Kind.DbCore, "join", "joins", "subquery", "query", "queries", "select", "stored procedure", "foreign key",
+        Add(Kind.DbCore, "subquery", "query", "queries", "select", "stored procedure", "foreign key",
             "primary key", "group by", "order by", "cte", "result set", "resultset", "oracle", "tsql", "t-sql", "sybase",
             "bigquery", "sqlite3", "db2", "mssql", "sql server", "inner join", "left join", "outer join", "trigger", "pivot",
             "where clause", "distinct");
