@@ -21,7 +21,7 @@ namespace Daalu.Router.Protocols.Tests.Classification;
 //     line by line (DiscussionProse.IsProseShaped) is its subject, not a paste, so a file_path verdict of the reference
 //     may become none (or source, by 1) only in a text both predicates accept; the predicate now also takes change
 //     records ("Fix two docstring crashes (#3451)") and one-sentence statements ("This function returns the list.").
-//  5. (twelfth session, plain-word tasks) shell tasks, SQL titles, "In Rust: ..." titles and a weak verb + code noun +
+//  5. (twelfth session, plain-word tasks) shell tasks, SQL titles, "In Rust: ..." titles, "Implement ..." and a weak verb + code noun +
 //     ambiguous language in that order are requests (PlainWordsTaskTests), so any other verdict of the reference may
 //     become code_request only in a text that has a word of those rules (TaskWords), an ambiguous language name, or
 //     opens with "in". Where such a text is also prose that asks for nothing (DiscussionProse.Is), its words now count
@@ -33,7 +33,7 @@ public class CodeDetectorReferenceTests
 
     private static readonly string[] AmbiguousNames = ["go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express", "crystal", "elm", "nim", "zig", "scratch", "scheme"];
 
-    // Every word of the task rules' vocabulary (PlainWords: ShellNoun, DbCore, DbNoun; for two-word terms each word).
+    // Every word of the task rules' vocabulary (PlainWords: ShellNoun, DbCore, DbNoun, TaskOpener; for two-word terms each word).
     private static readonly HashSet<string> TaskWords =
     [
         "files", "file", "directories", "directory", "folder", "folders", "subdirectories", "subdirectory", "subfolders", "symlink",
@@ -44,7 +44,7 @@ public class CodeDetectorReferenceTests
         "cte", "result", "set", "resultset", "oracle", "tsql", "t", "sql", "sybase", "bigquery", "sqlite3", "db2", "mssql", "server",
         "inner", "join", "left", "outer", "trigger", "pivot", "where", "clause", "distinct", "table", "tables", "rows", "column",
         "columns", "records", "record", "values", "sum", "count", "max", "min", "date", "dates", "duplicates", "duplicate", "index",
-        "schema", "datetime", "timestamp", "null", "id",
+        "schema", "datetime", "timestamp", "null", "id", "implement",
     ];
 
     /// <summary>Whether the detector's verdict is what the reference's verdict allows after the changes above.</summary>

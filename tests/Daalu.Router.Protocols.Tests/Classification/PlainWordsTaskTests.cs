@@ -2,7 +2,7 @@ using Daalu.Router.Classification.CodeDetection;
 
 namespace Daalu.Router.Protocols.Tests.Classification;
 
-// The word pass's task rules (PlainWords: shell tasks, SQL titles, "In Rust: ..." titles), each with near misses that
+// The word pass's task rules (PlainWords: shell tasks, SQL titles, "In Rust: ..." titles, "Implement ..."), each with near misses that
 // must stay prose. Development examples written for these tests; the measured figures are in docs/classification.md,
 // "Plain-word tasks: shell, SQL and exercise titles".
 public class PlainWordsTaskTests
@@ -29,6 +29,10 @@ public class PlainWordsTaskTests
         "In Rust: Implement complex numbers.",
         "In Kotlin: Compute the prime factors of a given natural number.",
 
+        // A specification's opening: "implement" opening a sentence, or after "task is to".
+        "Implement a ring buffer of fixed capacity.",
+        "Your task is to implement a small reactive system.",
+
         // A weak verb, a code noun and an ambiguous language name, the language last.
         "Can you make a function for this in Go?",
     };
@@ -49,6 +53,8 @@ public class PlainWordsTaskTests
         "In summary: the trip was great.",
         "In Paris: where should I eat?",
         "Can you make dinner for us in Rome?",
+        "We need to implement the new vacation policy by May.",
+        "My job is to plan the trip, and your task is to book the hotel.",
     };
 
     [Theory]

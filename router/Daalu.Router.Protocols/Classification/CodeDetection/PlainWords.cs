@@ -51,6 +51,8 @@ internal static class PlainWords
         ShellNoun = 32768,
         DbCore = 65536,
         DbNoun = 131072,
+        TaskOpener = 262144,
+        Task = 524288,
 
         // Not a word class: the word starts a two-word term (looked up with the next word). Stripped before Step.
         PairStart = 1u << 30,
@@ -68,7 +70,7 @@ internal static class PlainWords
     // Every rule of Step, and a mention, needs a word whose class is one of these (or a two-word term of such a class,
     // whose first word then is one): a text with none of them scores 0 whatever else it holds.
     private const Kind Scoring = Kind.StrongNoun | Kind.WeakNoun | Kind.Language | Kind.AmbiguousLanguage | Kind.Pointable |
-        Kind.Artifact | Kind.Context | Kind.ShellNoun | Kind.DbCore | Kind.DbNoun;
+        Kind.Artifact | Kind.Context | Kind.ShellNoun | Kind.DbCore | Kind.DbNoun | Kind.TaskOpener;
 
     // Tokens are told apart by their first letter or digit, their second (or none), the last of their first run of
     // letters and digits, that run's length (16 = longer) and whether the token goes on after it ("c++", "node.js");
@@ -319,6 +321,13 @@ internal static class PlainWords
             if ((kind & Kind.AmbiguousLanguage) != 0 && previousTokenLength > 0 && IsParticle(text.Slice(previousStart, previousTokenLength)))
             {
                 kind &= ~Kind.AmbiguousLanguage;
+            }
+
+            // "Implement a basic reactive system.", "Your task is to implement ...": a specification's opening.
+            if ((kind & Kind.TaskOpener) != 0 && (word == sentenceStart ||
+                (sentenceKinds & Kind.Task) != 0 && text.Slice(previousStart, previousTokenLength).Equals("to", StringComparison.OrdinalIgnoreCase)))
+            {
+                return Request;
             }
 
             previousStart = start;
@@ -640,6 +649,8 @@ internal static class PlainWords
             "standard output", "standard input", "md5sum", "environment variable", "environment variables", "variable",
             "screen session", "alias", "line number", "tar archive", "zip archive", "hostname", "host name",
             "disk space", "file system", "filesystem", "cron jobs", "command", "commands", "awk", "sed", "grep");
+        Add(Kind.TaskOpener, "implement");
+        Add(Kind.Task, "task", "job");
         Add(Kind.DbCore, "subquery", "query", "queries", "select", "stored procedure", "foreign key",
             "primary key", "group by", "order by", "cte", "result set", "resultset", "oracle", "tsql", "t-sql", "sybase",
             "bigquery", "sqlite3", "db2", "mssql", "sql server", "inner join", "left join", "outer join", "trigger", "pivot",
