@@ -23,8 +23,8 @@ namespace Daalu.Router.Protocols.Tests.Classification;
 //     records ("Fix two docstring crashes (#3451)") and one-sentence statements ("This function returns the list.").
 //  5. (twelfth session, plain-word tasks) shell tasks, SQL titles, "In Rust: ..." titles, "Implement ..." and a weak verb + code noun +
 //     ambiguous language in that order are requests (PlainWordsTaskTests), so any other verdict of the reference may
-//     become code_request only in a text that has a word of those rules (TaskWords), an ambiguous language name, or
-//     opens with "in". Where such a text is also prose that asks for nothing (DiscussionProse.Is), its words now count
+//     become code_request only in a text that has a word of those rules (TaskWords), an ambiguous language name, a
+//     colon (a one-word language title before a colon now reaches past it), or opens with "in". Where such a text is also prose that asks for nothing (DiscussionProse.Is), its words now count
 //     as a discussed request, which adds nothing to the weak evidence, where before they were a mention adding one: a
 //     file_path or source verdict of the reference may then become none or source.
 public class CodeDetectorReferenceTests
@@ -71,7 +71,8 @@ public class CodeDetectorReferenceTests
     private static bool HasTaskWord(string text)
     {
         var words = Words(text);
-        return words.Count > 0 && words[0] == "in" || words.Exists(w => TaskWords.Contains(w) || AmbiguousNames.Contains(w));
+        return words.Count > 0 && words[0] == "in" || words.Exists(w => TaskWords.Contains(w) || AmbiguousNames.Contains(w)) ||
+            text.Contains(':', StringComparison.Ordinal);
     }
 
     // Words as the word pass reads them (ASCII letters and digits, lower-cased), looked at in pairs.

@@ -24,6 +24,7 @@ public class PlainWordsTaskTests
         "get the count of orders grouped by customer with a subquery",
         "MySQL delete duplicates from two tables",
         "Join three tables on a composite primary key",
+        "PostgreSQL: count of duplicate rows in a table",
 
         // A title that opens with "In <language>:".
         "In Rust: Implement complex numbers.",
@@ -52,6 +53,7 @@ public class PlainWordsTaskTests
         "The oracle at Delphi gave a date for the battle.",
         "In summary: the trip was great.",
         "In Paris: where should I eat?",
+        "Python: a language I have loved for years, and the tables turned.",
         "Can you make dinner for us in Rome?",
         "We need to implement the new vacation policy by May.",
         "My job is to plan the trip, and your task is to book the hotel.",

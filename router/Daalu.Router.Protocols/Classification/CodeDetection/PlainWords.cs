@@ -260,7 +260,9 @@ internal static class PlainWords
                     shellVerbAt = Far;
                     verbAt = Far;
                     sentenceKinds = Kind.None;
-                    lastLanguageAt = Far;
+
+                    // "PostgreSQL: count of duplicate rows": a title's language before a colon reaches into the title.
+                    lastLanguageAt = c == ':' && word == 1 && lastLanguageAt == 0 ? 0 : Far;
                     lastWeakNounAt = Far;
                     lastDeicticAt = Far;
                     lastAmbiguousAt = Far;
