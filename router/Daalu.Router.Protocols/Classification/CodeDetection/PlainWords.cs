@@ -31,7 +31,7 @@ internal static class PlainWords
     private const int Far = -1_000_000;
 
     [Flags]
-    private enum Kind : ushort
+    private enum Kind : uint
     {
         None = 0,
         StrongVerb = 1,
@@ -47,9 +47,15 @@ internal static class PlainWords
         Pointable = 1024,
         Context = 2048,
         Artifact = 4096,
+        ShellVerb = 16384,
+        ShellNoun = 32768,
+        DbCore = 65536,
+        DbNoun = 131072,
+        TaskOpener = 262144,
+        Task = 524288,
 
         // Not a word class: the word starts a two-word term (looked up with the next word). Stripped before Step.
-        PairStart = 8192,
+        PairStart = 1u << 30,
 
     }
 
@@ -64,7 +70,7 @@ internal static class PlainWords
     // Every rule of Step, and a mention, needs a word whose class is one of these (or a two-word term of such a class,
     // whose first word then is one): a text with none of them scores 0 whatever else it holds.
     private const Kind Scoring = Kind.StrongNoun | Kind.WeakNoun | Kind.Language | Kind.AmbiguousLanguage | Kind.Pointable |
-        Kind.Artifact | Kind.Context;
+        Kind.Artifact | Kind.Context | Kind.ShellNoun | Kind.DbCore | Kind.DbNoun | Kind.TaskOpener;
 
     // Tokens are told apart by their first letter or digit, their second (or none), the last of their first run of
     // letters and digits, that run's length (16 = longer) and whether the token goes on after it ("c++", "node.js");
@@ -280,6 +286,10 @@ internal static class PlainWords
         var lastDeicticAt = Far;
         var lastAmbiguousAt = Far;
         var mention = false;
+        // The sentence's first word; where its shell verb stood ("Find all files ..."); whether the text opens with "in".
+        var sentenceStart = 0;
+        var shellVerbAt = Far;
+        var opensWithIn = false;
         var i = 0;
         while (i < text.Length)
         {
@@ -288,9 +298,19 @@ internal static class PlainWords
             {
                 if (c is '.' or '?' or '!' or '\n' or ';' or ':' && (i + 1 >= text.Length || !char.IsAsciiLetter(text[i + 1])))
                 {
+                    // "In Rust: Implement complex numbers.": a title that opens with a language and a colon.
+                    if (c == ':' && word == 2 && opensWithIn && (lastLanguageAt == 1 || lastAmbiguousAt == 1))
+                    {
+                        return Request;
+                    }
+
+                    sentenceStart = word;
+                    shellVerbAt = Far;
                     verbAt = Far;
                     sentenceKinds = Kind.None;
-                    lastLanguageAt = Far;
+
+                    // "PostgreSQL: count of duplicate rows": a title's language before a colon reaches into the title.
+                    lastLanguageAt = c == ':' && word == 1 && lastLanguageAt == 0 ? 0 : Far;
                     lastWeakNounAt = Far;
                     lastDeicticAt = Far;
                     lastAmbiguousAt = Far;
@@ -340,12 +360,24 @@ internal static class PlainWords
             }
 
             var token = current[..length];
+            if (word == 0)
+            {
+                opensWithIn = token.SequenceEqual("in");
+            }
+
             var mayBeKnown = MayBeKnown(hash);
             var found = mayBeKnown && Lookup.TryGetValue(token, out var k) ? k : Kind.None;
             var kind = found & ~Kind.PairStart;
             if ((kind & Kind.AmbiguousLanguage) != 0 && previousTokenLength > 0 && IsParticle(text.Slice(previousStart, previousTokenLength)))
             {
                 kind &= ~Kind.AmbiguousLanguage;
+            }
+
+            // "Implement a basic reactive system.", "Your task is to implement ...": a specification's opening.
+            if ((kind & Kind.TaskOpener) != 0 && (word == sentenceStart ||
+                (sentenceKinds & Kind.Task) != 0 && text.Slice(previousStart, previousTokenLength).Equals("to", StringComparison.OrdinalIgnoreCase)))
+            {
+                return Request;
             }
 
             previousStart = start;
@@ -372,6 +404,11 @@ internal static class PlainWords
 
             if (kind != Kind.None)
             {
+                if (ShellOrDatabase(kind, word, sentenceStart, ref shellVerbAt, sentenceKinds, lastLanguageAt))
+                {
+                    return Request;
+                }
+
                 var state = new Recent(lastLanguageAt, lastWeakNounAt, lastDeicticAt, lastAmbiguousAt);
                 var decided = Step(kind, word, ref verbAt, ref verbStrong, ref sentenceKinds, ref state);
                 (lastLanguageAt, lastWeakNounAt, lastDeicticAt, lastAmbiguousAt) = (state.Language, state.WeakNoun, state.Deictic, state.Ambiguous);
@@ -387,6 +424,29 @@ internal static class PlainWords
         }
 
         return mention ? Mention : 0;
+    }
+
+    // "Find all files larger than 10MB in the current directory": a shell verb opening the sentence (or after
+    // "recursively") and a file-system object within the window. "Copy rows from one table to another", "MySQL
+    // OPTIMIZE all tables?": a database word (join, subquery, rows, stored procedure, a dialect) and a table word in
+    // one sentence, in either order, or a table word at most four words after a language.
+    private static bool ShellOrDatabase(Kind kind, int word, int sentenceStart, ref int shellVerbAt, Kind sentence, int languageAt)
+    {
+        if ((kind & Kind.ShellVerb) != 0 && (word == sentenceStart || word == shellVerbAt + 1))
+        {
+            shellVerbAt = word;
+        }
+        else if ((kind & Kind.ShellNoun) != 0 && word - shellVerbAt <= Window)
+        {
+            return true;
+        }
+
+        if ((kind & Kind.DbNoun) != 0 && ((sentence & Kind.DbCore) != 0 || word - languageAt <= 4))
+        {
+            return true;
+        }
+
+        return (kind & Kind.DbCore) != 0 && (sentence & Kind.DbNoun) != 0;
     }
 
     // Applies one known word to the sentence state; true when the sentence now asks for code.
@@ -415,8 +475,14 @@ internal static class PlainWords
                 return true;
             }
 
-            // "create a Go function": a weak verb, an ambiguous language and a weak noun together.
+            // "create a Go function", "solve this exercise in Go": a weak verb, an ambiguous language and a weak noun
+            // together, in either order.
             if ((kind & Kind.WeakNoun) != 0 && (sentence & Kind.AmbiguousLanguage) != 0)
+            {
+                return true;
+            }
+
+            if ((kind & Kind.AmbiguousLanguage) != 0 && (sentence & Kind.WeakNoun) != 0)
             {
                 return true;
             }
@@ -623,6 +689,25 @@ internal static class PlainWords
             "tailwind", "bootstrap css", "c language", "java code", "rust code", "go code", "js", "es6", "jvm");
         Add(Kind.AmbiguousLanguage, "go", "rust", "swift", "ruby", "java", "c", "r", "shell", "assembly", "spring", "express",
             "crystal", "elm", "nim", "zig", "scratch", "scheme");
+                Add(Kind.ShellVerb, "find", "list", "display", "displays", "delete", "deletes", "remove", "removes", "copy", "copies",
+            "move", "moves", "search", "print", "prints", "count", "counts", "rename", "renames", "change", "changes",
+            "archive", "compress", "decompress", "unzip", "show", "shows", "locate", "recursively", "extract", "save",
+            "calculate", "set", "run", "read", "append", "output", "report", "mount", "remount", "force", "install",
+            "installs");
+        Add(Kind.ShellNoun, "files", "file", "directories", "directory", "folder", "folders", "subdirectories", "subdirectory",
+            "subfolders", "symlink", "symlinks", "symbolic link", "inode", "permissions", "processes", "stdout", "stdin",
+            "standard output", "standard input", "md5sum", "environment variable", "environment variables", "variable",
+            "screen session", "alias", "line number", "tar archive", "zip archive", "hostname", "host name",
+            "disk space", "file system", "filesystem", "cron jobs", "command", "commands", "awk", "sed", "grep");
+        Add(Kind.TaskOpener, "implement");
+        Add(Kind.Task, "task", "job");
+        Add(Kind.DbCore, "subquery", "query", "queries", "select", "stored procedure", "foreign key",
+            "primary key", "group by", "order by", "cte", "result set", "resultset", "oracle", "tsql", "t-sql", "sybase",
+            "bigquery", "sqlite3", "db2", "mssql", "sql server", "inner join", "left join", "outer join", "trigger", "pivot",
+            "where clause", "distinct");
+        Add(Kind.DbNoun, "table", "tables", "rows", "column", "columns", "records", "record",
+            "values", "sum", "count", "max", "min", "date", "dates", "duplicates", "duplicate", "index", "query",
+            "schema", "datetime", "timestamp", "null", "id");
         Add(Kind.Deictic, "this", "my", "following", "attached", "below", "above", "our", "these");
         Add(Kind.Pointable, "code", "script", "snippet", "regex", "regexp", "bug", "codebase", "repo", "dockerfile", "makefile",
             "traceback", "stack trace", "stacktrace", "sql", "json", "yaml", "compiler", "segfault", "unit test",
