@@ -33,8 +33,9 @@ public class HeldOutSetHTests(ITestOutputHelper output)
     // factual and 727 requests). Its first and only clean run, with the stages of 3551454, gave 408, 125 and 327; with
     // ASQ and FOLIO in the training data, the advice rule and the weights retrained on them: 409, 126 and 311 (chosen
     // with set H in view, so not clean). The twelfth session's rules (written on development data, H measured only):
-    // 418, 128 and 153.
-    private const int HardRatedThreeReported = 418;
+    // 418, 128 and 153; with the other helpers' detection rules merged and the weights retrained on what the heuristic
+    // now leaves (712 examples): 420, 128 and 154.
+    private const int HardRatedThreeReported = 420;
     private const int FactualRatedOneReported = 128;
-    private const int ReachedLearnedReported = 153;
+    private const int ReachedLearnedReported = 154;
 }
