@@ -131,11 +131,12 @@ def code_records(mirror, sources, per_language, shapes, positions, prefix):
     return records, used
 
 
-def markdown_paragraphs(text):
-    """Paragraphs (lists of lines) of a Markdown file outside ``` blocks."""
+def markdown_paragraphs(text, fence=("```", "~~~")):
+    """Paragraphs (lists of lines) of a Markdown file outside ``` blocks (or the blocks `fence` opens and closes,
+    e.g. AsciiDoc's ----, ==== and .... delimiters)."""
     out, para, fenced = [], [], False
     for line in text.splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
+        if line.lstrip().startswith(fence):
             fenced, para = not fenced, []
             continue
         if fenced:

@@ -67,7 +67,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from linguist_samples import git, write_records  # noqa: E402
-from public_text import files, head, read, resolve, stride  # noqa: E402
+from public_text import files, head, markdown_paragraphs, read, resolve, stride  # noqa: E402
 
 MAX_CHARS = 1500
 
@@ -417,23 +417,7 @@ class Builder:
             for s in stride([s for s in sentences if len(s) >= 20], per):
                 self.prose(f"ud:{lang}", f"UniversalDependencies/{name}", s)
 
-    @staticmethod
-    def paragraphs(text, fence=("```", "~~~")):
-        out, para, fenced = [], [], False
-        for line in text.splitlines():
-            if line.lstrip().startswith(fence):
-                fenced, para = not fenced, []
-                continue
-            if fenced:
-                continue
-            if line.strip():
-                para.append(line)
-            elif para:
-                out.append(para)
-                para = []
-        if para and not fenced:
-            out.append(para)
-        return out
+    paragraphs = staticmethod(markdown_paragraphs)
 
     @staticmethod
     def plain(para, low=150, high=1200):
