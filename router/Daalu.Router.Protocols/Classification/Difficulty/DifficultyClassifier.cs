@@ -75,7 +75,7 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "write a class", "write a script", "create a program", "create a function", "create an app", "create an application",
         "create a web", "build an app", "build a web", "program should", "function should", "your program",
         "your function", "with tests", "define a function", "define a class", "have the program", "user enters",
-        "create a program", "make a program", "make an app", "build a program", "build a tool", "create a game",
+        "make a program", "make an app", "build a program", "build a tool", "create a game",
         "build a game", "given an array", "given a string", "given a list of", "given an integer", "given two",
         "return true", "example 1:", "constraints:",
     ];
@@ -463,7 +463,6 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
         "could ", "should ", "would ", "will ", "any ",
     ];
 
-
     // Digits on both sides of an operator ("3x + 7 = 22", "2 * 4").
     private static bool HasArithmetic(ReadOnlySpan<char> text)
     {
@@ -489,20 +488,20 @@ public sealed class DifficultyClassifier(DifficultyModel model, TimeProvider tim
     }
 
     // Declared last: static fields initialise in text order, after the lists above.
-    private static readonly PrefixIndex WriteVerbsIndex = new(WriteVerbs);
-    private static readonly PrefixIndex TextTasksIndex = new(TextTasks);
-    private static readonly PrefixIndex AdviceOpenersIndex = new(AdviceOpeners);
-    private static readonly PrefixIndex TaskOpenersIndex = new(TaskOpeners);
-    private static readonly PrefixIndex FactualOpenersIndex = new(FactualOpeners);
-    private static readonly PrefixIndex QuestionOpenersIndex = new(QuestionOpeners);
+    private static readonly OpenerIndex WriteVerbsIndex = new(WriteVerbs);
+    private static readonly OpenerIndex TextTasksIndex = new(TextTasks);
+    private static readonly OpenerIndex AdviceOpenersIndex = new(AdviceOpeners);
+    private static readonly OpenerIndex TaskOpenersIndex = new(TaskOpeners);
+    private static readonly OpenerIndex FactualOpenersIndex = new(FactualOpeners);
+    private static readonly OpenerIndex QuestionOpenersIndex = new(QuestionOpeners);
 
     // Lower-case ASCII prefixes grouped by first character, so a text is compared only with the prefixes that start
     // like it (the advice, factual and task lists hold 30-60 each).
-    private sealed class PrefixIndex
+    private sealed class OpenerIndex
     {
         private readonly string[][] _byFirst = new string[128][];
 
-        public PrefixIndex(string[] prefixes)
+        public OpenerIndex(string[] prefixes)
         {
             for (var c = 0; c < 128; c++)
             {
